@@ -1,0 +1,56 @@
+/** The `tickmind` command line: dispatches subcommands and maps errors to exit codes. */
+import { isTickmindError } from '../core/index.js';
+import { parseArgs, UsageError } from './args.js';
+import { demoCommand } from './demo.js';
+import { modelBenchCommand } from './model-bench.js';
+import { modelCheckCommand } from './model-check.js';
+import { modelRunCommand } from './model-run.js';
+
+const HELP = `tickmind — Game-AI SDK command line
+
+usage:
+  tickmind model check FILE [--backend native|ort|auto] [--dim NAME=VALUE]... [--json]
+  tickmind model run FILE --input NAME=PATH.npy [--input …] --out DIR [--backend native|ort|auto]
+  tickmind model bench FILE [--batch 1,8,32,128] [--batch-dim NAME] [--dim NAME=VALUE]... [--json]
+  tickmind demo [--model FILE] [--ticks N] [--seed S]
+  tickmind --help | --version
+
+exit status: 0 success, 1 the model failed to load or to match, 2 usage error`;
+
+const FLAGS = new Set(['json', 'help', 'version']);
+
+/** Runs the CLI with `argv` (without node and script); returns the exit status. */
+export async function main(argv: readonly string[], version: string): Promise<number> {
+  try {
+    const args = parseArgs(argv, FLAGS);
+    const [group, command] = args.positionals;
+    if (args.options.has('version')) {
+      process.stdout.write(`${version}\n`);
+      return 0;
+    }
+    if (args.options.has('help') || group === undefined || group === 'help') {
+      process.stdout.write(`${HELP}\n`);
+      return group === undefined && !args.options.has('help') ? 2 : 0;
+    }
+    if (group === 'demo') return await demoCommand({ ...args, positionals: args.positionals.slice(1) });
+    if (group === 'model') {
+      const rest = { ...args, positionals: args.positionals.slice(2) };
+      if (command === 'check') return await modelCheckCommand(rest);
+      if (command === 'run') return await modelRunCommand(rest);
+      if (command === 'bench') return await modelBenchCommand(rest);
+      throw new UsageError(`unknown model command '${command ?? ''}' (check, run, bench)`);
+    }
+    throw new UsageError(`unknown command '${group}'`);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`tickmind: ${err.message}\nRun 'tickmind --help' for usage.\n`);
+      return 2;
+    }
+    if (isTickmindError(err)) {
+      process.stderr.write(`tickmind: ${err.code}: ${err.message}\n`);
+      return 1;
+    }
+    process.stderr.write(`tickmind: internal error: ${(err as Error).stack ?? String(err)}\n`);
+    return 1;
+  }
+}

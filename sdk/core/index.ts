@@ -1,0 +1,11 @@
+/**
+ * `tickmind/core`: errors, the seeded RNG, vector helpers and shared spec types.
+ * Imports nothing else from tickmind.
+ * @module core
+ */
+
+export type { ErrorLocation, TickmindErrorCode } from './errors.js';
+export { isTickmindError, TickmindError } from './errors.js';
+export { Rng } from './rng.js';
+export type { ActionHeadSpec, ActionSpec, ObservationSpec } from './spec.js';
+export { add3, dot3, length3, toYawFrame } from './vec.js';

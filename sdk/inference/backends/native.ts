@@ -1,0 +1,233 @@
+/**
+ * The native backend: tickmind's own synchronous executor on WebAssembly SIMD kernels.
+ * Load: decode, validate, optimize. Per concrete input shape: one cached plan. Per call:
+ * validate feeds, copy them into the plan's arena, run the kernels. Allocates nothing per
+ * call once a shape has been seen.
+ */
+import { TickmindError } from '../../core/errors.js';
+import { ConstantStore } from '../exec/constants.js';
+import { buildPlan, type Plan } from '../exec/plan.js';
+import type { Model } from '../ir/graph.js';
+import { decodeModel } from '../onnx/decode.js';
+import { unsupportedOps } from '../ops/registry.js';
+import { optimizeGraph, type PassReport } from '../passes/index.js';
+import { describe, type Feeds, type Results, type Session, type SessionOptions, type TensorDescription } from '../session.js';
+import { copyIntoStorage, dtypeOfArray, sizeOf } from '../tensor.js';
+import { WasmRuntime } from '../wasm/runtime.js';
+
+/** Plans kept per session (one per distinct input shape). */
+const MAX_PLANS = 64;
+
+export class NativeSession implements Session {
+  readonly backend = 'native' as const;
+  readonly inputs: readonly TensorDescription[];
+  readonly outputs: readonly TensorDescription[];
+  readonly opset: number;
+  readonly metadata: Readonly<Record<string, string>>;
+  readonly unsupportedOps: readonly string[] = [];
+  /** What the load-time passes did. */
+  readonly passes: PassReport;
+  /** Whether the SIMD128 kernels run (false: scalar fallback). */
+  readonly simd: boolean;
+
+  private readonly model: Model;
+  private readonly runtime: WasmRuntime;
+  private readonly constants: ConstantStore;
+  private readonly plans = new Map<string, Plan>();
+  private readonly useWasm: boolean;
+  private readonly file: string | undefined;
+  // Per-call scratch, preallocated: bound symbol values and the last plan's dims.
+  private readonly symbolIndex: Int32Array[];
+  private readonly symbolValues: Float64Array;
+  private lastPlan: Plan | undefined;
+  private lastDims: number[][] = [];
+
+  constructor(model: Model, options: SessionOptions = {}) {
+    this.model = model;
+    this.file = options.file;
+    const missing = unsupportedOps(model.graph.nodes);
+    if (missing.length > 0) {
+      throw new TickmindError(
+        'OP_UNSUPPORTED',
+        `the native backend does not support: ${missing.join(', ')} (use backend 'ort' or 'auto')`,
+        {
+          ...(options.file !== undefined ? { file: options.file } : {}),
+        },
+      );
+    }
+    this.passes = optimizeGraph(model.graph, { fuse: options.fuse !== false });
+    this.runtime = new WasmRuntime({ forceScalar: options.forceScalar === true });
+    this.simd = this.runtime.simd;
+    this.constants = new ConstantStore(this.runtime);
+    this.useWasm = options.jsKernels !== true;
+    this.inputs = model.graph.inputs.map(describe);
+    this.outputs = model.graph.outputs.map(describe);
+    this.opset = model.opset;
+    this.metadata = model.metadata;
+    const symbols = new Map<string, number>();
+    this.symbolIndex = model.graph.inputs.map(
+      (vi) =>
+        new Int32Array(
+          vi.dims.map((d) => {
+            if (typeof d === 'number') return -1;
+            if (!symbols.has(d)) symbols.set(d, symbols.size);
+            return symbols.get(d)!;
+          }),
+        ),
+    );
+    this.symbolValues = new Float64Array(symbols.size);
+  }
+
+  /** Decodes, validates and optimizes a model for the native backend. */
+  static create(bytes: Uint8Array, options: SessionOptions = {}): NativeSession {
+    const model = decodeModel(bytes, options.file !== undefined ? { file: options.file } : {});
+    return new NativeSession(model, options);
+  }
+
+  async run(feeds: Feeds): Promise<Results> {
+    return this.runSync(feeds);
+  }
+
+  /**
+   * Runs synchronously. Returns the same Results object on every call with the same input
+   * shapes; its tensors are views into preallocated memory, overwritten by the next call.
+   */
+  runSync(feeds: Feeds): Results {
+    const plan = this.planFor(feeds);
+    plan.prepare();
+    const inputs = this.model.graph.inputs;
+    for (let i = 0; i < inputs.length; i++) copyIntoStorage(plan.inputs[i]!.data, feeds[inputs[i]!.name]!.data);
+    plan.execute();
+    return plan.outputMap;
+  }
+
+  /** The plan for these feeds' shapes (validating them), built on first sight of a shape. */
+  private planFor(feeds: Feeds): Plan {
+    this.validate(feeds);
+    const inputs = this.model.graph.inputs;
+    if (this.lastPlan !== undefined && this.sameAsLast(feeds)) return this.lastPlan;
+    const dims = inputs.map((vi) => [...feeds[vi.name]!.dims]);
+    const key = dims.map((d) => d.join('x')).join('|');
+    let plan = this.plans.get(key);
+    if (plan === undefined) {
+      if (this.plans.size >= MAX_PLANS) {
+        throw new TickmindError('MODEL_LIMIT', `more than ${MAX_PLANS} distinct input shapes; pad batches to a few fixed sizes`);
+      }
+      try {
+        plan = buildPlan(this.model.graph, dims, this.runtime, this.constants, { wasm: this.useWasm });
+      } catch (err) {
+        throw err instanceof TickmindError && this.file !== undefined ? err.withFile(this.file) : err;
+      }
+      this.plans.set(key, plan);
+    }
+    this.lastPlan = plan;
+    this.lastDims = dims;
+    return plan;
+  }
+
+  private sameAsLast(feeds: Feeds): boolean {
+    const inputs = this.model.graph.inputs;
+    for (let i = 0; i < inputs.length; i++) {
+      const dims = feeds[inputs[i]!.name]!.dims;
+      const last = this.lastDims[i]!;
+      for (let a = 0; a < last.length; a++) if (dims[a] !== last[a]) return false;
+    }
+    return true;
+  }
+
+  /** Checks names, dtypes and dims against the model without allocating. */
+  private validate(feeds: Feeds): void {
+    const inputs = this.model.graph.inputs;
+    this.symbolValues.fill(-1);
+    for (const name in feeds) {
+      if (!this.hasInput(name)) {
+        throw new TickmindError(
+          'FEED_UNKNOWN',
+          `feed '${name}' is not an input of the model (inputs: ${inputs.map((i) => i.name).join(', ')})`,
+          {
+            field: name,
+          },
+        );
+      }
+    }
+    for (let i = 0; i < inputs.length; i++) {
+      const vi = inputs[i]!;
+      const feed = feeds[vi.name];
+      if (feed === undefined) throw new TickmindError('FEED_MISSING', `input '${vi.name}' was not fed`, { field: vi.name });
+      const got = dtypeOfArray(feed.data);
+      if (got !== vi.dtype && !(vi.dtype === 'bool' && got === 'uint8')) {
+        throw new TickmindError(
+          'DTYPE_MISMATCH',
+          `input '${vi.name}' expects ${vi.dtype}${vi.dtype === 'bool' ? ' (Uint8Array)' : ''}, got ${got ?? typeof feed.data}`,
+          {
+            field: vi.name,
+          },
+        );
+      }
+      const dims = feed.dims;
+      if (dims.length !== vi.dims.length) {
+        throw new TickmindError(
+          'SHAPE_MISMATCH',
+          `input '${vi.name}' has rank ${dims.length}, expected ${vi.dims.length} [${vi.dims.join(', ')}]`,
+          {
+            field: vi.name,
+          },
+        );
+      }
+      const symbols = this.symbolIndex[i]!;
+      for (let a = 0; a < dims.length; a++) {
+        const d = dims[a]!;
+        if (!Number.isInteger(d) || d < 0)
+          throw new TickmindError('SHAPE_MISMATCH', `input '${vi.name}' has invalid dimension ${d} at axis ${a}`, { field: vi.name });
+        const s = symbols[a]!;
+        if (s < 0) {
+          if (d !== vi.dims[a]) {
+            throw new TickmindError('SHAPE_MISMATCH', `input '${vi.name}' axis ${a} is ${d}, the model requires ${vi.dims[a]}`, {
+              field: vi.name,
+            });
+          }
+        } else if (this.symbolValues[s]! < 0) {
+          this.symbolValues[s] = d;
+        } else if (this.symbolValues[s] !== d) {
+          throw new TickmindError(
+            'SHAPE_MISMATCH',
+            `input '${vi.name}' axis ${a} ('${vi.dims[a]}') is ${d}, but another input bound it to ${this.symbolValues[s]}`,
+            {
+              field: vi.name,
+            },
+          );
+        }
+      }
+      if (feed.data.length !== sizeOf(dims)) {
+        throw new TickmindError(
+          'SHAPE_MISMATCH',
+          `input '${vi.name}' has ${feed.data.length} elements, dims [${dims.join(', ')}] need ${sizeOf(dims)}`,
+          {
+            field: vi.name,
+          },
+        );
+      }
+    }
+  }
+
+  private hasInput(name: string): boolean {
+    const inputs = this.model.graph.inputs;
+    for (let i = 0; i < inputs.length; i++) if (inputs[i]!.name === name) return true;
+    return false;
+  }
+
+  /** Number of kernel calls per run for the last shape (for diagnostics). */
+  get lastStepCount(): number {
+    return this.lastPlan?.stepCount ?? 0;
+  }
+
+  /** Floating-point operations of one run at the last shape (matrix products and attention). */
+  get lastFlops(): number {
+    return this.lastPlan?.flops ?? 0;
+  }
+
+  async dispose(): Promise<void> {
+    this.plans.clear();
+    this.lastPlan = undefined;
+  }
+}

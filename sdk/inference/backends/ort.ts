@@ -1,0 +1,109 @@
+/**
+ * The ort backend: onnxruntime-web (WebAssembly build, one thread by default) behind
+ * tickmind's Session interface. This is the only module that imports onnxruntime-web,
+ * and it does so dynamically, so users of the native backend never load it.
+ */
+import { TickmindError } from '../../core/errors.js';
+import type { OutputTensor } from '../exec/plan.js';
+import type { Model } from '../ir/graph.js';
+import { decodeModel } from '../onnx/decode.js';
+import { unsupportedOps } from '../ops/registry.js';
+import { describe, type Feeds, type Results, type Session, type SessionOptions, type TensorDescription } from '../session.js';
+import type { DType, TensorArray } from '../tensor.js';
+
+type Ort = typeof import('onnxruntime-web');
+
+let ortModule: Promise<Ort> | undefined;
+
+async function loadOrt(threads: number): Promise<Ort> {
+  ortModule ??= import('onnxruntime-web/wasm')
+    .then((m) => m as unknown as Ort)
+    .catch((err: unknown) => {
+      ortModule = undefined;
+      throw new TickmindError('BACKEND_UNAVAILABLE', `onnxruntime-web could not be loaded: ${(err as Error).message}`);
+    });
+  const ort = await ortModule;
+  ort.env.wasm.numThreads = threads;
+  ort.env.logLevel = 'error';
+  return ort;
+}
+
+const ORT_TYPES: Record<DType, string> = {
+  float32: 'float32',
+  float64: 'float64',
+  int32: 'int32',
+  int64: 'int64',
+  int8: 'int8',
+  uint8: 'uint8',
+  bool: 'bool',
+};
+
+export class OrtSession implements Session {
+  readonly backend = 'ort' as const;
+  readonly inputs: readonly TensorDescription[];
+  readonly outputs: readonly TensorDescription[];
+  readonly opset: number;
+  readonly metadata: Readonly<Record<string, string>>;
+  readonly unsupportedOps: readonly string[];
+
+  private constructor(
+    private readonly ort: Ort,
+    private readonly session: import('onnxruntime-web').InferenceSession,
+    model: Model,
+    private readonly file: string | undefined,
+  ) {
+    this.inputs = model.graph.inputs.map(describe);
+    this.outputs = model.graph.outputs.map(describe);
+    this.opset = model.opset;
+    this.metadata = model.metadata;
+    this.unsupportedOps = unsupportedOps(model.graph.nodes);
+  }
+
+  /** Validates the model with tickmind's decoder, then creates the onnxruntime-web session. */
+  static async create(bytes: Uint8Array, options: SessionOptions = {}): Promise<OrtSession> {
+    const model = decodeModel(bytes, options.file !== undefined ? { file: options.file } : {});
+    const ort = await loadOrt(options.ortThreads ?? 1);
+    let session: import('onnxruntime-web').InferenceSession;
+    try {
+      session = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
+    } catch (err) {
+      throw new TickmindError('MODEL_INVALID', `onnxruntime-web rejected the model: ${(err as Error).message}`, {
+        ...(options.file !== undefined ? { file: options.file } : {}),
+      });
+    }
+    return new OrtSession(ort, session, model, options.file);
+  }
+
+  async run(feeds: Feeds): Promise<Results> {
+    const ortFeeds: Record<string, import('onnxruntime-web').Tensor> = {};
+    for (const vi of this.inputs) {
+      const feed = feeds[vi.name];
+      if (feed === undefined) throw new TickmindError('FEED_MISSING', `input '${vi.name}' was not fed`, { field: vi.name });
+      const type = ORT_TYPES[vi.dtype] as 'float32';
+      ortFeeds[vi.name] = new this.ort.Tensor(type, feed.data as Float32Array, [...feed.dims]);
+    }
+    for (const name of Object.keys(feeds)) {
+      if (!this.inputs.some((i) => i.name === name)) {
+        throw new TickmindError('FEED_UNKNOWN', `feed '${name}' is not an input of the model`, { field: name });
+      }
+    }
+    let out: import('onnxruntime-web').InferenceSession.OnnxValueMapType;
+    try {
+      out = await this.session.run(ortFeeds);
+    } catch (err) {
+      throw new TickmindError('SHAPE_MISMATCH', `onnxruntime-web failed to run: ${(err as Error).message}`, {
+        ...(this.file !== undefined ? { file: this.file } : {}),
+      });
+    }
+    const results: Record<string, OutputTensor> = {};
+    for (const vi of this.outputs) {
+      const t = out[vi.name]!;
+      results[vi.name] = { name: vi.name, dtype: vi.dtype, dims: [...t.dims], data: t.data as TensorArray };
+    }
+    return results;
+  }
+
+  async dispose(): Promise<void> {
+    await this.session.release();
+  }
+}

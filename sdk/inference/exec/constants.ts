@@ -1,0 +1,69 @@
+/**
+ * Constants in kernel memory, shared by all plans of a session: weights are copied (and
+ * packed for the GEMM) once, at first use, never per plan or per call.
+ */
+import type { Tensor } from '../tensor.js';
+import { byteSize, sizeOf } from '../tensor.js';
+import type { WasmRuntime } from '../wasm/runtime.js';
+
+/** Below this many rows a linear layer runs the dot-product kernel. */
+export const SMALL_ROWS = 4;
+
+export class ConstantStore {
+  private readonly raw = new Map<Tensor, number>();
+  private readonly packedPlain = new Map<Tensor, number>();
+  private readonly packedTransposed = new Map<Tensor, number>();
+  private readonly dotPlain = new Map<Tensor, number>();
+  private readonly dotTransposed = new Map<Tensor, number>();
+
+  constructor(private readonly runtime: WasmRuntime) {}
+
+  /** Byte offset of the tensor's copy, zero-padded to a multiple of 32 bytes (GEMM bias reads whole panels). */
+  place(t: Tensor): number {
+    const hit = this.raw.get(t);
+    if (hit !== undefined) return hit;
+    const bytes = sizeOf(t.dims) * byteSize(t.dtype);
+    const ptr = this.runtime.alloc(Math.ceil(Math.max(bytes, 1) / 32) * 32);
+    new Uint8Array(this.runtime.buffer, ptr, bytes).set(new Uint8Array(t.data.buffer, t.data.byteOffset, bytes));
+    this.raw.set(t, ptr);
+    return ptr;
+  }
+
+  /**
+   * A linear layer's weight in the packing its row count calls for: GEMM panels for 4+ rows,
+   * the dot-product packing for fewer. Returns the kernel to call with it.
+   */
+  linear(t: Tensor, transB: boolean, rows: number): { ptr: number; small: boolean } {
+    return rows < SMALL_ROWS ? { ptr: this.packedDot(t, transB), small: true } : { ptr: this.packed(t, transB), small: false };
+  }
+
+  /** Byte offset of the weight in the dot-product packing (for 1–3 rows). */
+  packedDot(t: Tensor, transB: boolean): number {
+    const cache = transB ? this.dotTransposed : this.dotPlain;
+    const hit = cache.get(t);
+    if (hit !== undefined) return hit;
+    const [r, c] = t.dims as [number, number];
+    const [K, N] = transB ? [c, r] : [r, c];
+    const src = this.place(t);
+    const k = this.runtime.kernels;
+    const ptr = this.runtime.alloc(k.packedDotSize(K, N) * 4);
+    k.packDot(src, ptr, K, N, transB ? 1 : 0);
+    cache.set(t, ptr);
+    return ptr;
+  }
+
+  /** Byte offset of the weight packed into GEMM panels (2-D float32; transB: stored [N, K]). */
+  packed(t: Tensor, transB: boolean): number {
+    const cache = transB ? this.packedTransposed : this.packedPlain;
+    const hit = cache.get(t);
+    if (hit !== undefined) return hit;
+    const [r, c] = t.dims as [number, number];
+    const [K, N] = transB ? [c, r] : [r, c];
+    const src = this.place(t);
+    const k = this.runtime.kernels;
+    const ptr = this.runtime.alloc(k.packedSize(K, N) * 4);
+    k.packB(src, ptr, K, N, transB ? 1 : 0);
+    cache.set(t, ptr);
+    return ptr;
+  }
+}

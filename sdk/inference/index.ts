@@ -1,0 +1,29 @@
+/**
+ * `tickmind/inference`: load ONNX models and run them on tickmind's zero-allocation
+ * WebAssembly SIMD kernels (`native`), or on onnxruntime-web (`ort`) behind the same API.
+ *
+ * ```ts
+ * import { NativeSession } from 'tickmind/inference';
+ * const session = NativeSession.create(bytes);
+ * const out = session.runSync({ obs: { data: obs, dims: [8, 200] } });
+ * out.logits.data; // Float32Array view, valid until the next run
+ * ```
+ * @module inference
+ */
+
+export type { BackendDecision } from './backends/create.js';
+export { chooseBackend, createSession } from './backends/create.js';
+export { NativeSession } from './backends/native.js';
+export { OrtSession } from './backends/ort.js';
+export type { OutputTensor } from './exec/plan.js';
+export type { AttrValue, Dim, Graph, Model, Node, ValueInfo } from './ir/graph.js';
+export type { DecodeOptions } from './onnx/decode.js';
+export { decodeModel } from './onnx/decode.js';
+export type { ModelLimits } from './onnx/limits.js';
+export { DEFAULT_LIMITS, MAX_OPSET, MIN_OPSET } from './onnx/limits.js';
+export { ONNX_OPS, unsupportedOps } from './ops/registry.js';
+export type { PassOptions, PassReport } from './passes/index.js';
+export { optimizeGraph } from './passes/index.js';
+export type { BackendChoice, BackendKind, Feeds, Results, Session, SessionOptions, TensorDescription, TensorInput } from './session.js';
+export type { DType, TensorArray } from './tensor.js';
+export { simdSupported } from './wasm/runtime.js';

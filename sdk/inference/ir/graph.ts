@@ -1,0 +1,81 @@
+/**
+ * tickmind's graph IR: a topologically ordered list of nodes over named values,
+ * with initializers as constant tensors. Decoding (onnx/) produces it; passes rewrite it;
+ * the planner (exec/) turns it into a preallocated step list per concrete shape.
+ */
+import type { DType, Tensor } from '../tensor.js';
+
+/** A dimension: a number, or a symbolic name (e.g. "batch") bound when planning. */
+export type Dim = number | string;
+
+/** A graph input or output. */
+export interface ValueInfo {
+  name: string;
+  dtype: DType;
+  dims: Dim[];
+}
+
+/** An attribute value. */
+export type AttrValue = number | string | number[] | string[] | Tensor;
+
+/** One operator application. Missing optional inputs are ''. */
+export interface Node {
+  name: string;
+  op: string;
+  /** '' for the default ONNX domain, 'tickmind' for fused ops the passes create. */
+  domain: string;
+  inputs: string[];
+  outputs: string[];
+  attrs: Record<string, AttrValue>;
+}
+
+/** A graph. */
+export interface Graph {
+  nodes: Node[];
+  inputs: ValueInfo[];
+  outputs: ValueInfo[];
+  initializers: Map<string, Tensor>;
+}
+
+/** A decoded, validated model. */
+export interface Model {
+  irVersion: number;
+  /** Opset of the default domain. */
+  opset: number;
+  producer: string;
+  graph: Graph;
+  /** ONNX metadata_props (policy files carry their specs here). */
+  metadata: Record<string, string>;
+}
+
+/** The tickmind domain for fused operators. */
+export const TICKMIND_DOMAIN = 'tickmind';
+
+/** Integer attribute or a default. */
+export function attrInt(node: Node, name: string, fallback: number): number {
+  const v = node.attrs[name];
+  return typeof v === 'number' ? v : fallback;
+}
+
+/** Float attribute or a default. */
+export function attrFloat(node: Node, name: string, fallback: number): number {
+  const v = node.attrs[name];
+  return typeof v === 'number' ? v : fallback;
+}
+
+/** Integer-list attribute or undefined. */
+export function attrInts(node: Node, name: string): number[] | undefined {
+  const v = node.attrs[name];
+  return Array.isArray(v) && (v.length === 0 || typeof v[0] === 'number') ? (v as number[]) : undefined;
+}
+
+/** String attribute or a default. */
+export function attrString(node: Node, name: string, fallback: string): string {
+  const v = node.attrs[name];
+  return typeof v === 'string' ? v : fallback;
+}
+
+/** A readable label for errors: the node's name, or its op and first output. */
+export function nodeLabel(node: Node): string {
+  return node.name !== '' ? `${node.name} (${node.op})` : `${node.op} -> ${node.outputs[0] ?? '?'}`;
+}

@@ -1,0 +1,85 @@
+/** The operator table: which ops the native backend runs, by domain and name. */
+import { TICKMIND_DOMAIN } from '../ir/graph.js';
+import { Attention } from './attention.js';
+import { aliasOp, binaryOps, Cast, Clip, unaryOps, variadicOps, Where } from './elementwise.js';
+import { ArgMax, ArgMin, FusedMatMul, Gemm, LayerNormalization, LogSoftmax, MatMul, reduceOps, Softmax } from './math-ops.js';
+import {
+  Concat,
+  Constant,
+  ConstantOfShape,
+  Expand,
+  Flatten,
+  Gather,
+  Range,
+  Reshape,
+  Shape,
+  Size,
+  Slice,
+  Split,
+  Squeeze,
+  Tile,
+  Transpose,
+  Unsqueeze,
+} from './shape-ops.js';
+import type { OpDef } from './types.js';
+
+const { Gelu, ...onnxUnary } = unaryOps;
+
+/** Ops of the default ONNX domain. */
+export const ONNX_OPS: Readonly<Record<string, OpDef>> = {
+  ...onnxUnary,
+  ...binaryOps,
+  ...variadicOps,
+  ...reduceOps,
+  Cast,
+  Clip,
+  Where,
+  Identity: aliasOp,
+  Dropout: aliasOp,
+  MatMul,
+  Gemm,
+  Softmax,
+  LogSoftmax,
+  LayerNormalization,
+  ArgMax,
+  ArgMin,
+  Reshape,
+  Flatten,
+  Squeeze,
+  Unsqueeze,
+  Shape,
+  Size,
+  Transpose,
+  Expand,
+  Tile,
+  Concat,
+  Slice,
+  Split,
+  Gather,
+  ConstantOfShape,
+  Constant,
+  Range,
+};
+
+/** Fused ops created by tickmind's passes. */
+export const TICKMIND_OPS: Readonly<Record<string, OpDef>> = {
+  Gelu: Gelu!,
+  FusedMatMul,
+  Attention,
+};
+
+/** The op implementation for a domain and op type, if the native backend has one. */
+export function findOp(domain: string, op: string): OpDef | undefined {
+  if (domain === '' || domain === 'ai.onnx') return Object.hasOwn(ONNX_OPS, op) ? ONNX_OPS[op] : undefined;
+  if (domain === TICKMIND_DOMAIN) return Object.hasOwn(TICKMIND_OPS, op) ? TICKMIND_OPS[op] : undefined;
+  return undefined;
+}
+
+/** Op types (domain-qualified outside the default domain) the native backend cannot run. */
+export function unsupportedOps(nodes: ReadonlyArray<{ domain: string; op: string }>): string[] {
+  const missing = new Set<string>();
+  for (const n of nodes) {
+    if (findOp(n.domain, n.op) === undefined) missing.add(n.domain === '' ? n.op : `${n.domain}.${n.op}`);
+  }
+  return [...missing].sort();
+}

@@ -1,0 +1,482 @@
+/** Shape and data-movement operators. Reshape-like ops alias their input; the rest copy runs. */
+import { attrInt, attrInts } from '../ir/graph.js';
+import type { Tensor } from '../tensor.js';
+import { allocTensor, byteSize, fromNumbers, readElement, sizeOf, writeElement } from '../tensor.js';
+import { blockCopyKernel, planBlockCopy } from './copy.js';
+import { aliasOp, copyAll } from './elementwise.js';
+import type { Kernel, OpContext, OpDef, WasmContext } from './types.js';
+import {
+  broadcastShapes,
+  broadcastStrides,
+  buildRunMap,
+  constValues,
+  copyRuns,
+  input,
+  normAxis,
+  opError,
+  optionalConstValues,
+  type RunMap,
+  stridesOf,
+} from './util.js';
+
+function aliasWithDims(dims: (ctx: OpContext) => number[], constInputs: number[] = []): OpDef {
+  return {
+    ...aliasOp,
+    constInputs,
+    infer: (ctx) => {
+      const x = input(ctx, 0);
+      const out = dims(ctx);
+      if (sizeOf(out) !== sizeOf(x.dims)) {
+        throw opError(ctx, `cannot view [${x.dims.join(', ')}] as [${out.join(', ')}]`);
+      }
+      return [{ dtype: x.dtype, dims: out }];
+    },
+  };
+}
+
+export const Reshape = aliasWithDims(
+  (ctx) => {
+    const x = input(ctx, 0);
+    const shape = constValues(ctx, 1);
+    const allowZero = attrInt(ctx.node, 'allowzero', 0) === 1;
+    const out = shape.map((d, i) => (d === 0 && !allowZero ? (x.dims[i] ?? 0) : d));
+    const inferred = out.indexOf(-1);
+    if (inferred >= 0) {
+      if (out.lastIndexOf(-1) !== inferred) throw opError(ctx, 'shape has more than one -1', 'input[1]');
+      const known = out.reduce((p, d, i) => (i === inferred ? p : p * d), 1);
+      const total = sizeOf(x.dims);
+      if (known === 0 || total % known !== 0)
+        throw opError(ctx, `cannot reshape [${x.dims.join(', ')}] to [${shape.join(', ')}]`, 'input[1]');
+      out[inferred] = total / known;
+    }
+    return out;
+  },
+  [1],
+);
+
+export const Flatten = aliasWithDims((ctx) => {
+  const dims = input(ctx, 0).dims;
+  const axis = attrInt(ctx.node, 'axis', 1);
+  const a = axis < 0 ? axis + dims.length : axis;
+  if (a < 0 || a > dims.length) throw opError(ctx, `axis ${axis} out of range`, 'axis');
+  return [sizeOf(dims.slice(0, a)), sizeOf(dims.slice(a))];
+});
+
+function axesOf(ctx: OpContext): number[] | undefined {
+  return attrInts(ctx.node, 'axes') ?? optionalConstValues(ctx, 1);
+}
+
+export const Squeeze = aliasWithDims(
+  (ctx) => {
+    const dims = input(ctx, 0).dims;
+    const axes = axesOf(ctx);
+    if (axes === undefined) return dims.filter((d) => d !== 1);
+    const drop = new Set(axes.map((a) => normAxis(ctx, a, dims.length)));
+    for (const a of drop) if (dims[a] !== 1) throw opError(ctx, `cannot squeeze axis ${a} of size ${dims[a]}`, 'axes');
+    return dims.filter((_, i) => !drop.has(i));
+  },
+  [1],
+);
+
+export const Unsqueeze = aliasWithDims(
+  (ctx) => {
+    const dims = input(ctx, 0).dims;
+    const axes = axesOf(ctx);
+    if (axes === undefined) throw opError(ctx, 'axes are required', 'axes');
+    const rank = dims.length + axes.length;
+    const norm = new Set(axes.map((a) => normAxis(ctx, a, rank)));
+    const out: number[] = [];
+    let k = 0;
+    for (let i = 0; i < rank; i++) out.push(norm.has(i) ? 1 : dims[k++]!);
+    return out;
+  },
+  [1],
+);
+
+/** Shape (with opset-15 start/end) and Size: values known from dims alone. */
+export const Shape: OpDef = {
+  shapeOnly: true,
+  infer: (ctx) => {
+    const rank = input(ctx, 0).dims.length;
+    const [start, end] = shapeRange(ctx, rank);
+    return [{ dtype: 'int64', dims: [Math.max(end - start, 0)] }];
+  },
+  js: (ctx) => {
+    const dims = input(ctx, 0).dims;
+    const [start, end] = shapeRange(ctx, dims.length);
+    const values = dims.slice(start, end);
+    return (_ins, outs) => {
+      for (let i = 0; i < values.length; i++) writeElement(outs[0]!, i, values[i]!);
+    };
+  },
+};
+
+function shapeRange(ctx: OpContext, rank: number): [number, number] {
+  const clamp = (v: number): number => Math.min(Math.max(v < 0 ? v + rank : v, 0), rank);
+  return [clamp(attrInt(ctx.node, 'start', 0)), clamp(attrInt(ctx.node, 'end', rank))];
+}
+
+export const Size: OpDef = {
+  shapeOnly: true,
+  infer: () => [{ dtype: 'int64', dims: [] }],
+  js: (ctx) => {
+    const n = sizeOf(input(ctx, 0).dims);
+    return (_ins, outs) => writeElement(outs[0]!, 0, n);
+  },
+};
+
+/** Builds a kernel that copies one strided view of input 0 into output 0. */
+function viewCopy(rm: RunMap): Kernel {
+  return (ins, outs) => copyRuns(ins[0]!, outs[0]!, 0, rm);
+}
+
+/** The WebAssembly twin of viewCopy. */
+function wasmViewCopy(ctx: WasmContext, rm: RunMap): Kernel {
+  return blockCopyKernel(ctx, [{ plan: planBlockCopy(ctx, rm, input(ctx, 0).dtype), from: 0, to: 0 }]);
+}
+
+export const Transpose: OpDef = {
+  infer: (ctx) => {
+    const x = input(ctx, 0);
+    const perm = permOf(ctx, x.dims.length);
+    return [{ dtype: x.dtype, dims: perm.map((p) => x.dims[p]!) }];
+  },
+  js: (ctx) => viewCopy(transposeMap(ctx)),
+  wasm: (ctx) => wasmViewCopy(ctx, transposeMap(ctx)),
+};
+
+function transposeMap(ctx: OpContext): RunMap {
+  const x = input(ctx, 0);
+  const perm = permOf(ctx, x.dims.length);
+  const strides = stridesOf(x.dims);
+  return buildRunMap(
+    perm.map((p) => x.dims[p]!),
+    perm.map((p) => strides[p]!),
+  );
+}
+
+function permOf(ctx: OpContext, rank: number): number[] {
+  const perm = attrInts(ctx.node, 'perm') ?? Array.from({ length: rank }, (_, i) => rank - 1 - i);
+  if (perm.length !== rank || new Set(perm).size !== rank || perm.some((p) => p < 0 || p >= rank)) {
+    throw opError(ctx, `perm [${perm.join(', ')}] is not a permutation of rank ${rank}`, 'perm');
+  }
+  return perm;
+}
+
+export const Expand: OpDef = {
+  constInputs: [1],
+  infer: (ctx) => {
+    const x = input(ctx, 0);
+    return [{ dtype: x.dtype, dims: broadcastShapes(ctx, [x.dims, constValues(ctx, 1)]) }];
+  },
+  js: (ctx) => viewCopy(expandMap(ctx)),
+  wasm: (ctx) => wasmViewCopy(ctx, expandMap(ctx)),
+};
+
+function expandMap(ctx: OpContext): RunMap {
+  const x = input(ctx, 0);
+  const out = broadcastShapes(ctx, [x.dims, constValues(ctx, 1)]);
+  return buildRunMap(out, broadcastStrides(x.dims, out));
+}
+
+export const Tile: OpDef = {
+  constInputs: [1],
+  infer: (ctx) => {
+    const x = input(ctx, 0);
+    const reps = constValues(ctx, 1);
+    if (reps.length !== x.dims.length) throw opError(ctx, 'repeats must have one entry per axis', 'input[1]');
+    return [{ dtype: x.dtype, dims: x.dims.map((d, i) => d * reps[i]!) }];
+  },
+  js: (ctx) => viewCopy(tileMap(ctx)),
+  wasm: (ctx) => wasmViewCopy(ctx, tileMap(ctx)),
+};
+
+/** Tile as a gather: each output element reads input index (i mod dim) per axis. */
+function tileMap(ctx: OpContext): RunMap {
+  const x = input(ctx, 0);
+  const reps = constValues(ctx, 1);
+  const out = x.dims.map((d, i) => d * reps[i]!);
+  const strides = stridesOf(x.dims);
+  const n = sizeOf(out);
+  const map = new Int32Array(n);
+  const idx = new Array<number>(out.length).fill(0);
+  for (let i = 0; i < n; i++) {
+    let off = 0;
+    for (let a = 0; a < out.length; a++) off += (idx[a]! % x.dims[a]!) * strides[a]!;
+    map[i] = off;
+    for (let a = out.length - 1; a >= 0; a--) {
+      idx[a]!++;
+      if (idx[a]! < out[a]!) break;
+      idx[a] = 0;
+    }
+  }
+  return { map, run: 1 };
+}
+
+export const Concat: OpDef = {
+  infer: (ctx) => {
+    const first = input(ctx, 0);
+    const axis = normAxis(ctx, attrInt(ctx.node, 'axis', 0), first.dims.length);
+    const dims = [...first.dims];
+    dims[axis] = 0;
+    ctx.inputs.forEach((v, i) => {
+      const d = input(ctx, i).dims;
+      if (d.length !== dims.length || d.some((x, a) => a !== axis && x !== first.dims[a])) {
+        throw opError(ctx, `input ${i} shape [${d.join(', ')}] does not match [${first.dims.join(', ')}] off axis ${axis}`);
+      }
+      if (v !== undefined && v.dtype !== first.dtype) throw opError(ctx, `input ${i} type ${v.dtype} differs from ${first.dtype}`);
+      dims[axis]! += d[axis]!;
+    });
+    return [{ dtype: first.dtype, dims }];
+  },
+  js: (ctx, outputs) => {
+    const parts = concatParts(ctx, outputs[0]!.dims);
+    return (ins, outs) => {
+      const y = outs[0]!;
+      const w = y.dtype === 'int64' ? 2 : 1;
+      const yd = y.data;
+      for (let i = 0; i < ins.length; i++) {
+        const { piece, base, outer, rowLen } = parts[i]!;
+        const xd = ins[i]!.data;
+        for (let o = 0; o < outer; o++) {
+          const src = o * piece * w;
+          const dst = (o * rowLen + base) * w;
+          for (let j = 0; j < piece * w; j++) yd[dst + j] = xd[src + j]!;
+        }
+      }
+    };
+  },
+  wasm: (ctx) => {
+    const eb = byteSize(ctx.outputs[0]!.dtype);
+    const copies = concatParts(ctx, ctx.outputs[0]!.dims).map((p, from) => ({
+      plan: { map: 0, srcStride: p.piece * eb, count: p.outer, runBytes: p.piece * eb, srcOffset: 0 },
+      from,
+      to: 0,
+      dstOffset: p.base * eb,
+      dstStride: p.rowLen * eb,
+    }));
+    return blockCopyKernel(ctx, copies);
+  },
+};
+
+/** Per input of a Concat: elements per outer row (piece), its offset in the output row, rows, row length. */
+function concatParts(ctx: OpContext, out: number[]): { piece: number; base: number; outer: number; rowLen: number }[] {
+  const axis = normAxis(ctx, attrInt(ctx.node, 'axis', 0), out.length);
+  const outer = sizeOf(out.slice(0, axis));
+  const rowLen = sizeOf(out.slice(axis));
+  let base = 0;
+  return ctx.inputs.map((_, i) => {
+    const piece = sizeOf(input(ctx, i).dims.slice(axis));
+    const part = { piece, base, outer, rowLen };
+    base += piece;
+    return part;
+  });
+}
+
+interface SliceParams {
+  dims: number[];
+  starts: number[];
+  steps: number[];
+}
+
+function sliceParams(ctx: OpContext): SliceParams {
+  const x = input(ctx, 0).dims;
+  const starts = constValues(ctx, 1);
+  const ends = constValues(ctx, 2);
+  const axes = optionalConstValues(ctx, 3) ?? starts.map((_, i) => i);
+  const steps = optionalConstValues(ctx, 4) ?? starts.map(() => 1);
+  const dims = [...x];
+  const st = x.map(() => 0);
+  const sp = x.map(() => 1);
+  axes.forEach((a0, i) => {
+    const a = normAxis(ctx, a0, x.length);
+    const d = x[a]!;
+    const step = steps[i]!;
+    if (step === 0) throw opError(ctx, 'slice step cannot be 0', 'input[4]');
+    let s = starts[i]!;
+    let e = ends[i]!;
+    if (s < 0) s += d;
+    if (e < 0) e += d;
+    if (step > 0) {
+      s = Math.min(Math.max(s, 0), d);
+      e = Math.min(Math.max(e, 0), d);
+      dims[a] = Math.max(0, Math.ceil((e - s) / step));
+    } else {
+      s = Math.min(Math.max(s, -1), d - 1);
+      e = Math.min(Math.max(e, -1), d - 1);
+      dims[a] = Math.max(0, Math.ceil((e - s) / step));
+    }
+    st[a] = s;
+    sp[a] = step;
+  });
+  return { dims, starts: st, steps: sp };
+}
+
+export const Slice: OpDef = {
+  constInputs: [1, 2, 3, 4],
+  infer: (ctx) => [{ dtype: input(ctx, 0).dtype, dims: sliceParams(ctx).dims }],
+  js: (ctx) => viewCopy(sliceMap(ctx)),
+  wasm: (ctx) => wasmViewCopy(ctx, sliceMap(ctx)),
+};
+
+function sliceMap(ctx: OpContext): RunMap {
+  const p = sliceParams(ctx);
+  const strides = stridesOf(input(ctx, 0).dims);
+  const offset = p.starts.reduce((acc, s, a) => acc + s * strides[a]!, 0);
+  return buildRunMap(
+    p.dims,
+    strides.map((s, a) => s * p.steps[a]!),
+    offset,
+  );
+}
+
+function splitSizes(ctx: OpContext): { axis: number; sizes: number[] } {
+  const x = input(ctx, 0).dims;
+  const axis = normAxis(ctx, attrInt(ctx.node, 'axis', 0), x.length);
+  const given = attrInts(ctx.node, 'split') ?? optionalConstValues(ctx, 1);
+  if (given !== undefined) {
+    if (given.reduce((a, b) => a + b, 0) !== x[axis])
+      throw opError(ctx, `split sizes [${given.join(', ')}] do not sum to ${x[axis]}`, 'split');
+    return { axis, sizes: given };
+  }
+  const parts = attrInt(ctx.node, 'num_outputs', ctx.node.outputs.length);
+  const chunk = Math.ceil(x[axis]! / parts);
+  const sizes = Array.from({ length: parts }, (_, i) => Math.max(0, Math.min(chunk, x[axis]! - i * chunk)));
+  return { axis, sizes };
+}
+
+export const Split: OpDef = {
+  constInputs: [1],
+  infer: (ctx) => {
+    const x = input(ctx, 0);
+    const { axis, sizes } = splitSizes(ctx);
+    return sizes.map((s) => {
+      const dims = [...x.dims];
+      dims[axis] = s;
+      return { dtype: x.dtype, dims };
+    });
+  },
+  js: (ctx) => {
+    const maps = splitMaps(ctx);
+    return (ins, outs) => {
+      for (let i = 0; i < outs.length; i++) if (outs[i]!.ptr !== -2) copyRuns(ins[0]!, outs[i]!, 0, maps[i]!);
+    };
+  },
+  wasm: (ctx) => {
+    const dtype = input(ctx, 0).dtype;
+    const copies = splitMaps(ctx)
+      .map((rm, to) => ({ plan: planBlockCopy(ctx, rm, dtype), from: 0, to }))
+      .filter((c) => ctx.node.outputs[c.to] !== '');
+    return blockCopyKernel(ctx, copies);
+  },
+};
+
+function splitMaps(ctx: OpContext): RunMap[] {
+  const x = input(ctx, 0).dims;
+  const { axis, sizes } = splitSizes(ctx);
+  const strides = stridesOf(x);
+  let start = 0;
+  return sizes.map((s) => {
+    const dims = [...x];
+    dims[axis] = s;
+    const rm = buildRunMap(dims, strides, start * strides[axis]!);
+    start += s;
+    return rm;
+  });
+}
+
+export const Gather: OpDef = {
+  infer: (ctx) => {
+    const x = input(ctx, 0);
+    const idx = input(ctx, 1);
+    const axis = normAxis(ctx, attrInt(ctx.node, 'axis', 0), x.dims.length);
+    return [{ dtype: x.dtype, dims: [...x.dims.slice(0, axis), ...idx.dims, ...x.dims.slice(axis + 1)] }];
+  },
+  js: (ctx) => {
+    const x = input(ctx, 0).dims;
+    const axis = normAxis(ctx, attrInt(ctx.node, 'axis', 0), x.length);
+    const outer = sizeOf(x.slice(0, axis));
+    const inner = sizeOf(x.slice(axis + 1));
+    const dAxis = x[axis]!;
+    const count = sizeOf(input(ctx, 1).dims);
+    const label = ctx.node.name;
+    return (ins, outs) => {
+      const data = ins[0]!;
+      const indices = ins[1]!;
+      const y = outs[0]!;
+      const w = data.dtype === 'int64' ? 2 : 1;
+      const xd = data.data;
+      const yd = y.data;
+      let o = 0;
+      for (let a = 0; a < outer; a++) {
+        for (let i = 0; i < count; i++) {
+          let k = readElement(indices, i);
+          if (k < 0) k += dAxis;
+          if (k < 0 || k >= dAxis)
+            throw new RangeError(`Gather ${label}: index ${readElement(indices, i)} out of range [${-dAxis}, ${dAxis})`);
+          const src = (a * dAxis + k) * inner * w;
+          for (let j = 0; j < inner * w; j++) yd[o++] = xd[src + j]!;
+        }
+      }
+    };
+  },
+};
+
+export const ConstantOfShape: OpDef = {
+  constInputs: [0],
+  infer: (ctx) => {
+    const value = ctx.node.attrs.value as Tensor | undefined;
+    return [{ dtype: value?.dtype ?? 'float32', dims: constValues(ctx, 0) }];
+  },
+  js: (ctx) => {
+    const value = ctx.node.attrs.value as Tensor | undefined;
+    const v = value === undefined ? 0 : readElement(value, 0);
+    return (_ins, outs) => {
+      const y = outs[0]!;
+      const n = sizeOf(y.dims);
+      for (let i = 0; i < n; i++) writeElement(y, i, v);
+    };
+  },
+};
+
+/** Constant: the value attribute (or value_float(s)/value_int(s)). */
+export function constantValue(ctx: OpContext): Tensor {
+  const a = ctx.node.attrs;
+  if (a.value !== undefined && typeof a.value === 'object' && !Array.isArray(a.value)) return a.value;
+  if (typeof a.value_float === 'number') return fromNumbers('float32', [], [a.value_float]);
+  if (typeof a.value_int === 'number') return fromNumbers('int64', [], [a.value_int]);
+  if (Array.isArray(a.value_floats)) return fromNumbers('float32', [a.value_floats.length], a.value_floats as number[]);
+  if (Array.isArray(a.value_ints)) return fromNumbers('int64', [a.value_ints.length], a.value_ints as number[]);
+  throw opError(ctx, 'Constant has no supported value attribute', 'value');
+}
+
+export const Constant: OpDef = {
+  infer: (ctx) => {
+    const t = constantValue(ctx);
+    return [{ dtype: t.dtype, dims: [...t.dims] }];
+  },
+  js: (ctx) => {
+    const t = constantValue(ctx);
+    return (_ins, outs) => copyAll(t, outs[0]!);
+  },
+};
+
+export const Range: OpDef = {
+  constInputs: [0, 1, 2],
+  infer: (ctx) => {
+    const [start, limit, delta] = [constValues(ctx, 0)[0]!, constValues(ctx, 1)[0]!, constValues(ctx, 2)[0]!];
+    if (delta === 0) throw opError(ctx, 'delta cannot be 0', 'input[2]');
+    return [{ dtype: input(ctx, 0).dtype, dims: [Math.max(Math.ceil((limit - start) / delta), 0)] }];
+  },
+  js: (ctx) => {
+    const start = constValues(ctx, 0)[0]!;
+    const delta = constValues(ctx, 2)[0]!;
+    return (_ins, outs) => {
+      const y = outs[0]!;
+      const n = sizeOf(y.dims);
+      for (let i = 0; i < n; i++) writeElement(y, i, start + i * delta);
+    };
+  },
+};
+
+export { allocTensor };

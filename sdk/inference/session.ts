@@ -1,0 +1,72 @@
+/**
+ * The one Session interface every backend implements, modelled on onnxruntime's:
+ * feeds in by input name, outputs out by output name. The native backend also offers
+ * `runSync`, the allocation-free call for the per-tick hot path.
+ */
+
+import type { OutputTensor } from './exec/plan.js';
+import type { Dim, ValueInfo } from './ir/graph.js';
+import type { DType, TensorArray } from './tensor.js';
+
+/** A tensor handed to `run`: data plus concrete dims. bool tensors are Uint8Array. */
+export interface TensorInput {
+  data: TensorArray;
+  dims: readonly number[];
+}
+
+/** Feeds by input name. */
+export type Feeds = Readonly<Record<string, TensorInput>>;
+
+/** Outputs by name. For the native backend these are views valid until the next run. */
+export type Results = Readonly<Record<string, OutputTensor>>;
+
+/** Which backend runs a session. */
+export type BackendKind = 'native' | 'ort';
+
+/** Backend choice when creating a session: `auto` runs native when it supports every op. */
+export type BackendChoice = BackendKind | 'auto';
+
+/** Public description of a model input or output. */
+export interface TensorDescription {
+  name: string;
+  dtype: DType;
+  dims: Dim[];
+}
+
+/** The interface every backend implements. */
+export interface Session {
+  /** The backend that actually runs this session. */
+  readonly backend: BackendKind;
+  readonly inputs: readonly TensorDescription[];
+  readonly outputs: readonly TensorDescription[];
+  /** Default-domain opset of the model. */
+  readonly opset: number;
+  /** ONNX metadata_props. */
+  readonly metadata: Readonly<Record<string, string>>;
+  /** Ops the native backend lacks (the reason `auto` chose ort); empty when native runs everything. */
+  readonly unsupportedOps: readonly string[];
+  /** Runs the model. */
+  run(feeds: Feeds): Promise<Results>;
+  /** Releases backend resources. */
+  dispose(): Promise<void>;
+}
+
+/** Options shared by every backend. */
+export interface SessionOptions {
+  /** Backend to use (default `auto`). */
+  backend?: BackendChoice;
+  /** Named in errors (e.g. the model's file path). */
+  file?: string;
+  /** Native: run fusion passes (default true). */
+  fuse?: boolean;
+  /** Native: use the scalar kernels even where SIMD128 is available. */
+  forceScalar?: boolean;
+  /** Native: portable JS kernels only (no WebAssembly); for testing. */
+  jsKernels?: boolean;
+  /** ort: threads for onnxruntime-web (default 1). */
+  ortThreads?: number;
+}
+
+export function describe(vi: ValueInfo): TensorDescription {
+  return { name: vi.name, dtype: vi.dtype, dims: [...vi.dims] };
+}

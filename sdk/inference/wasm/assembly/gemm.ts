@@ -1,0 +1,346 @@
+// Matrix multiply over B packed into panels of 8 columns.
+//
+// Packed layout of B (K x N): panel p holds columns [8p, 8p + 8), stored as K rows
+// of 8 floats (zero padded past N), so the micro-kernel reads B contiguously.
+// Panel p starts at bp + p * K * 32 bytes. Panels total ceil(N / 8) * K * 8 floats.
+
+import { activateScalar, activateVec } from './math';
+
+const PANEL: i32 = 8;
+/** Rows of A per cache block: the block stays in L2 while every panel passes. */
+const ROW_BLOCK: i32 = 64;
+
+/** Packs B into panels. transB = 0: b is [K, N] row-major; 1: b is [N, K] (Gemm transB / nn.Linear weight). */
+export function packB(b: usize, bp: usize, K: i32, N: i32, transB: i32): void {
+  const panels = (N + PANEL - 1) / PANEL;
+  for (let p = 0; p < panels; p++) {
+    const base = bp + (<usize>(p * K * PANEL) << 2);
+    for (let k = 0; k < K; k++) {
+      for (let j = 0; j < PANEL; j++) {
+        const col = p * PANEL + j;
+        let v: f32 = 0;
+        if (col < N) {
+          v = transB
+            ? load<f32>(b + (<usize>(col * K + k) << 2))
+            : load<f32>(b + (<usize>(k * N + col) << 2));
+        }
+        store<f32>(base + (<usize>(k * PANEL + j) << 2), v);
+      }
+    }
+  }
+}
+
+/** Floats a packed B of K x N occupies. */
+export function packedSize(K: i32, N: i32): i32 {
+  return ((N + PANEL - 1) / PANEL) * PANEL * K;
+}
+
+/**
+ * C[M, N] = act(A[M, K] * B + bias), B packed by packB, A row-major with row stride lda
+ * (floats), C row-major with row stride ldc. bias (N floats) may be 0 for none.
+ */
+export function gemmPacked(
+  a: usize, lda: i32, bp: usize, bias: usize, c: usize, ldc: i32,
+  M: i32, N: i32, K: i32, act: i32,
+): void {
+  const panels = (N + PANEL - 1) / PANEL;
+  for (let i0 = 0; i0 < M; i0 += ROW_BLOCK) {
+    const i1 = min(i0 + ROW_BLOCK, M);
+    for (let p = 0; p < panels; p++) {
+      const panel = bp + (<usize>(p * K * PANEL) << 2);
+      const col = p * PANEL;
+      const width = min(PANEL, N - col);
+      let i = i0;
+      if (ASC_FEATURE_SIMD) {
+        for (; i + 4 <= i1; i += 4) {
+          micro4x8(a + (<usize>(i * lda) << 2), lda, panel, bias, c + (<usize>(i * ldc + col) << 2), ldc, K, width, col, act);
+        }
+        for (; i < i1; i++) {
+          micro1x8(a + (<usize>(i * lda) << 2), panel, bias, c + (<usize>(i * ldc + col) << 2), K, width, col, act);
+        }
+      } else {
+        for (; i < i1; i++) {
+          scalar1x8(a + (<usize>(i * lda) << 2), panel, bias, c + (<usize>(i * ldc + col) << 2), K, width, col, act);
+        }
+      }
+    }
+  }
+}
+
+// @ts-expect-error: decorator
+@inline
+function biasVec(bias: usize, col: i32, half: i32): v128 {
+  return bias ? v128.load(bias + (<usize>(col + half * 4) << 2)) : f32x4.splat(0);
+}
+
+// @ts-expect-error: decorator
+@inline
+function storeRow(c: usize, lo: v128, hi: v128, width: i32, act: i32): void {
+  const x = activateVec(lo, act);
+  const y = activateVec(hi, act);
+  if (width == PANEL) {
+    v128.store(c, x);
+    v128.store(c, y, 16);
+    return;
+  }
+  // Tail panel: write only the valid columns.
+  const tmp = memory.data(32);
+  v128.store(tmp, x);
+  v128.store(tmp, y, 16);
+  for (let j = 0; j < width; j++) store<f32>(c + (<usize>j << 2), load<f32>(tmp + (<usize>j << 2)));
+}
+
+// Bias columns beyond N were padded by the host (bias buffers are allocated to a multiple of 8).
+function micro4x8(a: usize, lda: i32, panel: usize, bias: usize, c: usize, ldc: i32, K: i32, width: i32, col: i32, act: i32): void {
+  const strideA = <usize>lda << 2;
+  const a1 = a + strideA;
+  const a2 = a1 + strideA;
+  const a3 = a2 + strideA;
+  let c00 = biasVec(bias, col, 0);
+  let c01 = biasVec(bias, col, 1);
+  let c10 = c00;
+  let c11 = c01;
+  let c20 = c00;
+  let c21 = c01;
+  let c30 = c00;
+  let c31 = c01;
+  let bptr = panel;
+  for (let k = 0; k < K; k++) {
+    const off = <usize>k << 2;
+    const b0 = v128.load(bptr);
+    const b1 = v128.load(bptr, 16);
+    const x0 = v128.load32_splat(a + off);
+    const x1 = v128.load32_splat(a1 + off);
+    const x2 = v128.load32_splat(a2 + off);
+    const x3 = v128.load32_splat(a3 + off);
+    c00 = f32x4.add(c00, f32x4.mul(x0, b0));
+    c01 = f32x4.add(c01, f32x4.mul(x0, b1));
+    c10 = f32x4.add(c10, f32x4.mul(x1, b0));
+    c11 = f32x4.add(c11, f32x4.mul(x1, b1));
+    c20 = f32x4.add(c20, f32x4.mul(x2, b0));
+    c21 = f32x4.add(c21, f32x4.mul(x2, b1));
+    c30 = f32x4.add(c30, f32x4.mul(x3, b0));
+    c31 = f32x4.add(c31, f32x4.mul(x3, b1));
+    bptr += 32;
+  }
+  const strideC = <usize>ldc << 2;
+  storeRow(c, c00, c01, width, act);
+  storeRow(c + strideC, c10, c11, width, act);
+  storeRow(c + 2 * strideC, c20, c21, width, act);
+  storeRow(c + 3 * strideC, c30, c31, width, act);
+}
+
+// One row: four independent accumulator pairs over k so the add chain never stalls.
+function micro1x8(a: usize, panel: usize, bias: usize, c: usize, K: i32, width: i32, col: i32, act: i32): void {
+  let s0 = biasVec(bias, col, 0);
+  let s1 = biasVec(bias, col, 1);
+  let t0 = f32x4.splat(0);
+  let t1 = t0;
+  let u0 = t0;
+  let u1 = t0;
+  let w0 = t0;
+  let w1 = t0;
+  let k = 0;
+  let bptr = panel;
+  for (; k + 4 <= K; k += 4) {
+    const ak = a + (<usize>k << 2);
+    const x0 = v128.load32_splat(ak);
+    const x1 = v128.load32_splat(ak, 4);
+    const x2 = v128.load32_splat(ak, 8);
+    const x3 = v128.load32_splat(ak, 12);
+    s0 = f32x4.add(s0, f32x4.mul(x0, v128.load(bptr)));
+    s1 = f32x4.add(s1, f32x4.mul(x0, v128.load(bptr, 16)));
+    t0 = f32x4.add(t0, f32x4.mul(x1, v128.load(bptr, 32)));
+    t1 = f32x4.add(t1, f32x4.mul(x1, v128.load(bptr, 48)));
+    u0 = f32x4.add(u0, f32x4.mul(x2, v128.load(bptr, 64)));
+    u1 = f32x4.add(u1, f32x4.mul(x2, v128.load(bptr, 80)));
+    w0 = f32x4.add(w0, f32x4.mul(x3, v128.load(bptr, 96)));
+    w1 = f32x4.add(w1, f32x4.mul(x3, v128.load(bptr, 112)));
+    bptr += 128;
+  }
+  for (; k < K; k++) {
+    const x0 = v128.load32_splat(a + (<usize>k << 2));
+    s0 = f32x4.add(s0, f32x4.mul(x0, v128.load(bptr)));
+    s1 = f32x4.add(s1, f32x4.mul(x0, v128.load(bptr, 16)));
+    bptr += 32;
+  }
+  s0 = f32x4.add(f32x4.add(s0, t0), f32x4.add(u0, w0));
+  s1 = f32x4.add(f32x4.add(s1, t1), f32x4.add(u1, w1));
+  storeRow(c, s0, s1, width, act);
+}
+
+function scalar1x8(a: usize, panel: usize, bias: usize, c: usize, K: i32, width: i32, col: i32, act: i32): void {
+  for (let j = 0; j < width; j++) {
+    let s: f32 = bias ? load<f32>(bias + (<usize>(col + j) << 2)) : 0;
+    for (let k = 0; k < K; k++) {
+      s += load<f32>(a + (<usize>k << 2)) * load<f32>(panel + (<usize>(k * PANEL + j) << 2));
+    }
+    store<f32>(c + (<usize>j << 2), activateScalar(s, act));
+  }
+}
+
+/**
+ * Batched C[n] = A[n] * B[n] for unpacked operands (attention scores, weighted values).
+ * A: [M, K] rows of stride lda; B: [K, N] rows of stride ldb; C: [M, N] rows of stride ldc;
+ * matrix n starts at base + n * stride (all strides in floats).
+ */
+export function matmulBatched(
+  a: usize, sa: i32, lda: i32, b: usize, sb: i32, ldb: i32, c: usize, sc: i32, ldc: i32,
+  batch: i32, M: i32, N: i32, K: i32,
+): void {
+  for (let n = 0; n < batch; n++) {
+    const an = a + (<usize>(n * sa) << 2);
+    const bn = b + (<usize>(n * sb) << 2);
+    const cn = c + (<usize>(n * sc) << 2);
+    for (let i = 0; i < M; i++) {
+      const ai = an + (<usize>(i * lda) << 2);
+      const ci = cn + (<usize>(i * ldc) << 2);
+      let j = 0;
+      if (ASC_FEATURE_SIMD) {
+        for (; j + 4 <= N; j += 4) {
+          let acc = f32x4.splat(0);
+          for (let k = 0; k < K; k++) {
+            const x = v128.load32_splat(ai + (<usize>k << 2));
+            acc = f32x4.add(acc, f32x4.mul(x, v128.load(bn + (<usize>(k * ldb + j) << 2))));
+          }
+          v128.store(ci + (<usize>j << 2), acc);
+        }
+      }
+      for (; j < N; j++) {
+        let s: f32 = 0;
+        for (let k = 0; k < K; k++) s += load<f32>(ai + (<usize>k << 2)) * load<f32>(bn + (<usize>(k * ldb + j) << 2));
+        store<f32>(ci + (<usize>j << 2), s);
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Few rows (M < 4): dot-product form over a second packing of W. Each group of 4 output
+// columns stores, per chunk of 8 k, the 4 columns' k..k+3 then their k+4..k+7 (zero padded
+// to whole groups and chunks), so one row of A is read as vectors and W streams once.
+
+const DOT_ROWS: i32 = 4;
+const DOT_K: i32 = 8;
+
+/** Floats the dot packing of K x N occupies. */
+export function packedDotSize(K: i32, N: i32): i32 {
+  return ((N + DOT_ROWS - 1) / DOT_ROWS) * DOT_ROWS * ((K + DOT_K - 1) / DOT_K) * DOT_K;
+}
+
+/** Packs W for gemvPacked (layouts of b as in packB). */
+export function packDot(b: usize, wp: usize, K: i32, N: i32, transB: i32): void {
+  const groups = (N + DOT_ROWS - 1) / DOT_ROWS;
+  const chunks = (K + DOT_K - 1) / DOT_K;
+  let p = wp;
+  for (let g = 0; g < groups; g++) {
+    for (let ch = 0; ch < chunks; ch++) {
+      for (let half = 0; half < 2; half++) {
+        for (let r = 0; r < DOT_ROWS; r++) {
+          for (let q = 0; q < 4; q++) {
+            const n = g * DOT_ROWS + r;
+            const k = ch * DOT_K + half * 4 + q;
+            let v: f32 = 0;
+            if (n < N && k < K) v = transB ? load<f32>(b + (<usize>(n * K + k) << 2)) : load<f32>(b + (<usize>(k * N + n) << 2));
+            store<f32>(p, v);
+            p += 4;
+          }
+        }
+      }
+    }
+  }
+}
+
+// @ts-expect-error: decorator
+@inline
+function hadd4(s0: v128, s1: v128, s2: v128, s3: v128): v128 {
+  const u0 = f32x4.add(v128.shuffle<f32>(s0, s1, 0, 4, 1, 5), v128.shuffle<f32>(s0, s1, 2, 6, 3, 7));
+  const u1 = f32x4.add(v128.shuffle<f32>(s2, s3, 0, 4, 1, 5), v128.shuffle<f32>(s2, s3, 2, 6, 3, 7));
+  return f32x4.add(v128.shuffle<f32>(u0, u1, 0, 1, 4, 5), v128.shuffle<f32>(u0, u1, 2, 3, 6, 7));
+}
+
+/** Zero-padded copy of a row's last partial chunk of A. */
+const tailA = memory.data(DOT_K * 4, 16);
+const tailC = memory.data(DOT_ROWS * 4, 16);
+
+/** C[M, N] = act(A · W + bias) for small M, W packed by packDot; strides as in gemmPacked. */
+export function gemvPacked(a: usize, lda: i32, wp: usize, bias: usize, c: usize, ldc: i32, M: i32, N: i32, K: i32, act: i32): void {
+  if (ASC_FEATURE_SIMD) gemvSimd(a, lda, wp, bias, c, ldc, M, N, K, act);
+  else gemvScalar(a, lda, wp, bias, c, ldc, M, N, K, act);
+}
+
+function gemvScalar(a: usize, lda: i32, wp: usize, bias: usize, c: usize, ldc: i32, M: i32, N: i32, K: i32, act: i32): void {
+  const chunks = (K + DOT_K - 1) / DOT_K;
+  for (let m = 0; m < M; m++) {
+    for (let n = 0; n < N; n++) {
+      const g = n / DOT_ROWS;
+      const r = n % DOT_ROWS;
+      let s: f32 = bias ? load<f32>(bias + (<usize>n << 2)) : 0;
+      for (let k = 0; k < K; k++) {
+        const ch = k / DOT_K;
+        const within = k % DOT_K;
+        const idx = ((g * chunks + ch) * 2 + within / 4) * 16 + r * 4 + (within % 4);
+        s += load<f32>(a + (<usize>(m * lda + k) << 2)) * load<f32>(wp + (<usize>idx << 2));
+      }
+      store<f32>(c + (<usize>(m * ldc + n) << 2), activateScalar(s, act));
+    }
+  }
+}
+
+function gemvSimd(a: usize, lda: i32, wp: usize, bias: usize, c: usize, ldc: i32, M: i32, N: i32, K: i32, act: i32): void {
+  const groups = (N + DOT_ROWS - 1) / DOT_ROWS;
+  const full = K / DOT_K;
+  const rest = K - full * DOT_K;
+  for (let m = 0; m < M; m++) {
+    const am = a + (<usize>(m * lda) << 2);
+    const cm = c + (<usize>(m * ldc) << 2);
+    if (rest > 0) {
+      v128.store(tailA, f32x4.splat(0));
+      v128.store(tailA, f32x4.splat(0), 16);
+      memory.copy(tailA, am + (<usize>(full * DOT_K) << 2), <usize>rest << 2);
+    }
+    let p = wp;
+    for (let g = 0; g < groups; g++) {
+      let s0 = f32x4.splat(0);
+      let s1 = s0;
+      let s2 = s0;
+      let s3 = s0;
+      let t0 = s0;
+      let t1 = s0;
+      let t2 = s0;
+      let t3 = s0;
+      for (let ch = 0; ch <= full; ch++) {
+        let x: v128;
+        let x2: v128;
+        if (ch < full) {
+          const off = <usize>(ch * DOT_K) << 2;
+          x = v128.load(am + off);
+          x2 = v128.load(am + off, 16);
+        } else {
+          if (rest == 0) break;
+          x = v128.load(tailA);
+          x2 = v128.load(tailA, 16);
+        }
+        s0 = f32x4.add(s0, f32x4.mul(x, v128.load(p)));
+        s1 = f32x4.add(s1, f32x4.mul(x, v128.load(p, 16)));
+        s2 = f32x4.add(s2, f32x4.mul(x, v128.load(p, 32)));
+        s3 = f32x4.add(s3, f32x4.mul(x, v128.load(p, 48)));
+        t0 = f32x4.add(t0, f32x4.mul(x2, v128.load(p, 64)));
+        t1 = f32x4.add(t1, f32x4.mul(x2, v128.load(p, 80)));
+        t2 = f32x4.add(t2, f32x4.mul(x2, v128.load(p, 96)));
+        t3 = f32x4.add(t3, f32x4.mul(x2, v128.load(p, 112)));
+        p += 128;
+      }
+      const col = g * DOT_ROWS;
+      let r = hadd4(f32x4.add(s0, t0), f32x4.add(s1, t1), f32x4.add(s2, t2), f32x4.add(s3, t3));
+      if (bias) r = f32x4.add(r, v128.load(bias + (<usize>col << 2)));
+      r = activateVec(r, act);
+      if (col + DOT_ROWS <= N) {
+        v128.store(cm + (<usize>col << 2), r);
+      } else {
+        v128.store(tailC, r);
+        for (let j = 0; col + j < N; j++) store<f32>(cm + (<usize>(col + j) << 2), load<f32>(tailC + (<usize>j << 2)));
+      }
+    }
+  }
+}

@@ -1,0 +1,14 @@
+// tickmind's WebAssembly kernels. Every function works on byte pointers into this
+// module's memory, which the host (sdk/inference/kernels) lays out and grows; the
+// kernels themselves never allocate.
+
+export { attention } from './attention';
+export { activate, binary, unary } from './eltwise';
+export { gemmPacked, gemvPacked, matmulBatched, packB, packDot, packedDotSize, packedSize } from './gemm';
+export { layerNorm, softmax } from './norm';
+
+/** First byte the host may use: everything below holds this module's static data. */
+export function heapBase(): usize {
+  return __heap_base;
+}
+export { copyBlocks, select } from './copy';

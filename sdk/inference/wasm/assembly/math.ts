@@ -1,0 +1,143 @@
+// Vector math shared by the kernels: exp and erf as SIMD polynomials, with scalar
+// twins that evaluate the same polynomials so both builds agree to rounding.
+
+// Cephes-style expf: exp(x) = 2^n * p(r), x = n ln2 + r, |r| <= ln2 / 2.
+const EXP_HI: f32 = 88.3762626647949;
+const EXP_LO: f32 = -87.3365447505531;
+const LOG2E: f32 = 1.44269504088896341;
+const LN2_HI: f32 = 0.693359375;
+const LN2_LO: f32 = -2.12194440e-4;
+const P0: f32 = 1.9875691500e-4;
+const P1: f32 = 1.3981999507e-3;
+const P2: f32 = 8.3334519073e-3;
+const P3: f32 = 4.1665795894e-2;
+const P4: f32 = 1.6666665459e-1;
+const P5: f32 = 5.0000001201e-1;
+
+// @ts-expect-error: decorator
+@inline
+export function expScalar(x0: f32): f32 {
+  let x = min<f32>(max<f32>(x0, EXP_LO), EXP_HI);
+  const n = nearest<f32>(x * LOG2E);
+  x = x - n * LN2_HI;
+  x = x - n * LN2_LO;
+  const z = x * x;
+  let y = P0;
+  y = y * x + P1;
+  y = y * x + P2;
+  y = y * x + P3;
+  y = y * x + P4;
+  y = y * x + P5;
+  y = y * z + x + 1.0;
+  const pow2 = reinterpret<f32>((<i32>n + 127) << 23);
+  return y * pow2;
+}
+
+// @ts-expect-error: decorator
+@inline
+export function expVec(x0: v128): v128 {
+  let x = f32x4.pmin(f32x4.pmax(x0, f32x4.splat(EXP_LO)), f32x4.splat(EXP_HI));
+  const n = f32x4.nearest(f32x4.mul(x, f32x4.splat(LOG2E)));
+  x = f32x4.sub(x, f32x4.mul(n, f32x4.splat(LN2_HI)));
+  x = f32x4.sub(x, f32x4.mul(n, f32x4.splat(LN2_LO)));
+  const z = f32x4.mul(x, x);
+  let y = f32x4.splat(P0);
+  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(P1));
+  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(P2));
+  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(P3));
+  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(P4));
+  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(P5));
+  y = f32x4.add(f32x4.add(f32x4.mul(y, z), x), f32x4.splat(1.0));
+  const pow2 = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
+  return f32x4.mul(y, pow2);
+}
+
+// Rational approximation of erf on [-4, 4] (erf is +-1 to float precision beyond).
+const A1: f32 = -1.60960333262415e-2;
+const A3: f32 = -2.95459980854025e-3;
+const A5: f32 = -7.34990630326855e-4;
+const A7: f32 = -5.6925063946234e-5;
+const A9: f32 = -2.10102402082508e-6;
+const A11: f32 = 2.77068142495902e-8;
+const A13: f32 = -2.72614225801306e-10;
+const B0: f32 = -1.42647390514189e-2;
+const B2: f32 = -7.37332916720468e-3;
+const B4: f32 = -1.68282697438203e-3;
+const B6: f32 = -2.13374055278905e-4;
+const B8: f32 = -1.45660718464996e-5;
+
+// @ts-expect-error: decorator
+@inline
+export function erfScalar(x0: f32): f32 {
+  const x = min<f32>(max<f32>(x0, -4.0), 4.0);
+  const x2 = x * x;
+  let p = A13;
+  p = p * x2 + A11;
+  p = p * x2 + A9;
+  p = p * x2 + A7;
+  p = p * x2 + A5;
+  p = p * x2 + A3;
+  p = p * x2 + A1;
+  p = p * x;
+  let q = B8;
+  q = q * x2 + B6;
+  q = q * x2 + B4;
+  q = q * x2 + B2;
+  q = q * x2 + B0;
+  return p / q;
+}
+
+// @ts-expect-error: decorator
+@inline
+export function erfVec(x0: v128): v128 {
+  const x = f32x4.pmin(f32x4.pmax(x0, f32x4.splat(-4.0)), f32x4.splat(4.0));
+  const x2 = f32x4.mul(x, x);
+  let p = f32x4.splat(A13);
+  p = f32x4.add(f32x4.mul(p, x2), f32x4.splat(A11));
+  p = f32x4.add(f32x4.mul(p, x2), f32x4.splat(A9));
+  p = f32x4.add(f32x4.mul(p, x2), f32x4.splat(A7));
+  p = f32x4.add(f32x4.mul(p, x2), f32x4.splat(A5));
+  p = f32x4.add(f32x4.mul(p, x2), f32x4.splat(A3));
+  p = f32x4.add(f32x4.mul(p, x2), f32x4.splat(A1));
+  p = f32x4.mul(p, x);
+  let q = f32x4.splat(B8);
+  q = f32x4.add(f32x4.mul(q, x2), f32x4.splat(B6));
+  q = f32x4.add(f32x4.mul(q, x2), f32x4.splat(B4));
+  q = f32x4.add(f32x4.mul(q, x2), f32x4.splat(B2));
+  q = f32x4.add(f32x4.mul(q, x2), f32x4.splat(B0));
+  return f32x4.div(p, q);
+}
+
+// @ts-expect-error: decorator
+@inline
+export function geluScalar(x: f32): f32 {
+  return <f32>0.5 * x * (<f32>1.0 + erfScalar(x * <f32>0.7071067811865476));
+}
+
+// @ts-expect-error: decorator
+@inline
+export function geluVec(x: v128): v128 {
+  const e = erfVec(f32x4.mul(x, f32x4.splat(0.7071067811865476)));
+  return f32x4.mul(f32x4.mul(f32x4.splat(0.5), x), f32x4.add(f32x4.splat(1.0), e));
+}
+
+/** Activation codes shared with the host (see kernels/wasm-kernels.ts). */
+export const ACT_NONE: i32 = 0;
+export const ACT_RELU: i32 = 1;
+export const ACT_GELU: i32 = 2;
+
+// @ts-expect-error: decorator
+@inline
+export function activateScalar(x: f32, act: i32): f32 {
+  if (act == ACT_RELU) return max<f32>(x, 0);
+  if (act == ACT_GELU) return geluScalar(x);
+  return x;
+}
+
+// @ts-expect-error: decorator
+@inline
+export function activateVec(x: v128, act: i32): v128 {
+  if (act == ACT_RELU) return f32x4.pmax(x, f32x4.splat(0));
+  if (act == ACT_GELU) return geluVec(x);
+  return x;
+}

@@ -1,0 +1,119 @@
+// Row-wise normalizations: LayerNorm and Softmax over the last axis.
+
+import { expScalar, expVec } from './math';
+
+// @ts-expect-error: decorator
+@inline
+function hsum(v: v128): f32 {
+  return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
+}
+
+// @ts-expect-error: decorator
+@inline
+function hmax(v: v128): f32 {
+  return max<f32>(max<f32>(f32x4.extract_lane(v, 0), f32x4.extract_lane(v, 1)), max<f32>(f32x4.extract_lane(v, 2), f32x4.extract_lane(v, 3)));
+}
+
+/** y[r, :] = (x[r, :] - mean) / sqrt(var + eps) * gamma + beta. gamma/beta may be 0 (ones/zeros). */
+export function layerNorm(x: usize, gamma: usize, beta: usize, y: usize, rows: i32, cols: i32, eps: f32): void {
+  const inv = <f32>1.0 / <f32>cols;
+  for (let r = 0; r < rows; r++) {
+    const xr = x + (<usize>(r * cols) << 2);
+    const yr = y + (<usize>(r * cols) << 2);
+    let j = 0;
+    let sum: f32 = 0;
+    if (ASC_FEATURE_SIMD) {
+      let acc = f32x4.splat(0);
+      for (; j + 4 <= cols; j += 4) acc = f32x4.add(acc, v128.load(xr + (<usize>j << 2)));
+      sum = hsum(acc);
+    }
+    for (; j < cols; j++) sum += load<f32>(xr + (<usize>j << 2));
+    const mean = sum * inv;
+    j = 0;
+    let sq: f32 = 0;
+    if (ASC_FEATURE_SIMD) {
+      const m = f32x4.splat(mean);
+      let acc = f32x4.splat(0);
+      for (; j + 4 <= cols; j += 4) {
+        const d = f32x4.sub(v128.load(xr + (<usize>j << 2)), m);
+        acc = f32x4.add(acc, f32x4.mul(d, d));
+      }
+      sq = hsum(acc);
+    }
+    for (; j < cols; j++) {
+      const d = load<f32>(xr + (<usize>j << 2)) - mean;
+      sq += d * d;
+    }
+    const rstd = <f32>1.0 / Mathf.sqrt(sq * inv + eps);
+    j = 0;
+    if (ASC_FEATURE_SIMD) {
+      const m = f32x4.splat(mean);
+      const s = f32x4.splat(rstd);
+      for (; j + 4 <= cols; j += 4) {
+        const off = <usize>j << 2;
+        let v = f32x4.mul(f32x4.sub(v128.load(xr + off), m), s);
+        if (gamma) v = f32x4.mul(v, v128.load(gamma + off));
+        if (beta) v = f32x4.add(v, v128.load(beta + off));
+        v128.store(yr + off, v);
+      }
+    }
+    for (; j < cols; j++) {
+      const off = <usize>j << 2;
+      let v = (load<f32>(xr + off) - mean) * rstd;
+      if (gamma) v *= load<f32>(gamma + off);
+      if (beta) v += load<f32>(beta + off);
+      store<f32>(yr + off, v);
+    }
+  }
+}
+
+/** y[r, :] = softmax(x[r, :]) for rows of length cols. */
+export function softmax(x: usize, y: usize, rows: i32, cols: i32): void {
+  for (let r = 0; r < rows; r++) {
+    softmaxRow(x + (<usize>(r * cols) << 2), y + (<usize>(r * cols) << 2), cols);
+  }
+}
+
+export function softmaxRow(xr: usize, yr: usize, cols: i32): void {
+  let j = 0;
+  let mx: f32 = -Infinity;
+  if (ASC_FEATURE_SIMD) {
+    let acc = f32x4.splat(-Infinity);
+    for (; j + 4 <= cols; j += 4) acc = f32x4.pmax(acc, v128.load(xr + (<usize>j << 2)));
+    mx = hmax(acc);
+  }
+  for (; j < cols; j++) mx = max<f32>(mx, load<f32>(xr + (<usize>j << 2)));
+  // A fully masked row (all -inf) stays finite-free like the reference: exp(nan) -> nan.
+  j = 0;
+  let sum: f32 = 0;
+  if (ASC_FEATURE_SIMD) {
+    const m = f32x4.splat(mx);
+    let acc = f32x4.splat(0);
+    for (; j + 4 <= cols; j += 4) {
+      const off = <usize>j << 2;
+      const e = expVec(f32x4.sub(v128.load(xr + off), m));
+      v128.store(yr + off, e);
+      acc = f32x4.add(acc, e);
+    }
+    sum = hsum(acc);
+  }
+  for (; j < cols; j++) {
+    const off = <usize>j << 2;
+    const e = expScalar(load<f32>(xr + off) - mx);
+    store<f32>(yr + off, e);
+    sum += e;
+  }
+  const inv = <f32>1.0 / sum;
+  j = 0;
+  if (ASC_FEATURE_SIMD) {
+    const s = f32x4.splat(inv);
+    for (; j + 4 <= cols; j += 4) {
+      const off = <usize>j << 2;
+      v128.store(yr + off, f32x4.mul(v128.load(yr + off), s));
+    }
+  }
+  for (; j < cols; j++) {
+    const off = <usize>j << 2;
+    store<f32>(yr + off, load<f32>(yr + off) * inv);
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * Guards the layering table of ../shared/DESIGN.md: which sdk module may import which,
+ * which packages each may use, and that onnxruntime-web is only imported dynamically from
+ * sdk/inference/backends/ort.ts.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = join(import.meta.dirname, '..');
+const SDK = join(ROOT, 'sdk');
+
+/** module -> sdk modules it may import, and packages it may import. */
+const LAYERS: Record<string, { modules: string[]; packages: string[] }> = {
+  core: { modules: [], packages: [] },
+  inference: { modules: ['core'], packages: ['onnx-proto', 'onnxruntime-web'] },
+  sensors: { modules: ['core'], packages: [] },
+  physics: { modules: ['core', 'sensors'], packages: ['@dimforge/rapier3d-compat'] },
+  policy: { modules: ['core', 'inference'], packages: [] },
+  actuators: { modules: ['core'], packages: [] },
+  profiling: { modules: ['core'], packages: [] },
+  dataset: { modules: ['core'], packages: ['hyparquet-writer', 'fflate'] },
+  training: { modules: ['core', 'inference', 'dataset'], packages: [] },
+  ecs: {
+    modules: ['core', 'inference', 'sensors', 'physics', 'policy', 'actuators', 'profiling', 'dataset', 'training'],
+    packages: ['bitecs'],
+  },
+  cli: {
+    modules: ['core', 'inference', 'sensors', 'physics', 'policy', 'actuators', 'profiling', 'dataset', 'training', 'ecs'],
+    packages: [],
+  },
+};
+
+function tsFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return name === 'assembly' ? [] : tsFiles(path);
+    return name.endsWith('.ts') ? [path] : [];
+  });
+}
+
+/** Static and dynamic import specifiers of a source file. */
+function imports(source: string): { spec: string; dynamic: boolean }[] {
+  const found: { spec: string; dynamic: boolean }[] = [];
+  for (const m of source.matchAll(/(?:^|\n)\s*(?:import|export)\s[^'";]*?from\s+['"]([^'"]+)['"]/g))
+    found.push({ spec: m[1]!, dynamic: false });
+  for (const m of source.matchAll(/(?:^|\n)\s*import\s+['"]([^'"]+)['"]/g)) found.push({ spec: m[1]!, dynamic: false });
+  for (const m of source.matchAll(/import\(\s*['"]([^'"]+)['"]\s*\)/g)) found.push({ spec: m[1]!, dynamic: true });
+  return found;
+}
+
+const files = tsFiles(SDK).filter((f) => !f.endsWith('.generated.ts'));
+
+describe('layering (DESIGN.md)', () => {
+  it('every sdk folder is a module of the table', () => {
+    const modules = readdirSync(SDK).filter((n) => statSync(join(SDK, n)).isDirectory());
+    for (const m of modules) expect(Object.keys(LAYERS), `sdk/${m} is not in the layering table`).toContain(m);
+  });
+
+  it.each(files.map((f) => relative(ROOT, f)))('%s imports only what its layer allows', (file) => {
+    const module = relative(SDK, join(ROOT, file)).split('/')[0]!;
+    const source = readFileSync(join(ROOT, file), 'utf8');
+    const allowed = module.endsWith('.ts') ? { modules: Object.keys(LAYERS), packages: [] } : LAYERS[module]!;
+    for (const { spec, dynamic } of imports(source)) {
+      if (spec.startsWith('node:')) {
+        expect(['cli'], `${file}: Node built-in ${spec}`).toContain(module);
+        continue;
+      }
+      if (spec.startsWith('.')) {
+        const target = relative(SDK, join(ROOT, file, '..', spec)).split('/')[0]!;
+        if (target === module || target.endsWith('.js')) continue;
+        expect(allowed.modules, `${file} imports sdk/${target}`).toContain(target);
+        if (module === 'cli') expect(spec, `${file}: cli must import public entries`).toMatch(/\/index\.js$/);
+        continue;
+      }
+      const pkg = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!;
+      expect(allowed.packages, `${file} imports package ${pkg}`).toContain(pkg);
+      if (pkg === 'onnxruntime-web') {
+        expect(file, 'onnxruntime-web outside the ort backend').toBe('sdk/inference/backends/ort.ts');
+        expect(dynamic, 'onnxruntime-web must be imported dynamically').toBe(true);
+      }
+    }
+  });
+
+  it('three.js never enters sdk/', () => {
+    for (const f of files) expect(readFileSync(f, 'utf8')).not.toMatch(/from ['"]three['"]/);
+  });
+});

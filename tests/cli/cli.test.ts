@@ -1,0 +1,137 @@
+/** The command-line contracts other tools rely on: JSON shapes, files written, exit codes. */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { outputFileName } from '../../sdk/cli/model-run.js';
+import { readNpy, writeNpy } from '../../sdk/cli/npy.js';
+import { compare, FIXTURE_DIR, fixtures, loadNpy } from '../helpers/fixtures.js';
+import { buildModel } from '../helpers/onnx-builder.js';
+
+const run = promisify(execFile);
+const BIN = join(import.meta.dirname, '..', '..', 'bin', 'tickmind.js');
+
+async function tickmind(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run('node', [BIN, ...args], { timeout: 120_000 });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+const model = (name: string) => join(FIXTURE_DIR, `${name}.onnx`);
+
+describe('tickmind model check', () => {
+  it('--json prints the contract and exits 0 on a match', async () => {
+    const r = await tickmind('model', 'check', model('transformer_d64_l2'), '--dim', 'batch=3', '--json');
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(Object.keys(report)).toEqual(
+      expect.arrayContaining(['file', 'ok', 'backend', 'opset', 'inputs', 'outputs', 'unsupportedOps', 'maxAbsDiff', 'error']),
+    );
+    expect(report).toMatchObject({ ok: true, backend: 'native', opset: 14, unsupportedOps: [], error: null });
+    expect(report.inputs).toEqual([
+      { name: 'tokens', shape: [3, 10, 24], dtype: 'float32' },
+      { name: 'mask', shape: [3, 10], dtype: 'bool' },
+    ]);
+    expect(report.outputs).toEqual([{ name: 'logits', shape: [3, 10, 97], dtype: 'float32' }]);
+    expect(report.maxAbsDiff).toBeLessThan(1e-4);
+  });
+
+  it('exits 1 with an error object for a broken file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tm-'));
+    const bad = join(dir, 'bad.onnx');
+    writeFileSync(bad, readFileSync(model('mlp_200_256_256_32')).subarray(0, 1000));
+    const r = await tickmind('model', 'check', bad, '--json');
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout);
+    expect(report.ok).toBe(false);
+    expect(report.error.code).toBe('MODEL_DECODE');
+    expect(report.error.message).toContain('bad.onnx');
+  });
+
+  it('reports the ops that force onnxruntime-web under auto', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tm-'));
+    const file = join(dir, 'selu.onnx');
+    writeFileSync(
+      file,
+      buildModel({
+        inputs: [{ name: 'x', type: 'float32', dims: ['n', 4] }],
+        outputs: [{ name: 'y', type: 'float32', dims: ['n', 4] }],
+        nodes: [{ op: 'Selu', inputs: ['x'], outputs: ['y'] }],
+      }),
+    );
+    const r = await tickmind('model', 'check', file, '--json');
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, backend: 'ort', unsupportedOps: ['Selu'] });
+    const forced = await tickmind('model', 'check', file, '--backend', 'native', '--json');
+    expect(forced.code).toBe(1);
+    expect(JSON.parse(forced.stdout).error.code).toBe('OP_UNSUPPORTED');
+  });
+
+  it('exits 2 on usage errors', async () => {
+    expect((await tickmind('model', 'check')).code).toBe(2);
+    expect((await tickmind('model', 'check', 'x.onnx', '--backend', 'gpu')).code).toBe(2);
+    expect((await tickmind('model', 'check', 'x.onnx', '--dim', 'batch')).code).toBe(2);
+    expect((await tickmind('model', 'frobnicate')).code).toBe(2);
+  });
+});
+
+describe('tickmind model run', () => {
+  it('writes each output as .npy that matches the PyTorch reference', async () => {
+    const f = fixtures().find((x) => x.name === 'transformer_d64_l2')!;
+    const out = mkdtempSync(join(tmpdir(), 'tm-out-'));
+    const inputs = f.inputs.flatMap((i) => ['--input', `${i.name}=${join(FIXTURE_DIR, i.file)}`]);
+    const r = await tickmind('model', 'run', model(f.name), ...inputs, '--out', out);
+    expect(r.code, r.stderr).toBe(0);
+    const got = readNpy(new Uint8Array(readFileSync(join(out, 'logits.npy'))));
+    const want = loadNpy(f.outputs[0]!.file);
+    expect(got.dims).toEqual(want.dims);
+    expect(compare(got.data as Float32Array, want.data as Float32Array).failures).toBe(0);
+  });
+
+  it('sanitizes output names into file names', () => {
+    expect(outputFileName('/encoder/out:0')).toBe('_encoder_out_0.npy');
+    expect(outputFileName('logits.v2-final')).toBe('logits.v2-final.npy');
+  });
+
+  it('fails clearly on a feed of the wrong dtype', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tm-'));
+    const obs = join(dir, 'obs.npy');
+    writeFileSync(obs, writeNpy({ dtype: 'float64', dims: [1, 200], data: new Float64Array(200) }));
+    const r = await tickmind('model', 'run', model('mlp_200_256_256_32'), '--input', `obs=${obs}`, '--out', dir, '--backend', 'native');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/DTYPE_MISMATCH.*obs/);
+  });
+});
+
+describe('tickmind model bench', () => {
+  it('--json prints native and onnxruntime-web timings and their ratio per batch', async () => {
+    const r = await tickmind('model', 'bench', model('mlp_200_256_256_32'), '--batch', '1,4', '--iterations', '20', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.file).toContain('mlp_200_256_256_32.onnx');
+    expect(report.results.map((x: { batch: number }) => x.batch)).toEqual([1, 4]);
+    for (const row of report.results) {
+      expect(row.native.medianUs).toBeGreaterThan(0);
+      expect(row.native.p99Us).toBeGreaterThanOrEqual(row.native.medianUs);
+      expect(row.native.gflops).toBeGreaterThan(0);
+      expect(row.ortWeb.medianUs).toBeGreaterThan(0);
+      expect(row.ratio).toBeCloseTo(row.ortWeb.medianUs / row.native.medianUs, 1);
+    }
+  });
+});
+
+describe('tickmind demo', () => {
+  it('plays a seeded match: same seed, same trajectory checksum', async () => {
+    const a = await tickmind('demo', '--ticks', '40', '--seed', '9');
+    const b = await tickmind('demo', '--ticks', '40', '--seed', '9');
+    expect(a.code, a.stderr).toBe(0);
+    const checksum = (s: string) => /trajectory checksum \(seed 9\): (\d+)/.exec(s)?.[1];
+    expect(checksum(a.stdout)).toBeDefined();
+    expect(checksum(a.stdout)).toBe(checksum(b.stdout));
+  });
+});
