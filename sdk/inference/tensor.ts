@@ -67,10 +67,10 @@ export function byteSize(dtype: DType): number {
   }
 }
 
-/** Number of elements of a shape. */
+/** Number of elements of a shape. (Indexed loop: a for-of iterator may allocate on the hot path.) */
 export function sizeOf(dims: readonly number[]): number {
   let n = 1;
-  for (const d of dims) n *= d;
+  for (let i = 0; i < dims.length; i++) n *= dims[i]!;
   return n;
 }
 

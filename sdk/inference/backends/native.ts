@@ -13,7 +13,7 @@ import { unsupportedOps } from '../ops/registry.js';
 import { optimizeGraph, type PassReport } from '../passes/index.js';
 import { describe, type Feeds, type Results, type Session, type SessionOptions, type TensorDescription } from '../session.js';
 import { copyIntoStorage, dtypeOfArray, sizeOf } from '../tensor.js';
-import { WasmRuntime } from '../wasm/runtime.js';
+import { sharedRuntime, type WasmRuntime } from '../wasm/runtime.js';
 
 /** Plans kept per session (one per distinct input shape). */
 const MAX_PLANS = 64;
@@ -41,6 +41,8 @@ export class NativeSession implements Session {
   private readonly symbolValues: Float64Array;
   private lastPlan: Plan | undefined;
   private lastDims: number[][] = [];
+  private lastFeeds: Feeds | undefined;
+  private lastTypes: unknown[] = [];
 
   constructor(model: Model, options: SessionOptions = {}) {
     this.model = model;
@@ -56,7 +58,7 @@ export class NativeSession implements Session {
       );
     }
     this.passes = optimizeGraph(model.graph, { fuse: options.fuse !== false });
-    this.runtime = new WasmRuntime({ forceScalar: options.forceScalar === true });
+    this.runtime = sharedRuntime({ forceScalar: options.forceScalar === true });
     this.simd = this.runtime.simd;
     this.constants = new ConstantStore(this.runtime);
     this.useWasm = options.jsKernels !== true;
@@ -101,11 +103,39 @@ export class NativeSession implements Session {
     return plan.outputMap;
   }
 
-  /** The plan for these feeds' shapes (validating them), built on first sight of a shape. */
+  /**
+   * The plan for these feeds. Fast path (every tick of a game loop): the same feeds object
+   * with the last call's dims, array types and lengths. Anything else takes the slow path,
+   * which validates in full and finds or builds the plan for the shapes.
+   */
   private planFor(feeds: Feeds): Plan {
+    const plan = this.lastPlan;
+    if (plan !== undefined && feeds === this.lastFeeds && this.matchesLast(feeds)) return plan;
+    return this.planForNewFeeds(feeds);
+  }
+
+  /** True when every feed has the last call's dims, array type and element count. */
+  private matchesLast(feeds: Feeds): boolean {
+    const inputs = this.model.graph.inputs;
+    for (let i = 0; i < inputs.length; i++) {
+      const feed = feeds[inputs[i]!.name];
+      if (feed === undefined) return false;
+      const dims = feed.dims;
+      const last = this.lastDims[i]!;
+      if (dims.length !== last.length) return false;
+      let count = 1;
+      for (let a = 0; a < last.length; a++) {
+        if (dims[a] !== last[a]) return false;
+        count *= last[a]!;
+      }
+      if (feed.data.length !== count || feed.data.constructor !== this.lastTypes[i]) return false;
+    }
+    return true;
+  }
+
+  private planForNewFeeds(feeds: Feeds): Plan {
     this.validate(feeds);
     const inputs = this.model.graph.inputs;
-    if (this.lastPlan !== undefined && this.sameAsLast(feeds)) return this.lastPlan;
     const dims = inputs.map((vi) => [...feeds[vi.name]!.dims]);
     const key = dims.map((d) => d.join('x')).join('|');
     let plan = this.plans.get(key);
@@ -122,32 +152,19 @@ export class NativeSession implements Session {
     }
     this.lastPlan = plan;
     this.lastDims = dims;
+    this.lastTypes = inputs.map((vi) => feeds[vi.name]!.data.constructor);
+    this.lastFeeds = feeds;
     return plan;
   }
 
-  private sameAsLast(feeds: Feeds): boolean {
-    const inputs = this.model.graph.inputs;
-    for (let i = 0; i < inputs.length; i++) {
-      const dims = feeds[inputs[i]!.name]!.dims;
-      const last = this.lastDims[i]!;
-      for (let a = 0; a < last.length; a++) if (dims[a] !== last[a]) return false;
-    }
-    return true;
-  }
-
-  /** Checks names, dtypes and dims against the model without allocating. */
+  /** Checks names, dtypes and dims against the model (the slow path, when feeds change). */
   private validate(feeds: Feeds): void {
     const inputs = this.model.graph.inputs;
     this.symbolValues.fill(-1);
-    for (const name in feeds) {
+    for (const name of Object.keys(feeds)) {
       if (!this.hasInput(name)) {
-        throw new TickmindError(
-          'FEED_UNKNOWN',
-          `feed '${name}' is not an input of the model (inputs: ${inputs.map((i) => i.name).join(', ')})`,
-          {
-            field: name,
-          },
-        );
+        const known = inputs.map((i) => i.name).join(', ');
+        throw new TickmindError('FEED_UNKNOWN', `feed '${name}' is not an input of the model (inputs: ${known})`, { field: name });
       }
     }
     for (let i = 0; i < inputs.length; i++) {

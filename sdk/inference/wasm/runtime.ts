@@ -126,6 +126,19 @@ export interface WasmRuntimeOptions {
   forceScalar?: boolean;
 }
 
+const sharedRuntimes: { simd?: WasmRuntime; scalar?: WasmRuntime } = {};
+
+/**
+ * The process-wide runtime every session uses: one kernel instance and one memory. Sharing
+ * keeps each kernel call site monomorphic (one exports object), which lets the engine inline
+ * the JS-to-WebAssembly call without allocating, however many sessions a game creates.
+ */
+export function sharedRuntime(options: WasmRuntimeOptions = {}): WasmRuntime {
+  const key = options.forceScalar === true || !simdSupported() ? 'scalar' : 'simd';
+  sharedRuntimes[key] ??= new WasmRuntime(options);
+  return sharedRuntimes[key];
+}
+
 /** One kernel instance with its own memory and allocator. */
 export class WasmRuntime {
   readonly kernels: KernelExports;
