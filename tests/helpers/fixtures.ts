@@ -41,6 +41,7 @@ export function compare(a: ArrayLike<number>, b: ArrayLike<number>, atol = 1e-4,
   let maxAbsDiff = 0;
   let failures = 0;
   for (let i = 0; i < a.length; i++) {
+    if (Number.isNaN(a[i]!) && Number.isNaN(b[i]!)) continue; // both NaN: the same answer
     const d = Math.abs(a[i]! - b[i]!);
     if (!(d <= atol + rtol * Math.abs(b[i]!))) failures++;
     if (d > maxAbsDiff || Number.isNaN(d)) maxAbsDiff = Number.isNaN(d) ? Number.POSITIVE_INFINITY : d;

@@ -1,0 +1,108 @@
+/** The WebAssembly kernels against double-precision references, SIMD and scalar builds alike. */
+import { describe, expect, it } from 'vitest';
+import { Rng } from '../../sdk/core/index.js';
+import { erf } from '../../sdk/inference/ops/erf.js';
+import { Act, UnaryOp, WasmRuntime } from '../../sdk/inference/wasm/runtime.js';
+
+const builds = [
+  { name: 'simd', runtime: new WasmRuntime() },
+  { name: 'scalar', runtime: new WasmRuntime({ forceScalar: true }) },
+];
+
+function grid(n: number, lo: number, hi: number): Float32Array {
+  return Float32Array.from({ length: n }, (_, i) => lo + ((hi - lo) * i) / (n - 1));
+}
+
+describe.each(builds)('$name kernels', ({ runtime }) => {
+  const k = runtime.kernels;
+  const n = 4001;
+  const x = runtime.alloc(n * 4);
+  const y = runtime.alloc(n * 4);
+  const xs = grid(n, -12, 12);
+  const load = () => new Float32Array(runtime.buffer, y, n);
+
+  it('erf is within 4e-7 (a few float ulps) of the true value', () => {
+    new Float32Array(runtime.buffer, x, n).set(xs);
+    k.unary(x, y, n, UnaryOp.erf);
+    const got = load();
+    for (let i = 0; i < n; i++) expect(Math.abs(got[i]! - erf(xs[i]!))).toBeLessThan(4e-7);
+  });
+
+  it('exp has a relative error under 4e-7 over the float range', () => {
+    const e = grid(n, -80, 80);
+    new Float32Array(runtime.buffer, x, n).set(e);
+    k.unary(x, y, n, UnaryOp.exp);
+    const got = load();
+    for (let i = 0; i < n; i++) {
+      const want = Math.exp(e[i]!);
+      expect(Math.abs(got[i]! - want) / want).toBeLessThan(4e-7);
+    }
+  });
+
+  it('GELU matches 0.5 x (1 + erf(x / sqrt 2))', () => {
+    new Float32Array(runtime.buffer, x, n).set(xs);
+    k.activate(x, y, n, Act.gelu);
+    const got = load();
+    for (let i = 0; i < n; i++) {
+      const v = xs[i]!;
+      expect(Math.abs(got[i]! - 0.5 * v * (1 + erf(v / Math.SQRT2)))).toBeLessThan(1e-6 * Math.max(1, Math.abs(v)));
+    }
+  });
+
+  it('softmax rows sum to one and survive large logits', () => {
+    const rows = 7;
+    const cols = 13;
+    const rng = new Rng(2);
+    const data = Float32Array.from({ length: rows * cols }, () => rng.uniform(-50, 50));
+    data[0] = 1e30;
+    new Float32Array(runtime.buffer, x, rows * cols).set(data);
+    k.softmax(x, y, rows, cols);
+    const got = new Float32Array(runtime.buffer, y, rows * cols);
+    for (let r = 0; r < rows; r++) {
+      let s = 0;
+      for (let c = 0; c < cols; c++) s += got[r * cols + c]!;
+      expect(s).toBeCloseTo(1, 5);
+    }
+    expect(got[0]).toBeCloseTo(1, 6);
+  });
+
+  it('packed GEMM and the few-row kernel agree with a reference at odd sizes', () => {
+    const rng = new Rng(9);
+    for (const [M, K, N] of [
+      [1, 7, 5],
+      [3, 33, 17],
+      [4, 8, 8],
+      [9, 19, 29],
+    ] as const) {
+      const a = runtime.alloc(M * K * 4);
+      const b = runtime.alloc(K * N * 4);
+      const bias = runtime.alloc(Math.ceil(N / 8) * 32);
+      const c = runtime.alloc(M * N * 4);
+      const A = Float32Array.from({ length: M * K }, () => rng.uniform(-1, 1));
+      const B = Float32Array.from({ length: K * N }, () => rng.uniform(-1, 1));
+      const bs = Float32Array.from({ length: N }, () => rng.uniform(-1, 1));
+      new Float32Array(runtime.buffer, a, M * K).set(A);
+      new Float32Array(runtime.buffer, b, K * N).set(B);
+      new Float32Array(runtime.buffer, bias, N).set(bs);
+      const want = new Float64Array(M * N);
+      for (let i = 0; i < M; i++)
+        for (let j = 0; j < N; j++) {
+          let s = bs[j]!;
+          for (let q = 0; q < K; q++) s += A[i * K + q]! * B[q * N + j]!;
+          want[i * N + j] = Math.max(s, 0);
+        }
+      const panels = runtime.alloc(k.packedSize(K, N) * 4);
+      k.packB(b, panels, K, N, 0);
+      k.gemmPacked(a, K, panels, bias, c, N, M, N, K, Act.relu);
+      const viaGemm = Array.from(new Float32Array(runtime.buffer, c, M * N));
+      const dot = runtime.alloc(k.packedDotSize(K, N) * 4);
+      k.packDot(b, dot, K, N, 0);
+      k.gemvPacked(a, K, dot, bias, c, N, M, N, K, Act.relu);
+      const viaDot = Array.from(new Float32Array(runtime.buffer, c, M * N));
+      for (let i = 0; i < M * N; i++) {
+        expect(Math.abs(viaGemm[i]! - want[i]!), `gemm ${M}x${K}x${N} at ${i}`).toBeLessThan(1e-5);
+        expect(Math.abs(viaDot[i]! - want[i]!), `dot ${M}x${K}x${N} at ${i}`).toBeLessThan(1e-5);
+      }
+    }
+  });
+});

@@ -1,0 +1,339 @@
+/**
+ * Operator semantics, one small model per case, checked against onnxruntime-web on the
+ * WebAssembly kernels and on the portable kernels: broadcasting, attributes, negative axes,
+ * integer and boolean tensors, the opset-13 and opset-18 forms.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { Rng } from '../../sdk/core/index.js';
+import { NativeSession, OrtSession, type Session, type TensorInput } from '../../sdk/inference/index.js';
+import { compare } from '../helpers/fixtures.js';
+import { buildModel, type ElemType, type InitSpec, type NodeSpec } from '../helpers/onnx-builder.js';
+
+interface Case {
+  name: string;
+  inputs: { name: string; type?: ElemType; dims: number[]; positive?: boolean; ints?: number }[];
+  outputs: { name: string; type?: ElemType; rank: number }[];
+  nodes: NodeSpec[];
+  initializers?: InitSpec[];
+  opset?: number;
+}
+
+const f = (name: string, dims: number[], extra: Partial<Case['inputs'][number]> = {}) => ({ name, dims, ...extra });
+const out = (name: string, rank: number, type: ElemType = 'float32') => ({ name, rank, type });
+const i64 = (name: string, values: number[], dims = [values.length]): InitSpec => ({ name, type: 'int64', dims, values });
+const f32 = (name: string, values: number[], dims = [values.length]): InitSpec => ({ name, type: 'float32', dims, values });
+const unary = (op: string, attrs: NodeSpec['attrs'] = {}, positive = false): Case => ({
+  name: op + (Object.keys(attrs).length > 0 ? ` ${JSON.stringify(attrs)}` : ''),
+  inputs: [f('x', [3, 7], { positive })],
+  outputs: [out('y', 2)],
+  nodes: [{ op, inputs: ['x'], outputs: ['y'], attrs }],
+});
+const binary = (op: string, a: number[], b: number[], type: ElemType = 'float32'): Case => ({
+  name: `${op} [${a}] x [${b}]${type === 'float32' ? '' : ` ${type}`}`,
+  inputs: [f('a', a), f('b', b, { positive: op === 'Div' || op === 'Pow' })],
+  outputs: [out('y', Math.max(a.length, b.length), type)],
+  nodes: [{ op, inputs: ['a', 'b'], outputs: ['y'] }],
+});
+
+const CASES: Case[] = [
+  ...['Neg', 'Abs', 'Exp', 'Erf', 'Tanh', 'Sigmoid', 'Relu', 'Floor', 'Ceil', 'Sin', 'Cos', 'Softplus', 'Sign'].map((op) => unary(op)),
+  unary('Sqrt', {}, true),
+  unary('Log', {}, true),
+  unary('Reciprocal', {}, true),
+  unary('LeakyRelu', { alpha: 0.2 }),
+  unary('Elu', { alpha: 0.7 }),
+  unary('HardSigmoid', { alpha: 0.3, beta: 0.4 }),
+  binary('Add', [2, 3, 4], [2, 3, 4]),
+  binary('Add', [2, 3, 4], [4]),
+  binary('Sub', [2, 3, 4], [2, 3, 1]),
+  binary('Mul', [2, 3, 4], [2, 1, 4]),
+  binary('Div', [2, 3, 4], [1]),
+  binary('Mul', [3, 1], [1, 5]),
+  binary('Pow', [2, 3], [2, 3]),
+  binary('Equal', [2, 3], [3], 'bool'),
+  binary('Less', [2, 3], [2, 3], 'bool'),
+  binary('Greater', [4, 1], [1, 3], 'bool'),
+  {
+    name: 'Max / Min / Sum / Mean variadic with broadcast',
+    inputs: [f('a', [2, 3]), f('b', [3]), f('c', [2, 1])],
+    outputs: [out('mx', 2), out('mn', 2), out('sm', 2), out('me', 2)],
+    nodes: [
+      { op: 'Max', inputs: ['a', 'b', 'c'], outputs: ['mx'] },
+      { op: 'Min', inputs: ['a', 'b', 'c'], outputs: ['mn'] },
+      { op: 'Sum', inputs: ['a', 'b', 'c'], outputs: ['sm'] },
+      { op: 'Mean', inputs: ['a', 'b', 'c'], outputs: ['me'] },
+    ],
+  },
+  {
+    name: 'Clip with min and max inputs',
+    inputs: [f('x', [4, 5])],
+    outputs: [out('y', 2)],
+    initializers: [f32('lo', [-0.3], []), f32('hi', [0.5], [])],
+    nodes: [{ op: 'Clip', inputs: ['x', 'lo', 'hi'], outputs: ['y'] }],
+  },
+  {
+    name: 'Where, Not, And, Or over a mask',
+    inputs: [f('x', [3, 4]), f('y', [4])],
+    outputs: [out('w', 2), out('n', 2, 'bool'), out('o', 2, 'bool')],
+    initializers: [f32('zero', [0], [])],
+    nodes: [
+      { op: 'Greater', inputs: ['x', 'zero'], outputs: ['pos'] },
+      { op: 'Less', inputs: ['y', 'zero'], outputs: ['neg'] },
+      { op: 'Where', inputs: ['pos', 'x', 'y'], outputs: ['w'] },
+      { op: 'Not', inputs: ['pos'], outputs: ['n'] },
+      { op: 'And', inputs: ['pos', 'neg'], outputs: ['a'] },
+      { op: 'Or', inputs: ['a', 'n'], outputs: ['o'] },
+    ],
+  },
+  {
+    name: 'Cast float -> int64 -> float and bool -> float',
+    inputs: [f('x', [3, 4])],
+    outputs: [out('i', 2, 'int64'), out('back', 2), out('b', 2)],
+    initializers: [f32('zero', [0], [])],
+    nodes: [
+      { op: 'Mul', inputs: ['x', 'x'], outputs: ['x2'] },
+      { op: 'Cast', inputs: ['x'], outputs: ['i'], attrs: { to: 7 } },
+      { op: 'Cast', inputs: ['i'], outputs: ['back'], attrs: { to: 1 } },
+      { op: 'Greater', inputs: ['x', 'zero'], outputs: ['g'] },
+      { op: 'Cast', inputs: ['g'], outputs: ['b'], attrs: { to: 1 } },
+    ],
+  },
+  {
+    name: 'MatMul: constant weight, batched dynamic, broadcast batch, vector',
+    inputs: [f('a', [2, 3, 5]), f('b', [2, 5, 4]), f('c', [5, 6]), f('v', [5])],
+    outputs: [out('ab', 3), out('ac', 3), out('av', 2), out('aw', 3)],
+    initializers: [
+      f32(
+        'w',
+        Array.from({ length: 35 }, (_, i) => Math.sin(i)),
+        [5, 7],
+      ),
+    ],
+    nodes: [
+      { op: 'MatMul', inputs: ['a', 'b'], outputs: ['ab'] },
+      { op: 'MatMul', inputs: ['a', 'c'], outputs: ['ac'] },
+      { op: 'MatMul', inputs: ['a', 'v'], outputs: ['av'] },
+      { op: 'MatMul', inputs: ['a', 'w'], outputs: ['aw'] },
+    ],
+  },
+  {
+    name: 'Gemm with transA, transB, alpha, beta and a broadcast C',
+    inputs: [f('a', [6, 4]), f('b', [5, 6])],
+    outputs: [out('y', 2)],
+    initializers: [f32('c', [0.1, 0.2, 0.3, 0.4, 0.5], [1, 5])],
+    nodes: [{ op: 'Gemm', inputs: ['a', 'b', 'c'], outputs: ['y'], attrs: { transA: 1, transB: 1, alpha: 0.5, beta: 2.5 } }],
+  },
+  {
+    name: 'Gemm + Relu with constant weights (fused), odd sizes',
+    inputs: [f('x', [5, 13])],
+    outputs: [out('y', 2)],
+    initializers: [
+      f32(
+        'w',
+        Array.from({ length: 13 * 11 }, (_, i) => Math.cos(i * 0.7)),
+        [11, 13],
+      ),
+      f32(
+        'b',
+        Array.from({ length: 11 }, (_, i) => i / 10),
+      ),
+    ],
+    nodes: [
+      { op: 'Gemm', inputs: ['x', 'w', 'b'], outputs: ['h'], attrs: { transB: 1 } },
+      { op: 'Relu', inputs: ['h'], outputs: ['y'] },
+    ],
+  },
+  {
+    name: 'Softmax on a middle axis and LogSoftmax',
+    inputs: [f('x', [2, 5, 3])],
+    outputs: [out('s', 3), out('l', 3)],
+    nodes: [
+      { op: 'Softmax', inputs: ['x'], outputs: ['s'], attrs: { axis: 1 } },
+      { op: 'LogSoftmax', inputs: ['x'], outputs: ['l'], attrs: { axis: -1 } },
+    ],
+  },
+  {
+    name: 'LayerNormalization over the last two axes',
+    inputs: [f('x', [2, 3, 4])],
+    outputs: [out('y', 3)],
+    initializers: [
+      f32(
+        'g',
+        Array.from({ length: 12 }, (_, i) => 1 + i / 12),
+        [3, 4],
+      ),
+      f32(
+        'b',
+        Array.from({ length: 12 }, (_, i) => i / 24),
+        [3, 4],
+      ),
+    ],
+    nodes: [{ op: 'LayerNormalization', inputs: ['x', 'g', 'b'], outputs: ['y'], attrs: { axis: 1, epsilon: 1e-3 } }],
+  },
+  {
+    name: 'Reduce ops, keepdims 0 and 1, opset 18 axes input',
+    opset: 18,
+    inputs: [f('x', [2, 3, 4])],
+    outputs: [out('mean', 3), out('sum', 1), out('max', 2), out('min', 3)],
+    initializers: [i64('ax', [-1]), i64('ax02', [0, 2]), i64('ax1', [1])],
+    nodes: [
+      { op: 'ReduceMean', inputs: ['x', 'ax'], outputs: ['mean'] },
+      { op: 'ReduceSum', inputs: ['x', 'ax02'], outputs: ['sum'], attrs: { keepdims: 0 } },
+      { op: 'ReduceMax', inputs: ['x', 'ax1'], outputs: ['max'], attrs: { keepdims: 0 } },
+      { op: 'ReduceMin', inputs: ['x'], outputs: ['min'] },
+    ],
+  },
+  {
+    name: 'ReduceMean with axes attribute (opset 13) and ArgMax',
+    opset: 13,
+    inputs: [f('x', [3, 5])],
+    outputs: [out('m', 2), out('am', 1, 'int64')],
+    nodes: [
+      { op: 'ReduceMean', inputs: ['x'], outputs: ['m'], attrs: { axes: [1] } },
+      { op: 'ArgMax', inputs: ['x'], outputs: ['am'], attrs: { axis: 1, keepdims: 0 } },
+    ],
+  },
+  {
+    name: 'Reshape (-1 and 0), Flatten, Squeeze, Unsqueeze, Identity, Dropout',
+    inputs: [f('x', [2, 3, 4])],
+    outputs: [out('r', 2), out('fl', 2), out('u', 5), out('sq', 3), out('d', 3)],
+    initializers: [i64('shape', [0, -1]), i64('uax', [0, -1]), i64('sax', [0, 4])],
+    nodes: [
+      { op: 'Reshape', inputs: ['x', 'shape'], outputs: ['r'] },
+      { op: 'Flatten', inputs: ['x'], outputs: ['fl'], attrs: { axis: 2 } },
+      { op: 'Unsqueeze', inputs: ['x', 'uax'], outputs: ['u'] },
+      { op: 'Squeeze', inputs: ['u', 'sax'], outputs: ['sq'] },
+      { op: 'Identity', inputs: ['sq'], outputs: ['id'] },
+      { op: 'Dropout', inputs: ['id'], outputs: ['d'] },
+    ],
+  },
+  {
+    name: 'Transpose, Expand, Tile, Concat',
+    inputs: [f('x', [2, 3, 4]), f('y', [2, 1, 4])],
+    outputs: [out('t', 3), out('e', 3), out('ti', 3), out('c', 3)],
+    initializers: [i64('to', [2, 3, 4]), i64('reps', [1, 2, 1])],
+    nodes: [
+      { op: 'Transpose', inputs: ['x'], outputs: ['t'], attrs: { perm: [2, 0, 1] } },
+      { op: 'Expand', inputs: ['y', 'to'], outputs: ['e'] },
+      { op: 'Tile', inputs: ['y', 'reps'], outputs: ['ti'] },
+      { op: 'Concat', inputs: ['x', 'y', 'e'], outputs: ['c'], attrs: { axis: 1 } },
+    ],
+  },
+  {
+    name: 'Slice with negative starts, steps and axes',
+    inputs: [f('x', [4, 6, 5])],
+    outputs: [out('a', 3), out('b', 3)],
+    initializers: [i64('s1', [1, -1]), i64('e1', [100, -7]), i64('ax1', [0, -2]), i64('st1', [2, -2]), i64('s2', [-3]), i64('e2', [-1])],
+    nodes: [
+      { op: 'Slice', inputs: ['x', 's1', 'e1', 'ax1', 'st1'], outputs: ['a'] },
+      { op: 'Slice', inputs: ['x', 's2', 'e2'], outputs: ['b'] },
+    ],
+  },
+  {
+    name: 'Split by sizes (opset 13) ',
+    opset: 13,
+    inputs: [f('x', [3, 7])],
+    outputs: [out('a', 2), out('b', 2), out('c', 2)],
+    initializers: [i64('sizes', [2, 4, 1])],
+    nodes: [{ op: 'Split', inputs: ['x', 'sizes'], outputs: ['a', 'b', 'c'], attrs: { axis: 1 } }],
+  },
+  {
+    name: 'Split by num_outputs (opset 18)',
+    opset: 18,
+    inputs: [f('x', [6, 4])],
+    outputs: [out('a', 2), out('b', 2), out('c', 2)],
+    nodes: [{ op: 'Split', inputs: ['x'], outputs: ['a', 'b', 'c'], attrs: { axis: 0, num_outputs: 3 } }],
+  },
+  {
+    name: 'Gather with negative indices on axis 1, and int64 runtime indices',
+    inputs: [f('x', [3, 5, 2]), f('idx', [4], { type: 'int64', ints: 5 })],
+    outputs: [out('g', 3), out('h', 3)],
+    initializers: [i64('ids', [0, -1, 2, -2], [2, 2])],
+    nodes: [
+      { op: 'Gather', inputs: ['x', 'ids'], outputs: ['g0'], attrs: { axis: 1 } },
+      { op: 'Reshape', inputs: ['g0', 'shape'], outputs: ['g'] },
+      { op: 'Gather', inputs: ['x', 'idx'], outputs: ['h'], attrs: { axis: 1 } },
+    ],
+  },
+  {
+    name: 'Shape (start/end), Size, ConstantOfShape, Range, Constant on runtime shapes',
+    opset: 15,
+    inputs: [f('x', [3, 4, 5])],
+    outputs: [out('y', 2), out('r', 1)],
+    initializers: [f32('one', [1], [])],
+    nodes: [
+      { op: 'Shape', inputs: ['x'], outputs: ['s'], attrs: { start: 1, end: 3 } },
+      { op: 'Size', inputs: ['x'], outputs: ['n'] },
+      { op: 'Concat', inputs: ['s', 's'], outputs: ['s2'], attrs: { axis: 0 } },
+      { op: 'Slice', inputs: ['s2', 'zero1', 'two1'], outputs: ['s3'] },
+      { op: 'ConstantOfShape', inputs: ['s3'], outputs: ['ones'], attrs: { value: { tensor: f32('v', [2], [1]) } } },
+      { op: 'ReduceSum', inputs: ['x', 'ax0'], outputs: ['xs'], attrs: { keepdims: 0 } },
+      { op: 'Mul', inputs: ['ones', 'xs'], outputs: ['y'] },
+      { op: 'Cast', inputs: ['n'], outputs: ['nf'], attrs: { to: 1 } },
+      { op: 'Constant', inputs: [], outputs: ['start'], attrs: { value: { tensor: f32('c', [0.5], []) } } },
+      { op: 'Range', inputs: ['start', 'nf', 'step'], outputs: ['r'] },
+    ],
+  },
+];
+// Initializers shared by a few cases above.
+const SHARED: InitSpec[] = [i64('shape', [3, 4, 2]), i64('zero1', [0]), i64('two1', [2]), i64('ax0', [0]), f32('step', [7.5], [])];
+
+function feedsFor(c: Case, rng: Rng): Record<string, TensorInput> {
+  const feeds: Record<string, TensorInput> = {};
+  for (const input of c.inputs) {
+    const n = input.dims.reduce((a, b) => a * b, 1);
+    if (input.type === 'int64') {
+      const data = new BigInt64Array(n);
+      for (let i = 0; i < n; i++) data[i] = BigInt(rng.int(2 * input.ints!) - input.ints!);
+      feeds[input.name] = { data, dims: input.dims };
+    } else {
+      const data = new Float32Array(n);
+      for (let i = 0; i < n; i++) data[i] = input.positive === true ? rng.uniform(0.1, 3) : rng.uniform(-3, 3);
+      feeds[input.name] = { data, dims: input.dims };
+    }
+  }
+  return feeds;
+}
+
+function modelFor(c: Case): Uint8Array {
+  const used = new Set(c.nodes.flatMap((n) => n.inputs));
+  const own = new Set((c.initializers ?? []).map((i) => i.name));
+  return buildModel({
+    opset: c.opset ?? 17,
+    inputs: c.inputs.map((i) => ({ name: i.name, type: i.type ?? 'float32', dims: i.dims })),
+    outputs: c.outputs.map((o) => ({
+      name: o.name,
+      type: o.type ?? 'float32',
+      dims: Array.from({ length: o.rank }, (_, k) => `${o.name}_${k}`),
+    })),
+    nodes: c.nodes,
+    initializers: [...(c.initializers ?? []), ...SHARED.filter((s) => used.has(s.name) && !own.has(s.name))],
+  });
+}
+
+const sessions: Session[] = [];
+afterAll(async () => {
+  for (const s of sessions) await s.dispose();
+});
+
+describe.each(CASES)('$name', (c) => {
+  it.each([
+    { kernels: 'wasm', jsKernels: false },
+    { kernels: 'portable', jsKernels: true },
+  ])('matches onnxruntime-web ($kernels kernels)', async ({ jsKernels }) => {
+    const bytes = modelFor(c);
+    const native = NativeSession.create(bytes, { jsKernels });
+    const ort = await OrtSession.create(bytes);
+    sessions.push(ort);
+    const feeds = feedsFor(c, new Rng(c.name.length));
+    const got = native.runSync(feeds);
+    const want = await ort.run(feeds);
+    for (const o of c.outputs) {
+      expect(got[o.name]!.dims, o.name).toEqual(want[o.name]!.dims);
+      const a = Array.from(got[o.name]!.data as ArrayLike<number | bigint>, Number);
+      const b = Array.from(want[o.name]!.data as ArrayLike<number | bigint>, Number);
+      const { failures, maxAbsDiff } = compare(a, b, 1e-5, 1e-5);
+      expect(failures, `${o.name}: max |diff| ${maxAbsDiff}`).toBe(0);
+    }
+  });
+});
