@@ -17,8 +17,11 @@ export type TickmindErrorCode =
 
 /** Where an error happened: any of the file, the graph node, the field. */
 export interface ErrorLocation {
+  /** The file at fault (e.g. the model path). */
   file?: string;
+  /** The graph node at fault. */
   node?: string;
+  /** The field, input or attribute at fault. */
   field?: string;
 }
 
@@ -27,7 +30,9 @@ export interface ErrorLocation {
  * `message` names what was wrong and where (file, node, field).
  */
 export class TickmindError extends Error {
+  /** Stable, machine-readable class of the failure. */
   readonly code: TickmindErrorCode;
+  /** Where it happened. */
   readonly location: ErrorLocation;
   /** The message without its location suffix. */
   readonly detail: string;

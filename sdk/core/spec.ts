@@ -12,17 +12,28 @@ export interface ObservationSpec {
   /** Features per token. */
   featuresPerToken: number;
   /** Named feature ranges within a token, `[start, end)`. */
-  fields: ReadonlyArray<{ name: string; start: number; end: number }>;
+  fields: ReadonlyArray<{
+    /** Feature group name. */
+    name: string;
+    /** First feature index. */
+    start: number;
+    /** One past the last feature index. */
+    end: number;
+  }>;
 }
 
 /** A categorical action head. */
 export interface ActionHeadSpec {
+  /** Head name (e.g. `movement`). */
   name: string;
+  /** Number of categorical classes. */
   classes: number;
 }
 
 /** The actions a policy emits. */
 export interface ActionSpec {
+  /** Schema version of this spec. */
   version: number;
+  /** The action heads, in output order. */
   heads: ReadonlyArray<ActionHeadSpec>;
 }

@@ -10,7 +10,9 @@ import type { DType, TensorArray } from './tensor.js';
 
 /** A tensor handed to `run`: data plus concrete dims. bool tensors are Uint8Array. */
 export interface TensorInput {
+  /** Row-major data; its length must equal the product of `dims`. */
   data: TensorArray;
+  /** Concrete dimensions. */
   dims: readonly number[];
 }
 
@@ -28,8 +30,11 @@ export type BackendChoice = BackendKind | 'auto';
 
 /** Public description of a model input or output. */
 export interface TensorDescription {
+  /** Input or output name. */
   name: string;
+  /** Element type. */
   dtype: DType;
+  /** Dimensions; strings are symbolic (e.g. `batch`). */
   dims: Dim[];
 }
 
@@ -37,7 +42,9 @@ export interface TensorDescription {
 export interface Session {
   /** The backend that actually runs this session. */
   readonly backend: BackendKind;
+  /** The model's inputs. */
   readonly inputs: readonly TensorDescription[];
+  /** The model's outputs. */
   readonly outputs: readonly TensorDescription[];
   /** Default-domain opset of the model. */
   readonly opset: number;

@@ -16,8 +16,11 @@ export type StorageArray = Float32Array | Float64Array | Int32Array | Int8Array 
 
 /** A tensor with concrete dims and data in storage layout. */
 export interface Tensor {
+  /** Element type. */
   dtype: DType;
+  /** Concrete dimensions. */
   dims: number[];
+  /** Values in storage layout (int64 as pairs of 32-bit words). */
   data: StorageArray;
 }
 

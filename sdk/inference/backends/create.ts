@@ -8,8 +8,11 @@ import { OrtSession } from './ort.js';
 
 /** Why `auto` picked what it picked. */
 export interface BackendDecision {
+  /** The backend `auto` would run. */
   backend: 'native' | 'ort';
+  /** Ops the native backend lacks (empty when it runs everything). */
   unsupportedOps: string[];
+  /** A readable explanation. */
   reason: string;
 }
 

@@ -20,7 +20,9 @@ const MAX_PLANS = 64;
 
 export class NativeSession implements Session {
   readonly backend = 'native' as const;
+  /** The model's inputs. */
   readonly inputs: readonly TensorDescription[];
+  /** The model's outputs. */
   readonly outputs: readonly TensorDescription[];
   readonly opset: number;
   readonly metadata: Readonly<Record<string, string>>;

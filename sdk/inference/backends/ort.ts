@@ -40,7 +40,9 @@ const ORT_TYPES: Record<DType, string> = {
 
 export class OrtSession implements Session {
   readonly backend = 'ort' as const;
+  /** The model's inputs. */
   readonly inputs: readonly TensorDescription[];
+  /** The model's outputs. */
   readonly outputs: readonly TensorDescription[];
   readonly opset: number;
   readonly metadata: Readonly<Record<string, string>>;

@@ -17,9 +17,13 @@ import { type BufferRequest, planMemory } from './memory.js';
 
 /** One output as returned by a run: a view of preallocated memory, valid until the next run. */
 export interface OutputTensor {
+  /** Output name. */
   readonly name: string;
+  /** Element type. */
   readonly dtype: DType;
+  /** Concrete dimensions. */
   readonly dims: readonly number[];
+  /** The values (int64 as BigInt64Array, bool as Uint8Array). */
   data: TensorArray;
 }
 

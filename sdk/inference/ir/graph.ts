@@ -10,8 +10,11 @@ export type Dim = number | string;
 
 /** A graph input or output. */
 export interface ValueInfo {
+  /** Value name. */
   name: string;
+  /** Element type. */
   dtype: DType;
+  /** Dimensions, numbers or symbols. */
   dims: Dim[];
 }
 
@@ -20,29 +23,41 @@ export type AttrValue = number | string | number[] | string[] | Tensor;
 
 /** One operator application. Missing optional inputs are ''. */
 export interface Node {
+  /** Node name (generated from the op and position when the file has none). */
   name: string;
+  /** Operator type, e.g. `MatMul`. */
   op: string;
   /** '' for the default ONNX domain, 'tickmind' for fused ops the passes create. */
   domain: string;
+  /** Input value names ('' for a missing optional input). */
   inputs: string[];
+  /** Output value names. */
   outputs: string[];
+  /** Attributes by name. */
   attrs: Record<string, AttrValue>;
 }
 
 /** A graph. */
 export interface Graph {
+  /** Nodes in topological order. */
   nodes: Node[];
+  /** Graph inputs (initializers excluded). */
   inputs: ValueInfo[];
+  /** Graph outputs. */
   outputs: ValueInfo[];
+  /** Constant tensors by name. */
   initializers: Map<string, Tensor>;
 }
 
 /** A decoded, validated model. */
 export interface Model {
+  /** ONNX IR version of the file. */
   irVersion: number;
   /** Opset of the default domain. */
   opset: number;
+  /** Producer name and version (e.g. `pytorch 1.13`). */
   producer: string;
+  /** The main graph. */
   graph: Graph;
   /** ONNX metadata_props (policy files carry their specs here). */
   metadata: Record<string, string>;

@@ -23,6 +23,7 @@ type ProtoAttr = onnxProto.onnx.IAttributeProto;
 export interface DecodeOptions {
   /** Named in every error (e.g. the file path). */
   file?: string;
+  /** Overrides of {@link DEFAULT_LIMITS}. */
   limits?: Partial<ModelLimits>;
 }
 

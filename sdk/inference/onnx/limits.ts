@@ -2,7 +2,9 @@
 export interface ModelLimits {
   /** Largest file accepted, in bytes. */
   maxBytes: number;
+  /** Most nodes in the graph. */
   maxNodes: number;
+  /** Highest tensor rank. */
   maxRank: number;
   /** Largest single dimension. */
   maxDim: number;
@@ -21,4 +23,5 @@ export const DEFAULT_LIMITS: ModelLimits = {
 
 /** Opsets of the default domain the core accepts. */
 export const MIN_OPSET = 13;
+/** Newest default-domain opset accepted. */
 export const MAX_OPSET = 18;

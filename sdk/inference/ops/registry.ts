@@ -83,3 +83,8 @@ export function unsupportedOps(nodes: ReadonlyArray<{ domain: string; op: string
   }
   return [...missing].sort();
 }
+
+/** Op types of the default ONNX domain the native backend runs, sorted. */
+export function supportedOps(): string[] {
+  return Object.keys(ONNX_OPS).sort();
+}

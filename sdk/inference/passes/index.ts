@@ -8,16 +8,23 @@ import { fuseMatMulAdd } from './fuse-matmul.js';
 
 /** What the passes did, for `model check` and debugging. */
 export interface PassReport {
+  /** Nodes folded into constants. */
   folded: number;
+  /** Dead nodes removed. */
   removed: number;
+  /** Decomposed LayerNorms fused. */
   layerNorm: number;
+  /** Erf GELUs fused. */
   gelu: number;
+  /** Linear layers (and their activations) fused. */
   matmul: number;
+  /** Attention cores fused. */
   attention: number;
 }
 
 /** Options: fusions can be turned off (the parity tests run both ways). */
 export interface PassOptions {
+  /** Run the fusions (default true); folding and dead-node removal always run. */
   fuse?: boolean;
 }
 

@@ -1,6 +1,9 @@
 // Fused scaled dot-product attention for one head at a time:
 // out[i] = sum_j softmax_j(scale * q[i].k[j] + mask[i, j]) v[j]
 // Scores for one query row live in a scratch buffer; nothing else is materialized.
+// Head sizes 16 and 32 (d_model 64 or 128 over 4 heads) have register-resident kernels:
+// the query row stays in registers, four keys are scored per step and reduced with one
+// transpose-add, and the weighted sum keeps the whole output row in accumulators.
 
 import { softmaxRow } from './norm';
 
@@ -11,70 +14,203 @@ import { softmaxRow } from './norm';
  *   v[n, j, :] at v + n*vn + j*vj
  *   out[n, i, :] at o + n*on + i*oi
  *   mask[n, i, j] at m + n*mn + i*mi + j (additive; m = 0 for none; mn/mi may be 0 to broadcast)
- * scratch: S floats.
+ * scratch: S floats, 16-byte aligned, rounded up to a multiple of 4.
  */
 export function attention(
-  q: usize,
-  qn: i32,
-  qi: i32,
-  k: usize,
-  kn: i32,
-  kj: i32,
-  v: usize,
-  vn: i32,
-  vj: i32,
-  o: usize,
-  on: i32,
-  oi: i32,
-  m: usize,
-  mn: i32,
-  mi: i32,
-  heads: i32,
-  T: i32,
-  S: i32,
-  D: i32,
-  scale: f32,
-  scratch: usize,
+  q: usize, qn: i32, qi: i32, k: usize, kn: i32, kj: i32, v: usize, vn: i32, vj: i32,
+  o: usize, on: i32, oi: i32, m: usize, mn: i32, mi: i32,
+  heads: i32, T: i32, S: i32, D: i32, scale: f32, scratch: usize,
 ): void {
   for (let n = 0; n < heads; n++) {
     for (let i = 0; i < T; i++) {
-      const qrow = q + ((<usize>(n * qn + i * qi)) << 2);
-      const mrow = m ? m + ((<usize>(n * mn + i * mi)) << 2) : 0;
-      for (let j = 0; j < S; j++) {
-        const krow = k + ((<usize>(n * kn + j * kj)) << 2);
-        let d = 0;
-        let s: f32 = 0;
-        if (ASC_FEATURE_SIMD) {
-          let acc = f32x4.splat(0);
-          for (; d + 4 <= D; d += 4) {
-            const off = (<usize>d) << 2;
-            acc = f32x4.add(acc, f32x4.mul(v128.load(qrow + off), v128.load(krow + off)));
-          }
-          s = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3);
-        }
-        for (; d < D; d++) s += load<f32>(qrow + ((<usize>d) << 2)) * load<f32>(krow + ((<usize>d) << 2));
-        s *= scale;
-        if (mrow) s += load<f32>(mrow + ((<usize>j) << 2));
-        store<f32>(scratch + ((<usize>j) << 2), s);
-      }
-      softmaxRow(scratch, scratch, S);
-      const orow = o + ((<usize>(n * on + i * oi)) << 2);
-      let d = 0;
-      if (ASC_FEATURE_SIMD) {
-        for (; d + 4 <= D; d += 4) {
-          let acc = f32x4.splat(0);
-          for (let j = 0; j < S; j++) {
-            const p = v128.load32_splat(scratch + ((<usize>j) << 2));
-            acc = f32x4.add(acc, f32x4.mul(p, v128.load(v + ((<usize>(n * vn + j * vj + d)) << 2))));
-          }
-          v128.store(orow + ((<usize>d) << 2), acc);
-        }
-      }
-      for (; d < D; d++) {
-        let acc: f32 = 0;
-        for (let j = 0; j < S; j++) acc += load<f32>(scratch + ((<usize>j) << 2)) * load<f32>(v + ((<usize>(n * vn + j * vj + d)) << 2));
-        store<f32>(orow + ((<usize>d) << 2), acc);
+      const qrow = q + (<usize>(n * qn + i * qi) << 2);
+      const mrow = m ? m + (<usize>(n * mn + i * mi) << 2) : 0;
+      const kbase = k + (<usize>(n * kn) << 2);
+      const vbase = v + (<usize>(n * vn) << 2);
+      const orow = o + (<usize>(n * on + i * oi) << 2);
+      if (ASC_FEATURE_SIMD && D == 16) {
+        scores16(qrow, kbase, kj, mrow, S, scale, scratch);
+        softmaxRow(scratch, scratch, S);
+        weighted16(scratch, vbase, vj, S, orow);
+      } else if (ASC_FEATURE_SIMD && D == 32) {
+        scores32(qrow, kbase, kj, mrow, S, scale, scratch);
+        softmaxRow(scratch, scratch, S);
+        weighted32(scratch, vbase, vj, S, orow);
+      } else {
+        scoresAny(qrow, kbase, kj, mrow, S, D, scale, scratch);
+        softmaxRow(scratch, scratch, S);
+        weightedAny(scratch, vbase, vj, S, D, orow);
       }
     }
+  }
+}
+
+// @ts-ignore: decorator
+@inline
+function hadd4(s0: v128, s1: v128, s2: v128, s3: v128): v128 {
+  const u0 = f32x4.add(v128.shuffle<f32>(s0, s1, 0, 4, 1, 5), v128.shuffle<f32>(s0, s1, 2, 6, 3, 7));
+  const u1 = f32x4.add(v128.shuffle<f32>(s2, s3, 0, 4, 1, 5), v128.shuffle<f32>(s2, s3, 2, 6, 3, 7));
+  return f32x4.add(v128.shuffle<f32>(u0, u1, 0, 1, 4, 5), v128.shuffle<f32>(u0, u1, 2, 3, 6, 7));
+}
+
+// @ts-ignore: decorator
+@inline
+function dot16(q0: v128, q1: v128, q2: v128, q3: v128, r: usize): v128 {
+  return f32x4.add(
+    f32x4.add(f32x4.mul(q0, v128.load(r)), f32x4.mul(q1, v128.load(r, 16))),
+    f32x4.add(f32x4.mul(q2, v128.load(r, 32)), f32x4.mul(q3, v128.load(r, 48))),
+  );
+}
+
+// @ts-ignore: decorator
+@inline
+function lanes(v: v128): f32 {
+  return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
+}
+
+// @ts-ignore: decorator
+@inline
+function storeScores(out: usize, s: v128, mrow: usize, j: i32, scale: f32): void {
+  let x = f32x4.mul(s, f32x4.splat(scale));
+  if (mrow) x = f32x4.add(x, v128.load(mrow + (<usize>j << 2)));
+  v128.store(out + (<usize>j << 2), x);
+}
+
+function scores16(qrow: usize, kbase: usize, kj: i32, mrow: usize, S: i32, scale: f32, out: usize): void {
+  const q0 = v128.load(qrow);
+  const q1 = v128.load(qrow, 16);
+  const q2 = v128.load(qrow, 32);
+  const q3 = v128.load(qrow, 48);
+  const stride = <usize>kj << 2;
+  let j = 0;
+  for (; j + 4 <= S; j += 4) {
+    const r = kbase + <usize>j * stride;
+    const s = hadd4(dot16(q0, q1, q2, q3, r), dot16(q0, q1, q2, q3, r + stride), dot16(q0, q1, q2, q3, r + 2 * stride), dot16(q0, q1, q2, q3, r + 3 * stride));
+    storeScores(out, s, mrow, j, scale);
+  }
+  for (; j < S; j++) {
+    let s = lanes(dot16(q0, q1, q2, q3, kbase + <usize>j * stride)) * scale;
+    if (mrow) s += load<f32>(mrow + (<usize>j << 2));
+    store<f32>(out + (<usize>j << 2), s);
+  }
+}
+
+function weighted16(p: usize, vbase: usize, vj: i32, S: i32, orow: usize): void {
+  let o0 = f32x4.splat(0);
+  let o1 = o0;
+  let o2 = o0;
+  let o3 = o0;
+  const stride = <usize>vj << 2;
+  let r = vbase;
+  for (let j = 0; j < S; j++) {
+    const w = v128.load32_splat(p + (<usize>j << 2));
+    o0 = f32x4.add(o0, f32x4.mul(w, v128.load(r)));
+    o1 = f32x4.add(o1, f32x4.mul(w, v128.load(r, 16)));
+    o2 = f32x4.add(o2, f32x4.mul(w, v128.load(r, 32)));
+    o3 = f32x4.add(o3, f32x4.mul(w, v128.load(r, 48)));
+    r += stride;
+  }
+  v128.store(orow, o0);
+  v128.store(orow, o1, 16);
+  v128.store(orow, o2, 32);
+  v128.store(orow, o3, 48);
+}
+
+function scores32(qrow: usize, kbase: usize, kj: i32, mrow: usize, S: i32, scale: f32, out: usize): void {
+  const q0 = v128.load(qrow);
+  const q1 = v128.load(qrow, 16);
+  const q2 = v128.load(qrow, 32);
+  const q3 = v128.load(qrow, 48);
+  const q4 = v128.load(qrow, 64);
+  const q5 = v128.load(qrow, 80);
+  const q6 = v128.load(qrow, 96);
+  const q7 = v128.load(qrow, 112);
+  const stride = <usize>kj << 2;
+  let j = 0;
+  for (; j + 4 <= S; j += 4) {
+    const r = kbase + <usize>j * stride;
+    const a0 = f32x4.add(dot16(q0, q1, q2, q3, r), dot16(q4, q5, q6, q7, r + 64));
+    const a1 = f32x4.add(dot16(q0, q1, q2, q3, r + stride), dot16(q4, q5, q6, q7, r + stride + 64));
+    const a2 = f32x4.add(dot16(q0, q1, q2, q3, r + 2 * stride), dot16(q4, q5, q6, q7, r + 2 * stride + 64));
+    const a3 = f32x4.add(dot16(q0, q1, q2, q3, r + 3 * stride), dot16(q4, q5, q6, q7, r + 3 * stride + 64));
+    storeScores(out, hadd4(a0, a1, a2, a3), mrow, j, scale);
+  }
+  for (; j < S; j++) {
+    const r = kbase + <usize>j * stride;
+    let s = lanes(f32x4.add(dot16(q0, q1, q2, q3, r), dot16(q4, q5, q6, q7, r + 64))) * scale;
+    if (mrow) s += load<f32>(mrow + (<usize>j << 2));
+    store<f32>(out + (<usize>j << 2), s);
+  }
+}
+
+function weighted32(p: usize, vbase: usize, vj: i32, S: i32, orow: usize): void {
+  let o0 = f32x4.splat(0);
+  let o1 = o0;
+  let o2 = o0;
+  let o3 = o0;
+  let o4 = o0;
+  let o5 = o0;
+  let o6 = o0;
+  let o7 = o0;
+  const stride = <usize>vj << 2;
+  let r = vbase;
+  for (let j = 0; j < S; j++) {
+    const w = v128.load32_splat(p + (<usize>j << 2));
+    o0 = f32x4.add(o0, f32x4.mul(w, v128.load(r)));
+    o1 = f32x4.add(o1, f32x4.mul(w, v128.load(r, 16)));
+    o2 = f32x4.add(o2, f32x4.mul(w, v128.load(r, 32)));
+    o3 = f32x4.add(o3, f32x4.mul(w, v128.load(r, 48)));
+    o4 = f32x4.add(o4, f32x4.mul(w, v128.load(r, 64)));
+    o5 = f32x4.add(o5, f32x4.mul(w, v128.load(r, 80)));
+    o6 = f32x4.add(o6, f32x4.mul(w, v128.load(r, 96)));
+    o7 = f32x4.add(o7, f32x4.mul(w, v128.load(r, 112)));
+    r += stride;
+  }
+  v128.store(orow, o0);
+  v128.store(orow, o1, 16);
+  v128.store(orow, o2, 32);
+  v128.store(orow, o3, 48);
+  v128.store(orow, o4, 64);
+  v128.store(orow, o5, 80);
+  v128.store(orow, o6, 96);
+  v128.store(orow, o7, 112);
+}
+
+function scoresAny(qrow: usize, kbase: usize, kj: i32, mrow: usize, S: i32, D: i32, scale: f32, out: usize): void {
+  for (let j = 0; j < S; j++) {
+    const krow = kbase + (<usize>(j * kj) << 2);
+    let d = 0;
+    let s: f32 = 0;
+    if (ASC_FEATURE_SIMD) {
+      let acc = f32x4.splat(0);
+      for (; d + 4 <= D; d += 4) {
+        const off = <usize>d << 2;
+        acc = f32x4.add(acc, f32x4.mul(v128.load(qrow + off), v128.load(krow + off)));
+      }
+      s = lanes(acc);
+    }
+    for (; d < D; d++) s += load<f32>(qrow + (<usize>d << 2)) * load<f32>(krow + (<usize>d << 2));
+    s *= scale;
+    if (mrow) s += load<f32>(mrow + (<usize>j << 2));
+    store<f32>(out + (<usize>j << 2), s);
+  }
+}
+
+function weightedAny(p: usize, vbase: usize, vj: i32, S: i32, D: i32, orow: usize): void {
+  let d = 0;
+  if (ASC_FEATURE_SIMD) {
+    for (; d + 4 <= D; d += 4) {
+      let acc = f32x4.splat(0);
+      for (let j = 0; j < S; j++) {
+        const w = v128.load32_splat(p + (<usize>j << 2));
+        acc = f32x4.add(acc, f32x4.mul(w, v128.load(vbase + (<usize>(j * vj + d) << 2))));
+      }
+      v128.store(orow + (<usize>d << 2), acc);
+    }
+  }
+  for (; d < D; d++) {
+    let acc: f32 = 0;
+    for (let j = 0; j < S; j++) acc += load<f32>(p + (<usize>j << 2)) * load<f32>(vbase + (<usize>(j * vj + d) << 2));
+    store<f32>(orow + (<usize>d << 2), acc);
   }
 }
