@@ -73,6 +73,8 @@ describe.each(builds)('$name kernels', ({ runtime }) => {
       [3, 33, 17],
       [4, 8, 8],
       [9, 19, 29],
+      [32, 40, 24],
+      [67, 9, 16],
     ] as const) {
       const a = runtime.alloc(M * K * 4);
       const b = runtime.alloc(K * N * 4);

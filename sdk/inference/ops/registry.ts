@@ -1,26 +1,13 @@
 /** The operator table: which ops the native backend runs, by domain and name. */
 import { TICKMIND_DOMAIN } from '../ir/graph.js';
 import { Attention } from './attention.js';
+import { Constant, ConstantOfShape, Range } from './constants.js';
 import { aliasOp, binaryOps, Cast, Clip, unaryOps, variadicOps, Where } from './elementwise.js';
-import { ArgMax, ArgMin, FusedMatMul, Gemm, LayerNormalization, LogSoftmax, MatMul, reduceOps, Softmax } from './math-ops.js';
-import {
-  Concat,
-  Constant,
-  ConstantOfShape,
-  Expand,
-  Flatten,
-  Gather,
-  Range,
-  Reshape,
-  Shape,
-  Size,
-  Slice,
-  Split,
-  Squeeze,
-  Tile,
-  Transpose,
-  Unsqueeze,
-} from './shape-ops.js';
+import { FusedMatMul, Gemm, MatMul } from './linear.js';
+import { Concat, Expand, Gather, Slice, Split, Tile, Transpose } from './movement.js';
+import { LayerNormalization, LogSoftmax, Softmax } from './normalize.js';
+import { ArgMax, ArgMin, reduceOps } from './reduce.js';
+import { Flatten, Reshape, Shape, Size, Squeeze, Unsqueeze } from './reshape.js';
 import type { OpDef } from './types.js';
 
 const { Gelu, ...onnxUnary } = unaryOps;

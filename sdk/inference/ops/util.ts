@@ -41,6 +41,11 @@ export function optionalConstValues(ctx: OpContext, i: number): number[] | undef
   return ctx.inputs[i] === undefined ? undefined : constValues(ctx, i);
 }
 
+/** Splits dims around an axis: [outer, axis size, inner]. */
+export function around(dims: readonly number[], axis: number): [number, number, number] {
+  return [sizeOf(dims.slice(0, axis)), dims[axis]!, sizeOf(dims.slice(axis + 1))];
+}
+
 /** Normalizes a possibly negative axis for a given rank. */
 export function normAxis(ctx: OpContext, axis: number, rank: number): number {
   const a = axis < 0 ? axis + rank : axis;

@@ -7,8 +7,6 @@
 import { activateScalar, activateVec } from './math';
 
 const PANEL: i32 = 8;
-/** Rows of A per cache block: the block stays in L2 while every panel passes. */
-const ROW_BLOCK: i32 = 64;
 
 /** Packs B into panels. transB = 0: b is [K, N] row-major; 1: b is [N, K] (Gemm transB / nn.Linear weight). */
 export function packB(b: usize, bp: usize, K: i32, N: i32, transB: i32): void {
@@ -37,34 +35,76 @@ export function packedSize(K: i32, N: i32): i32 {
 
 /**
  * C[M, N] = act(A[M, K] * B + bias), B packed by packB, A row-major with row stride lda
- * (floats), C row-major with row stride ldc. bias (N floats) may be 0 for none.
+ * (floats), C row-major with row stride ldc. bias (N floats, padded to whole panels) may be
+ * 0 for none.
+ *
+ * Rows go in groups of 5 and 4 (M = 5a + 4b leaves no row over whenever possible): the 5x8
+ * tile keeps 10 accumulators in registers, the most the engine holds without spilling.
+ * Groups are processed in blocks of ROW_BLOCK rows so a block of A stays in cache while every
+ * panel of B passes.
  */
 export function gemmPacked(
   a: usize, lda: i32, bp: usize, bias: usize, c: usize, ldc: i32,
   M: i32, N: i32, K: i32, act: i32,
 ): void {
   const panels = (N + PANEL - 1) / PANEL;
-  for (let i0 = 0; i0 < M; i0 += ROW_BLOCK) {
-    const i1 = min(i0 + ROW_BLOCK, M);
+  if (!ASC_FEATURE_SIMD) {
+    for (let p = 0; p < panels; p++) {
+      const col = p * PANEL;
+      const panel = bp + (<usize>(p * K * PANEL) << 2);
+      for (let i = 0; i < M; i++) {
+        scalar1x8(a + (<usize>(i * lda) << 2), panel, bias, c + (<usize>(i * ldc + col) << 2), K, min(PANEL, N - col), col, act);
+      }
+    }
+    return;
+  }
+  let fours = 0;
+  while (fours < 5 && (M - 4 * fours) % 5 != 0) fours++;
+  if (M - 4 * fours < 0) fours = 0;
+  const fives = (M - 4 * fours) / 5;
+  const grouped = 5 * fives + 4 * fours;
+  let row = 0;
+  while (row < M) {
+    // One block: up to ROW_BLOCK rows of whole groups, or the leftover single rows.
+    const blockStart = row;
+    let blockEnd = row;
+    while (blockEnd < grouped && blockEnd - blockStart + groupSize(blockEnd, fives) <= ROW_BLOCK) blockEnd += groupSize(blockEnd, fives);
+    if (blockEnd == blockStart) blockEnd = M;
     for (let p = 0; p < panels; p++) {
       const panel = bp + (<usize>(p * K * PANEL) << 2);
       const col = p * PANEL;
       const width = min(PANEL, N - col);
-      let i = i0;
-      if (ASC_FEATURE_SIMD) {
-        for (; i + 4 <= i1; i += 4) {
-          micro4x8(a + (<usize>(i * lda) << 2), lda, panel, bias, c + (<usize>(i * ldc + col) << 2), ldc, K, width, col, act);
-        }
-        for (; i < i1; i++) {
-          micro1x8(a + (<usize>(i * lda) << 2), panel, bias, c + (<usize>(i * ldc + col) << 2), K, width, col, act);
-        }
-      } else {
-        for (; i < i1; i++) {
-          scalar1x8(a + (<usize>(i * lda) << 2), panel, bias, c + (<usize>(i * ldc + col) << 2), K, width, col, act);
+      let i = blockStart;
+      while (i < blockEnd) {
+        const ai = a + (<usize>(i * lda) << 2);
+        const ci = c + (<usize>(i * ldc + col) << 2);
+        if (i >= grouped) {
+          micro1x8(ai, panel, bias, ci, K, width, col, act);
+          i++;
+        } else if (groupSize(i, fives) == 5) {
+          // Two call sites (full and tail panel) keep the optimizer from inlining the
+          // micro-kernels into this loop, where their accumulators could be spilled.
+          if (width == PANEL) micro5x8(ai, lda, panel, bias, ci, ldc, K, PANEL, col, act);
+          else micro5x8(ai, lda, panel, bias, ci, ldc, K, width, col, act);
+          i += 5;
+        } else {
+          if (width == PANEL) micro4x8(ai, lda, panel, bias, ci, ldc, K, PANEL, col, act);
+          else micro4x8(ai, lda, panel, bias, ci, ldc, K, width, col, act);
+          i += 4;
         }
       }
     }
+    row = blockEnd;
   }
+}
+
+/** Rows of A per cache block (whole groups of 5 and 4). */
+const ROW_BLOCK: i32 = 60;
+
+// @ts-expect-error: decorator
+@inline
+function groupSize(row: i32, fives: i32): i32 {
+  return row < 5 * fives ? 5 : 4;
 }
 
 // @ts-expect-error: decorator
@@ -90,44 +130,120 @@ function storeRow(c: usize, lo: v128, hi: v128, width: i32, act: i32): void {
   for (let j = 0; j < width; j++) store<f32>(c + (<usize>j << 2), load<f32>(tmp + (<usize>j << 2)));
 }
 
-// Bias columns beyond N were padded by the host (bias buffers are allocated to a multiple of 8).
-function micro4x8(a: usize, lda: i32, panel: usize, bias: usize, c: usize, ldc: i32, K: i32, width: i32, col: i32, act: i32): void {
+/** Accumulator tile of the packed micro-kernels: up to 5 rows x 8 columns. */
+const tile = memory.data(5 * 8 * 4, 16);
+
+/**
+ * Adds the bias, applies the activation and stores a tile of `rows` x 8 accumulators into C.
+ * Kept out of the micro-kernels so their loops hold only accumulators in registers (an inlined
+ * GELU epilogue made the engine spill them). Bias columns past N were padded by the host.
+ */
+function finishTile(c: usize, ldc: i32, rows: i32, width: i32, bias: usize, col: i32, act: i32): void {
+  const b0 = biasVec(bias, col, 0);
+  const b1 = biasVec(bias, col, 1);
+  const strideC = <usize>ldc << 2;
+  for (let r = 0; r < rows; r++) {
+    const t = tile + (<usize>r << 5);
+    storeRow(c + <usize>r * strideC, f32x4.add(v128.load(t), b0), f32x4.add(v128.load(t, 16), b1), width, act);
+  }
+}
+
+// 5 rows of A (row stride lda floats) x one panel of 8 columns.
+function micro5x8(a0: usize, lda: i32, panel: usize, bias: usize, c: usize, ldc: i32, K: i32, width: i32, col: i32, act: i32): void {
   const strideA = <usize>lda << 2;
-  const a1 = a + strideA;
+  const a1 = a0 + strideA;
   const a2 = a1 + strideA;
   const a3 = a2 + strideA;
-  let c00 = biasVec(bias, col, 0);
-  let c01 = biasVec(bias, col, 1);
+  const a4 = a3 + strideA;
+  let c00 = f32x4.splat(0);
+  let c01 = c00;
   let c10 = c00;
-  let c11 = c01;
+  let c11 = c00;
   let c20 = c00;
-  let c21 = c01;
+  let c21 = c00;
   let c30 = c00;
-  let c31 = c01;
-  let bptr = panel;
-  for (let k = 0; k < K; k++) {
-    const off = <usize>k << 2;
-    const b0 = v128.load(bptr);
-    const b1 = v128.load(bptr, 16);
-    const x0 = v128.load32_splat(a + off);
-    const x1 = v128.load32_splat(a1 + off);
-    const x2 = v128.load32_splat(a2 + off);
-    const x3 = v128.load32_splat(a3 + off);
-    c00 = f32x4.add(c00, f32x4.mul(x0, b0));
-    c01 = f32x4.add(c01, f32x4.mul(x0, b1));
-    c10 = f32x4.add(c10, f32x4.mul(x1, b0));
-    c11 = f32x4.add(c11, f32x4.mul(x1, b1));
-    c20 = f32x4.add(c20, f32x4.mul(x2, b0));
-    c21 = f32x4.add(c21, f32x4.mul(x2, b1));
-    c30 = f32x4.add(c30, f32x4.mul(x3, b0));
-    c31 = f32x4.add(c31, f32x4.mul(x3, b1));
-    bptr += 32;
+  let c31 = c00;
+  let c40 = c00;
+  let c41 = c00;
+  let b = panel;
+  const end = <usize>K << 2;
+  for (let off: usize = 0; off < end; off += 4) {
+    const b0 = v128.load(b);
+    const b1 = v128.load(b, 16);
+    let s: v128;
+    s = v128.load32_splat(a0 + off);
+    c00 = f32x4.add(c00, f32x4.mul(s, b0));
+    c01 = f32x4.add(c01, f32x4.mul(s, b1));
+    s = v128.load32_splat(a1 + off);
+    c10 = f32x4.add(c10, f32x4.mul(s, b0));
+    c11 = f32x4.add(c11, f32x4.mul(s, b1));
+    s = v128.load32_splat(a2 + off);
+    c20 = f32x4.add(c20, f32x4.mul(s, b0));
+    c21 = f32x4.add(c21, f32x4.mul(s, b1));
+    s = v128.load32_splat(a3 + off);
+    c30 = f32x4.add(c30, f32x4.mul(s, b0));
+    c31 = f32x4.add(c31, f32x4.mul(s, b1));
+    s = v128.load32_splat(a4 + off);
+    c40 = f32x4.add(c40, f32x4.mul(s, b0));
+    c41 = f32x4.add(c41, f32x4.mul(s, b1));
+    b += 32;
   }
-  const strideC = <usize>ldc << 2;
-  storeRow(c, c00, c01, width, act);
-  storeRow(c + strideC, c10, c11, width, act);
-  storeRow(c + 2 * strideC, c20, c21, width, act);
-  storeRow(c + 3 * strideC, c30, c31, width, act);
+  v128.store(tile, c00, 0);
+  v128.store(tile, c01, 16);
+  v128.store(tile, c10, 32);
+  v128.store(tile, c11, 48);
+  v128.store(tile, c20, 64);
+  v128.store(tile, c21, 80);
+  v128.store(tile, c30, 96);
+  v128.store(tile, c31, 112);
+  v128.store(tile, c40, 128);
+  v128.store(tile, c41, 144);
+  finishTile(c, ldc, 5, width, bias, col, act);
+}
+
+// 4 rows of A (row stride lda floats) x one panel of 8 columns.
+function micro4x8(a0: usize, lda: i32, panel: usize, bias: usize, c: usize, ldc: i32, K: i32, width: i32, col: i32, act: i32): void {
+  const strideA = <usize>lda << 2;
+  const a1 = a0 + strideA;
+  const a2 = a1 + strideA;
+  const a3 = a2 + strideA;
+  let c00 = f32x4.splat(0);
+  let c01 = c00;
+  let c10 = c00;
+  let c11 = c00;
+  let c20 = c00;
+  let c21 = c00;
+  let c30 = c00;
+  let c31 = c00;
+  let b = panel;
+  const end = <usize>K << 2;
+  for (let off: usize = 0; off < end; off += 4) {
+    const b0 = v128.load(b);
+    const b1 = v128.load(b, 16);
+    let s: v128;
+    s = v128.load32_splat(a0 + off);
+    c00 = f32x4.add(c00, f32x4.mul(s, b0));
+    c01 = f32x4.add(c01, f32x4.mul(s, b1));
+    s = v128.load32_splat(a1 + off);
+    c10 = f32x4.add(c10, f32x4.mul(s, b0));
+    c11 = f32x4.add(c11, f32x4.mul(s, b1));
+    s = v128.load32_splat(a2 + off);
+    c20 = f32x4.add(c20, f32x4.mul(s, b0));
+    c21 = f32x4.add(c21, f32x4.mul(s, b1));
+    s = v128.load32_splat(a3 + off);
+    c30 = f32x4.add(c30, f32x4.mul(s, b0));
+    c31 = f32x4.add(c31, f32x4.mul(s, b1));
+    b += 32;
+  }
+  v128.store(tile, c00, 0);
+  v128.store(tile, c01, 16);
+  v128.store(tile, c10, 32);
+  v128.store(tile, c11, 48);
+  v128.store(tile, c20, 64);
+  v128.store(tile, c21, 80);
+  v128.store(tile, c30, 96);
+  v128.store(tile, c31, 112);
+  finishTile(c, ldc, 4, width, bias, col, act);
 }
 
 // One row: four independent accumulator pairs over k so the add chain never stalls.

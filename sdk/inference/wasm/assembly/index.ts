@@ -1,5 +1,5 @@
 // tickmind's WebAssembly kernels. Every function works on byte pointers into this
-// module's memory, which the host (sdk/inference/kernels) lays out and grows; the
+// module's memory, which the host (sdk/inference/wasm/runtime.ts) lays out and grows; the
 // kernels themselves never allocate.
 
 export { attention } from './attention';

@@ -1,9 +1,7 @@
-/** Shape and data-movement operators. Reshape-like ops alias their input; the rest copy runs. */
+/** Data movement: Transpose, Expand, Tile, Concat, Slice, Split, Gather — all copies of strided runs. */
 import { attrInt, attrInts } from '../ir/graph.js';
-import type { Tensor } from '../tensor.js';
-import { allocTensor, byteSize, fromNumbers, readElement, sizeOf, writeElement } from '../tensor.js';
+import { byteSize, readElement, sizeOf } from '../tensor.js';
 import { blockCopyKernel, planBlockCopy } from './copy.js';
-import { aliasOp, copyAll } from './elementwise.js';
 import type { Kernel, OpContext, OpDef, WasmContext } from './types.js';
 import {
   broadcastShapes,
@@ -18,112 +16,6 @@ import {
   type RunMap,
   stridesOf,
 } from './util.js';
-
-function aliasWithDims(dims: (ctx: OpContext) => number[], constInputs: number[] = []): OpDef {
-  return {
-    ...aliasOp,
-    constInputs,
-    infer: (ctx) => {
-      const x = input(ctx, 0);
-      const out = dims(ctx);
-      if (sizeOf(out) !== sizeOf(x.dims)) {
-        throw opError(ctx, `cannot view [${x.dims.join(', ')}] as [${out.join(', ')}]`);
-      }
-      return [{ dtype: x.dtype, dims: out }];
-    },
-  };
-}
-
-export const Reshape = aliasWithDims(
-  (ctx) => {
-    const x = input(ctx, 0);
-    const shape = constValues(ctx, 1);
-    const allowZero = attrInt(ctx.node, 'allowzero', 0) === 1;
-    const out = shape.map((d, i) => (d === 0 && !allowZero ? (x.dims[i] ?? 0) : d));
-    const inferred = out.indexOf(-1);
-    if (inferred >= 0) {
-      if (out.lastIndexOf(-1) !== inferred) throw opError(ctx, 'shape has more than one -1', 'input[1]');
-      const known = out.reduce((p, d, i) => (i === inferred ? p : p * d), 1);
-      const total = sizeOf(x.dims);
-      if (known === 0 || total % known !== 0)
-        throw opError(ctx, `cannot reshape [${x.dims.join(', ')}] to [${shape.join(', ')}]`, 'input[1]');
-      out[inferred] = total / known;
-    }
-    return out;
-  },
-  [1],
-);
-
-export const Flatten = aliasWithDims((ctx) => {
-  const dims = input(ctx, 0).dims;
-  const axis = attrInt(ctx.node, 'axis', 1);
-  const a = axis < 0 ? axis + dims.length : axis;
-  if (a < 0 || a > dims.length) throw opError(ctx, `axis ${axis} out of range`, 'axis');
-  return [sizeOf(dims.slice(0, a)), sizeOf(dims.slice(a))];
-});
-
-function axesOf(ctx: OpContext): number[] | undefined {
-  return attrInts(ctx.node, 'axes') ?? optionalConstValues(ctx, 1);
-}
-
-export const Squeeze = aliasWithDims(
-  (ctx) => {
-    const dims = input(ctx, 0).dims;
-    const axes = axesOf(ctx);
-    if (axes === undefined) return dims.filter((d) => d !== 1);
-    const drop = new Set(axes.map((a) => normAxis(ctx, a, dims.length)));
-    for (const a of drop) if (dims[a] !== 1) throw opError(ctx, `cannot squeeze axis ${a} of size ${dims[a]}`, 'axes');
-    return dims.filter((_, i) => !drop.has(i));
-  },
-  [1],
-);
-
-export const Unsqueeze = aliasWithDims(
-  (ctx) => {
-    const dims = input(ctx, 0).dims;
-    const axes = axesOf(ctx);
-    if (axes === undefined) throw opError(ctx, 'axes are required', 'axes');
-    const rank = dims.length + axes.length;
-    const norm = new Set(axes.map((a) => normAxis(ctx, a, rank)));
-    const out: number[] = [];
-    let k = 0;
-    for (let i = 0; i < rank; i++) out.push(norm.has(i) ? 1 : dims[k++]!);
-    return out;
-  },
-  [1],
-);
-
-/** Shape (with opset-15 start/end) and Size: values known from dims alone. */
-export const Shape: OpDef = {
-  shapeOnly: true,
-  infer: (ctx) => {
-    const rank = input(ctx, 0).dims.length;
-    const [start, end] = shapeRange(ctx, rank);
-    return [{ dtype: 'int64', dims: [Math.max(end - start, 0)] }];
-  },
-  js: (ctx) => {
-    const dims = input(ctx, 0).dims;
-    const [start, end] = shapeRange(ctx, dims.length);
-    const values = dims.slice(start, end);
-    return (_ins, outs) => {
-      for (let i = 0; i < values.length; i++) writeElement(outs[0]!, i, values[i]!);
-    };
-  },
-};
-
-function shapeRange(ctx: OpContext, rank: number): [number, number] {
-  const clamp = (v: number): number => Math.min(Math.max(v < 0 ? v + rank : v, 0), rank);
-  return [clamp(attrInt(ctx.node, 'start', 0)), clamp(attrInt(ctx.node, 'end', rank))];
-}
-
-export const Size: OpDef = {
-  shapeOnly: true,
-  infer: () => [{ dtype: 'int64', dims: [] }],
-  js: (ctx) => {
-    const n = sizeOf(input(ctx, 0).dims);
-    return (_ins, outs) => writeElement(outs[0]!, 0, n);
-  },
-};
 
 /** Builds a kernel that copies one strided view of input 0 into output 0. */
 function viewCopy(rm: RunMap): Kernel {
@@ -421,62 +313,3 @@ export const Gather: OpDef = {
     };
   },
 };
-
-export const ConstantOfShape: OpDef = {
-  constInputs: [0],
-  infer: (ctx) => {
-    const value = ctx.node.attrs.value as Tensor | undefined;
-    return [{ dtype: value?.dtype ?? 'float32', dims: constValues(ctx, 0) }];
-  },
-  js: (ctx) => {
-    const value = ctx.node.attrs.value as Tensor | undefined;
-    const v = value === undefined ? 0 : readElement(value, 0);
-    return (_ins, outs) => {
-      const y = outs[0]!;
-      const n = sizeOf(y.dims);
-      for (let i = 0; i < n; i++) writeElement(y, i, v);
-    };
-  },
-};
-
-/** Constant: the value attribute (or value_float(s)/value_int(s)). */
-export function constantValue(ctx: OpContext): Tensor {
-  const a = ctx.node.attrs;
-  if (a.value !== undefined && typeof a.value === 'object' && !Array.isArray(a.value)) return a.value;
-  if (typeof a.value_float === 'number') return fromNumbers('float32', [], [a.value_float]);
-  if (typeof a.value_int === 'number') return fromNumbers('int64', [], [a.value_int]);
-  if (Array.isArray(a.value_floats)) return fromNumbers('float32', [a.value_floats.length], a.value_floats as number[]);
-  if (Array.isArray(a.value_ints)) return fromNumbers('int64', [a.value_ints.length], a.value_ints as number[]);
-  throw opError(ctx, 'Constant has no supported value attribute', 'value');
-}
-
-export const Constant: OpDef = {
-  infer: (ctx) => {
-    const t = constantValue(ctx);
-    return [{ dtype: t.dtype, dims: [...t.dims] }];
-  },
-  js: (ctx) => {
-    const t = constantValue(ctx);
-    return (_ins, outs) => copyAll(t, outs[0]!);
-  },
-};
-
-export const Range: OpDef = {
-  constInputs: [0, 1, 2],
-  infer: (ctx) => {
-    const [start, limit, delta] = [constValues(ctx, 0)[0]!, constValues(ctx, 1)[0]!, constValues(ctx, 2)[0]!];
-    if (delta === 0) throw opError(ctx, 'delta cannot be 0', 'input[2]');
-    return [{ dtype: input(ctx, 0).dtype, dims: [Math.max(Math.ceil((limit - start) / delta), 0)] }];
-  },
-  js: (ctx) => {
-    const start = constValues(ctx, 0)[0]!;
-    const delta = constValues(ctx, 2)[0]!;
-    return (_ins, outs) => {
-      const y = outs[0]!;
-      const n = sizeOf(y.dims);
-      for (let i = 0; i < n; i++) writeElement(y, i, start + i * delta);
-    };
-  },
-};
-
-export { allocTensor };

@@ -1,0 +1,63 @@
+/** Constant-producing operators: Constant, ConstantOfShape, Range. */
+import type { Tensor } from '../tensor.js';
+import { fromNumbers, readElement, sizeOf, writeElement } from '../tensor.js';
+import { copyAll } from './elementwise.js';
+import type { OpContext, OpDef } from './types.js';
+import { constValues, input, opError } from './util.js';
+
+export const ConstantOfShape: OpDef = {
+  constInputs: [0],
+  infer: (ctx) => {
+    const value = ctx.node.attrs.value as Tensor | undefined;
+    return [{ dtype: value?.dtype ?? 'float32', dims: constValues(ctx, 0) }];
+  },
+  js: (ctx) => {
+    const value = ctx.node.attrs.value as Tensor | undefined;
+    const v = value === undefined ? 0 : readElement(value, 0);
+    return (_ins, outs) => {
+      const y = outs[0]!;
+      const n = sizeOf(y.dims);
+      for (let i = 0; i < n; i++) writeElement(y, i, v);
+    };
+  },
+};
+
+/** Constant: the value attribute (or value_float(s)/value_int(s)). */
+export function constantValue(ctx: OpContext): Tensor {
+  const a = ctx.node.attrs;
+  if (a.value !== undefined && typeof a.value === 'object' && !Array.isArray(a.value)) return a.value;
+  if (typeof a.value_float === 'number') return fromNumbers('float32', [], [a.value_float]);
+  if (typeof a.value_int === 'number') return fromNumbers('int64', [], [a.value_int]);
+  if (Array.isArray(a.value_floats)) return fromNumbers('float32', [a.value_floats.length], a.value_floats as number[]);
+  if (Array.isArray(a.value_ints)) return fromNumbers('int64', [a.value_ints.length], a.value_ints as number[]);
+  throw opError(ctx, 'Constant has no supported value attribute', 'value');
+}
+
+export const Constant: OpDef = {
+  infer: (ctx) => {
+    const t = constantValue(ctx);
+    return [{ dtype: t.dtype, dims: [...t.dims] }];
+  },
+  js: (ctx) => {
+    const t = constantValue(ctx);
+    return (_ins, outs) => copyAll(t, outs[0]!);
+  },
+};
+
+export const Range: OpDef = {
+  constInputs: [0, 1, 2],
+  infer: (ctx) => {
+    const [start, limit, delta] = [constValues(ctx, 0)[0]!, constValues(ctx, 1)[0]!, constValues(ctx, 2)[0]!];
+    if (delta === 0) throw opError(ctx, 'delta cannot be 0', 'input[2]');
+    return [{ dtype: input(ctx, 0).dtype, dims: [Math.max(Math.ceil((limit - start) / delta), 0)] }];
+  },
+  js: (ctx) => {
+    const start = constValues(ctx, 0)[0]!;
+    const delta = constValues(ctx, 2)[0]!;
+    return (_ins, outs) => {
+      const y = outs[0]!;
+      const n = sizeOf(y.dims);
+      for (let i = 0; i < n; i++) writeElement(y, i, start + i * delta);
+    };
+  },
+};

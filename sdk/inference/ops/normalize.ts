@@ -1,0 +1,106 @@
+/** Row normalizations: Softmax, LogSoftmax and LayerNormalization. */
+import { attrFloat, attrInt } from '../ir/graph.js';
+import { sizeOf } from '../tensor.js';
+import type { OpDef, OutputInfo } from './types.js';
+import { around, input, normAxis, opError } from './util.js';
+
+function softmaxLike(log: boolean): OpDef {
+  return {
+    infer: (ctx) => [{ dtype: input(ctx, 0).dtype, dims: [...input(ctx, 0).dims] }],
+    js: (ctx) => {
+      const dims = input(ctx, 0).dims;
+      const [outer, D, inner] = around(dims, normAxis(ctx, attrInt(ctx.node, 'axis', -1), dims.length));
+      return (ins, outs) => {
+        const x = ins[0]!.data;
+        const y = outs[0]!.data;
+        for (let o = 0; o < outer; o++) {
+          for (let i = 0; i < inner; i++) {
+            const base = o * D * inner + i;
+            let m = -Infinity;
+            for (let d = 0; d < D; d++) m = Math.max(m, x[base + d * inner]!);
+            let s = 0;
+            for (let d = 0; d < D; d++) s += Math.exp(x[base + d * inner]! - m);
+            for (let d = 0; d < D; d++) {
+              const e = x[base + d * inner]! - m;
+              y[base + d * inner] = log ? e - Math.log(s) : Math.exp(e) / s;
+            }
+          }
+        }
+      };
+    },
+    wasm: log
+      ? undefined
+      : (ctx) => {
+          const dims = input(ctx, 0).dims;
+          const [outer, D, inner] = around(dims, normAxis(ctx, attrInt(ctx.node, 'axis', -1), dims.length));
+          if (inner !== 1 || input(ctx, 0).dtype !== 'float32') return undefined;
+          const k = ctx.kernels;
+          return (ins, outs) => k.softmax(ins[0]!.ptr, outs[0]!.ptr, outer, D);
+        },
+  };
+}
+
+export const Softmax = softmaxLike(false);
+export const LogSoftmax = softmaxLike(true);
+
+export const LayerNormalization: OpDef = {
+  infer: (ctx) => {
+    const x = input(ctx, 0);
+    const axis = normAxis(ctx, attrInt(ctx.node, 'axis', -1), x.dims.length);
+    const cols = sizeOf(x.dims.slice(axis));
+    for (const i of [1, 2]) {
+      const p = ctx.inputs[i];
+      if (p !== undefined && sizeOf(p.dims) !== cols) {
+        throw opError(ctx, `${i === 1 ? 'scale' : 'bias'} has ${sizeOf(p.dims)} elements, expected ${cols}`, `input[${i}]`);
+      }
+    }
+    const stat = x.dims.map((d, i) => (i < axis ? d : 1));
+    const outs: OutputInfo[] = [{ dtype: x.dtype, dims: [...x.dims] }];
+    for (let i = 1; i < ctx.node.outputs.length; i++) outs.push({ dtype: 'float32', dims: stat });
+    return outs;
+  },
+  js: (ctx) => {
+    const dims = input(ctx, 0).dims;
+    const axis = normAxis(ctx, attrInt(ctx.node, 'axis', -1), dims.length);
+    const rows = sizeOf(dims.slice(0, axis));
+    const cols = sizeOf(dims.slice(axis));
+    const eps = attrFloat(ctx.node, 'epsilon', 1e-5);
+    const hasScale = ctx.inputs[1] !== undefined;
+    const hasBias = ctx.inputs[2] !== undefined;
+    return (ins, outs) => {
+      const x = ins[0]!.data;
+      const y = outs[0]!.data;
+      const g = hasScale ? ins[1]!.data : undefined;
+      const b = hasBias ? ins[2]!.data : undefined;
+      for (let r = 0; r < rows; r++) {
+        const base = r * cols;
+        let mean = 0;
+        for (let j = 0; j < cols; j++) mean += x[base + j]!;
+        mean /= cols;
+        let v = 0;
+        for (let j = 0; j < cols; j++) v += (x[base + j]! - mean) ** 2;
+        const rstd = 1 / Math.sqrt(v / cols + eps);
+        for (let j = 0; j < cols; j++) {
+          let z = (x[base + j]! - mean) * rstd;
+          if (g !== undefined) z *= g[j]!;
+          if (b !== undefined) z += b[j]!;
+          y[base + j] = z;
+        }
+        if (outs.length > 1 && outs[1]!.ptr !== -2) outs[1]!.data[r] = mean;
+        if (outs.length > 2 && outs[2]!.ptr !== -2) outs[2]!.data[r] = rstd;
+      }
+    };
+  },
+  wasm: (ctx) => {
+    if (ctx.node.outputs.length > 1 || input(ctx, 0).dtype !== 'float32') return undefined;
+    const dims = input(ctx, 0).dims;
+    const axis = normAxis(ctx, attrInt(ctx.node, 'axis', -1), dims.length);
+    const rows = sizeOf(dims.slice(0, axis));
+    const cols = sizeOf(dims.slice(axis));
+    const eps = attrFloat(ctx.node, 'epsilon', 1e-5);
+    const hasScale = ctx.inputs[1] !== undefined;
+    const hasBias = ctx.inputs[2] !== undefined;
+    const k = ctx.kernels;
+    return (ins, outs) => k.layerNorm(ins[0]!.ptr, hasScale ? ins[1]!.ptr : 0, hasBias ? ins[2]!.ptr : 0, outs[0]!.ptr, rows, cols, eps);
+  },
+};
