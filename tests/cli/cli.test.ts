@@ -125,6 +125,21 @@ describe('tickmind model bench', () => {
   });
 });
 
+describe('npx tickmind', () => {
+  it('runs the bin from the repository root', async () => {
+    const root = join(import.meta.dirname, '..', '..');
+    const { stdout } = await run('npx', ['--offline', 'tickmind', '--version'], { cwd: root, timeout: 60_000 });
+    expect(stdout.trim()).toBe(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version);
+  });
+
+  it('prints usage with --help and exits 2 without a command', async () => {
+    const help = await tickmind('--help');
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('tickmind model check FILE');
+    expect((await tickmind()).code).toBe(2);
+  });
+});
+
 describe('tickmind demo', () => {
   it('plays a seeded match: same seed, same trajectory checksum', async () => {
     const a = await tickmind('demo', '--ticks', '40', '--seed', '9');

@@ -1,0 +1,29 @@
+/** Every example runs from a clean build and says what it promises. */
+import { execFile } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const exec = promisify(execFile);
+const ROOT = join(import.meta.dirname, '..');
+const examples = readdirSync(join(ROOT, 'examples')).filter((f) => f.endsWith('.js'));
+
+describe('examples', () => {
+  it('there is at least one', () => {
+    expect(examples.length).toBeGreaterThan(0);
+  });
+
+  it.each(examples)('%s runs and prints its result', async (file) => {
+    const { stdout } = await exec('node', [join('examples', file)], { cwd: ROOT, timeout: 60_000 });
+    expect(stdout.length).toBeGreaterThan(0);
+    if (file === 'inference-quickstart.js') expect(stdout).toMatch(/actions on the last tick: (\d+ ){7}\d+/);
+  });
+
+  it('import only public entry points', () => {
+    for (const file of examples) {
+      const source = readFileSync(join(ROOT, 'examples', file), 'utf8');
+      for (const m of source.matchAll(/from ['"]([^'"]+)['"]/g)) expect(m[1]).toMatch(/^(node:|tickmind($|\/(core|inference)$))/);
+    }
+  });
+});
