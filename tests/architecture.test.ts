@@ -82,6 +82,14 @@ describe('layering (DESIGN.md)', () => {
     }
   });
 
+  it('physics imports sensors for types only', () => {
+    for (const f of files.filter((x) => relative(SDK, x).startsWith('physics/'))) {
+      for (const m of readFileSync(f, 'utf8').matchAll(/^import (type )?[^;]*from '(\.\.\/sensors\/[^']+)'/gm)) {
+        expect(m[1], `${relative(ROOT, f)} imports ${m[2]} as values`).toBe('type ');
+      }
+    }
+  });
+
   it('three.js never enters sdk/', () => {
     for (const f of files) expect(readFileSync(f, 'utf8')).not.toMatch(/from ['"]three['"]/);
   });

@@ -9,3 +9,4 @@ export { isTickmindError, TickmindError } from './errors.js';
 export { Rng } from './rng.js';
 export type { ActionHeadSpec, ActionSpec, ObservationSpec } from './spec.js';
 export { add3, dot3, length3, toYawFrame } from './vec.js';
+export { decodeBase64, simdSupported } from './wasm.js';

@@ -5,6 +5,7 @@
  * everything by dropping it.
  */
 import { TickmindError } from '../../core/errors.js';
+import { decodeBase64, simdSupported } from '../../core/wasm.js';
 import { SCALAR_WASM_BASE64, SIMD_WASM_BASE64 } from './binaries.generated.js';
 
 /** The kernel exports, as the host calls them (pointers are byte offsets). */
@@ -83,33 +84,12 @@ export const UnaryOp = { erf: 0, exp: 1, sigmoid: 2 } as const;
 /** Op codes of the binary kernel. */
 export const BinaryOp = { add: 0, sub: 1, mul: 2, div: 3 } as const;
 
+export { simdSupported };
+
 const PAGE = 65536;
 const ALIGN = 64;
 
 let compiled: { module: WebAssembly.Module; simd: boolean } | undefined;
-
-// The smallest module that uses a v128 instruction: validates only where SIMD128 is supported.
-const SIMD_PROBE = new Uint8Array([
-  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11,
-]);
-
-/** True when this engine runs WebAssembly SIMD128. */
-export function simdSupported(): boolean {
-  try {
-    return WebAssembly.validate(SIMD_PROBE);
-  } catch {
-    return false;
-  }
-}
-
-function decodeBase64(text: string): Uint8Array {
-  const g = globalThis as { Buffer?: { from(s: string, enc: string): Uint8Array } };
-  if (g.Buffer !== undefined) return new Uint8Array(g.Buffer.from(text, 'base64'));
-  const bin = atob(text);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-}
 
 function compileKernels(forceScalar: boolean): { module: WebAssembly.Module; simd: boolean } {
   const simd = !forceScalar && simdSupported();

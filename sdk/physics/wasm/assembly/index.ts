@@ -1,0 +1,10 @@
+// tickmind's physics kernels: BVH building and batched ray casts. Byte pointers into this
+// module's memory, laid out by the host (sdk/physics/bvh-caster.ts).
+
+export { buildBvh, NODE_BYTES } from './bvh';
+export { castBatch } from './cast';
+
+/** First byte the host may use. */
+export function heapBase(): usize {
+  return __heap_base;
+}
