@@ -18,12 +18,14 @@ describe('examples', () => {
     const { stdout } = await exec('node', [join('examples', file)], { cwd: ROOT, timeout: 60_000 });
     expect(stdout.length).toBeGreaterThan(0);
     if (file === 'inference-quickstart.js') expect(stdout).toMatch(/actions on the last tick: (\d+ ){7}\d+/);
+    if (file === 'sense-and-move.js') expect(stdout).toMatch(/no agent left the arena: true/);
   });
 
   it('import only public entry points', () => {
     for (const file of examples) {
       const source = readFileSync(join(ROOT, 'examples', file), 'utf8');
-      for (const m of source.matchAll(/from ['"]([^'"]+)['"]/g)) expect(m[1]).toMatch(/^(node:|tickmind($|\/(core|inference)$))/);
+      for (const m of source.matchAll(/from ['"]([^'"]+)['"]/g))
+        expect(m[1]).toMatch(/^(node:|tickmind($|\/(core|inference|sensors|actuators|physics|ecs)$))/);
     }
   });
 });

@@ -8,6 +8,8 @@ export type { AgentShape } from './agents.js';
 export { DEFAULT_AGENT_SHAPE } from './agents.js';
 export type { BvhCasterOptions } from './bvh-caster.js';
 export { BvhRayCaster } from './bvh-caster.js';
+export type { CharacterOptions } from './character.js';
+export { CharacterMover } from './character.js';
 export type { LevelBoxes } from './level.js';
 export { boxCount, levelFromBoxes } from './level.js';
 export type { PhysicsWorldOptions } from './rapier.js';

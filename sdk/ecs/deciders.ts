@@ -1,0 +1,49 @@
+/**
+ * Deciders turn observation rows into movement classes for a batch of agents. The policy
+ * module's ONNX policies plug in here too; these are the built-in baselines.
+ */
+
+import { MOVEMENT_CLASSES } from '../actuators/movement.js';
+import type { Rng } from '../core/rng.js';
+
+/** What a decider sees for one batch: the due agents and their observation rows. */
+export interface DecisionBatch {
+  /** Entity ids of the agents deciding now (first `count`). */
+  agents: Int32Array;
+  /** Agents deciding now. */
+  count: number;
+  /** Observation rows: agent i's row starts at i · stride. */
+  observations: Float32Array;
+  /** Floats between consecutive rows. */
+  stride: number;
+  /** The world's seeded RNG (sampling must use it for determinism). */
+  rng: Rng;
+}
+
+/** Writes one movement class per due agent into `actions[0..count)`. Must not allocate. */
+export interface Decider {
+  /** Name for logs and profiles. */
+  readonly name: string;
+  /** Decides for the batch. */
+  decide(batch: DecisionBatch, actions: Int32Array): void;
+}
+
+/** Uniformly random movement classes from the world's RNG. */
+export function randomDecider(): Decider {
+  return {
+    name: 'random',
+    decide(batch, actions) {
+      for (let i = 0; i < batch.count; i++) actions[i] = batch.rng.int(MOVEMENT_CLASSES);
+    },
+  };
+}
+
+/** Always the same class (e.g. 0 to stand still, 1 to run forward). */
+export function constantDecider(movement: number): Decider {
+  return {
+    name: `constant(${movement})`,
+    decide(batch, actions) {
+      actions.fill(movement, 0, batch.count);
+    },
+  };
+}

@@ -1,0 +1,22 @@
+/**
+ * `tickmind/ecs`: the bitecs world, components and systems that wire sensing, deciding and
+ * acting together — call the systems one by one from your own loop, or `step(world)`.
+ * @module ecs
+ */
+
+export type {
+  ActionStore,
+  AgentStore,
+  Components,
+  PolicyRefStore,
+  ScheduleStore,
+  SensorRefStore,
+  TransformStore,
+  VelocityStore,
+} from './components.js';
+export { createComponents } from './components.js';
+export type { Decider, DecisionBatch } from './deciders.js';
+export { constantDecider, randomDecider } from './deciders.js';
+export { actSystem, decideSystem, isDue, senseSystem, step } from './systems.js';
+export type { AgentOptions, AiWorld, AiWorldOptions, PhysicsBinding } from './world.js';
+export { addAgent, createAiWorld, removeAgent } from './world.js';

@@ -1,0 +1,137 @@
+/**
+ * The systems, in their fixed order: sense → decide → act → (record), and `step` which runs
+ * them and advances physics and the tick. A game may call each system itself instead. Nothing
+ * here allocates per tick.
+ */
+import { commandVelocity, createMovementCommand, decodeMovement } from '../actuators/movement.js';
+import type { AiWorld } from './world.js';
+
+const command = createMovementCommand();
+const velocity = new Float32Array(2);
+
+/** Whether agent e decides at the world's current tick. */
+export function isDue(world: AiWorld, e: number): boolean {
+  const s = world.c.Schedule;
+  return (world.tick - s.offset[e]!) % s.period[e]! === 0 || s.lastDecision[e]! < 0;
+}
+
+/** Sense: every due agent's rays, grouped by sensor, one batch cast per sensor; rows land in world.observations. */
+export function senseSystem(world: AiWorld): void {
+  const { Transform, SensorRef, Agent } = world.c;
+  if (world.bvh !== undefined) syncBvh(world);
+  world.stats.sensed = 0;
+  world.stats.rays = 0;
+  if (world.caster === undefined) return;
+  for (let s = 0; s < world.sensors.length; s++) {
+    const sensor = world.sensors[s]!;
+    const poses = world.poses;
+    let n = 0;
+    for (let i = 0; i < world.agentCount; i++) {
+      const e = world.agents[i]!;
+      if (SensorRef.sensor[e] !== s || Agent.alive[e] === 0 || !isDue(world, e)) continue;
+      poses.position[3 * n] = Transform.x[e]!;
+      poses.position[3 * n + 1] = Transform.y[e]!;
+      poses.position[3 * n + 2] = Transform.z[e]!;
+      poses.yaw[n] = Transform.yaw[e]!;
+      poses.pitch[n] = Transform.pitch[e]!;
+      poses.entity[n] = e;
+      n++;
+    }
+    if (n === 0) continue;
+    poses.count = n;
+    sensor.fill(world.batch, poses);
+    world.caster.castBatch(world.batch);
+    // Encode straight into each agent's row (rows are indexed by entity id).
+    for (let k = 0; k < n; k++)
+      sensor.encode(world.batch, 1, world.observations, sensor.size, poses.entity[k]! * world.obsStride, k * sensor.rays);
+    world.stats.sensed += n;
+    world.stats.rays += n * sensor.rays;
+  }
+}
+
+function syncBvh(world: AiWorld): void {
+  const { Transform } = world.c;
+  const p = world.poses;
+  for (let i = 0; i < world.agentCount; i++) {
+    const e = world.agents[i]!;
+    p.position[3 * i] = Transform.x[e]!;
+    p.position[3 * i + 1] = Transform.y[e]!;
+    p.position[3 * i + 2] = Transform.z[e]!;
+    p.entity[i] = e;
+  }
+  world.bvh!.setAgents(world.agentCount, p.position, p.entity);
+}
+
+/** Decide: per decider, ONE call for all its due agents; the class persists in Action until the next decision. */
+export function decideSystem(world: AiWorld): void {
+  const { PolicyRef, Agent, Action, Schedule } = world.c;
+  world.stats.decided = 0;
+  for (let d = 0; d < world.deciders.length; d++) {
+    let n = 0;
+    for (let i = 0; i < world.agentCount; i++) {
+      const e = world.agents[i]!;
+      if (PolicyRef.decider[e] !== d || Agent.alive[e] === 0 || !isDue(world, e)) continue;
+      world.due[n] = e;
+      const stride = world.obsStride;
+      for (let j = 0; j < stride; j++) world.dueObs[n * stride + j] = world.observations[e * stride + j]!;
+      n++;
+    }
+    if (n === 0) continue;
+    world.decision.count = n;
+    world.deciders[d]!.decide(world.decision, world.dueActions);
+    for (let k = 0; k < n; k++) {
+      const e = world.due[k]!;
+      Action.movement[e] = world.dueActions[k]!;
+      Schedule.lastDecision[e] = world.tick;
+    }
+    world.stats.decided += n;
+  }
+}
+
+/** Act: each live agent's movement class → desired velocity → the character controller (or direct integration without physics). */
+export function actSystem(world: AiWorld): void {
+  const { Agent, Action, Transform, Velocity } = world.c;
+  const mover = world.physics?.mover;
+  for (let i = 0; i < world.agentCount; i++) {
+    const e = world.agents[i]!;
+    if (Agent.alive[e] === 0) continue;
+    decodeMovement(Action.movement[e]!, command);
+    commandVelocity(command, Transform.yaw[e]!, velocity, 0);
+    Velocity.x[e] = velocity[0]!;
+    Velocity.z[e] = velocity[1]!;
+    if (mover !== undefined) {
+      mover.move(e, velocity[0]!, velocity[1]!, command.jump);
+    } else {
+      Transform.x[e] = Transform.x[e]! + velocity[0]! * world.dt;
+      Transform.z[e] = Transform.z[e]! + velocity[1]! * world.dt;
+    }
+  }
+}
+
+/** After the physics step: copy body positions back into Transform. */
+function syncTransforms(world: AiWorld): void {
+  const physics = world.physics;
+  if (physics === undefined) return;
+  const { Transform } = world.c;
+  const p = world.poses.position;
+  for (let i = 0; i < world.agentCount; i++) {
+    const e = world.agents[i]!;
+    physics.world.agentPosition(e, p, 0);
+    Transform.x[e] = p[0]!;
+    Transform.y[e] = p[1]!;
+    Transform.z[e] = p[2]!;
+  }
+}
+
+/** Runs sense → decide → act, steps physics, and advances the tick. */
+export function step(world: AiWorld, record?: (world: AiWorld) => void): void {
+  senseSystem(world);
+  decideSystem(world);
+  actSystem(world);
+  record?.(world);
+  if (world.physics !== undefined) {
+    world.physics.world.step();
+    syncTransforms(world);
+  }
+  world.tick++;
+}

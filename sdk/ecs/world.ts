@@ -1,0 +1,208 @@
+/**
+ * The AI world: a bitecs world plus what the systems need — fixed dt, an integer tick, the
+ * seeded RNG, component stores, sensors and deciders, a caster, optional Rapier physics, and
+ * every per-tick buffer preallocated for the world's capacity. Agents are added and removed
+ * between ticks; the dense agent list is kept in insertion order so iteration is deterministic.
+ */
+import { addComponent, addEntity, createWorld, removeEntity, type World } from 'bitecs';
+import { TickmindError } from '../core/errors.js';
+import { Rng } from '../core/rng.js';
+import type { BvhRayCaster } from '../physics/bvh-caster.js';
+import type { CharacterMover } from '../physics/character.js';
+import type { PhysicsWorld } from '../physics/rapier.js';
+import { createRayBatch, type RayBatch, type RayCaster } from '../sensors/ray-caster.js';
+import type { AgentPoses, RaySensor } from '../sensors/ray-sensor.js';
+import { type Components, createComponents } from './components.js';
+import type { Decider, DecisionBatch } from './deciders.js';
+
+/** Rapier world and the mover that moves its agents. */
+export interface PhysicsBinding {
+  /** The Rapier world. */
+  world: PhysicsWorld;
+  /** The character controller. */
+  mover: CharacterMover;
+}
+
+/** Options of {@link createAiWorld}. */
+export interface AiWorldOptions {
+  /** Fixed step, seconds (default 1/64). */
+  dt?: number;
+  /** RNG seed (default 1). */
+  seed?: number;
+  /** Largest entity id + 1 the world holds (default 1024). */
+  capacity?: number;
+  /** Ray sensors agents may use (SensorRef indexes this list). */
+  sensors?: RaySensor[];
+  /** Deciders agents may use (PolicyRef indexes this list). */
+  deciders?: Decider[];
+  /** The caster sensors cast through (the batched BVH caster or the Rapier one). */
+  caster?: RayCaster;
+  /** When the caster is a BvhRayCaster, the world updates its agent capsules each tick. */
+  bvh?: BvhRayCaster;
+  /** Rapier world and mover: agents become kinematic capsules moved by the character controller. */
+  physics?: PhysicsBinding;
+}
+
+/** Per-agent options of {@link addAgent}. */
+export interface AgentOptions {
+  /** Team index. */
+  team: number;
+  /** Feet position. */
+  position: readonly [number, number, number];
+  /** Initial facing, radians. */
+  yaw?: number;
+  /** Initial health (default 100). */
+  health?: number;
+  /** Index into world.sensors (default 0; -1 for none). */
+  sensor?: number;
+  /** Index into world.deciders (default 0). */
+  decider?: number;
+  /** Decide every `period` ticks (default 1). */
+  period?: number;
+  /** Tick within the period (default: staggered by insertion order). */
+  offset?: number;
+}
+
+/** The world the systems run on. */
+export interface AiWorld {
+  /** The bitecs world (games may add their own components and systems). */
+  readonly ecs: World;
+  /** Fixed step, seconds. */
+  readonly dt: number;
+  /** Ticks stepped so far. */
+  tick: number;
+  /** The seeded RNG every random choice uses. */
+  readonly rng: Rng;
+  /** Largest entity id + 1. */
+  readonly capacity: number;
+  /** Component stores. */
+  readonly c: Components;
+  /** Live agents (entity ids) in insertion order; the first agentCount are valid. */
+  agents: Int32Array;
+  /** Live agents. */
+  agentCount: number;
+  /** Sensors (SensorRef indexes them). */
+  readonly sensors: RaySensor[];
+  /** Deciders (PolicyRef indexes them). */
+  readonly deciders: Decider[];
+  /** The caster sensors cast through. */
+  readonly caster: RayCaster | undefined;
+  /** The BVH caster whose agent capsules the world updates. */
+  readonly bvh: BvhRayCaster | undefined;
+  /** Rapier world and character mover, when agents move physically. */
+  readonly physics: PhysicsBinding | undefined;
+  /** Observation rows by entity id: row e starts at e · obsStride. */
+  observations: Float32Array;
+  /** Floats per observation row. */
+  readonly obsStride: number;
+  /** Scratch: the rays of the last sense phase (debug rendering reads them). */
+  batch: RayBatch;
+  /** Scratch: poses of the agents sensing this tick. */
+  poses: AgentPoses;
+  /** Scratch: agents due to decide this tick, per decider. */
+  due: Int32Array;
+  /** Scratch: actions of the due agents. */
+  dueActions: Int32Array;
+  /** Scratch: observation rows of the due agents. */
+  dueObs: Float32Array;
+  /** Scratch: the batch handed to a decider (its count changes per call). */
+  decision: DecisionBatch;
+  /** Counters of the last step. */
+  stats: {
+    /** Agents sensed. */
+    sensed: number;
+    /** Agents decided. */
+    decided: number;
+    /** Rays cast. */
+    rays: number;
+  };
+}
+
+/** Creates a world. Buffers are sized for `capacity` entities. */
+export function createAiWorld(options: AiWorldOptions = {}): AiWorld {
+  const capacity = options.capacity ?? 1024;
+  const sensors = options.sensors ?? [];
+  const obsStride = Math.max(1, ...sensors.map((s) => s.size));
+  const maxRays = Math.max(1, ...sensors.map((s) => s.rays)) * capacity;
+  const due = new Int32Array(capacity);
+  const dueObs = new Float32Array(capacity * obsStride);
+  const rng = new Rng(options.seed ?? 1);
+  return {
+    ecs: createWorld(),
+    dt: options.physics?.world.dt ?? options.dt ?? 1 / 64,
+    tick: 0,
+    rng,
+    capacity,
+    c: createComponents(capacity),
+    agents: new Int32Array(capacity),
+    agentCount: 0,
+    sensors,
+    deciders: options.deciders ?? [],
+    caster: options.caster,
+    bvh: options.bvh,
+    physics: options.physics,
+    observations: new Float32Array(capacity * obsStride),
+    obsStride,
+    batch: createRayBatch(maxRays),
+    poses: {
+      count: 0,
+      position: new Float32Array(3 * capacity),
+      yaw: new Float32Array(capacity),
+      pitch: new Float32Array(capacity),
+      entity: new Int32Array(capacity),
+    },
+    due,
+    dueActions: new Int32Array(capacity),
+    dueObs,
+    decision: { agents: due, count: 0, observations: dueObs, stride: obsStride, rng },
+    stats: { sensed: 0, decided: 0, rays: 0 },
+  };
+}
+
+/** Adds an agent between ticks; returns its entity id. */
+export function addAgent(world: AiWorld, options: AgentOptions): number {
+  const eid = addEntity(world.ecs);
+  if (eid >= world.capacity) {
+    removeEntity(world.ecs, eid);
+    throw new TickmindError('MODEL_LIMIT', `entity ${eid} exceeds the world's capacity ${world.capacity}`, { field: 'capacity' });
+  }
+  const sensor = options.sensor ?? (world.sensors.length > 0 ? 0 : -1);
+  const decider = options.decider ?? 0;
+  if (sensor >= world.sensors.length)
+    throw new TickmindError('INVALID_ARGUMENT', `sensor ${sensor} does not exist (world has ${world.sensors.length})`, { field: 'sensor' });
+  if (decider < 0 || decider >= world.deciders.length)
+    throw new TickmindError('INVALID_ARGUMENT', `decider ${decider} does not exist (world has ${world.deciders.length})`, {
+      field: 'decider',
+    });
+  const { Agent, Transform, Velocity, SensorRef, PolicyRef, Action, Schedule } = world.c;
+  for (const component of [Agent, Transform, Velocity, SensorRef, PolicyRef, Action, Schedule]) addComponent(world.ecs, eid, component);
+  Agent.team[eid] = options.team;
+  Agent.alive[eid] = 1;
+  Agent.health[eid] = options.health ?? 100;
+  [Transform.x[eid], Transform.y[eid], Transform.z[eid]] = options.position;
+  Transform.yaw[eid] = options.yaw ?? 0;
+  Transform.pitch[eid] = 0;
+  Velocity.x[eid] = 0;
+  Velocity.y[eid] = 0;
+  Velocity.z[eid] = 0;
+  SensorRef.sensor[eid] = sensor;
+  PolicyRef.decider[eid] = decider;
+  Action.movement[eid] = 0;
+  const period = Math.max(1, options.period ?? 1);
+  Schedule.period[eid] = period;
+  Schedule.offset[eid] = (options.offset ?? world.agentCount) % period;
+  Schedule.lastDecision[eid] = -1;
+  world.physics?.world.addAgent(eid, options.position[0], options.position[1], options.position[2]);
+  world.agents[world.agentCount++] = eid;
+  return eid;
+}
+
+/** Removes an agent between ticks. */
+export function removeAgent(world: AiWorld, eid: number): void {
+  const i = world.agents.subarray(0, world.agentCount).indexOf(eid);
+  if (i < 0) return;
+  world.agents.copyWithin(i, i + 1, world.agentCount);
+  world.agentCount--;
+  world.physics?.world.removeAgent(eid);
+  removeEntity(world.ecs, eid);
+}

@@ -1,0 +1,134 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { movementClass, Stature } from '../../sdk/actuators/index.js';
+import { addAgent, constantDecider, createAiWorld, type Decider, randomDecider, removeAgent, step } from '../../sdk/ecs/index.js';
+import { BvhRayCaster, CharacterMover, createRapierRayCaster, initRapier, levelFromBoxes, PhysicsWorld } from '../../sdk/physics/index.js';
+import { RaySensor } from '../../sdk/sensors/index.js';
+
+let R: Awaited<ReturnType<typeof initRapier>>;
+beforeAll(async () => {
+  R = await initRapier();
+});
+
+const level = levelFromBoxes([
+  { min: [-20, -1, -20], max: [20, 0, 20], tag: 2 },
+  { min: [8, 0, -20], max: [9, 3, 20], tag: 3 },
+  { min: [-5, 0, 3], max: [-3, 1.2, 5], tag: 4 },
+]);
+const sensor = () =>
+  new RaySensor({ layout: { kind: 'fan', raysPerDirection: 4, maxDegrees: 90 }, length: 15, detectableTags: [1, 2, 3, 4] });
+
+function physicsWorld(seed: number, decider: Decider) {
+  const physics = new PhysicsWorld(R, level);
+  const bvh = new BvhRayCaster(level, { maxAgents: 16 });
+  const world = createAiWorld({
+    seed,
+    capacity: 16,
+    sensors: [sensor()],
+    deciders: [decider],
+    caster: bvh,
+    bvh,
+    physics: { world: physics, mover: new CharacterMover(physics) },
+  });
+  for (let i = 0; i < 6; i++) addAgent(world, { team: i % 2, position: [-6 + 2 * i, 0, -2 + (i % 3)], yaw: i, period: 1 + (i % 3) });
+  return world;
+}
+
+describe('AI world', () => {
+  it('is deterministic: the same seed gives bit-identical positions and observations after 1000 ticks', () => {
+    const run = () => {
+      const world = physicsWorld(5, randomDecider());
+      for (let t = 0; t < 1000; t++) step(world);
+      const { x, y, z } = world.c.Transform;
+      return { pos: [...x, ...y, ...z], obs: Array.from(world.observations) };
+    };
+    const a = run();
+    const b = run();
+    expect(b.pos).toEqual(a.pos);
+    expect(b.obs).toEqual(a.obs);
+    expect(a.obs.some((v, i) => i % 6 === 5 && v > 0 && v < 1)).toBe(true); // rays did hit things
+  });
+
+  it('moves agents by their action: running forward covers speed x time, walls stop them', () => {
+    const physics = new PhysicsWorld(R, level);
+    const world = createAiWorld({
+      capacity: 4,
+      deciders: [constantDecider(movementClass(0, Stature.run, false))],
+      physics: { world: physics, mover: new CharacterMover(physics) },
+    });
+    const free = addAgent(world, { team: 0, position: [0, 0, -10], yaw: Math.PI });
+    const blocked = addAgent(world, { team: 0, position: [5, 0, 10], yaw: 0 });
+    for (let t = 0; t < 64; t++) step(world);
+    const T = world.c.Transform;
+    expect(T.x[free]!).toBeCloseTo(-4.8, 0); // 1 s at 4.8 m/s toward -X
+    expect(T.y[free]!).toBeCloseTo(0, 1);
+    expect(T.x[blocked]!).toBeLessThan(8 - 0.39); // the wall at x = 8 stops the 0.4 m capsule
+    expect(T.x[blocked]!).toBeGreaterThan(7);
+  });
+
+  it('jumps and lands', () => {
+    const physics = new PhysicsWorld(R, level);
+    const world = createAiWorld({
+      capacity: 2,
+      deciders: [constantDecider(movementClass(0, Stature.run, true))],
+      physics: { world: physics, mover: new CharacterMover(physics) },
+    });
+    const e = addAgent(world, { team: 0, position: [0, 0, 0], period: 1000 });
+    let top = 0;
+    for (let t = 0; t < 80; t++) {
+      step(world);
+      top = Math.max(top, world.c.Transform.y[e]!);
+      // Keep asking to jump until it has left the ground once, then run on.
+      if (top > 0.1) world.c.Action.movement[e] = movementClass(0, Stature.run, false);
+    }
+    expect(top).toBeGreaterThan(0.5);
+    expect(world.c.Transform.y[e]!).toBeCloseTo(0, 1);
+  });
+
+  it('decides on each agent schedule and keeps the action in between', () => {
+    let calls = 0;
+    const counting: Decider = {
+      name: 'counting',
+      decide(batch, actions) {
+        calls += batch.count;
+        for (let i = 0; i < batch.count; i++) actions[i] = 1 + (calls % 16);
+      },
+    };
+    const world = createAiWorld({ capacity: 8, deciders: [counting] });
+    addAgent(world, { team: 0, position: [0, 0, 0], period: 1 });
+    addAgent(world, { team: 0, position: [0, 0, 0], period: 4 });
+    for (let t = 0; t < 8; t++) step(world);
+    // Every tick for the first; the second decides at once (tick 0), then at its offset 1 and 5.
+    expect(calls).toBe(8 + 3);
+  });
+
+  it('senses through the Rapier caster the same as through the BVH caster', () => {
+    const physics = new PhysicsWorld(R, level);
+    const bvh = new BvhRayCaster(level, { maxAgents: 8 });
+    const a = createAiWorld({ capacity: 8, sensors: [sensor()], deciders: [constantDecider(0)], caster: bvh, bvh });
+    const b = createAiWorld({
+      capacity: 8,
+      sensors: [sensor()],
+      deciders: [constantDecider(0)],
+      caster: createRapierRayCaster(physics),
+      physics: { world: physics, mover: new CharacterMover(physics) },
+    });
+    for (const w of [a, b]) for (let i = 0; i < 3; i++) addAgent(w, { team: i, position: [-4 + 3 * i, 0, i], yaw: 1.3 * i });
+    physics.step(); // Rapier's queries see bodies after a step
+    step(a);
+    step(b);
+    const rowsA = Array.from(a.observations);
+    const rowsB = Array.from(b.observations);
+    for (let i = 0; i < rowsA.length; i++) expect(rowsA[i]!).toBeCloseTo(rowsB[i]!, 4);
+  });
+
+  it('adds and removes agents between ticks', () => {
+    const world = createAiWorld({ capacity: 4, deciders: [randomDecider()] });
+    const a = addAgent(world, { team: 0, position: [0, 0, 0] });
+    const b = addAgent(world, { team: 1, position: [1, 0, 0] });
+    step(world);
+    removeAgent(world, a);
+    expect(Array.from(world.agents.subarray(0, world.agentCount))).toEqual([b]);
+    step(world);
+    expect(() => addAgent(world, { team: 0, position: [0, 0, 0], decider: 3 })).toThrow(/decider 3/);
+  });
+});
