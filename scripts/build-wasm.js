@@ -3,7 +3,7 @@
 // so the SDK loads them in Node and in a browser with no fetch. Runs as part of
 // `npm install` (prepare) and `npm test`.
 //   sdk/inference/wasm: SIMD128 and scalar builds (the engine picks one at load)
-//   sdk/physics/wasm:   one portable build (BVH ray casts)
+//   sdk/physics/wasm:   SIMD128 and scalar builds (BVH ray casts, agent sweeps)
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,7 +25,10 @@ const modules = [
   {
     name: 'physics',
     dir: 'sdk/physics/wasm',
-    builds: [{ constant: 'PHYSICS_WASM_BASE64', doc: 'The BVH ray-cast kernels', flags: ['--disable', 'simd'] }],
+    builds: [
+      { constant: 'PHYSICS_SIMD_WASM_BASE64', doc: 'The ray-cast kernels, SIMD128', flags: ['--enable', 'simd'] },
+      { constant: 'PHYSICS_SCALAR_WASM_BASE64', doc: 'The ray-cast kernels, scalar', flags: ['--disable', 'simd'] },
+    ],
   },
 ];
 

@@ -1,21 +1,22 @@
 /**
  * The batched ray caster: the whole batch goes into WebAssembly in ONE call and is cast against
- * a BVH of the static level and a BVH of the agents' capsules (rebuilt each tick by
- * setAgents). Same tags and self-exclusion as the Rapier caster; about an order of magnitude
+ * a BVH of the static level (surface-area-heuristic build, once) and the agents' capsules
+ * (set each tick by setAgents, swept four at a time with SIMD128). Same tags and self-exclusion as the Rapier caster; about an order of magnitude
  * more rays per millisecond, and nothing allocated per tick.
  *
  * Sphere casts treat boxes as grown by the radius on every side (a box with square, not
  * rounded, edges): exact on faces, conservative near edges and corners.
  */
 import { TickmindError } from '../core/errors.js';
-import { decodeBase64 } from '../core/wasm.js';
+import { decodeBase64, simdSupported } from '../core/wasm.js';
 import type { RayBatch, RayCaster } from '../sensors/ray-caster.js';
 import { type AgentShape, DEFAULT_AGENT_SHAPE } from './agents.js';
 import type { LevelBoxes } from './level.js';
-import { PHYSICS_WASM_BASE64 } from './wasm/binaries.generated.js';
+import { PHYSICS_SCALAR_WASM_BASE64, PHYSICS_SIMD_WASM_BASE64 } from './wasm/binaries.generated.js';
 
 interface Kernels {
   buildBvh(bounds: number, n: number, idx: number, nodes: number, leaf: number): number;
+  collapseBvh4(nodes2: number, nodes4: number): number;
   castBatch(
     nodes: number,
     idx: number,
@@ -41,12 +42,12 @@ interface Kernels {
   heapBase(): number;
 }
 
-let compiled: WebAssembly.Module | undefined;
+const compiled: { simd?: WebAssembly.Module; scalar?: WebAssembly.Module } = {};
 
-// Leaf sizes, measured (bench/sensors.js): traversal steps cost more than primitive tests here,
-// so leaves are wide; capsules are cheap to test and move every tick.
+/** Most boxes per BVH leaf (the surface area heuristic decides below that). */
 const BOX_LEAF = 4;
-const CAPSULE_LEAF = 8;
+/** Padding capsules sit here: no ray reaches them. */
+const FAR = 1e9;
 
 /** Capacity options of a {@link BvhRayCaster}. */
 export interface BvhCasterOptions {
@@ -56,6 +57,8 @@ export interface BvhCasterOptions {
   maxRays?: number;
   /** Agent capsule shape (default DEFAULT_AGENT_SHAPE). */
   shape?: Partial<AgentShape>;
+  /** Use the scalar kernels even where SIMD128 is available (testing). */
+  forceScalar?: boolean;
 }
 
 /** A region of the caster's memory. */
@@ -80,13 +83,15 @@ export class BvhRayCaster implements RayCaster {
   private readonly boxTags: Region;
   private readonly boxIdx: Region;
   private readonly boxNodes: Region;
-  // Agents.
+  private readonly boxNodes4: Region;
+  // Agents: capsules (5 f32 each) and their bounds as SoA planes of capStride floats.
   private readonly caps: Region;
-  private readonly capBounds: Region;
+  private readonly capSoa: Region;
+  private readonly capStride: number;
   private readonly capTags: Region;
   private readonly capEntities: Region;
-  private readonly capIdx: Region;
-  private readonly capNodes: Region;
+  /** Whether the SIMD128 build runs. */
+  readonly simd: boolean;
   // Rays (grown when a batch needs more).
   private rays = { origins: 0, dirs: 0, maxDist: 0, exclude: 0, dist: 0, tag: 0, entity: 0 };
   // Typed views over the regions; re-made whenever memory grows (only in reserveRays).
@@ -94,9 +99,13 @@ export class BvhRayCaster implements RayCaster {
 
   constructor(level: Readonly<LevelBoxes>, options: BvhCasterOptions = {}) {
     this.shape = { ...DEFAULT_AGENT_SHAPE, ...options.shape };
-    compiled ??= new WebAssembly.Module(decodeBase64(PHYSICS_WASM_BASE64) as BufferSource);
+    this.simd = options.forceScalar !== true && simdSupported();
+    const key = this.simd ? 'simd' : 'scalar';
+    compiled[key] ??= new WebAssembly.Module(
+      decodeBase64(this.simd ? PHYSICS_SIMD_WASM_BASE64 : PHYSICS_SCALAR_WASM_BASE64) as BufferSource,
+    );
     this.memory = new WebAssembly.Memory({ initial: 2 });
-    const instance = new WebAssembly.Instance(compiled, {
+    const instance = new WebAssembly.Instance(compiled[key], {
       env: {
         memory: this.memory,
         abort: () => {
@@ -114,22 +123,22 @@ export class BvhRayCaster implements RayCaster {
     this.boxTags = this.alloc(n * 4);
     this.boxIdx = this.alloc(n * 4);
     this.boxNodes = this.alloc(2 * n * 32);
-    this.caps = this.alloc(m * 20);
-    this.capBounds = this.alloc(m * 24);
-    this.capTags = this.alloc(m * 4);
-    this.capEntities = this.alloc(m * 4);
-    this.capIdx = this.alloc(m * 4);
-    this.capNodes = this.alloc(2 * m * 32);
+    this.boxNodes4 = this.alloc(2 * n * 128);
+    this.capStride = Math.ceil(m / 4) * 4;
+    this.caps = this.alloc(this.capStride * 20);
+    this.capSoa = this.alloc(this.capStride * 24);
+    this.capTags = this.alloc(this.capStride * 4);
+    this.capEntities = this.alloc(this.capStride * 4);
     this.reserveRays(options.maxRays ?? 16384);
     new Float32Array(this.memory.buffer, this.boxes.ptr, this.boxCount * 6).set(level.bounds);
     new Int32Array(this.memory.buffer, this.boxTags.ptr, this.boxCount).set(level.tags);
-    this.kernels.buildBvh(this.boxes.ptr, this.boxCount, this.boxIdx.ptr, this.boxNodes.ptr, BOX_LEAF);
+    if (this.boxCount > 0) {
+      this.kernels.buildBvh(this.boxes.ptr, this.boxCount, this.boxIdx.ptr, this.boxNodes.ptr, BOX_LEAF);
+      this.kernels.collapseBvh4(this.boxNodes.ptr, this.boxNodes4.ptr);
+    }
   }
 
-  /**
-   * Places the agents' capsules for this tick (feet at position, xyz per agent) and rebuilds
-   * their BVH. Allocation-free.
-   */
+  /** Places the agents' capsules for this tick (feet at position, xyz per agent). Allocation-free. */
   setAgents(count: number, positions: Float32Array, entities: Int32Array, tags?: Int32Array): void {
     if (count > this.maxAgents)
       throw new TickmindError('INVALID_ARGUMENT', `${count} agents, the caster was sized for ${this.maxAgents} (maxAgents)`, {
@@ -137,6 +146,7 @@ export class BvhRayCaster implements RayCaster {
       });
     const v = this.views;
     const { radius, halfHeight, tag } = this.shape;
+    const S = this.capStride;
     for (let i = 0; i < count; i++) {
       const x = positions[3 * i]!;
       const y = positions[3 * i + 1]!;
@@ -148,17 +158,21 @@ export class BvhRayCaster implements RayCaster {
       v.caps[5 * i + 2] = z;
       v.caps[5 * i + 3] = y1;
       v.caps[5 * i + 4] = radius;
-      v.capBounds[6 * i] = x - radius;
-      v.capBounds[6 * i + 1] = y;
-      v.capBounds[6 * i + 2] = z - radius;
-      v.capBounds[6 * i + 3] = x + radius;
-      v.capBounds[6 * i + 4] = y1 + radius;
-      v.capBounds[6 * i + 5] = z + radius;
+      v.capSoa[i] = x - radius;
+      v.capSoa[S + i] = y;
+      v.capSoa[2 * S + i] = z - radius;
+      v.capSoa[3 * S + i] = x + radius;
+      v.capSoa[4 * S + i] = y1 + radius;
+      v.capSoa[5 * S + i] = z + radius;
       v.capEntities[i] = entities[i]!;
       v.capTags[i] = tags === undefined ? tag : tags[i]!;
     }
+    // Pad the last group of four with far-away points the sweep never enters.
+    for (let i = count; i < Math.min(S, Math.ceil(count / 4) * 4); i++) {
+      for (let k = 0; k < 6; k++) v.capSoa[k * S + i] = FAR;
+      v.capEntities[i] = -1;
+    }
     this.capCount = count;
-    this.kernels.buildBvh(this.capBounds.ptr, count, this.capIdx.ptr, this.capNodes.ptr, CAPSULE_LEAF);
   }
 
   castBatch(batch: RayBatch): void {
@@ -172,13 +186,13 @@ export class BvhRayCaster implements RayCaster {
     v.exclude.set(batch.exclude);
     const r = this.rays;
     this.kernels.castBatch(
-      this.boxNodes.ptr,
+      this.boxNodes4.ptr,
       this.boxIdx.ptr,
       this.boxes.ptr,
       this.boxTags.ptr,
       this.boxCount,
-      this.capNodes.ptr,
-      this.capIdx.ptr,
+      this.capSoa.ptr,
+      this.capStride,
       this.caps.ptr,
       this.capTags.ptr,
       this.capEntities.ptr,
@@ -221,13 +235,12 @@ export class BvhRayCaster implements RayCaster {
 
   private makeViews() {
     const b = this.memory.buffer;
-    const m = this.maxAgents;
     const r = this.maxRays;
     return {
-      caps: new Float32Array(b, this.caps.ptr, m * 5),
-      capBounds: new Float32Array(b, this.capBounds.ptr, m * 6),
-      capTags: new Int32Array(b, this.capTags.ptr, m),
-      capEntities: new Int32Array(b, this.capEntities.ptr, m),
+      caps: new Float32Array(b, this.caps.ptr, this.capStride * 5),
+      capSoa: new Float32Array(b, this.capSoa.ptr, this.capStride * 6),
+      capTags: new Int32Array(b, this.capTags.ptr, this.capStride),
+      capEntities: new Int32Array(b, this.capEntities.ptr, this.capStride),
       origins: new Float32Array(b, this.rays.origins, 3 * r),
       dirs: new Float32Array(b, this.rays.dirs, 3 * r),
       maxDist: new Float32Array(b, this.rays.maxDist, r),

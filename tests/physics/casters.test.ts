@@ -60,16 +60,18 @@ function copyOutputs(b: RayBatch) {
 }
 
 describe.each([
-  { name: '50 obstacles, 10 agents', obstacles: 50, agents: 10, half: 30 },
-  { name: '2000 obstacles, 64 agents', obstacles: 2000, agents: 64, half: 150 },
-])('BVH caster vs Rapier: $name', ({ obstacles, agents, half }) => {
+  { name: '50 obstacles, 10 agents', obstacles: 50, agents: 10, half: 30, forceScalar: false },
+  { name: '2000 obstacles, 64 agents', obstacles: 2000, agents: 64, half: 150, forceScalar: false },
+  { name: '2000 obstacles, 61 agents, scalar build', obstacles: 2000, agents: 61, half: 150, forceScalar: true },
+])('BVH caster vs Rapier: $name', ({ obstacles, agents, half, forceScalar }) => {
   it('agree ray by ray on hit, tag, agent and distance', () => {
     const level = randomLevel(obstacles, obstacles, half);
     const { positions, entities } = randomAgents(agents, agents, level, half);
     const physics = new PhysicsWorld(R, level);
     for (let i = 0; i < agents; i++) physics.addAgent(entities[i]!, positions[3 * i]!, positions[3 * i + 1]!, positions[3 * i + 2]!);
     physics.step();
-    const bvh = new BvhRayCaster(level, { maxAgents: agents });
+    const bvh = new BvhRayCaster(level, { maxAgents: agents, forceScalar });
+    expect(bvh.simd).toBe(!forceScalar);
     bvh.setAgents(agents, positions, entities);
     const batch = randomRays(obstacles + agents, 4000, entities, positions, level, half);
     createRapierRayCaster(physics).castBatch(batch);

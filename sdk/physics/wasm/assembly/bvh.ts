@@ -1,5 +1,5 @@
-// Bounding volume hierarchy over axis-aligned boxes: built in place (median split along the
-// longest axis of the centroids), stored flat. Used for the static level (built once) and for
+// Bounding volume hierarchy over axis-aligned boxes: built in place (binned surface area
+// heuristic), stored flat. Used for the static level (built once) and for
 // the agents' capsules (rebuilt every tick: a few hundred boxes take microseconds).
 //
 // Node layout (32 bytes): f32 minX, minY, minZ, maxX, maxY, maxZ; i32 a; i32 count.
@@ -69,6 +69,33 @@ function writeNode(node: i32, x0: f32, y0: f32, z0: f32, x1: f32, y1: f32, z1: f
   store<i32>(p, count, 28);
 }
 
+const BINS: i32 = 12;
+// Per-bin bounds (6 f32) and counts, reused by every split.
+const binBounds = memory.data(BINS * 6 * 4, 16);
+const binCounts = memory.data(BINS * 4, 16);
+// Suffix sweep: area and count of bins i..BINS-1.
+const rightArea = memory.data(BINS * 4, 16);
+const rightCount = memory.data(BINS * 4, 16);
+
+// @ts-ignore: decorator
+@inline
+function area(x0: f32, y0: f32, z0: f32, x1: f32, y1: f32, z1: f32): f32 {
+  const dx = x1 - x0;
+  const dy = y1 - y0;
+  const dz = z1 - z0;
+  return dx < 0 ? 0 : dx * dy + dy * dz + dz * dx;
+}
+
+// @ts-ignore: decorator
+@inline
+function binOf(p: i32, axis: i32, lo: f32, scale: f32): i32 {
+  return min(BINS - 1, <i32>((centroid(p, axis) - lo) * scale));
+}
+
+/**
+ * Splits by the surface area heuristic over BINS centroid bins per axis (cost: area-weighted
+ * primitive counts of both sides); falls back to a median split when all centroids coincide.
+ */
 function split(node: i32, first: i32, count: i32): void {
   let x0: f32 = Infinity, y0: f32 = Infinity, z0: f32 = Infinity, x1: f32 = -Infinity, y1: f32 = -Infinity, z1: f32 = -Infinity;
   let c0x: f32 = Infinity, c0y: f32 = Infinity, c0z: f32 = Infinity, c1x: f32 = -Infinity, c1y: f32 = -Infinity, c1z: f32 = -Infinity;
@@ -80,54 +107,113 @@ function split(node: i32, first: i32, count: i32): void {
     x1 = max(x1, bound(p, 3));
     y1 = max(y1, bound(p, 4));
     z1 = max(z1, bound(p, 5));
-    const cx = centroid(p, 0);
-    const cy = centroid(p, 1);
-    const cz = centroid(p, 2);
-    c0x = min(c0x, cx);
-    c0y = min(c0y, cy);
-    c0z = min(c0z, cz);
-    c1x = max(c1x, cx);
-    c1y = max(c1y, cy);
-    c1z = max(c1z, cz);
+    c0x = min(c0x, centroid(p, 0));
+    c0y = min(c0y, centroid(p, 1));
+    c0z = min(c0z, centroid(p, 2));
+    c1x = max(c1x, centroid(p, 0));
+    c1y = max(c1y, centroid(p, 1));
+    c1z = max(c1z, centroid(p, 2));
   }
-  if (count <= leafSize) {
+  if (count <= 1) {
     writeNode(node, x0, y0, z0, x1, y1, z1, first, count);
     return;
   }
-  const ex = c1x - c0x;
-  const ey = c1y - c0y;
-  const ez = c1z - c0z;
-  const axis = ex >= ey && ex >= ez ? 0 : ey >= ez ? 1 : 2;
-  const half = count >> 1;
-  select(first, first + count - 1, first + half, axis);
-  const left = nodeCount;
-  nodeCount += 2;
-  writeNode(node, x0, y0, z0, x1, y1, z1, left, 0);
-  split(left, first, half);
-  split(left + 1, first + half, count - half);
-}
-
-/** Quickselect: places the k-th smallest centroid (along axis) at k, smaller ones before it. */
-function select(lo0: i32, hi0: i32, k: i32, axis: i32): void {
-  let lo = lo0;
-  let hi = hi0;
-  while (lo < hi) {
-    const pivot = centroid(idxAt((lo + hi) >> 1), axis);
-    let i = lo;
-    let j = hi;
+  let bestCost: f32 = Infinity;
+  let bestAxis = -1;
+  let bestBin = 0;
+  for (let axis = 0; axis < 3; axis++) {
+    const lo = axis == 0 ? c0x : axis == 1 ? c0y : c0z;
+    const hi = axis == 0 ? c1x : axis == 1 ? c1y : c1z;
+    if (hi - lo <= 0) continue;
+    const scale = <f32>BINS / (hi - lo);
+    for (let b = 0; b < BINS; b++) {
+      store<i32>(binCounts + (<usize>b << 2), 0);
+      const q = binBounds + (<usize>(b * 6) << 2);
+      store<f32>(q, Infinity);
+      store<f32>(q, Infinity, 4);
+      store<f32>(q, Infinity, 8);
+      store<f32>(q, -Infinity, 12);
+      store<f32>(q, -Infinity, 16);
+      store<f32>(q, -Infinity, 20);
+    }
+    for (let i = first; i < first + count; i++) {
+      const p = idxAt(i);
+      const b = binOf(p, axis, lo, scale);
+      store<i32>(binCounts + (<usize>b << 2), load<i32>(binCounts + (<usize>b << 2)) + 1);
+      const q = binBounds + (<usize>(b * 6) << 2);
+      for (let k = 0; k < 3; k++) {
+        store<f32>(q + (<usize>k << 2), min(load<f32>(q + (<usize>k << 2)), bound(p, k)));
+        store<f32>(q + (<usize>(k + 3) << 2), max(load<f32>(q + (<usize>(k + 3) << 2)), bound(p, k + 3)));
+      }
+    }
+    // Sweep from the right: area and count of bins b..BINS-1.
+    let rx0: f32 = Infinity, ry0: f32 = Infinity, rz0: f32 = Infinity, rx1: f32 = -Infinity, ry1: f32 = -Infinity, rz1: f32 = -Infinity;
+    let rc = 0;
+    for (let b = BINS - 1; b > 0; b--) {
+      const q = binBounds + (<usize>(b * 6) << 2);
+      rx0 = min(rx0, load<f32>(q));
+      ry0 = min(ry0, load<f32>(q, 4));
+      rz0 = min(rz0, load<f32>(q, 8));
+      rx1 = max(rx1, load<f32>(q, 12));
+      ry1 = max(ry1, load<f32>(q, 16));
+      rz1 = max(rz1, load<f32>(q, 20));
+      rc += load<i32>(binCounts + (<usize>b << 2));
+      store<f32>(rightArea + (<usize>b << 2), area(rx0, ry0, rz0, rx1, ry1, rz1));
+      store<i32>(rightCount + (<usize>b << 2), rc);
+    }
+    // Sweep from the left, evaluating the split before each bin b.
+    let lx0: f32 = Infinity, ly0: f32 = Infinity, lz0: f32 = Infinity, lx1: f32 = -Infinity, ly1: f32 = -Infinity, lz1: f32 = -Infinity;
+    let lc = 0;
+    for (let b = 1; b < BINS; b++) {
+      const q = binBounds + (<usize>((b - 1) * 6) << 2);
+      lx0 = min(lx0, load<f32>(q));
+      ly0 = min(ly0, load<f32>(q, 4));
+      lz0 = min(lz0, load<f32>(q, 8));
+      lx1 = max(lx1, load<f32>(q, 12));
+      ly1 = max(ly1, load<f32>(q, 16));
+      lz1 = max(lz1, load<f32>(q, 20));
+      lc += load<i32>(binCounts + (<usize>(b - 1) << 2));
+      const r = load<i32>(rightCount + (<usize>b << 2));
+      if (lc == 0 || r == 0) continue;
+      const cost = area(lx0, ly0, lz0, lx1, ly1, lz1) * <f32>lc + load<f32>(rightArea + (<usize>b << 2)) * <f32>r;
+      if (cost < bestCost) {
+        bestCost = cost;
+        bestAxis = axis;
+        bestBin = b;
+      }
+    }
+  }
+  // A leaf when small enough and no split beats testing every primitive (traversal costs ~1 test).
+  const leafCost = area(x0, y0, z0, x1, y1, z1) * <f32>count;
+  if (count <= leafSize && (bestAxis < 0 || bestCost + area(x0, y0, z0, x1, y1, z1) >= leafCost)) {
+    writeNode(node, x0, y0, z0, x1, y1, z1, first, count);
+    return;
+  }
+  let mid: i32;
+  if (bestAxis < 0) {
+    mid = first + (count >> 1); // coincident centroids: any halving will do
+  } else {
+    const lo = bestAxis == 0 ? c0x : bestAxis == 1 ? c0y : c0z;
+    const hi = bestAxis == 0 ? c1x : bestAxis == 1 ? c1y : c1z;
+    const scale = <f32>BINS / (hi - lo);
+    let i = first;
+    let j = first + count - 1;
     while (i <= j) {
-      while (centroid(idxAt(i), axis) < pivot) i++;
-      while (centroid(idxAt(j), axis) > pivot) j--;
-      if (i <= j) {
+      if (binOf(idxAt(i), bestAxis, lo, scale) < bestBin) {
+        i++;
+      } else {
         const t = idxAt(i);
         setIdx(i, idxAt(j));
         setIdx(j, t);
-        i++;
         j--;
       }
     }
-    if (k <= j) hi = j;
-    else if (k >= i) lo = i;
-    else return;
+    mid = i;
+    if (mid == first || mid == first + count) mid = first + (count >> 1);
   }
+  const left = nodeCount;
+  nodeCount += 2;
+  writeNode(node, x0, y0, z0, x1, y1, z1, left, 0);
+  split(left, first, mid - first);
+  split(left + 1, mid, first + count - mid);
 }

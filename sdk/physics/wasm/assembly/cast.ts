@@ -1,9 +1,9 @@
-// Batched ray and sphere casts against two BVHs: the static level (boxes) and the agents
-// (vertical capsules). One call casts a whole batch; nothing crosses into JavaScript per ray.
+// Batched ray and sphere casts against the static level (a 4-wide BVH of boxes) and the agents
+// (vertical capsules, swept four at a time). One call casts a whole batch; nothing crosses into JavaScript per ray.
 // The ray travels through the traversal as parameters (locals), not globals, so the engine
 // keeps it in registers.
 
-import { NODE_BYTES } from './bvh';
+import { NODE4_BYTES } from './bvh4';
 
 const STACK_DEPTH: i32 = 64;
 const stack = memory.data(STACK_DEPTH * 4, 16);
@@ -39,50 +39,99 @@ function boxEntry(p: usize, ox: f32, oy: f32, oz: f32, ix: f32, iy: f32, iz: f32
   return slab(load<f32>(p), load<f32>(p, 4), load<f32>(p, 8), load<f32>(p, 12), load<f32>(p, 16), load<f32>(p, 20), ox, oy, oz, ix, iy, iz, g);
 }
 
+const entry = memory.data(16, 16);
+
+/** Tests a leaf's boxes; returns the new best and sets hitPrim when one is closer. */
+// @ts-ignore: decorator
+@inline
+function leafBoxes(idx: usize, boxes: usize, first: i32, count: i32, ox: f32, oy: f32, oz: f32, ix: f32, iy: f32, iz: f32, g: f32, best0: f32): f32 {
+  let best = best0;
+  for (let i = first; i < first + count; i++) {
+    const k = load<i32>(idx + (<usize>i << 2));
+    const t = boxEntry(boxes + (<usize>(k * 6) << 2), ox, oy, oz, ix, iy, iz, g);
+    if (t <= best) {
+      best = t;
+      hitPrim = k;
+    }
+  }
+  return best;
+}
+
 /**
- * Closest hit among the boxes of a BVH before `limit`; returns its distance (limit when none)
- * and sets hitPrim (-1 when none). Children are visited near first so hits prune far subtrees.
+ * Closest hit among the boxes of a 4-wide BVH before `limit`; returns its distance (limit when
+ * none) and sets hitPrim (-1 when none). Entered inner children are pushed far first, so the
+ * nearest is visited next and its hits prune the rest.
  */
 function traverseBoxes(
   nodes: usize, idx: usize, boxes: usize,
   ox: f32, oy: f32, oz: f32, ix: f32, iy: f32, iz: f32, g: f32, limit: f32,
 ): f32 {
   let best = limit;
-  let prim = -1;
-  if (boxEntry(nodes, ox, oy, oz, ix, iy, iz, g) <= best) {
-    store<i32>(stack, 0);
-    let sp = 1;
-    while (sp > 0) {
-      sp--;
-      const p = nodes + <usize>(load<i32>(stack + (<usize>sp << 2)) * NODE_BYTES);
-      const a = load<i32>(p, 24);
-      const count = load<i32>(p, 28);
+  hitPrim = -1;
+  store<i32>(stack, 0);
+  let sp = 1;
+  while (sp > 0) {
+    sp--;
+    const p = nodes + <usize>(load<i32>(stack + (<usize>sp << 2)) * NODE4_BYTES);
+    let mask = 0;
+    if (ASC_FEATURE_SIMD) {
+      const vg = f32x4.splat(g);
+      let a = f32x4.mul(f32x4.sub(f32x4.sub(v128.load(p), vg), f32x4.splat(ox)), f32x4.splat(ix));
+      let b = f32x4.mul(f32x4.sub(f32x4.add(v128.load(p, 48), vg), f32x4.splat(ox)), f32x4.splat(ix));
+      let tn = f32x4.pmax(f32x4.pmin(a, b), f32x4.splat(0));
+      let tf = f32x4.pmax(a, b);
+      a = f32x4.mul(f32x4.sub(f32x4.sub(v128.load(p, 16), vg), f32x4.splat(oy)), f32x4.splat(iy));
+      b = f32x4.mul(f32x4.sub(f32x4.add(v128.load(p, 64), vg), f32x4.splat(oy)), f32x4.splat(iy));
+      tn = f32x4.pmax(tn, f32x4.pmin(a, b));
+      tf = f32x4.pmin(tf, f32x4.pmax(a, b));
+      a = f32x4.mul(f32x4.sub(f32x4.sub(v128.load(p, 32), vg), f32x4.splat(oz)), f32x4.splat(iz));
+      b = f32x4.mul(f32x4.sub(f32x4.add(v128.load(p, 80), vg), f32x4.splat(oz)), f32x4.splat(iz));
+      tn = f32x4.pmax(tn, f32x4.pmin(a, b));
+      tf = f32x4.pmin(tf, f32x4.pmax(a, b));
+      mask = i32x4.bitmask(v128.and(f32x4.le(tn, tf), f32x4.le(tn, f32x4.splat(best))));
+      v128.store(entry, tn);
+    } else {
+      for (let k = 0; k < 4; k++) {
+        const t = slab(
+          load<f32>(p + (<usize>k << 2)), load<f32>(p + (<usize>(4 + k) << 2)), load<f32>(p + (<usize>(8 + k) << 2)),
+          load<f32>(p + (<usize>(12 + k) << 2)), load<f32>(p + (<usize>(16 + k) << 2)), load<f32>(p + (<usize>(20 + k) << 2)),
+          ox, oy, oz, ix, iy, iz, g,
+        );
+        store<f32>(entry + (<usize>k << 2), t);
+        if (t <= best) mask |= 1 << k;
+      }
+    }
+    if (mask == 0) continue;
+    // Leaves first (they tighten best), then inner children far to near onto the stack.
+    let inner = 0;
+    for (let m = mask; m != 0; m &= m - 1) {
+      const k = ctz(m);
+      const count = load<i32>(p + (<usize>(28 + k) << 2));
       if (count > 0) {
-        for (let i = a; i < a + count; i++) {
-          const k = load<i32>(idx + (<usize>i << 2));
-          const t = boxEntry(boxes + (<usize>(k * 6) << 2), ox, oy, oz, ix, iy, iz, g);
-          if (t <= best) {
-            best = t;
-            prim = k;
-          }
+        if (load<f32>(entry + (<usize>k << 2)) <= best) best = leafBoxes(idx, boxes, load<i32>(p + (<usize>(24 + k) << 2)), count, ox, oy, oz, ix, iy, iz, g, best);
+      } else if (count == 0) {
+        inner |= 1 << k;
+      }
+    }
+    while (inner != 0 && sp < STACK_DEPTH) {
+      // Push the farthest remaining inner child.
+      let far = -1;
+      let farT: f32 = -1;
+      for (let m = inner; m != 0; m &= m - 1) {
+        const k = ctz(m);
+        const t = load<f32>(entry + (<usize>k << 2));
+        if (t > farT) {
+          farT = t;
+          far = k;
         }
-      } else if (sp + 2 <= STACK_DEPTH) {
-        const left = nodes + <usize>(a * NODE_BYTES);
-        const tl = boxEntry(left, ox, oy, oz, ix, iy, iz, g);
-        const tr = boxEntry(left + NODE_BYTES, ox, oy, oz, ix, iy, iz, g);
-        const nearIsLeft = tl <= tr;
-        if ((nearIsLeft ? tr : tl) <= best) {
-          store<i32>(stack + (<usize>sp << 2), nearIsLeft ? a + 1 : a);
-          sp++;
-        }
-        if ((nearIsLeft ? tl : tr) <= best) {
-          store<i32>(stack + (<usize>sp << 2), nearIsLeft ? a : a + 1);
-          sp++;
-        }
+      }
+      inner &= ~(1 << far);
+      if (farT <= best) {
+        store<i32>(stack + (<usize>sp << 2), load<i32>(p + (<usize>(24 + far) << 2)));
+        sp++;
       }
     }
   }
-  hitPrim = prim;
   return best;
 }
 
@@ -124,45 +173,69 @@ function capsuleHit(cx: f32, y0: f32, y1: f32, cz: f32, r: f32, ox: f32, oy: f32
   return best;
 }
 
-/** Closest capsule hit before `limit`, skipping entity `exclude`; returns its distance and sets hitPrim. */
-function traverseCapsules(
-  nodes: usize, idx: usize, caps: usize, entities: usize, exclude: i32, g: f32,
+/**
+ * Closest capsule hit before `limit`, skipping entity `exclude`; returns its distance and sets
+ * hitPrim. Agents are few (hundreds), so instead of a tree the ray sweeps their bounds four at a
+ * time (SoA: minX, minY, minZ, maxX, maxY, maxZ, each `stride` floats) and tests exactly only
+ * the capsules whose box it enters before the current best.
+ */
+function sweepCapsules(
+  soa: usize, stride: i32, caps: usize, entities: usize, n: i32, exclude: i32, g: f32,
   ox: f32, oy: f32, oz: f32, dx: f32, dy: f32, dz: f32, ix: f32, iy: f32, iz: f32, limit: f32,
 ): f32 {
   let best = limit;
   let prim = -1;
-  if (boxEntry(nodes, ox, oy, oz, ix, iy, iz, g) <= best) {
-    store<i32>(stack, 0);
-    let sp = 1;
-    while (sp > 0) {
-      sp--;
-      const p = nodes + <usize>(load<i32>(stack + (<usize>sp << 2)) * NODE_BYTES);
-      const a = load<i32>(p, 24);
-      const count = load<i32>(p, 28);
-      if (count > 0) {
-        for (let i = a; i < a + count; i++) {
-          const k = load<i32>(idx + (<usize>i << 2));
-          if (load<i32>(entities + (<usize>k << 2)) == exclude) continue;
-          const q = caps + (<usize>(k * 5) << 2);
-          const t = capsuleHit(load<f32>(q), load<f32>(q, 4), load<f32>(q, 12), load<f32>(q, 8), load<f32>(q, 16) + g, ox, oy, oz, dx, dy, dz);
-          if (t <= best) {
-            best = t;
-            prim = k;
-          }
+  const plane = <usize>stride << 2;
+  let j = 0;
+  if (ASC_FEATURE_SIMD) {
+    const vox = f32x4.splat(ox);
+    const voy = f32x4.splat(oy);
+    const voz = f32x4.splat(oz);
+    const vix = f32x4.splat(ix);
+    const viy = f32x4.splat(iy);
+    const viz = f32x4.splat(iz);
+    const vg = f32x4.splat(g);
+    const zero = f32x4.splat(0);
+    for (; j < n; j += 4) {
+      const p = soa + (<usize>j << 2);
+      let a = f32x4.mul(f32x4.sub(f32x4.sub(v128.load(p), vg), vox), vix);
+      let b = f32x4.mul(f32x4.sub(f32x4.add(v128.load(p + 3 * plane), vg), vox), vix);
+      let tn = f32x4.pmax(f32x4.pmin(a, b), zero);
+      let tf = f32x4.pmax(a, b);
+      a = f32x4.mul(f32x4.sub(f32x4.sub(v128.load(p + plane), vg), voy), viy);
+      b = f32x4.mul(f32x4.sub(f32x4.add(v128.load(p + 4 * plane), vg), voy), viy);
+      tn = f32x4.pmax(tn, f32x4.pmin(a, b));
+      tf = f32x4.pmin(tf, f32x4.pmax(a, b));
+      a = f32x4.mul(f32x4.sub(f32x4.sub(v128.load(p + 2 * plane), vg), voz), viz);
+      b = f32x4.mul(f32x4.sub(f32x4.add(v128.load(p + 5 * plane), vg), voz), viz);
+      tn = f32x4.pmax(tn, f32x4.pmin(a, b));
+      tf = f32x4.pmin(tf, f32x4.pmax(a, b));
+      const enter = v128.and(f32x4.le(tn, tf), f32x4.le(tn, f32x4.splat(best)));
+      let mask = i32x4.bitmask(enter);
+      while (mask != 0) {
+        const lane = ctz(mask);
+        mask &= mask - 1;
+        const k = j + lane;
+        if (k >= n || load<i32>(entities + (<usize>k << 2)) == exclude) continue;
+        const q = caps + (<usize>(k * 5) << 2);
+        const t = capsuleHit(load<f32>(q), load<f32>(q, 4), load<f32>(q, 12), load<f32>(q, 8), load<f32>(q, 16) + g, ox, oy, oz, dx, dy, dz);
+        if (t <= best) {
+          best = t;
+          prim = k;
         }
-      } else if (sp + 2 <= STACK_DEPTH) {
-        const left = nodes + <usize>(a * NODE_BYTES);
-        const tl = boxEntry(left, ox, oy, oz, ix, iy, iz, g);
-        const tr = boxEntry(left + NODE_BYTES, ox, oy, oz, ix, iy, iz, g);
-        const nearIsLeft = tl <= tr;
-        if ((nearIsLeft ? tr : tl) <= best) {
-          store<i32>(stack + (<usize>sp << 2), nearIsLeft ? a + 1 : a);
-          sp++;
-        }
-        if ((nearIsLeft ? tl : tr) <= best) {
-          store<i32>(stack + (<usize>sp << 2), nearIsLeft ? a : a + 1);
-          sp++;
-        }
+      }
+    }
+  } else {
+    for (; j < n; j++) {
+      if (load<i32>(entities + (<usize>j << 2)) == exclude) continue;
+      const p = soa + (<usize>j << 2);
+      const e = slab(load<f32>(p), load<f32>(p + plane), load<f32>(p + 2 * plane), load<f32>(p + 3 * plane), load<f32>(p + 4 * plane), load<f32>(p + 5 * plane), ox, oy, oz, ix, iy, iz, g);
+      if (e > best) continue;
+      const q = caps + (<usize>(j * 5) << 2);
+      const t = capsuleHit(load<f32>(q), load<f32>(q, 4), load<f32>(q, 12), load<f32>(q, 8), load<f32>(q, 16) + g, ox, oy, oz, dx, dy, dz);
+      if (t <= best) {
+        best = t;
+        prim = j;
       }
     }
   }
@@ -171,14 +244,15 @@ function traverseCapsules(
 }
 
 /**
- * Casts `count` rays. Static level: nodes/idx/boxes/boxTags (boxCount may be 0). Agents:
- * capNodes/capIdx/caps (5 f32 each: x, y0, z, y1, radius)/capTags/capEntities (capCount may be
- * 0). Rays: origins, dirs (3 f32 each), maxDist, exclude (entity). Out: dist (maxDist on a
+ * Casts `count` rays. Static level: nodes4 (collapseBvh4)/idx/boxes/boxTags (boxCount may be 0). Agents:
+ * capSoa (their bounds, SoA planes of capStride floats, capStride a multiple of 4 with padding
+ * boxes that no ray enters), caps (5 f32 each: x, y0, z, y1, radius), capTags, capEntities
+ * (capCount may be 0). Rays: origins, dirs (3 f32 each), maxDist, exclude (entity). Out: dist (maxDist on a
  * miss), tag (-1 on a miss), entity (-1 unless an agent was hit).
  */
 export function castBatch(
-  nodes: usize, idx: usize, boxes: usize, boxTags: usize, boxCount: i32,
-  capNodes: usize, capIdx: usize, caps: usize, capTags: usize, capEntities: usize, capCount: i32,
+  nodes4: usize, idx: usize, boxes: usize, boxTags: usize, boxCount: i32,
+  capSoa: usize, capStride: i32, caps: usize, capTags: usize, capEntities: usize, capCount: i32,
   origins: usize, dirs: usize, maxDist: usize, exclude: usize, count: i32, radius: f32,
   outDist: usize, outTag: usize, outEntity: usize,
 ): void {
@@ -199,11 +273,11 @@ export function castBatch(
     let tag = -1;
     let entity = -1;
     if (boxCount > 0) {
-      best = traverseBoxes(nodes, idx, boxes, ox, oy, oz, ix, iy, iz, radius, limit);
+      best = traverseBoxes(nodes4, idx, boxes, ox, oy, oz, ix, iy, iz, radius, limit);
       if (hitPrim >= 0) tag = load<i32>(boxTags + (<usize>hitPrim << 2));
     }
     if (capCount > 0) {
-      best = traverseCapsules(capNodes, capIdx, caps, capEntities, load<i32>(exclude + (<usize>r << 2)), radius, ox, oy, oz, dx, dy, dz, ix, iy, iz, best);
+      best = sweepCapsules(capSoa, capStride, caps, capEntities, capCount, load<i32>(exclude + (<usize>r << 2)), radius, ox, oy, oz, dx, dy, dz, ix, iy, iz, best);
       if (hitPrim >= 0) {
         tag = load<i32>(capTags + (<usize>hitPrim << 2));
         entity = load<i32>(capEntities + (<usize>hitPrim << 2));

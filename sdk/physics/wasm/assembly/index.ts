@@ -2,6 +2,7 @@
 // module's memory, laid out by the host (sdk/physics/bvh-caster.ts).
 
 export { buildBvh, NODE_BYTES } from './bvh';
+export { collapseBvh4, NODE4_BYTES } from './bvh4';
 export { castBatch } from './cast';
 
 /** First byte the host may use. */
