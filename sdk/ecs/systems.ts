@@ -39,11 +39,12 @@ export function senseSystem(world: AiWorld): void {
     }
     if (n === 0) continue;
     poses.count = n;
-    sensor.fill(world.batch, poses);
-    world.caster.castBatch(world.batch);
+    const batch = world.batches[s]!;
+    sensor.fill(batch, poses);
+    world.caster.castBatch(batch);
     // Encode straight into each agent's row (rows are indexed by entity id).
     for (let k = 0; k < n; k++)
-      sensor.encode(world.batch, 1, world.observations, sensor.size, poses.entity[k]! * world.obsStride, k * sensor.rays);
+      sensor.encode(batch, 1, world.observations, sensor.size, poses.entity[k]! * world.obsStride, k * sensor.rays);
     world.stats.sensed += n;
     world.stats.rays += n * sensor.rays;
   }

@@ -95,8 +95,11 @@ export interface AiWorld {
   observations: Float32Array;
   /** Floats per observation row. */
   readonly obsStride: number;
-  /** Scratch: the rays of the last sense phase (debug rendering reads them). */
-  batch: RayBatch;
+  /**
+   * One ray batch per sensor, holding that sensor's rays of the last sense phase: origins,
+   * directions, hit distances, tags and agents — what a debug view draws (rayEnd gives end points).
+   */
+  readonly batches: RayBatch[];
   /** Scratch: poses of the agents sensing this tick. */
   poses: AgentPoses;
   /** Scratch: agents due to decide this tick, per decider. */
@@ -123,7 +126,6 @@ export function createAiWorld(options: AiWorldOptions = {}): AiWorld {
   const capacity = options.capacity ?? 1024;
   const sensors = options.sensors ?? [];
   const obsStride = Math.max(1, ...sensors.map((s) => s.size));
-  const maxRays = Math.max(1, ...sensors.map((s) => s.rays)) * capacity;
   const due = new Int32Array(capacity);
   const dueObs = new Float32Array(capacity * obsStride);
   const rng = new Rng(options.seed ?? 1);
@@ -143,7 +145,7 @@ export function createAiWorld(options: AiWorldOptions = {}): AiWorld {
     physics: options.physics,
     observations: new Float32Array(capacity * obsStride),
     obsStride,
-    batch: createRayBatch(maxRays),
+    batches: sensors.map((s) => createRayBatch(s.rays * capacity)),
     poses: {
       count: 0,
       position: new Float32Array(3 * capacity),
