@@ -31,7 +31,18 @@ let maxDiff = 0;
 for (let i = 0; i < b.length; i++) maxDiff = Math.max(maxDiff, Math.abs(a[i] - b[i]));
 let code;
 try { NativeSession.create(new Uint8Array([1, 2, 3])); } catch (e) { code = e instanceof TickmindError ? e.code : 'other'; }
-console.log(JSON.stringify({ maxDiff, code, sameClass: root.NativeSession === NativeSession, simd: native.simd }));
+const { RaySensor } = await import('tickmind/sensors');
+const { MOVEMENT_CLASSES } = await import('tickmind/actuators');
+const { BvhRayCaster, levelFromBoxes } = await import('tickmind/physics');
+const { addAgent, createAiWorld, randomDecider, step } = await import('tickmind/ecs');
+const level = levelFromBoxes([{ min: [-5, -1, -5], max: [5, 0, 5], tag: 2 }, { min: [3, 0, -5], max: [4, 3, 5], tag: 3 }]);
+const caster = new BvhRayCaster(level, { maxAgents: 2 });
+const sensor = new RaySensor({ layout: { kind: 'fan', raysPerDirection: 1, maxDegrees: 45 }, length: 10, detectableTags: [2, 3] });
+const world = createAiWorld({ capacity: 4, sensors: [sensor], deciders: [randomDecider()], caster, bvh: caster });
+const eid = addAgent(world, { team: 0, position: [0, 0, 0] });
+step(world);
+const hitWall = world.observations[eid * world.obsStride + sensor.valuesPerRay + 1] === 1;
+console.log(JSON.stringify({ maxDiff, code, sameClass: root.NativeSession === NativeSession, simd: native.simd, classes: MOVEMENT_CLASSES, hitWall }));
 `;
 
 const VITE_ENTRY = `
@@ -71,7 +82,7 @@ describe('the packed tarball in a fresh project', () => {
     expect(readdirSync(join(project, 'node_modules', 'tickmind'))).not.toContain('tests');
   });
 
-  it('imports tickmind and its subpaths in Node ESM and runs both backends', async () => {
+  it('imports tickmind and every subpath in Node ESM: both backends, sensors, physics, ECS', async () => {
     writeFileSync(join(project, 'consumer.mjs'), CONSUMER);
     const { stdout } = await exec('node', ['consumer.mjs', join(FIXTURE_DIR, 'mlp_200_256_256_32.onnx')], { cwd: project });
     const result = JSON.parse(stdout);
@@ -79,6 +90,8 @@ describe('the packed tarball in a fresh project', () => {
     expect(result.code).toBe('MODEL_DECODE');
     expect(result.sameClass).toBe(true);
     expect(result.simd).toBe(true);
+    expect(result.classes).toBe(97);
+    expect(result.hitWall).toBe(true); // tickmind/sensors, /physics and /ecs load and work from the tarball
   });
 
   it('bundles with Vite, and the bundle runs the model', async () => {
