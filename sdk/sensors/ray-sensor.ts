@@ -4,6 +4,7 @@
  * layout) into one Float32Array row per agent. Allocation-free per tick.
  */
 import { TickmindError } from '../core/errors.js';
+import type { ObservationSpec } from '../core/spec.js';
 import { layoutDirections, type RayLayout } from './layouts.js';
 import type { RayBatch, RayCaster } from './ray-caster.js';
 
@@ -144,6 +145,16 @@ export class RaySensor {
     this.fill(batch, poses);
     caster.castBatch(batch);
     this.encode(batch, poses.count, out, stride, offset);
+  }
+
+  /**
+   * The layout of one agent row as an ObservationSpec: one token of `size` features, a field per
+   * ray (`ray0`, `ray1`, …) of `valuesPerRay` values ([one-hot tags…, miss, distance]).
+   */
+  observationSpec(): ObservationSpec {
+    const fields = [];
+    for (let r = 0; r < this.rays; r++) fields.push({ name: `ray${r}`, start: r * this.valuesPerRay, end: (r + 1) * this.valuesPerRay });
+    return { version: 1, tokens: 1, featuresPerToken: this.size, fields };
   }
 
   /** Names of the values of one ray, in order. */

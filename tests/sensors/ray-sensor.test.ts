@@ -153,6 +153,18 @@ describe('RaySensor', () => {
     }
   });
 
+  it('describes its row as an ObservationSpec', () => {
+    const sensor = new RaySensor({ layout: fan, length: 20, detectableTags: [WALL, ENEMY] });
+    const spec = sensor.observationSpec();
+    expect(spec).toMatchObject({ version: 1, tokens: 1, featuresPerToken: 12 });
+    expect(spec.fields.map((f) => [f.name, f.start, f.end])).toEqual([
+      ['ray0', 0, 4],
+      ['ray1', 4, 8],
+      ['ray2', 8, 12],
+    ]);
+    expect(sensor.rayFieldNames(['wall', 'enemy'])).toEqual(['tag:wall', 'tag:enemy', 'miss', 'distance']);
+  });
+
   it('refuses a batch that is too small', () => {
     const sensor = new RaySensor({ layout: fan, length: 20, detectableTags: [] });
     expect(() => sensor.fill(createRayBatch(2), poses(1))).toThrow(/3 needed/);
