@@ -1,7 +1,7 @@
 /** Row normalizations: Softmax, LogSoftmax and LayerNormalization. */
 import { attrFloat, attrInt } from '../ir/graph.js';
 import { sizeOf } from '../tensor.js';
-import type { OpDef, OutputInfo } from './types.js';
+import type { OpContext, OpDef, OutputInfo } from './types.js';
 import { around, input, normAxis, opError } from './util.js';
 
 function softmaxLike(log: boolean): OpDef {
@@ -60,13 +60,7 @@ export const LayerNormalization: OpDef = {
     return outs;
   },
   js: (ctx) => {
-    const dims = input(ctx, 0).dims;
-    const axis = normAxis(ctx, attrInt(ctx.node, 'axis', -1), dims.length);
-    const rows = sizeOf(dims.slice(0, axis));
-    const cols = sizeOf(dims.slice(axis));
-    const eps = attrFloat(ctx.node, 'epsilon', 1e-5);
-    const hasScale = ctx.inputs[1] !== undefined;
-    const hasBias = ctx.inputs[2] !== undefined;
+    const { rows, cols, eps, hasScale, hasBias } = layerNormParams(ctx);
     return (ins, outs) => {
       const x = ins[0]!.data;
       const y = outs[0]!.data;
@@ -93,14 +87,21 @@ export const LayerNormalization: OpDef = {
   },
   wasm: (ctx) => {
     if (ctx.node.outputs.length > 1 || input(ctx, 0).dtype !== 'float32') return undefined;
-    const dims = input(ctx, 0).dims;
-    const axis = normAxis(ctx, attrInt(ctx.node, 'axis', -1), dims.length);
-    const rows = sizeOf(dims.slice(0, axis));
-    const cols = sizeOf(dims.slice(axis));
-    const eps = attrFloat(ctx.node, 'epsilon', 1e-5);
-    const hasScale = ctx.inputs[1] !== undefined;
-    const hasBias = ctx.inputs[2] !== undefined;
+    const { rows, cols, eps, hasScale, hasBias } = layerNormParams(ctx);
     const k = ctx.kernels;
     return (ins, outs) => k.layerNorm(ins[0]!.ptr, hasScale ? ins[1]!.ptr : 0, hasBias ? ins[2]!.ptr : 0, outs[0]!.ptr, rows, cols, eps);
   },
 };
+
+/** LayerNormalization over dims[axis:]: rows × cols, epsilon, and which optional inputs are present. */
+function layerNormParams(ctx: OpContext): { rows: number; cols: number; eps: number; hasScale: boolean; hasBias: boolean } {
+  const dims = input(ctx, 0).dims;
+  const axis = normAxis(ctx, attrInt(ctx.node, 'axis', -1), dims.length);
+  return {
+    rows: sizeOf(dims.slice(0, axis)),
+    cols: sizeOf(dims.slice(axis)),
+    eps: attrFloat(ctx.node, 'epsilon', 1e-5),
+    hasScale: ctx.inputs[1] !== undefined,
+    hasBias: ctx.inputs[2] !== undefined,
+  };
+}

@@ -4,7 +4,8 @@
 
 export { attention } from './attention';
 export { activate, binary, unary } from './eltwise';
-export { gemmPacked, gemvPacked, matmulBatched, packB, packDot, packedDotSize, packedSize } from './gemm';
+export { gemmPacked, matmulBatched, packB, packedSize } from './gemm';
+export { gemvPacked, packDot, packedDotSize } from './gemv';
 export { layerNorm, softmax } from './norm';
 
 /** First byte the host may use: everything below holds this module's static data. */

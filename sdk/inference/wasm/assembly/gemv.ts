@@ -1,0 +1,130 @@
+// Few rows (M < 4): dot-product form over a second packing of W. Each group of 4 output
+// columns stores, per chunk of 8 k, the 4 columns' k..k+3 then their k+4..k+7 (zero padded
+// to whole groups and chunks), so one row of A is read as vectors and W streams once.
+
+import { activateScalar, activateVec } from './math';
+
+const DOT_ROWS: i32 = 4;
+const DOT_K: i32 = 8;
+
+/** Floats the dot packing of K x N occupies. */
+export function packedDotSize(K: i32, N: i32): i32 {
+  return ((N + DOT_ROWS - 1) / DOT_ROWS) * DOT_ROWS * ((K + DOT_K - 1) / DOT_K) * DOT_K;
+}
+
+/** Packs W for gemvPacked (layouts of b as in packB). */
+export function packDot(b: usize, wp: usize, K: i32, N: i32, transB: i32): void {
+  const groups = (N + DOT_ROWS - 1) / DOT_ROWS;
+  const chunks = (K + DOT_K - 1) / DOT_K;
+  let p = wp;
+  for (let g = 0; g < groups; g++) {
+    for (let ch = 0; ch < chunks; ch++) {
+      for (let half = 0; half < 2; half++) {
+        for (let r = 0; r < DOT_ROWS; r++) {
+          for (let q = 0; q < 4; q++) {
+            const n = g * DOT_ROWS + r;
+            const k = ch * DOT_K + half * 4 + q;
+            let v: f32 = 0;
+            if (n < N && k < K) v = transB ? load<f32>(b + (<usize>(n * K + k) << 2)) : load<f32>(b + (<usize>(k * N + n) << 2));
+            store<f32>(p, v);
+            p += 4;
+          }
+        }
+      }
+    }
+  }
+}
+
+// @ts-expect-error: decorator
+@inline
+function hadd4(s0: v128, s1: v128, s2: v128, s3: v128): v128 {
+  const u0 = f32x4.add(v128.shuffle<f32>(s0, s1, 0, 4, 1, 5), v128.shuffle<f32>(s0, s1, 2, 6, 3, 7));
+  const u1 = f32x4.add(v128.shuffle<f32>(s2, s3, 0, 4, 1, 5), v128.shuffle<f32>(s2, s3, 2, 6, 3, 7));
+  return f32x4.add(v128.shuffle<f32>(u0, u1, 0, 1, 4, 5), v128.shuffle<f32>(u0, u1, 2, 3, 6, 7));
+}
+
+/** Zero-padded copy of a row's last partial chunk of A. */
+const tailA = memory.data(DOT_K * 4, 16);
+const tailC = memory.data(DOT_ROWS * 4, 16);
+
+/** C[M, N] = act(A · W + bias) for small M, W packed by packDot; strides as in gemmPacked. */
+export function gemvPacked(a: usize, lda: i32, wp: usize, bias: usize, c: usize, ldc: i32, M: i32, N: i32, K: i32, act: i32): void {
+  if (ASC_FEATURE_SIMD) gemvSimd(a, lda, wp, bias, c, ldc, M, N, K, act);
+  else gemvScalar(a, lda, wp, bias, c, ldc, M, N, K, act);
+}
+
+function gemvScalar(a: usize, lda: i32, wp: usize, bias: usize, c: usize, ldc: i32, M: i32, N: i32, K: i32, act: i32): void {
+  const chunks = (K + DOT_K - 1) / DOT_K;
+  for (let m = 0; m < M; m++) {
+    for (let n = 0; n < N; n++) {
+      const g = n / DOT_ROWS;
+      const r = n % DOT_ROWS;
+      let s: f32 = bias ? load<f32>(bias + (<usize>n << 2)) : 0;
+      for (let k = 0; k < K; k++) {
+        const ch = k / DOT_K;
+        const within = k % DOT_K;
+        const idx = ((g * chunks + ch) * 2 + within / 4) * 16 + r * 4 + (within % 4);
+        s += load<f32>(a + (<usize>(m * lda + k) << 2)) * load<f32>(wp + (<usize>idx << 2));
+      }
+      store<f32>(c + (<usize>(m * ldc + n) << 2), activateScalar(s, act));
+    }
+  }
+}
+
+function gemvSimd(a: usize, lda: i32, wp: usize, bias: usize, c: usize, ldc: i32, M: i32, N: i32, K: i32, act: i32): void {
+  const groups = (N + DOT_ROWS - 1) / DOT_ROWS;
+  const full = K / DOT_K;
+  const rest = K - full * DOT_K;
+  for (let m = 0; m < M; m++) {
+    const am = a + (<usize>(m * lda) << 2);
+    const cm = c + (<usize>(m * ldc) << 2);
+    if (rest > 0) {
+      v128.store(tailA, f32x4.splat(0));
+      v128.store(tailA, f32x4.splat(0), 16);
+      memory.copy(tailA, am + (<usize>(full * DOT_K) << 2), <usize>rest << 2);
+    }
+    let p = wp;
+    for (let g = 0; g < groups; g++) {
+      let s0 = f32x4.splat(0);
+      let s1 = s0;
+      let s2 = s0;
+      let s3 = s0;
+      let t0 = s0;
+      let t1 = s0;
+      let t2 = s0;
+      let t3 = s0;
+      for (let ch = 0; ch <= full; ch++) {
+        let x: v128;
+        let x2: v128;
+        if (ch < full) {
+          const off = <usize>(ch * DOT_K) << 2;
+          x = v128.load(am + off);
+          x2 = v128.load(am + off, 16);
+        } else {
+          if (rest == 0) break;
+          x = v128.load(tailA);
+          x2 = v128.load(tailA, 16);
+        }
+        s0 = f32x4.add(s0, f32x4.mul(x, v128.load(p)));
+        s1 = f32x4.add(s1, f32x4.mul(x, v128.load(p, 16)));
+        s2 = f32x4.add(s2, f32x4.mul(x, v128.load(p, 32)));
+        s3 = f32x4.add(s3, f32x4.mul(x, v128.load(p, 48)));
+        t0 = f32x4.add(t0, f32x4.mul(x2, v128.load(p, 64)));
+        t1 = f32x4.add(t1, f32x4.mul(x2, v128.load(p, 80)));
+        t2 = f32x4.add(t2, f32x4.mul(x2, v128.load(p, 96)));
+        t3 = f32x4.add(t3, f32x4.mul(x2, v128.load(p, 112)));
+        p += 128;
+      }
+      const col = g * DOT_ROWS;
+      let r = hadd4(f32x4.add(s0, t0), f32x4.add(s1, t1), f32x4.add(s2, t2), f32x4.add(s3, t3));
+      if (bias) r = f32x4.add(r, v128.load(bias + (<usize>col << 2)));
+      r = activateVec(r, act);
+      if (col + DOT_ROWS <= N) {
+        v128.store(cm + (<usize>col << 2), r);
+      } else {
+        v128.store(tailC, r);
+        for (let j = 0; col + j < N; j++) store<f32>(cm + (<usize>(col + j) << 2), load<f32>(tailC + (<usize>j << 2)));
+      }
+    }
+  }
+}
