@@ -19,6 +19,7 @@ export type { OutputTensor } from './exec/plan.js';
 export type { AttrValue, Dim, Graph, Model, Node, ValueInfo } from './ir/graph.js';
 export type { DecodeOptions } from './onnx/decode.js';
 export { decodeModel } from './onnx/decode.js';
+export { encodeModel } from './onnx/encode.js';
 export type { ModelLimits } from './onnx/limits.js';
 export { DEFAULT_LIMITS, MAX_OPSET, MIN_OPSET } from './onnx/limits.js';
 export { supportedOps, unsupportedOps } from './ops/registry.js';

@@ -1,0 +1,22 @@
+/**
+ * `tickmind/policy`: policy files (ONNX + spec in metadata_props), the untrained starter
+ * transformer, seeded sampling, and the decision scheduler with a per-tick budget.
+ * @module policy
+ */
+
+export { f32, GraphBuilder, i64 } from './graph-builder.js';
+export { argmax, sampleLogits } from './sampling.js';
+export type { SchedulerConfig, SchedulerStats } from './scheduler.js';
+export { DecisionScheduler } from './scheduler.js';
+export type {
+  PolicyHeadSpec,
+  PolicyIoSpec,
+  PolicyMode,
+  PolicyObservationSpec,
+  PolicyRaySpec,
+  PolicySpec,
+  WorldObservation,
+} from './spec.js';
+export { checkPolicyAgainstWorld, POLICY_METADATA_KEY, POLICY_SPEC_VERSION, parsePolicySpec } from './spec.js';
+export type { TokenTransformerConfig } from './starter.js';
+export { buildTokenTransformer, starterModelBytes } from './starter.js';

@@ -1,0 +1,109 @@
+/**
+ * The starter model: an UNTRAINED token transformer of the shipped architecture (d = 64,
+ * 2 layers, 4 heads, pre-norm, GELU feed-forward, key-padding mask), built by tickmind's own
+ * code with seeded weights, so the whole sense → decide → act loop runs and can be profiled
+ * before trained models exist. Its actions are noise; its cost is real.
+ */
+import { encodeModel, type Model } from '../inference/index.js';
+import { f32, GraphBuilder, i64 } from './graph-builder.js';
+import { POLICY_METADATA_KEY, POLICY_SPEC_VERSION, type PolicyMode, type PolicyRaySpec, type PolicySpec } from './spec.js';
+
+/** Architecture and observation layout of a token transformer. */
+export interface TokenTransformerConfig {
+  /** Joint or egocentric batching (recorded in the spec). */
+  mode: PolicyMode;
+  /** Tokens per observation. */
+  tokens: number;
+  /** Entity feature names (their count plus the ray values is the token width). */
+  entityFeatures: string[];
+  /** The ray block in each token, or null. */
+  rays: PolicyRaySpec | null;
+  /** Model width (default 64). */
+  d?: number;
+  /** Encoder layers (default 2). */
+  layers?: number;
+  /** Attention heads (default 4). */
+  heads?: number;
+  /** Feed-forward width (default 2d). */
+  ff?: number;
+  /** Action classes (default 97). */
+  classes?: number;
+  /** Weight seed (default 1). */
+  seed?: number;
+}
+
+/** Builds the transformer as IR with its policy spec in metadata_props. */
+export function buildTokenTransformer(config: TokenTransformerConfig): Model {
+  const d = config.d ?? 64;
+  const L = config.layers ?? 2;
+  const H = config.heads ?? 4;
+  const ff = config.ff ?? 2 * d;
+  const classes = config.classes ?? 97;
+  const T = config.tokens;
+  const F = config.entityFeatures.length + (config.rays === null ? 0 : config.rays.count * config.rays.valuesPerRay);
+  if (d % H !== 0) throw new RangeError(`d = ${d} is not divisible by heads = ${H}`);
+  const dh = d / H;
+  const g = new GraphBuilder(config.seed ?? 1);
+  g.inputs.push({ name: 'tokens', dtype: 'float32', dims: ['batch', T, F] }, { name: 'mask', dtype: 'bool', dims: ['batch', T] });
+  g.outputs.push({ name: 'logits', dtype: 'float32', dims: ['batch', T, classes] });
+
+  const linear = (x: string, name: string, inDim: number, outDim: number): string =>
+    g.op1('Add', [g.op1('MatMul', [x, g.weight(`${name}.weight`, [inDim, outDim], inDim)]), g.weight(`${name}.bias`, [outDim], inDim)]);
+  const norm = (x: string, name: string): string =>
+    g.op1(
+      'LayerNormalization',
+      [x, g.constant(f32([d], new Array(d).fill(1)), `${name}.weight`), g.constant(f32([d], new Array(d).fill(0)), `${name}.bias`)],
+      {
+        axis: -1,
+        epsilon: 1e-5,
+      },
+    );
+  // GELU in the Erf form PyTorch exports (the native backend fuses it).
+  const gelu = (x: string): string => {
+    const e = g.op1('Erf', [g.op1('Div', [x, g.constant(f32([], [Math.SQRT2]))])]);
+    return g.op1('Mul', [g.op1('Mul', [x, g.op1('Add', [e, g.constant(f32([], [1]))])]), g.constant(f32([], [0.5]))]);
+  };
+  const heads = g.constant(i64([0, 0, H, dh]), 'shape.heads');
+  const merge = g.constant(i64([0, 0, d]), 'shape.merge');
+  // Padded tokens (mask true) get -1e9 added to their attention scores.
+  const maskAdd = g.op1('Reshape', [
+    g.op1('Mul', [g.op1('Cast', ['mask'], { to: 1 }), g.constant(f32([], [-1e9]))]),
+    g.constant(i64([0, 1, 1, T]), 'shape.mask'),
+  ]);
+  const scale = g.constant(f32([], [1 / Math.sqrt(dh)]), 'attention.scale');
+  const splits = g.constant(i64([d, d, d]), 'qkv.split');
+
+  let h = linear('tokens', 'embed', F, d);
+  for (let l = 0; l < L; l++) {
+    const p = `layers.${l}`;
+    const a = norm(h, `${p}.norm1`);
+    const [q, k, v] = g.op('Split', [linear(a, `${p}.qkv`, d, 3 * d), splits], { axis: -1 }, 3) as [string, string, string];
+    const qh = g.op1('Transpose', [g.op1('Reshape', [q, heads])], { perm: [0, 2, 1, 3] });
+    const kt = g.op1('Transpose', [g.op1('Reshape', [k, heads])], { perm: [0, 2, 3, 1] });
+    const vh = g.op1('Transpose', [g.op1('Reshape', [v, heads])], { perm: [0, 2, 1, 3] });
+    const scores = g.op1('Add', [g.op1('Mul', [g.op1('MatMul', [qh, kt]), scale]), maskAdd]);
+    const ctxHeads = g.op1('MatMul', [g.op1('Softmax', [scores], { axis: -1 }), vh]);
+    const merged = g.op1('Reshape', [g.op1('Transpose', [ctxHeads], { perm: [0, 2, 1, 3] }), merge]);
+    h = g.op1('Add', [h, linear(merged, `${p}.out`, d, d)]);
+    const f = linear(gelu(linear(norm(h, `${p}.norm2`), `${p}.ff1`, d, ff)), `${p}.ff2`, ff, d);
+    h = g.op1('Add', [h, f]);
+  }
+  const logits = linear(norm(h, 'final.norm'), 'head', d, classes);
+  g.nodes.push({ name: 'logits', op: 'Identity', domain: '', inputs: [logits], outputs: ['logits'], attrs: {} });
+
+  const spec: PolicySpec = {
+    version: POLICY_SPEC_VERSION,
+    mode: config.mode,
+    observation: { tokens: T, featuresPerToken: F, entityFeatures: config.entityFeatures, rays: config.rays, stack: 1 },
+    action: { heads: [{ name: 'movement', classes }] },
+    io: { tokens: 'tokens', mask: 'mask', logits: 'logits' },
+    architecture: { kind: 'token-transformer', d, layers: L, heads: H, ff, seed: config.seed ?? 1 },
+    trained: false,
+  };
+  return g.build(17, { [POLICY_METADATA_KEY]: JSON.stringify(spec) });
+}
+
+/** The starter model as ONNX bytes. */
+export function starterModelBytes(config: TokenTransformerConfig): Uint8Array {
+  return encodeModel(buildTokenTransformer(config), 'tickmind-starter');
+}
