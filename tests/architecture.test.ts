@@ -90,6 +90,12 @@ describe('layering (DESIGN.md)', () => {
     }
   });
 
+  it('only profiling reads a clock', () => {
+    for (const f of files.filter((x) => !relative(SDK, x).startsWith('profiling/'))) {
+      expect(readFileSync(f, 'utf8'), relative(ROOT, f)).not.toMatch(/performance\.now\(|Date\.now\(|process\.hrtime/);
+    }
+  });
+
   it('three.js never enters sdk/', () => {
     for (const f of files) expect(readFileSync(f, 'utf8')).not.toMatch(/from ['"]three['"]/);
   });

@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Rng, TickmindError } from '../core/index.js';
 import { NativeSession, OrtSession } from '../inference/index.js';
+import { monotonicClock } from '../profiling/index.js';
 import { checkKnown, intOption, option, type ParsedArgs } from './args.js';
 import { readModel } from './model-check.js';
 import { round, summarize } from './stats.js';
@@ -106,9 +107,9 @@ function playMatch(native: NativeSession, ticks: number, seed: number): MatchRes
   for (let tick = 0; tick < ticks; tick++) {
     observe(state, tokens);
     if (tick % REPLAY_EVERY === 0) result.snapshots.push(tokens.slice());
-    const t = performance.now();
+    const t = monotonicClock();
     const logits = native.runSync(feeds).logits!.data as Float32Array;
-    result.nativeUs[tick] = (performance.now() - t) * 1000;
+    result.nativeUs[tick] = monotonicClock() - t;
     for (let a = 0; a < AGENTS; a++) {
       const c = sample(logits, a * TOKENS * CLASSES, 1, rng);
       result.counts[c]!++;
@@ -141,9 +142,9 @@ async function replayOnOrt(
     for (let i = 0; i < 30; i++) await ort.run({ tokens: { data: snapshots[0]!, dims: [AGENTS, TOKENS, FEATURES] }, mask });
     for (let s = 0; s < snapshots.length; s++) {
       const feeds = { tokens: { data: snapshots[s]!, dims: [AGENTS, TOKENS, FEATURES] }, mask };
-      const t = performance.now();
+      const t = monotonicClock();
       const ref = (await ort.run(feeds)).logits!.data as Float32Array;
-      ortUs[s] = (performance.now() - t) * 1000;
+      ortUs[s] = monotonicClock() - t;
       const out = native.runSync(feeds).logits!.data as Float32Array;
       for (let i = 0; i < out.length; i++) maxAbsDiff = Math.max(maxAbsDiff, Math.abs(out[i]! - ref[i]!));
     }

@@ -4,6 +4,7 @@
  * by call after a warm-up, and reports medians, p99 and their ratio.
  */
 import { type Feeds, NativeSession, OrtSession, type TensorDescription } from '../inference/index.js';
+import { monotonicClock } from '../profiling/index.js';
 import { checkKnown, intOption, option, type ParsedArgs, parseDims, UsageError } from './args.js';
 import { randomFeeds } from './feeds.js';
 import { readModel } from './model-check.js';
@@ -65,21 +66,21 @@ async function benchOne(native: NativeSession, ort: OrtSession, feeds: Feeds, ba
   // Size the run from the warm-up cost unless told.
   let iterations = options.iterations;
   if (iterations === undefined) {
-    const t0 = performance.now();
+    const t0 = monotonicClock();
     native.runSync(feeds);
     await ort.run(feeds);
-    const pair = performance.now() - t0;
+    const pair = (monotonicClock() - t0) / 1000;
     iterations = Math.max(200, Math.min(5000, Math.floor(1500 / Math.max(pair, 1e-3))));
   }
   const n = new Float64Array(iterations);
   const o = new Float64Array(iterations);
   for (let i = 0; i < iterations; i++) {
-    let t = performance.now();
+    let t = monotonicClock();
     native.runSync(feeds);
-    n[i] = (performance.now() - t) * 1000;
-    t = performance.now();
+    n[i] = monotonicClock() - t;
+    t = monotonicClock();
     await ort.run(feeds);
-    o[i] = (performance.now() - t) * 1000;
+    o[i] = monotonicClock() - t;
   }
   const nat = summarize(n);
   const ow = summarize(o);

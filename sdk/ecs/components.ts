@@ -64,6 +64,8 @@ export interface ScheduleStore {
   offset: Int32Array;
   /** Tick of the last decision (-1: never). */
   lastDecision: Int32Array;
+  /** 1 while a decision was deferred (by a budget): the agent stays due until it decides. */
+  pending: Uint8Array;
 }
 
 /** Every component store of a world. */
@@ -95,6 +97,6 @@ export function createComponents(capacity: number): Components {
     SensorRef: { sensor: i() },
     PolicyRef: { decider: i() },
     Action: { movement: i() },
-    Schedule: { period: i(), offset: i(), lastDecision: i().fill(-1) },
+    Schedule: { period: i(), offset: i(), lastDecision: i().fill(-1), pending: new Uint8Array(capacity) },
   };
 }

@@ -20,7 +20,10 @@ export interface DecisionBatch {
   rng: Rng;
 }
 
-/** Writes one movement class per due agent into `actions[0..count)`. Must not allocate. */
+/**
+ * Writes one movement class per due agent into `actions[0..count)`, or -1 to defer that agent
+ * (it keeps its action and stays due next tick). Must not allocate.
+ */
 export interface Decider {
   /** Name for logs and profiles. */
   readonly name: string;

@@ -17,6 +17,8 @@ export type {
 export { createComponents } from './components.js';
 export type { Decider, DecisionBatch } from './deciders.js';
 export { constantDecider, randomDecider } from './deciders.js';
+export type { PolicyDecider, PolicyDeciderOptions } from './policy-decider.js';
+export { policyDecider } from './policy-decider.js';
 export { actSystem, decideSystem, isDue, senseSystem, step } from './systems.js';
 export type { AgentOptions, AiWorld, AiWorldOptions, PhysicsBinding } from './world.js';
 export { addAgent, createAiWorld, removeAgent } from './world.js';

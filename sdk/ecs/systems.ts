@@ -12,7 +12,7 @@ const velocity = new Float32Array(2);
 /** Whether agent e decides at the world's current tick. */
 export function isDue(world: AiWorld, e: number): boolean {
   const s = world.c.Schedule;
-  return (world.tick - s.offset[e]!) % s.period[e]! === 0 || s.lastDecision[e]! < 0;
+  return s.pending[e] === 1 || (world.tick - s.offset[e]!) % s.period[e]! === 0 || s.lastDecision[e]! < 0;
 }
 
 /** Sense: every due agent's rays, grouped by sensor, one batch cast per sensor; rows land in world.observations. */
@@ -82,10 +82,16 @@ export function decideSystem(world: AiWorld): void {
     world.deciders[d]!.decide(world.decision, world.dueActions);
     for (let k = 0; k < n; k++) {
       const e = world.due[k]!;
-      Action.movement[e] = world.dueActions[k]!;
+      const action = world.dueActions[k]!;
+      if (action < 0) {
+        Schedule.pending[e] = 1;
+        continue;
+      }
+      Action.movement[e] = action;
       Schedule.lastDecision[e] = world.tick;
+      Schedule.pending[e] = 0;
+      world.stats.decided++;
     }
-    world.stats.decided += n;
   }
 }
 

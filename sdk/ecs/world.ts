@@ -194,6 +194,7 @@ export function addAgent(world: AiWorld, options: AgentOptions): number {
   Schedule.period[eid] = period;
   Schedule.offset[eid] = (options.offset ?? world.agentCount) % period;
   Schedule.lastDecision[eid] = -1;
+  Schedule.pending[eid] = 0;
   world.physics?.world.addAgent(eid, options.position[0], options.position[1], options.position[2]);
   world.agents[world.agentCount++] = eid;
   return eid;

@@ -5,6 +5,8 @@
  */
 
 export { f32, GraphBuilder, i64 } from './graph-builder.js';
+export type { PolicyOptions } from './policy.js';
+export { loadPolicy, Policy } from './policy.js';
 export { argmax, sampleLogits } from './sampling.js';
 export type { SchedulerConfig, SchedulerStats } from './scheduler.js';
 export { DecisionScheduler } from './scheduler.js';

@@ -15,6 +15,14 @@ import { describe, type Feeds, type Results, type Session, type SessionOptions, 
 import { copyIntoStorage, dtypeOfArray, sizeOf } from '../tensor.js';
 import { sharedRuntime, type WasmRuntime } from '../wasm/runtime.js';
 
+/** A feeds object whose names, types and dims were validated, with its plan. */
+interface FeedsCheck {
+  feeds: Feeds;
+  plan: Plan;
+  dims: number[][];
+  types: unknown[];
+}
+
 /** Plans kept per session (one per distinct input shape). */
 const MAX_PLANS = 64;
 
@@ -41,10 +49,8 @@ export class NativeSession implements Session {
   // Per-call scratch, preallocated: bound symbol values and the last plan's dims.
   private readonly symbolIndex: Int32Array[];
   private readonly symbolValues: Float64Array;
-  private lastPlan: Plan | undefined;
-  private lastDims: number[][] = [];
-  private lastFeeds: Feeds | undefined;
-  private lastTypes: unknown[] = [];
+  private last: FeedsCheck | undefined;
+  private readonly seen = new WeakMap<Feeds, FeedsCheck>();
 
   constructor(model: Model, options: SessionOptions = {}) {
     this.model = model;
@@ -106,31 +112,37 @@ export class NativeSession implements Session {
   }
 
   /**
-   * The plan for these feeds. Fast path (every tick of a game loop): the same feeds object
-   * with the last call's dims, array types and lengths. Anything else takes the slow path,
+   * The plan for these feeds. Fast path (every tick of a game loop): a feeds object seen
+   * before with the same dims, array types and lengths. Anything else takes the slow path,
    * which validates in full and finds or builds the plan for the shapes.
    */
   private planFor(feeds: Feeds): Plan {
-    const plan = this.lastPlan;
-    if (plan !== undefined && feeds === this.lastFeeds && this.matchesLast(feeds)) return plan;
+    const last = this.last;
+    if (last !== undefined && feeds === last.feeds && this.matches(feeds, last)) return last.plan;
+    // A feeds object seen before (e.g. one per batch size, alternating): reuse its check.
+    const seen = this.seen.get(feeds);
+    if (seen !== undefined && this.matches(feeds, seen)) {
+      this.last = seen;
+      return seen.plan;
+    }
     return this.planForNewFeeds(feeds);
   }
 
-  /** True when every feed has the last call's dims, array type and element count. */
-  private matchesLast(feeds: Feeds): boolean {
+  /** True when every feed still has the remembered dims, array type and element count. */
+  private matches(feeds: Feeds, known: FeedsCheck): boolean {
     const inputs = this.model.graph.inputs;
     for (let i = 0; i < inputs.length; i++) {
       const feed = feeds[inputs[i]!.name];
       if (feed === undefined) return false;
       const dims = feed.dims;
-      const last = this.lastDims[i]!;
-      if (dims.length !== last.length) return false;
+      const want = known.dims[i]!;
+      if (dims.length !== want.length) return false;
       let count = 1;
-      for (let a = 0; a < last.length; a++) {
-        if (dims[a] !== last[a]) return false;
-        count *= last[a]!;
+      for (let a = 0; a < want.length; a++) {
+        if (dims[a] !== want[a]) return false;
+        count *= want[a]!;
       }
-      if (feed.data.length !== count || feed.data.constructor !== this.lastTypes[i]) return false;
+      if (feed.data.length !== count || feed.data.constructor !== known.types[i]) return false;
     }
     return true;
   }
@@ -152,10 +164,9 @@ export class NativeSession implements Session {
       }
       this.plans.set(key, plan);
     }
-    this.lastPlan = plan;
-    this.lastDims = dims;
-    this.lastTypes = inputs.map((vi) => feeds[vi.name]!.data.constructor);
-    this.lastFeeds = feeds;
+    const check: FeedsCheck = { feeds, plan, dims, types: inputs.map((vi) => feeds[vi.name]!.data.constructor) };
+    this.seen.set(feeds, check);
+    this.last = check;
     return plan;
   }
 
@@ -237,16 +248,16 @@ export class NativeSession implements Session {
 
   /** Number of kernel calls per run for the last shape (for diagnostics). */
   get lastStepCount(): number {
-    return this.lastPlan?.stepCount ?? 0;
+    return this.last?.plan.stepCount ?? 0;
   }
 
   /** Floating-point operations of one run at the last shape (matrix products and attention). */
   get lastFlops(): number {
-    return this.lastPlan?.flops ?? 0;
+    return this.last?.plan.flops ?? 0;
   }
 
   async dispose(): Promise<void> {
     this.plans.clear();
-    this.lastPlan = undefined;
+    this.last = undefined;
   }
 }
