@@ -3,10 +3,9 @@
 // batched BVH ray caster.
 //
 //   npm install && node examples/sense-and-move.js
-import { MOVEMENT_DIRECTIONS, movementClass, Stature } from 'tickmind/actuators';
-import { addAgent, createAiWorld, step } from 'tickmind/ecs';
+import { addAgent, createAiWorld, openSpaceDecider, step } from 'tickmind/ecs';
 import { BvhRayCaster, CharacterMover, initRapier, levelFromBoxes, PhysicsWorld } from 'tickmind/physics';
-import { layoutAngles, RaySensor } from 'tickmind/sensors';
+import { RaySensor } from 'tickmind/sensors';
 
 // 1. The level: a floor, four walls and a few crates. The same boxes feed Rapier and the BVH.
 const TAGS = { agent: 1, floor: 2, wall: 3, crate: 4 };
@@ -27,24 +26,9 @@ const sensor = new RaySensor({
   length: 12,
   detectableTags: [TAGS.agent, TAGS.wall, TAGS.crate],
 });
-const { azimuth } = layoutAngles(sensor.config.layout);
 
-// 3. A scripted decider: run toward the ray with the most free space (never allocates).
-const step22 = (2 * Math.PI) / MOVEMENT_DIRECTIONS;
-const wanderer = {
-  name: 'toward-open-space',
-  decide(batch, actions) {
-    for (let i = 0; i < batch.count; i++) {
-      const row = i * batch.stride;
-      let best = 0;
-      for (let r = 1; r < sensor.rays; r++) {
-        const d = batch.observations[row + r * sensor.valuesPerRay + sensor.valuesPerRay - 1];
-        if (d > batch.observations[row + best * sensor.valuesPerRay + sensor.valuesPerRay - 1]) best = r;
-      }
-      actions[i] = movementClass(Math.round(azimuth[best] / step22), Stature.run, false);
-    }
-  },
-};
+// 3. A scripted decider: run toward the ray with the most free space (a built-in baseline).
+const wanderer = openSpaceDecider(sensor);
 
 // 4. The world: Rapier for movement, the BVH caster for rays, a seeded RNG, 64 Hz.
 const rapier = await initRapier();

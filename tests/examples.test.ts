@@ -19,13 +19,14 @@ describe('examples', () => {
     expect(stdout.length).toBeGreaterThan(0);
     if (file === 'inference-quickstart.js') expect(stdout).toMatch(/actions on the last tick: (\d+ ){7}\d+/);
     if (file === 'sense-and-move.js') expect(stdout).toMatch(/no agent left the arena: true/);
+    if (file === 'match-5v5.js') expect(stdout).toMatch(/AI tick\s+median\s+[\d.]+ µs/);
   });
 
   it('import only public entry points', () => {
     for (const file of examples) {
       const source = readFileSync(join(ROOT, 'examples', file), 'utf8');
       for (const m of source.matchAll(/from ['"]([^'"]+)['"]/g))
-        expect(m[1]).toMatch(/^(node:|tickmind($|\/(core|inference|sensors|actuators|physics|ecs)$))/);
+        expect(m[1]).toMatch(/^(node:|tickmind($|\/(core|inference|sensors|actuators|physics|ecs|policy|profiling)$))/);
     }
   });
 });

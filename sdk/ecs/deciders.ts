@@ -3,8 +3,10 @@
  * module's ONNX policies plug in here too; these are the built-in baselines.
  */
 
-import { MOVEMENT_CLASSES } from '../actuators/movement.js';
+import { MOVEMENT_CLASSES, MOVEMENT_DIRECTIONS, movementClass, Stature } from '../actuators/movement.js';
 import type { Rng } from '../core/rng.js';
+import { layoutAngles } from '../sensors/layouts.js';
+import type { RaySensor } from '../sensors/ray-sensor.js';
 
 /** What a decider sees for one batch: the due agents and their observation rows. */
 export interface DecisionBatch {
@@ -47,6 +49,30 @@ export function constantDecider(movement: number): Decider {
     name: `constant(${movement})`,
     decide(batch, actions) {
       actions.fill(movement, 0, batch.count);
+    },
+  };
+}
+
+/**
+ * A scripted baseline: run toward the ray with the most free space (the longest normalized
+ * distance in the agent's row of `sensor`), at the 16-direction class nearest that ray's azimuth.
+ */
+export function openSpaceDecider(sensor: RaySensor, stature: number = Stature.run): Decider {
+  const { azimuth } = layoutAngles(sensor.config.layout);
+  const step = (2 * Math.PI) / MOVEMENT_DIRECTIONS;
+  const dist = sensor.valuesPerRay - 1;
+  return {
+    name: 'open-space',
+    decide(batch, actions) {
+      for (let i = 0; i < batch.count; i++) {
+        const row = i * batch.stride;
+        let best = 0;
+        for (let r = 1; r < sensor.rays; r++) {
+          if (batch.observations[row + r * sensor.valuesPerRay + dist]! > batch.observations[row + best * sensor.valuesPerRay + dist]!)
+            best = r;
+        }
+        actions[i] = movementClass(Math.round(azimuth[best]! / step), stature, false);
+      }
     },
   };
 }

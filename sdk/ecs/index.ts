@@ -16,7 +16,7 @@ export type {
 } from './components.js';
 export { createComponents } from './components.js';
 export type { Decider, DecisionBatch } from './deciders.js';
-export { constantDecider, randomDecider } from './deciders.js';
+export { constantDecider, openSpaceDecider, randomDecider } from './deciders.js';
 export type { PolicyDecider, PolicyDeciderOptions } from './policy-decider.js';
 export { policyDecider } from './policy-decider.js';
 export { actSystem, decideSystem, isDue, senseSystem, step } from './systems.js';

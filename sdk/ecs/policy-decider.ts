@@ -34,6 +34,8 @@ export interface PolicyDeciderOptions {
   budgetUs?: number;
   /** Ticks an agent may be deferred before it decides regardless (default 8). */
   maxWaitTicks?: number;
+  /** Most agents decided over budget in one tick, for those past maxWaitTicks (default: as many as the budget holds). */
+  maxOverBudgetBatch?: number;
   /** Index of the sensor whose rays go into tokens (default 0). */
   sensor?: number;
   /** Time source for the budget's cost model (default the monotonic clock). */
@@ -41,11 +43,7 @@ export interface PolicyDeciderOptions {
 }
 
 /** A decider that runs `policy` for the agents of `world` (see the module comment). */
-export function policyDecider(
-  world: AiWorld,
-  policy: Policy,
-  options: PolicyDeciderOptions = {},
-): PolicyDecider {
+export function policyDecider(world: AiWorld, policy: Policy, options: PolicyDeciderOptions = {}): PolicyDecider {
   const spec = policy.spec;
   const sensor = world.sensors[options.sensor ?? 0];
   const rays =
@@ -133,7 +131,7 @@ export function policyDecider(
       : new DecisionScheduler(world.capacity, {
           budgetUs: options.budgetUs,
           maxWaitTicks: options.maxWaitTicks ?? 8,
-          maxOverBudgetBatch: policy.maxBatch,
+          ...(options.maxOverBudgetBatch !== undefined ? { maxOverBudgetBatch: options.maxOverBudgetBatch } : {}),
         });
   const chosen = new Int32Array(world.capacity);
   const slot = new Int32Array(world.capacity).fill(-1); // entity -> row in this call
@@ -160,6 +158,8 @@ export function policyDecider(
       n = Math.min(n, policy.maxBatch);
       for (let i = 0; i < batch.count; i++) actions[i] = -1;
       if (n === 0) return;
+      // The budget covers the whole decision (tokens + forward pass), so time it all.
+      const t0 = clock();
       gatherPlayers();
       for (let i = 0; i < n; i++) {
         rows[i] = playerOf[agents[i]!]!;
@@ -168,7 +168,6 @@ export function policyDecider(
       policy.tokens.fill(0, 0, n * policy.rowFloats);
       tokens.encode(players, rows, n, policy.tokens, policy.mask, F);
       for (let i = 0; i < n; i++) copyRays(agents[i]!, i * policy.rowFloats);
-      const t0 = clock();
       const logits = policy.runSync(n);
       scheduler?.record(n, clock() - t0);
       for (let i = 0; i < batch.count; i++) {

@@ -15,7 +15,7 @@ export interface SchedulerConfig {
   budgetUs: number;
   /** Ticks after which a deferred agent must decide (default 8). */
   maxWaitTicks?: number;
-  /** Most agents taken over budget in one tick: one batch (default 64). */
+  /** Most agents taken over budget in one tick (default: as many as the budget holds, per the cost model). */
   maxOverBudgetBatch?: number;
   /** Initial cost model guess: µs per call and per agent (default 20 and 5). */
   initialCallUs?: number;
@@ -61,7 +61,7 @@ export class DecisionScheduler {
       throw new TickmindError('INVALID_ARGUMENT', `budgetUs must be positive, got ${config.budgetUs}`, { field: 'budgetUs' });
     this.budgetUs = config.budgetUs;
     this.maxWait = Math.max(0, config.maxWaitTicks ?? 8);
-    this.maxForced = Math.max(1, config.maxOverBudgetBatch ?? 64);
+    this.maxForced = config.maxOverBudgetBatch === undefined ? -1 : Math.max(1, config.maxOverBudgetBatch);
     this.callUs = config.initialCallUs ?? 20;
     this.agentUs = config.initialAgentUs ?? 5;
     this.dueSince = new Int32Array(capacity).fill(-1);
@@ -91,11 +91,14 @@ export class DecisionScheduler {
     }
     let n = 0;
     let forced = 0;
+    // One batch over budget at most: by default, as many agents as the budget itself holds.
+    const maxForced =
+      this.maxForced > 0 ? this.maxForced : Math.max(1, Math.floor((this.budgetUs - this.callUs) / Math.max(this.agentUs, 1e-3)));
     for (let i = 0; i < count; i++) {
       const e = this.order[i]!;
       const waited = tick - this.dueSince[e]!;
       const fits = this.predict(n + 1) <= this.budgetUs;
-      const mustGo = waited >= this.maxWait && forced < this.maxForced;
+      const mustGo = waited >= this.maxWait && forced < maxForced;
       if (!fits && !mustGo) break;
       if (!fits) forced++;
       out[n++] = e;
@@ -132,6 +135,14 @@ export class DecisionScheduler {
       }
     }
     this.agentUs = Math.max(0, (this.sy / this.s1 - this.callUs) / (this.sn / this.s1));
+  }
+
+  /** Zeroes the counters (e.g. after a warm-up); the cost model and waiting agents stay. */
+  resetStats(): void {
+    this.stats.ticks = 0;
+    this.stats.deferrals = 0;
+    this.stats.worstWaitTicks = 0;
+    this.stats.overBudgetTicks = 0;
   }
 
   /** Forgets an agent (removed from the world). */

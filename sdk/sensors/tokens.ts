@@ -256,7 +256,9 @@ export class JointTokens {
 
   /** Writes every player's token (slot p at p·stride + offset); mask[p] = 1 for absent or dead players. */
   encode(players: Readonly<PlayerStates>, out: Float32Array, mask: Uint8Array, stride: number, offset = 0): void {
-    const [cx, cy, cz] = this.config.center;
+    const cx = this.config.center[0];
+    const cy = this.config.center[1];
+    const cz = this.config.center[2];
     for (let p = 0; p < this.tokens; p++) {
       const o = p * stride + offset;
       const present = p < players.count && players.alive[p] === 1;

@@ -83,15 +83,28 @@ export const Cast: OpDef = {
     if (dtype === undefined) throw opError(ctx, `cannot cast to ONNX type ${to}`, 'to');
     return [{ dtype, dims: [...input(ctx, 0).dims] }];
   },
-  js: () => (ins, outs) => {
-    const x = ins[0]!;
-    const y = outs[0]!;
-    const n = sizeOf(y.dims);
-    const toInt = y.dtype !== 'float32' && y.dtype !== 'float64' && y.dtype !== 'bool';
-    for (let i = 0; i < n; i++) {
-      const v = readElement(x, i);
-      writeElement(y, i, toInt ? Math.trunc(v) : v);
+  js: (ctx, outputs) => {
+    const from = input(ctx, 0).dtype;
+    const to = outputs[0]!.dtype;
+    const n = sizeOf(outputs[0]!.dims);
+    // Same-width numeric storage (bool/uint8/int8/int32/float32/float64 to float32 or int32): a
+    // plain typed-array copy converts exactly and allocates nothing (masks take this path every call).
+    if (from !== 'int64' && (to === 'float32' || to === 'float64')) {
+      return (ins, outs) => {
+        const xd = ins[0]!.data;
+        const yd = outs[0]!.data;
+        for (let i = 0; i < n; i++) yd[i] = xd[i]!;
+      };
     }
+    const toInt = to !== 'float32' && to !== 'float64' && to !== 'bool';
+    return (ins, outs) => {
+      const x = ins[0]!;
+      const y = outs[0]!;
+      for (let i = 0; i < n; i++) {
+        const v = readElement(x, i);
+        writeElement(y, i, toInt ? Math.trunc(v) : v);
+      }
+    };
   },
 };
 

@@ -1,0 +1,227 @@
+#!/usr/bin/env node
+// npm run bench:tick — the whole AI tick (sense + decide + act) on the native backend.
+//   1. 5v5 joint: 10 agents, 16-ray fans, the joint starter transformer deciding for all ten every
+//      tick; act by kinematic integration (allocation-free) and, second row, Rapier's character
+//      controller (its binding allocates). Median, p99, per phase, heap growth per 10k ticks.
+//   2. 64 and 256 agents, egocentric starter transformer, every agent due every tick, a 500 µs
+//      decide budget: ticks over budget, deferrals, worst wait.
+//
+//   node --expose-gc bench/tick.js [--ticks N] [--json FILE]
+import { writeFileSync } from 'node:fs';
+import { Rng } from '../dist/sdk/core/index.js';
+import { actSystem, addAgent, createAiWorld, decideSystem, policyDecider, senseSystem } from '../dist/sdk/ecs/index.js';
+import { BvhRayCaster, CharacterMover, initRapier, levelFromBoxes, PhysicsWorld } from '../dist/sdk/physics/index.js';
+import { loadPolicy, starterModelBytes } from '../dist/sdk/policy/index.js';
+import { EGOCENTRIC_FEATURES, JOINT_FEATURES, RaySensor } from '../dist/sdk/sensors/index.js';
+
+const argv = process.argv.slice(2);
+const arg = (name, fallback) => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? argv[i + 1] : fallback;
+};
+const TICKS = Number(arg('ticks', '4000'));
+const jsonOut = arg('json', undefined);
+if (typeof globalThis.gc !== 'function') {
+  console.error('bench:tick: run with node --expose-gc (npm run bench:tick does)');
+  process.exit(2);
+}
+
+function arena(half, crates, seed) {
+  const rng = new Rng(seed);
+  const boxes = [
+    { min: [-half, -1, -half], max: [half, 0, half], tag: 2 },
+    { min: [-half - 1, 0, -half], max: [-half, 3, half], tag: 2 },
+    { min: [half, 0, -half], max: [half + 1, 3, half], tag: 2 },
+    { min: [-half, 0, -half - 1], max: [half, 3, -half], tag: 2 },
+    { min: [-half, 0, half], max: [half, 3, half + 1], tag: 2 },
+  ];
+  for (let i = 0; i < crates; i++) {
+    const x = rng.uniform(-half + 3, half - 3);
+    const z = rng.uniform(-half + 3, half - 3);
+    const s = rng.uniform(0.5, 1.5);
+    boxes.push({ min: [x - s, 0, z - s], max: [x + s, rng.uniform(0.8, 2.5), z + s], tag: 3 });
+  }
+  return levelFromBoxes(boxes);
+}
+
+const sensor = () =>
+  new RaySensor({
+    layout: { kind: 'grid', cols: 16, rows: 1, horizontalFovDegrees: 180, verticalFovDegrees: 0 },
+    length: 25,
+    detectableTags: [1, 2, 3],
+  });
+
+/** A world of n agents (two teams) on a level, with the starter policy of `mode`. */
+async function makeWorld({ agents, mode, half, rapier, budgetUs }) {
+  const level = arena(half, 40, agents);
+  const s = sensor();
+  const rays = { count: s.rays, valuesPerRay: s.valuesPerRay, detectableTags: [...s.config.detectableTags] };
+  const entityFeatures = mode === 'joint' ? [...JOINT_FEATURES] : [...EGOCENTRIC_FEATURES];
+  const policy = await loadPolicy(starterModelBytes({ mode, tokens: 10, entityFeatures, rays, seed: 1 }), {
+    maxBatch: Math.max(agents, 1),
+  });
+  const caster = new BvhRayCaster(level, { maxAgents: agents });
+  const physics = rapier === undefined ? undefined : new PhysicsWorld(rapier, level);
+  const world = createAiWorld({
+    seed: 1,
+    capacity: agents + 2,
+    sensors: [s],
+    deciders: [],
+    caster,
+    bvh: caster,
+    ...(physics !== undefined ? { physics: { world: physics, mover: new CharacterMover(physics, { capacity: agents + 2 }) } } : {}),
+  });
+  const decider = policyDecider(world, policy, { temperature: 1, halfExtent: half, ...(budgetUs !== undefined ? { budgetUs } : {}) });
+  world.deciders.push(decider);
+  const rng = new Rng(agents);
+  for (let i = 0; i < agents; i++) {
+    addAgent(world, {
+      team: i % 2,
+      position: [rng.uniform(-half + 2, half - 2), 0, rng.uniform(-half + 2, half - 2)],
+      yaw: rng.uniform(0, 6.28),
+      period: 1,
+    });
+  }
+  physics?.step();
+  return { world, physics, decider };
+}
+
+const phase = new Float64Array(4);
+/** One AI tick; phase[] receives sense, decide, act µs. Plain function: the harness allocates nothing. */
+function tick(w) {
+  const t0 = performance.now();
+  senseSystem(w.world);
+  const t1 = performance.now();
+  decideSystem(w.world);
+  const t2 = performance.now();
+  actSystem(w.world);
+  const t3 = performance.now();
+  phase[0] = (t1 - t0) * 1000;
+  phase[1] = (t2 - t1) * 1000;
+  phase[2] = (t3 - t2) * 1000;
+  phase[3] = (t3 - t0) * 1000;
+  if (w.physics !== undefined) {
+    w.physics.step();
+    syncFromPhysics(w);
+  }
+  // Kinematic worlds keep agents inside the arena by wrapping them around (no walls to stop them).
+  else wrap(w.world, w.half);
+  w.world.tick++;
+}
+
+function syncFromPhysics(w) {
+  const { world, physics } = w;
+  for (let i = 0; i < world.agentCount; i++) {
+    const e = world.agents[i];
+    physics.agentPosition(e, world.poses.position, 0);
+    world.c.Transform.x[e] = world.poses.position[0];
+    world.c.Transform.y[e] = world.poses.position[1];
+    world.c.Transform.z[e] = world.poses.position[2];
+  }
+}
+
+function wrap(world, half) {
+  const T = world.c.Transform;
+  for (let i = 0; i < world.agentCount; i++) {
+    const e = world.agents[i];
+    if (T.x[e] > half - 1) T.x[e] -= 2 * half - 2;
+    if (T.x[e] < -half + 1) T.x[e] += 2 * half - 2;
+    if (T.z[e] > half - 1) T.z[e] -= 2 * half - 2;
+    if (T.z[e] < -half + 1) T.z[e] += 2 * half - 2;
+  }
+}
+
+function runTicks(w, n, samples) {
+  for (let i = 0; i < n; i++) {
+    tick(w);
+    if (samples !== undefined) for (let k = 0; k < 4; k++) samples[k][i] = phase[k];
+  }
+}
+
+const quantile = (xs, q) => {
+  const s = Float64Array.from(xs).sort();
+  return Math.round(s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)] * 10) / 10;
+};
+
+/** Heap growth over 10k ticks: 3 rounds, no GC between, the smallest. */
+function heapGrowth(w) {
+  const rounds = [];
+  for (let r = 0; r < 3; r++) {
+    globalThis.gc();
+    const before = process.memoryUsage().heapUsed;
+    runTicks(w, 10_000);
+    rounds.push(process.memoryUsage().heapUsed - before);
+  }
+  return Math.min(...rounds);
+}
+
+const rapier = await initRapier();
+const report = { node: process.version, ticks: TICKS, cases: [] };
+
+for (const withRapier of [false, true]) {
+  const w = { ...(await makeWorld({ agents: 10, mode: 'joint', half: 20, rapier: withRapier ? rapier : undefined })), half: 20 };
+  runTicks(w, 300);
+  const samples = [0, 1, 2, 3].map(() => new Float64Array(TICKS));
+  runTicks(w, TICKS, samples);
+  const row = {
+    case: `5v5 joint, act: ${withRapier ? 'Rapier character controller' : 'kinematic'}`,
+    senseUs: { median: quantile(samples[0], 0.5), p99: quantile(samples[0], 0.99) },
+    decideUs: { median: quantile(samples[1], 0.5), p99: quantile(samples[1], 0.99) },
+    actUs: { median: quantile(samples[2], 0.5), p99: quantile(samples[2], 0.99) },
+    tickUs: { median: quantile(samples[3], 0.5), p99: quantile(samples[3], 0.99) },
+    heapGrowthPer10kTicks: heapGrowth(w),
+  };
+  report.cases.push(row);
+  process.stderr.write(
+    `${row.case}: AI tick median ${row.tickUs.median} µs, p99 ${row.tickUs.p99} µs, heap/10k ticks ${row.heapGrowthPer10kTicks} B\n`,
+  );
+}
+
+const budgetRows = [];
+for (const agents of [64, 256]) {
+  const w = {
+    ...(await makeWorld({ agents, mode: 'egocentric', half: agents === 64 ? 30 : 60, budgetUs: 500 })),
+    half: agents === 64 ? 30 : 60,
+  };
+  runTicks(w, 300); // warm-up: JIT and the scheduler's cost model
+  const scheduler = w.decider.scheduler;
+  scheduler.resetStats();
+  const base = { ...scheduler.stats };
+  const n = Math.min(TICKS, 1500);
+  const samples = [0, 1, 2, 3].map(() => new Float64Array(n));
+  runTicks(w, n, samples);
+  let over = 0;
+  for (let i = 0; i < n; i++) if (samples[1][i] > 500) over++;
+  const row = {
+    case: `${agents} agents egocentric, 500 µs decide budget`,
+    decideUs: { median: quantile(samples[1], 0.5), p99: quantile(samples[1], 0.99), max: quantile(samples[1], 1) },
+    tickUs: { median: quantile(samples[3], 0.5), p99: quantile(samples[3], 0.99) },
+    ticksOverBudget: over,
+    ticks: n,
+    deferralsPerTick: Math.round(((scheduler.stats.deferrals - base.deferrals) / n) * 10) / 10,
+    decisionsPerTick: Math.round((agents - (scheduler.stats.deferrals - base.deferrals) / n) * 10) / 10,
+    worstWaitTicks: scheduler.stats.worstWaitTicks,
+    costModel: { callUs: Math.round(scheduler.callUs), agentUs: Math.round(scheduler.agentUs * 10) / 10 },
+  };
+  budgetRows.push(row);
+  report.cases.push(row);
+  process.stderr.write(`${row.case}: decide p99 ${row.decideUs.p99} µs, over budget ${over}/${n}, worst wait ${row.worstWaitTicks}\n`);
+}
+
+console.log('| case | sense µs (p50/p99) | decide µs (p50/p99) | act µs (p50/p99) | AI tick µs (p50/p99) | heap growth / 10k ticks |');
+console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+for (const r of report.cases.slice(0, 2)) {
+  console.log(
+    `| ${r.case} | ${r.senseUs.median} / ${r.senseUs.p99} | ${r.decideUs.median} / ${r.decideUs.p99} | ${r.actUs.median} / ${r.actUs.p99} | ${r.tickUs.median} / ${r.tickUs.p99} | ${r.heapGrowthPer10kTicks} B |`,
+  );
+}
+console.log(
+  '\n| case | decide µs (p50/p99/max) | ticks over 500 µs | decisions / tick | deferrals / tick | worst wait (ticks) | learned cost |',
+);
+console.log('| --- | ---: | ---: | ---: | ---: | ---: | --- |');
+for (const r of budgetRows) {
+  console.log(
+    `| ${r.case} | ${r.decideUs.median} / ${r.decideUs.p99} / ${r.decideUs.max} | ${r.ticksOverBudget} of ${r.ticks} | ${r.decisionsPerTick} | ${r.deferralsPerTick} | ${r.worstWaitTicks} | ${r.costModel.callUs} µs + ${r.costModel.agentUs} µs/agent |`,
+  );
+}
+if (jsonOut !== undefined) writeFileSync(jsonOut, `${JSON.stringify(report, null, 2)}\n`);
