@@ -19,6 +19,8 @@ describe('examples', () => {
     expect(stdout.length).toBeGreaterThan(0);
     if (file === 'inference-quickstart.js') expect(stdout).toMatch(/actions on the last tick: (\d+ ){7}\d+/);
     if (file === 'sense-and-move.js') expect(stdout).toMatch(/no agent left the arena: true/);
+    if (file === 'profile-a-tick.js')
+      expect(stdout).toMatch(/game logic\s+p50\s+[\d.]+ µs[\s\S]*ticks over the 500 µs budget: \d+ of 2000/);
     if (file === 'match-5v5.js') expect(stdout).toMatch(/AI tick\s+median\s+[\d.]+ µs/);
   });
 

@@ -5,6 +5,7 @@ import { demoCommand } from './demo.js';
 import { modelBenchCommand } from './model-bench.js';
 import { modelCheckCommand } from './model-check.js';
 import { modelRunCommand } from './model-run.js';
+import { profileCommand } from './profile.js';
 
 const HELP = `tickmind — Game-AI SDK command line
 
@@ -13,6 +14,9 @@ usage:
   tickmind model run FILE --input NAME=PATH.npy [--input …] --out DIR [--backend native|ort|auto]
   tickmind model bench FILE [--batch 1,8,32,128] [--batch-dim NAME] [--dim NAME=VALUE]... [--json]
   tickmind demo [--model FILE] [--ticks N] [--seed S]
+  tickmind profile [--agents N] [--ticks T] [--policy FILE] [--mode joint|egocentric] [--budget-us B]
+                   [--decision-period P] [--backend native|ort] [--map NAME] [--seed S] [--json]
+                   [--trace FILE] [--report FILE]
   tickmind --help | --version
 
 exit status: 0 success, 1 the model failed to load or to match, 2 usage error`;
@@ -33,6 +37,7 @@ export async function main(argv: readonly string[], version: string): Promise<nu
       return group === undefined && !args.options.has('help') ? 2 : 0;
     }
     if (group === 'demo') return await demoCommand({ ...args, positionals: args.positionals.slice(1) });
+    if (group === 'profile') return await profileCommand({ ...args, positionals: args.positionals.slice(1) });
     if (group === 'model') {
       const rest = { ...args, positionals: args.positionals.slice(2) };
       if (command === 'check') return await modelCheckCommand(rest);

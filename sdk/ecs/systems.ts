@@ -4,6 +4,7 @@
  * here allocates per tick.
  */
 import { commandVelocity, createMovementCommand, decodeMovement } from '../actuators/movement.js';
+import { deciderSpan } from './tick-profile.js';
 import type { AiWorld } from './world.js';
 
 const command = createMovementCommand();
@@ -67,6 +68,8 @@ function syncBvh(world: AiWorld): void {
 export function decideSystem(world: AiWorld): void {
   const { PolicyRef, Agent, Action, Schedule } = world.c;
   world.stats.decided = 0;
+  world.stats.deferred = 0;
+  const profile = world.profile;
   for (let d = 0; d < world.deciders.length; d++) {
     let n = 0;
     for (let i = 0; i < world.agentCount; i++) {
@@ -79,12 +82,16 @@ export function decideSystem(world: AiWorld): void {
     }
     if (n === 0) continue;
     world.decision.count = n;
-    world.deciders[d]!.decide(world.decision, world.dueActions);
+    const decider = world.deciders[d]!;
+    if (profile !== undefined) profile.profiler.begin(deciderSpan(profile, d, decider.name));
+    decider.decide(world.decision, world.dueActions);
+    if (profile !== undefined) profile.profiler.end();
     for (let k = 0; k < n; k++) {
       const e = world.due[k]!;
       const action = world.dueActions[k]!;
       if (action < 0) {
         Schedule.pending[e] = 1;
+        world.stats.deferred++;
         continue;
       }
       Action.movement[e] = action;
@@ -130,15 +137,58 @@ function syncTransforms(world: AiWorld): void {
   }
 }
 
-/** Runs sense → decide → act, steps physics, and advances the tick. */
+/**
+ * Runs sense → decide → act → record, steps physics, and advances the tick. With a profiler
+ * (`createAiWorld({ profiler })`) each call is one profiled tick with a span per phase.
+ */
 export function step(world: AiWorld, record?: (world: AiWorld) => void): void {
+  const profile = world.profile;
+  if (profile !== undefined) {
+    profiledStep(world, record);
+    return;
+  }
   senseSystem(world);
   decideSystem(world);
   actSystem(world);
   record?.(world);
+  stepPhysics(world);
+  world.tick++;
+}
+
+function stepPhysics(world: AiWorld): void {
   if (world.physics !== undefined) {
     world.physics.world.step();
     syncTransforms(world);
   }
+}
+
+/** `step` with spans and counters; a separate function keeps the unprofiled path free of branches. */
+function profiledStep(world: AiWorld, record: ((world: AiWorld) => void) | undefined): void {
+  const profile = world.profile!;
+  const p = profile.profiler;
+  p.beginTick();
+  p.begin(profile.sense);
+  senseSystem(world);
+  p.end();
+  p.begin(profile.decide);
+  decideSystem(world);
+  p.end();
+  p.begin(profile.act);
+  actSystem(world);
+  p.end();
+  if (record !== undefined) {
+    p.begin(profile.record);
+    record(world);
+    p.end();
+  }
+  if (world.physics !== undefined) {
+    p.begin(profile.physics);
+    stepPhysics(world);
+    p.end();
+  }
+  p.count(profile.rays, world.stats.rays);
+  p.count(profile.decided, world.stats.decided);
+  p.count(profile.deferred, world.stats.deferred);
+  p.endTick();
   world.tick++;
 }

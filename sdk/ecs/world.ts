@@ -10,10 +10,12 @@ import { Rng } from '../core/rng.js';
 import type { BvhRayCaster } from '../physics/bvh-caster.js';
 import type { CharacterMover } from '../physics/character.js';
 import type { PhysicsWorld } from '../physics/rapier.js';
+import type { Profiler } from '../profiling/profiler.js';
 import { createRayBatch, type RayBatch, type RayCaster } from '../sensors/ray-caster.js';
 import type { AgentPoses, RaySensor } from '../sensors/ray-sensor.js';
 import { type Components, createComponents } from './components.js';
 import type { Decider, DecisionBatch } from './deciders.js';
+import { createTickProfile, type TickProfile } from './tick-profile.js';
 
 /** Rapier world and the mover that moves its agents. */
 export interface PhysicsBinding {
@@ -41,6 +43,8 @@ export interface AiWorldOptions {
   bvh?: BvhRayCaster;
   /** Rapier world and mover: agents become kinematic capsules moved by the character controller. */
   physics?: PhysicsBinding;
+  /** A profiler: `step` then records one tick per call, with a span per phase and per decider. */
+  profiler?: Profiler;
 }
 
 /** Per-agent options of {@link addAgent}. */
@@ -118,7 +122,11 @@ export interface AiWorld {
     decided: number;
     /** Rays cast. */
     rays: number;
+    /** Agents due whose decision was deferred. */
+    deferred: number;
   };
+  /** The profiler's span ids, when the world was created with a profiler. */
+  readonly profile: TickProfile | undefined;
 }
 
 /** Creates a world. Buffers are sized for `capacity` entities. */
@@ -157,7 +165,8 @@ export function createAiWorld(options: AiWorldOptions = {}): AiWorld {
     dueActions: new Int32Array(capacity),
     dueObs,
     decision: { agents: due, count: 0, observations: dueObs, stride: obsStride, rng },
-    stats: { sensed: 0, decided: 0, rays: 0 },
+    stats: { sensed: 0, decided: 0, rays: 0, deferred: 0 },
+    profile: options.profiler !== undefined ? createTickProfile(options.profiler) : undefined,
   };
 }
 

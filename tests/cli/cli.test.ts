@@ -150,3 +150,67 @@ describe('tickmind demo', () => {
     expect(checksum(a.stdout)).toBe(checksum(b.stdout));
   });
 });
+
+describe('tickmind profile', () => {
+  it('--json prints the contract; --trace and --report write a parseable trace and a self-contained page', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tickmind-profile-'));
+    const trace = join(dir, 'trace.json');
+    const report = join(dir, 'report.html');
+    const r = await tickmind('profile', '--agents', '4', '--ticks', '120', '--json', '--trace', trace, '--report', report);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(Object.keys(out)).toEqual(
+      expect.arrayContaining([
+        'agents',
+        'ticks',
+        'budgetUs',
+        'backend',
+        'phases',
+        'overBudgetTicks',
+        'deferredDecisions',
+        'maxDecisionWaitTicks',
+        'raysPerTick',
+        'heapGrowthBytesPer1kTicks',
+      ]),
+    );
+    expect(out).toMatchObject({ agents: 4, ticks: 120, budgetUs: 1000, backend: 'native', raysPerTick: 64, deferredDecisions: 0 });
+    for (const phase of ['sense', 'decide', 'act', 'total']) {
+      const p = out.phases[phase];
+      expect(Object.keys(p)).toEqual(['p50Us', 'p90Us', 'p99Us', 'p999Us', 'maxUs']);
+      expect(p.p50Us).toBeLessThanOrEqual(p.p90Us);
+      expect(p.p99Us).toBeLessThanOrEqual(p.maxUs);
+    }
+    expect(out.phases.total.p50Us).toBeGreaterThanOrEqual(out.phases.decide.p50Us);
+    const events = JSON.parse(readFileSync(trace, 'utf8')).traceEvents as { name: string; ph: string }[];
+    expect(events.filter((e) => e.name === 'tick')).toHaveLength(120);
+    expect(events.some((e) => e.name.startsWith('decide:policy(joint'))).toBe(true);
+    expect(readFileSync(report, 'utf8')).not.toMatch(/https?:\/\/|<script/);
+  });
+
+  it('defers decisions under a tight egocentric budget and reports the wait', async () => {
+    const r = await tickmind('profile', '--agents', '32', '--ticks', '60', '--mode', 'egocentric', '--budget-us', '20', '--json');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.deferredDecisions).toBeGreaterThan(0);
+    expect(out.maxDecisionWaitTicks).toBeGreaterThan(0);
+    const roomy = JSON.parse(
+      (await tickmind('profile', '--agents', '32', '--ticks', '60', '--mode', 'egocentric', '--budget-us', '100000', '--json')).stdout,
+    );
+    expect(roomy).toMatchObject({ deferredDecisions: 0, maxDecisionWaitTicks: 0, overBudgetTicks: 0 });
+  });
+
+  it('exits 2 with a clear message on bad options', async () => {
+    const r = await tickmind('profile', '--map', 'nuke');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unknown --map 'nuke' \(available: arena\)/);
+    const j = await tickmind('profile', '--backend', 'ort');
+    expect(j.code).toBe(2);
+    expect(j.stderr).toMatch(/joint policies run on the native backend/);
+  });
+
+  it('exits 1 when the policy file is not a tickmind policy', async () => {
+    const r = await tickmind('profile', '--policy', model('transformer_d64_l2'), '--ticks', '10');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/not a tickmind policy/);
+  });
+});

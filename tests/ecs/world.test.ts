@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { movementClass, Stature } from '../../sdk/actuators/index.js';
 import { addAgent, constantDecider, createAiWorld, type Decider, randomDecider, removeAgent, step } from '../../sdk/ecs/index.js';
 import { BvhRayCaster, CharacterMover, createRapierRayCaster, initRapier, levelFromBoxes, PhysicsWorld } from '../../sdk/physics/index.js';
+import { Profiler } from '../../sdk/profiling/index.js';
 import { RaySensor } from '../../sdk/sensors/index.js';
 
 let R: Awaited<ReturnType<typeof initRapier>>;
@@ -17,7 +18,7 @@ const level = levelFromBoxes([
 const sensor = () =>
   new RaySensor({ layout: { kind: 'fan', raysPerDirection: 4, maxDegrees: 90 }, length: 15, detectableTags: [1, 2, 3, 4] });
 
-function physicsWorld(seed: number, decider: Decider) {
+function physicsWorld(seed: number, decider: Decider, profiler?: Profiler) {
   const physics = new PhysicsWorld(R, level);
   const bvh = new BvhRayCaster(level, { maxAgents: 16 });
   const world = createAiWorld({
@@ -28,6 +29,7 @@ function physicsWorld(seed: number, decider: Decider) {
     caster: bvh,
     bvh,
     physics: { world: physics, mover: new CharacterMover(physics) },
+    ...(profiler !== undefined ? { profiler } : {}),
   });
   for (let i = 0; i < 6; i++) addAgent(world, { team: i % 2, position: [-6 + 2 * i, 0, -2 + (i % 3)], yaw: i, period: 1 + (i % 3) });
   return world;
@@ -46,6 +48,31 @@ describe('AI world', () => {
     expect(b.pos).toEqual(a.pos);
     expect(b.obs).toEqual(a.obs);
     expect(a.obs.some((v, i) => i % 6 === 5 && v > 0 && v < 1)).toBe(true); // rays did hit things
+  });
+
+  it('profiles each step: a span per phase and per decider, counters, and the same trajectory as unprofiled', () => {
+    let now = 0;
+    const profiler = new Profiler({ ticks: 64, clock: () => (now += 1) });
+    const profiled = physicsWorld(5, randomDecider(), profiler);
+    const plain = physicsWorld(5, randomDecider());
+    for (let t = 0; t < 100; t++) {
+      step(profiled);
+      step(plain);
+    }
+    expect(Array.from(profiled.c.Transform.x)).toEqual(Array.from(plain.c.Transform.x));
+    expect(profiler.ticks).toBe(100);
+    expect(profiler.names).toEqual(['sense', 'decide', 'act', 'record', 'physics', 'decide:random']);
+    const spans = profiler.spansOf(profiler.slots().at(-1)!).map((s) => [profiler.names[s.id], s.depth]);
+    expect(spans).toEqual([
+      ['sense', 0],
+      ['decide', 0],
+      ['decide:random', 1],
+      ['act', 0],
+      ['physics', 0],
+    ]);
+    const decided = profiler.counterSeries(profiler.counter('decided'));
+    expect(decided.every((n) => n >= 2 && n <= 6)).toBe(true); // periods 1..3: agent 0 and 3 decide every tick
+    expect(profiler.counterSeries(profiler.counter('rays')).every((n) => n > 0)).toBe(true);
   });
 
   it('moves agents by their action: running forward covers speed x time, walls stop them', () => {

@@ -1,0 +1,244 @@
+/**
+ * `tickmind profile`: runs a headless match with a profiler attached and prints per-phase
+ * latency percentiles, budget verdicts, deferrals and heap growth; optionally writes a Chrome
+ * trace (Perfetto, DevTools) and a self-contained HTML report. `--json` prints the contract
+ * object documented in docs/profiling.md.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { TickmindError } from '../core/index.js';
+import type { AiWorld } from '../ecs/index.js';
+import { step } from '../ecs/index.js';
+import type { PolicyMode } from '../policy/index.js';
+import { chromeTrace, htmlReport, monotonicClock, type PhaseStats, Profiler, profileSummary } from '../profiling/index.js';
+import { checkKnown, intOption, option, type ParsedArgs, UsageError } from './args.js';
+import { buildProfileMatch, PROFILE_MAPS, wrapAgents } from './profile-match.js';
+
+const OPTIONS = ['agents', 'ticks', 'policy', 'mode', 'budget-us', 'decision-period', 'backend', 'map', 'seed', 'json', 'trace', 'report'];
+const WARMUP_TICKS = 200;
+
+/** The `--json` object (keys as the issue's contract; extra keys extend it). */
+export interface ProfileResult {
+  agents: number;
+  ticks: number;
+  budgetUs: number;
+  backend: 'native' | 'ort';
+  phases: { sense: Percentiles; decide: Percentiles; act: Percentiles; total: Percentiles };
+  overBudgetTicks: number;
+  deferredDecisions: number;
+  maxDecisionWaitTicks: number;
+  raysPerTick: number;
+  heapGrowthBytesPer1kTicks: number;
+  mode: PolicyMode;
+  map: string;
+  seed: number;
+  decisionPeriod: number;
+  policy: string;
+}
+
+type Percentiles = Pick<PhaseStats, 'p50Us' | 'p90Us' | 'p99Us' | 'p999Us' | 'maxUs'>;
+
+interface ProfileConfig {
+  agents: number;
+  ticks: number;
+  budgetUs: number;
+  decisionPeriod: number;
+  backend: 'native' | 'ort';
+  mode: PolicyMode;
+  map: string;
+  seed: number;
+  policyFile: string | undefined;
+}
+
+function parseConfig(args: ParsedArgs): ProfileConfig {
+  checkKnown(args, OPTIONS);
+  const mode = option(args, 'mode') ?? 'joint';
+  if (mode !== 'joint' && mode !== 'egocentric') throw new UsageError(`--mode must be joint or egocentric, got '${mode}'`);
+  const backend = option(args, 'backend') ?? 'native';
+  if (backend !== 'native' && backend !== 'ort') throw new UsageError(`--backend must be native or ort, got '${backend}'`);
+  if (mode === 'joint' && backend === 'ort')
+    throw new UsageError(
+      'joint policies run on the native backend (they decide everyone in the same tick); use --mode egocentric with --backend ort',
+    );
+  const map = option(args, 'map') ?? 'arena';
+  if (!(PROFILE_MAPS as readonly string[]).includes(map))
+    throw new UsageError(`unknown --map '${map}' (available: ${PROFILE_MAPS.join(', ')})`);
+  return {
+    agents: intOption(args, 'agents', 10),
+    ticks: intOption(args, 'ticks', 2000),
+    budgetUs: intOption(args, 'budget-us', 1000),
+    decisionPeriod: intOption(args, 'decision-period', 1),
+    backend,
+    mode,
+    map,
+    seed: intOption(args, 'seed', 1),
+    policyFile: option(args, 'policy'),
+  };
+}
+
+/** A full GC, when this process can get one (the CLI turns on --expose-gc for a fresh context). */
+function collector(): (() => void) | undefined {
+  try {
+    setFlagsFromString('--expose-gc');
+    return runInNewContext('gc') as () => void;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Tracks, per agent, how many consecutive ticks it has been due but not decided. */
+function waitTracker(world: AiWorld): { update(): void; worst: number } {
+  const waiting = new Int32Array(world.capacity);
+  const tracker = {
+    worst: 0,
+    update(): void {
+      for (let i = 0; i < world.agentCount; i++) {
+        const e = world.agents[i]!;
+        waiting[e] = world.c.Schedule.pending[e] === 1 ? waiting[e]! + 1 : 0;
+        if (waiting[e]! > tracker.worst) tracker.worst = waiting[e]!;
+      }
+    },
+  };
+  return tracker;
+}
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export async function profileCommand(args: ParsedArgs): Promise<number> {
+  const c = parseConfig(args);
+  const json = args.options.has('json');
+  const policy = c.policyFile === undefined ? undefined : { bytes: readPolicy(c.policyFile), file: c.policyFile };
+  const profiler = new Profiler({ ticks: c.ticks, budgetUs: c.budgetUs });
+  const match = await buildProfileMatch({ ...c, policy, profiler });
+  const { world } = match;
+  const log = (s: string) => process.stderr.write(s);
+  log(
+    `tickmind profile: ${c.agents} agents, ${c.ticks} ticks, ${c.mode} ${c.policyFile ?? 'starter model'}, ${c.backend}, map ${c.map}, seed ${c.seed}\n`,
+  );
+  const async = c.backend === 'ort';
+  for (let i = 0; i < WARMUP_TICKS; i++) {
+    step(world);
+    wrapAgents(world, match.half);
+    if (async) await yieldToEventLoop();
+  }
+  profiler.reset();
+  const gc = collector();
+  // Heap growth is measured after full GCs between ticks, from a quarter into the run to its end,
+  // so one-time costs (JIT code, lazily sized buffers) are not counted as growth per tick.
+  const heapFrom = Math.floor(c.ticks / 4);
+  let heapBefore = 0;
+  const waits = waitTracker(world);
+  const started = monotonicClock();
+  let nextReport = started + 1e6;
+  for (let t = 0; t < c.ticks; t++) {
+    if (t === heapFrom && gc !== undefined) {
+      gc();
+      heapBefore = process.memoryUsage().heapUsed;
+    }
+    step(world);
+    wrapAgents(world, match.half);
+    waits.update();
+    if (async) await yieldToEventLoop();
+    if ((t & 63) === 63 && monotonicClock() > nextReport) {
+      log(`  tick ${t + 1}/${c.ticks} (${Math.round(((t + 1) / c.ticks) * 100)}%)\n`);
+      nextReport = monotonicClock() + 1e6;
+    }
+  }
+  gc?.();
+  const heapGrowth = gc === undefined ? Number.NaN : ((process.memoryUsage().heapUsed - heapBefore) / (c.ticks - heapFrom)) * 1000;
+  const summary = profileSummary(profiler);
+  const pick = (p: PhaseStats | undefined): Percentiles => {
+    const s = p ?? { p50Us: 0, p90Us: 0, p99Us: 0, p999Us: 0, maxUs: 0 };
+    return { p50Us: s.p50Us, p90Us: s.p90Us, p99Us: s.p99Us, p999Us: s.p999Us, maxUs: s.maxUs };
+  };
+  const result: ProfileResult = {
+    agents: c.agents,
+    ticks: c.ticks,
+    budgetUs: c.budgetUs,
+    backend: c.backend,
+    phases: {
+      sense: pick(summary.phases.sense),
+      decide: pick(summary.phases.decide),
+      act: pick(summary.phases.act),
+      total: pick(summary.phases.total),
+    },
+    overBudgetTicks: summary.overBudgetTicks,
+    deferredDecisions: summary.counters.deferred ?? 0,
+    maxDecisionWaitTicks: Math.max(waits.worst, match.decider.scheduler?.stats.worstWaitTicks ?? 0),
+    raysPerTick: Math.round(((summary.counters.rays ?? 0) / Math.max(1, summary.ticksSummarized)) * 10) / 10,
+    heapGrowthBytesPer1kTicks: Number.isNaN(heapGrowth) ? 0 : Math.round(heapGrowth),
+    mode: c.mode,
+    map: c.map,
+    seed: c.seed,
+    decisionPeriod: c.decisionPeriod,
+    policy: c.policyFile ?? 'starter',
+  };
+  const facts = {
+    agents: c.agents,
+    mode: c.mode,
+    backend: c.backend,
+    map: c.map,
+    seed: c.seed,
+    policy: result.policy,
+    'decision period': c.decisionPeriod,
+    'heap growth B/1k ticks': result.heapGrowthBytesPer1kTicks,
+  };
+  const tracePath = option(args, 'trace');
+  if (tracePath !== undefined)
+    writeOutput(
+      tracePath,
+      JSON.stringify(chromeTrace(profiler, { processName: 'tickmind profile', threadName: `ai tick (${c.agents} agents)` })),
+    );
+  const reportPath = option(args, 'report');
+  if (reportPath !== undefined)
+    writeOutput(reportPath, htmlReport(profiler, { title: `tickmind profile — ${c.agents} agents, ${c.mode}`, facts }));
+  if (json) process.stdout.write(`${JSON.stringify(result)}\n`);
+  else
+    process.stdout.write(
+      `${formatTable(result, summary.phases)}\n${tracePath !== undefined ? `trace: ${tracePath} (open it in https://ui.perfetto.dev or Chrome DevTools → Performance → Load profile)\n` : ''}${reportPath !== undefined ? `report: ${reportPath}\n` : ''}`,
+    );
+  return 0;
+}
+
+function readPolicy(file: string): Uint8Array {
+  try {
+    return new Uint8Array(readFileSync(file));
+  } catch (err) {
+    throw new TickmindError('IO', `cannot read the policy: ${(err as Error).message}`, { file });
+  }
+}
+
+function writeOutput(file: string, text: string): void {
+  try {
+    writeFileSync(file, text);
+  } catch (err) {
+    throw new TickmindError('IO', `cannot write: ${(err as Error).message}`, { file });
+  }
+}
+
+/** The human-readable table: one row per span (nested deciders indented), then the verdicts. */
+function formatTable(r: ProfileResult, phases: Record<string, PhaseStats>): string {
+  const head = `${'phase'.padEnd(42)}${['p50', 'p90', 'p99', 'p99.9', 'max'].map((h) => h.padStart(9)).join('')}   (µs)`;
+  const entries = Object.entries(phases).filter(([name, p]) => name === 'total' || p.maxUs > 0);
+  const order = (name: string) => (name === 'total' ? 3 : name.startsWith('decide:') ? 1 : name === 'decide' ? 0.5 : 0);
+  const rows = entries
+    .map(([name, p], i) => ({
+      name,
+      p,
+      key: name === 'decide' || name.startsWith('decide:') ? 1 + order(name) / 10 : order(name) === 3 ? 99 : i,
+    }))
+    .sort((a, b) => a.key - b.key)
+    .map(({ name, p }) => [name, p] as const)
+    .map(([name, p]) => {
+      const label = name.startsWith('decide:') ? `  ${name.slice(7)}` : name;
+      return `${label.slice(0, 41).padEnd(42)}${[p.p50Us, p.p90Us, p.p99Us, p.p999Us, p.maxUs].map((v) => v.toFixed(1).padStart(9)).join('')}`;
+    });
+  return [
+    head,
+    ...rows,
+    `ticks over the ${r.budgetUs} µs budget: ${r.overBudgetTicks} of ${r.ticks}`,
+    `deferred decisions: ${r.deferredDecisions}; worst wait: ${r.maxDecisionWaitTicks} ticks`,
+    `rays per tick: ${r.raysPerTick}; heap growth: ${r.heapGrowthBytesPer1kTicks} bytes per 1000 ticks`,
+  ].join('\n');
+}
