@@ -8,9 +8,10 @@
 //
 //   node --expose-gc bench/tick.js [--ticks N] [--json FILE]
 import { writeFileSync } from 'node:fs';
+import { arenaLevel, wrapAgents } from '../dist/sdk/cli/profile-match.js';
 import { Rng } from '../dist/sdk/core/index.js';
 import { actSystem, addAgent, createAiWorld, decideSystem, policyDecider, senseSystem } from '../dist/sdk/ecs/index.js';
-import { BvhRayCaster, CharacterMover, initRapier, levelFromBoxes, PhysicsWorld } from '../dist/sdk/physics/index.js';
+import { BvhRayCaster, CharacterMover, initRapier, PhysicsWorld } from '../dist/sdk/physics/index.js';
 import { loadPolicy, starterModelBytes } from '../dist/sdk/policy/index.js';
 import { EGOCENTRIC_FEATURES, JOINT_FEATURES, RaySensor } from '../dist/sdk/sensors/index.js';
 
@@ -26,24 +27,6 @@ if (typeof globalThis.gc !== 'function') {
   process.exit(2);
 }
 
-function arena(half, crates, seed) {
-  const rng = new Rng(seed);
-  const boxes = [
-    { min: [-half, -1, -half], max: [half, 0, half], tag: 2 },
-    { min: [-half - 1, 0, -half], max: [-half, 3, half], tag: 2 },
-    { min: [half, 0, -half], max: [half + 1, 3, half], tag: 2 },
-    { min: [-half, 0, -half - 1], max: [half, 3, -half], tag: 2 },
-    { min: [-half, 0, half], max: [half, 3, half + 1], tag: 2 },
-  ];
-  for (let i = 0; i < crates; i++) {
-    const x = rng.uniform(-half + 3, half - 3);
-    const z = rng.uniform(-half + 3, half - 3);
-    const s = rng.uniform(0.5, 1.5);
-    boxes.push({ min: [x - s, 0, z - s], max: [x + s, rng.uniform(0.8, 2.5), z + s], tag: 3 });
-  }
-  return levelFromBoxes(boxes);
-}
-
 const sensor = () =>
   new RaySensor({
     layout: { kind: 'grid', cols: 16, rows: 1, horizontalFovDegrees: 180, verticalFovDegrees: 0 },
@@ -53,7 +36,7 @@ const sensor = () =>
 
 /** A world of n agents (two teams) on a level, with the starter policy of `mode`. */
 async function makeWorld({ agents, mode, half, rapier, budgetUs }) {
-  const level = arena(half, 40, agents);
+  const level = arenaLevel(half, 40, agents);
   const s = sensor();
   const rays = { count: s.rays, valuesPerRay: s.valuesPerRay, detectableTags: [...s.config.detectableTags] };
   const entityFeatures = mode === 'joint' ? [...JOINT_FEATURES] : [...EGOCENTRIC_FEATURES];
@@ -105,7 +88,7 @@ function tick(w) {
     syncFromPhysics(w);
   }
   // Kinematic worlds keep agents inside the arena by wrapping them around (no walls to stop them).
-  else wrap(w.world, w.half);
+  else wrapAgents(w.world, w.half);
   w.world.tick++;
 }
 
@@ -117,17 +100,6 @@ function syncFromPhysics(w) {
     world.c.Transform.x[e] = world.poses.position[0];
     world.c.Transform.y[e] = world.poses.position[1];
     world.c.Transform.z[e] = world.poses.position[2];
-  }
-}
-
-function wrap(world, half) {
-  const T = world.c.Transform;
-  for (let i = 0; i < world.agentCount; i++) {
-    const e = world.agents[i];
-    if (T.x[e] > half - 1) T.x[e] -= 2 * half - 2;
-    if (T.x[e] < -half + 1) T.x[e] += 2 * half - 2;
-    if (T.z[e] > half - 1) T.z[e] -= 2 * half - 2;
-    if (T.z[e] < -half + 1) T.z[e] += 2 * half - 2;
   }
 }
 
@@ -151,7 +123,7 @@ function quietTick(w) {
   if (w.physics !== undefined) {
     w.physics.step();
     syncFromPhysics(w);
-  } else wrap(w.world, w.half);
+  } else wrapAgents(w.world, w.half);
   w.world.tick++;
 }
 

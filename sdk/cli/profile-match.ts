@@ -47,9 +47,10 @@ export interface ProfileMatch {
 
 const HALF = 24;
 
-function arenaLevel(seed: number): LevelBoxes {
+/** The benchmark arena: a walled floor of half extent `half` m and `crates` seeded crates (tag 2 walls, 3 crates). */
+export function arenaLevel(half: number, crates: number, seed: number): LevelBoxes {
   const rng = new Rng(seed);
-  const h = HALF;
+  const h = half;
   const boxes: { min: [number, number, number]; max: [number, number, number]; tag: number }[] = [
     { min: [-h, -1, -h], max: [h, 0, h], tag: 2 },
     { min: [-h - 1, 0, -h], max: [-h, 3, h], tag: 2 },
@@ -57,7 +58,7 @@ function arenaLevel(seed: number): LevelBoxes {
     { min: [-h, 0, -h - 1], max: [h, 3, -h], tag: 2 },
     { min: [-h, 0, h], max: [h, 3, h + 1], tag: 2 },
   ];
-  for (let i = 0; i < 40; i++) {
+  for (let i = 0; i < crates; i++) {
     const x = rng.uniform(-h + 3, h - 3);
     const z = rng.uniform(-h + 3, h - 3);
     const s = rng.uniform(0.5, 1.5);
@@ -102,7 +103,7 @@ export async function buildProfileMatch(c: ProfileMatchConfig): Promise<ProfileM
       },
     );
   }
-  const caster = new BvhRayCaster(arenaLevel(c.seed), { maxAgents: c.agents });
+  const caster = new BvhRayCaster(arenaLevel(HALF, 40, c.seed), { maxAgents: c.agents });
   const world = createAiWorld({
     seed: c.seed,
     capacity: c.agents + 2,
