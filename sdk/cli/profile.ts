@@ -17,6 +17,10 @@ import { buildProfileMatch, PROFILE_MAPS, wrapAgents } from './profile-match.js'
 
 const OPTIONS = ['agents', 'ticks', 'policy', 'mode', 'budget-us', 'decision-period', 'backend', 'map', 'seed', 'json', 'trace', 'report'];
 const WARMUP_TICKS = 200;
+/** Ticks the profiler's ring keeps: percentiles cover the latest this many (19 B per span slot, 16 slots per tick). */
+const RING_TICKS = 200_000;
+/** Ticks written to --trace (the latest): a trace viewer stays responsive. */
+const TRACE_TICKS = 20_000;
 
 /** The `--json` object (keys as the issue's contract; extra keys extend it). */
 export interface ProfileResult {
@@ -109,7 +113,7 @@ export async function profileCommand(args: ParsedArgs): Promise<number> {
   const c = parseConfig(args);
   const json = args.options.has('json');
   const policy = c.policyFile === undefined ? undefined : { bytes: readPolicy(c.policyFile), file: c.policyFile };
-  const profiler = new Profiler({ ticks: c.ticks, budgetUs: c.budgetUs });
+  const profiler = new Profiler({ ticks: Math.min(c.ticks, RING_TICKS), spansPerTick: 16, budgetUs: c.budgetUs });
   const match = await buildProfileMatch({ ...c, policy, profiler });
   const { world } = match;
   const log = (s: string) => process.stderr.write(s);
@@ -129,6 +133,9 @@ export async function profileCommand(args: ParsedArgs): Promise<number> {
   const heapFrom = Math.floor(c.ticks / 4);
   let heapBefore = 0;
   const waits = waitTracker(world);
+  // Run totals (the profiler's ring may hold fewer ticks than the run).
+  let deferred = 0;
+  let rays = 0;
   const started = monotonicClock();
   let nextReport = started + 1e6;
   for (let t = 0; t < c.ticks; t++) {
@@ -139,6 +146,8 @@ export async function profileCommand(args: ParsedArgs): Promise<number> {
     step(world);
     wrapAgents(world, match.half);
     waits.update();
+    deferred += world.stats.deferred;
+    rays += world.stats.rays;
     if (async) await yieldToEventLoop();
     if ((t & 63) === 63 && monotonicClock() > nextReport) {
       log(`  tick ${t + 1}/${c.ticks} (${Math.round(((t + 1) / c.ticks) * 100)}%)\n`);
@@ -164,9 +173,9 @@ export async function profileCommand(args: ParsedArgs): Promise<number> {
       total: pick(summary.phases.total),
     },
     overBudgetTicks: summary.overBudgetTicks,
-    deferredDecisions: summary.counters.deferred ?? 0,
+    deferredDecisions: deferred,
     maxDecisionWaitTicks: Math.max(waits.worst, match.decider.scheduler?.stats.worstWaitTicks ?? 0),
-    raysPerTick: Math.round(((summary.counters.rays ?? 0) / Math.max(1, summary.ticksSummarized)) * 10) / 10,
+    raysPerTick: Math.round((rays / c.ticks) * 10) / 10,
     heapGrowthBytesPer1kTicks: Number.isNaN(heapGrowth) ? 0 : Math.round(heapGrowth),
     mode: c.mode,
     map: c.map,
@@ -188,7 +197,9 @@ export async function profileCommand(args: ParsedArgs): Promise<number> {
   if (tracePath !== undefined)
     writeOutput(
       tracePath,
-      JSON.stringify(chromeTrace(profiler, { processName: 'tickmind profile', threadName: `ai tick (${c.agents} agents)` })),
+      JSON.stringify(
+        chromeTrace(profiler, { processName: 'tickmind profile', threadName: `ai tick (${c.agents} agents)`, maxTicks: TRACE_TICKS }),
+      ),
     );
   const reportPath = option(args, 'report');
   if (reportPath !== undefined)

@@ -41,6 +41,8 @@ export interface ChromeTraceOptions {
   processName?: string;
   /** Thread name shown by the viewer (default "ai tick"). */
   threadName?: string;
+  /** Export only the latest this many ticks (default: every tick in the ring). */
+  maxTicks?: number;
 }
 
 /** Exports the ticks held in the profiler's ring as a Chrome trace; `JSON.stringify` it to a `.json` file. */
@@ -51,7 +53,7 @@ export function chromeTrace(profiler: Profiler, options: ChromeTraceOptions = {}
     { name: 'process_name', ph: 'M', pid, tid, args: { name: options.processName ?? 'tickmind' } },
     { name: 'thread_name', ph: 'M', pid, tid, args: { name: options.threadName ?? 'ai tick' } },
   ];
-  const slots = profiler.slots();
+  const slots = profiler.slots().slice(-(options.maxTicks ?? Number.POSITIVE_INFINITY));
   const origin = slots.length > 0 ? profiler.tickStartOf(slots[0]!) : 0;
   const first = profiler.ticks - slots.length;
   slots.forEach((slot, k) => {

@@ -182,6 +182,12 @@ describe('chromeTrace', () => {
     expect(events.filter((e) => e.ph === 'C' && e.name === 'rays').every((e) => e.args.rays === 160)).toBe(true);
     expect(last.args).toEqual({ tick: 19, overBudget: 1 });
   });
+
+  it('exports only the latest maxTicks ticks, numbered from the run start', () => {
+    const events = chromeTrace(sampleProfile(), { maxTicks: 5 }).traceEvents.filter((e) => e.name === 'tick');
+    expect(events.map((e) => e.args?.tick)).toEqual([15, 16, 17, 18, 19]);
+    expect(events[0]!.ts).toBe(0);
+  });
 });
 
 describe('htmlReport', () => {
