@@ -127,6 +127,7 @@ export async function profileCommand(args: ParsedArgs): Promise<number> {
     if (async) await yieldToEventLoop();
   }
   profiler.reset();
+  match.decider.scheduler?.resetStats(); // the warm-up's waits (cold JIT, untrained cost model) are not the run's
   const gc = collector();
   // Heap growth is measured after full GCs between ticks, from a quarter into the run to its end,
   // so one-time costs (JIT code, lazily sized buffers) are not counted as growth per tick.
