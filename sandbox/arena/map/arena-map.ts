@@ -6,9 +6,13 @@
  * layout. Places (callouts) are kept for scenario logic and metrics.
  */
 import type { NavArea, NavMesh } from './navmesh.js';
+import { type BuildOptions, buildWalls } from './walls.js';
 
-/** Meters per Source unit (1 unit = 1 inch). */
-export const METERS_PER_UNIT = 0.0254;
+export type { BuildOptions } from './walls.js';
+
+import { METERS_PER_UNIT } from './units.js';
+
+export { METERS_PER_UNIT } from './units.js';
 /** Box tags of arena geometry (agents are 1, as in the sensors' convention). */
 export const MAP_TAGS = { agent: 1, wall: 2, floor: 4 } as const;
 
@@ -52,51 +56,13 @@ export interface ArenaMap {
   walls: number[][];
   /** Bounds of the floor: [minX, minY, minZ, maxX, maxY, maxZ], m. */
   bounds: number[];
-}
-
-/** Builder tolerances, in Source units. */
-export interface BuildOptions {
-  /** Most height difference between neighbouring areas that still counts as walkable without an edge (default 18, a step). */
-  stepUnits?: number;
-  /** Wall height above the floor (default 128). */
-  wallUnits?: number;
-  /** Wall thickness (default 4). */
-  wallThicknessUnits?: number;
-  /** Shortest uncovered stretch that becomes a wall (default 2). */
-  minWallUnits?: number;
+  /** Player hull half-width, m: floor slabs reach this far past the areas, outer walls stand this far out. */
+  hull: number;
 }
 
 /** Builds an arena map from a nav mesh. */
 export function buildArenaMap(nav: NavMesh, source: string, options: BuildOptions = {}): ArenaMap {
-  const step = options.stepUnits ?? 18;
-  const wallH = options.wallUnits ?? 128;
-  const thick = options.wallThicknessUnits ?? 4;
-  const minWall = options.minWallUnits ?? 2;
-  const linked = new Set(nav.edges.flatMap(([a, b]) => [`${a}>${b}`, `${b}>${a}`]));
-  const sides = sideIndex(nav.areas);
-  const walls: number[][] = [];
-  for (const a of nav.areas) {
-    for (const side of SIDES) {
-      const c = side.coord(a);
-      const [lo, hi] = side.span(a);
-      const covered: [number, number][] = [];
-      for (const b of neighbours(sides, side.opposite, c)) {
-        if (b === a) continue;
-        const [blo, bhi] = side.span(b);
-        const o0 = Math.max(lo, blo);
-        const o1 = Math.min(hi, bhi);
-        if (o1 - o0 <= 0) continue;
-        const mid = (o0 + o1) / 2;
-        const dh = Math.abs(side.heightAt(a, c, mid) - side.heightAt(b, c, mid));
-        if (linked.has(`${a.id}>${b.id}`) || dh <= step) covered.push([o0, o1]);
-      }
-      for (const [s0, s1] of uncovered(lo, hi, covered)) {
-        if (s1 - s0 < minWall) continue;
-        const floor = side.heightAt(a, c, (s0 + s1) / 2);
-        walls.push(toArena(side.box(c, s0, s1, thick), floor - 8, floor + wallH));
-      }
-    }
-  }
+  const { walls, hull } = buildWalls(nav, options);
   const areas = nav.areas.map(toMapArea);
   const places: Record<string, number[]> = {};
   for (const a of areas) {
@@ -115,6 +81,7 @@ export function buildArenaMap(nav: NavMesh, source: string, options: BuildOption
     places,
     walls,
     bounds: floorBounds(areas),
+    hull: Math.round(hull * METERS_PER_UNIT * 1000) / 1000,
   };
 }
 
@@ -126,109 +93,15 @@ export function areaHeightAt(a: MapArea, x: number, z: number): number {
   return a.yA + (a.yB - a.yA) * t;
 }
 
-/** Level boxes of the map: one floor slab per area (at its mean height) and the walls. */
+/** Level boxes of the map: one 0.2 m floor slab per area at its mean height, grown by the hull, and the walls. */
 export function mapBoxes(map: ArenaMap): { min: number[]; max: number[]; tag: number }[] {
   const floor = map.areas.map((a) => {
     const y = (a.yA + a.yB) / 2;
-    return { min: [a.minX, y - 0.2, a.minZ], max: [a.maxX, y, a.maxZ], tag: MAP_TAGS.floor };
+    const g = map.hull;
+    return { min: [a.minX - g, y - 0.2, a.minZ - g], max: [a.maxX + g, y, a.maxZ + g], tag: MAP_TAGS.floor };
   });
   const walls = map.walls.map((w) => ({ min: w.slice(0, 3), max: w.slice(3, 6), tag: MAP_TAGS.wall }));
   return [...floor, ...walls];
-}
-
-interface Side {
-  /** The side of the neighbour that touches this one. */
-  opposite: SideName;
-  name: SideName;
-  coord(a: NavArea): number;
-  span(a: NavArea): [number, number];
-  /** Height of area a on the line coord = c at position s along the side. */
-  heightAt(a: NavArea, c: number, s: number): number;
-  /** The wall footprint outside the side, source units: [minX, minY, maxX, maxY]. */
-  box(c: number, s0: number, s1: number, thick: number): [number, number, number, number];
-}
-type SideName = 'minX' | 'maxX' | 'minY' | 'maxY';
-
-/** Source-frame height of an area at (x, y): the plane through zNW at (minX, minY) and zSE at (maxX, maxY). */
-function sourceHeight(a: NavArea, x: number, y: number): number {
-  const u = a.maxX > a.minX ? (x - a.minX) / (a.maxX - a.minX) : 0.5;
-  const v = a.maxY > a.minY ? (y - a.minY) / (a.maxY - a.minY) : 0.5;
-  return a.zNW + (a.zSE - a.zNW) * Math.min(1, Math.max(0, (u + v) / 2));
-}
-
-const SIDES: Side[] = [
-  {
-    name: 'maxX',
-    opposite: 'minX',
-    coord: (a) => a.maxX,
-    span: (a) => [a.minY, a.maxY],
-    heightAt: (a, c, s) => sourceHeight(a, c, s),
-    box: (c, s0, s1, t) => [c, s0, c + t, s1],
-  },
-  {
-    name: 'minX',
-    opposite: 'maxX',
-    coord: (a) => a.minX,
-    span: (a) => [a.minY, a.maxY],
-    heightAt: (a, c, s) => sourceHeight(a, c, s),
-    box: (c, s0, s1, t) => [c - t, s0, c, s1],
-  },
-  {
-    name: 'maxY',
-    opposite: 'minY',
-    coord: (a) => a.maxY,
-    span: (a) => [a.minX, a.maxX],
-    heightAt: (a, c, s) => sourceHeight(a, s, c),
-    box: (c, s0, s1, t) => [s0, c, s1, c + t],
-  },
-  {
-    name: 'minY',
-    opposite: 'maxY',
-    coord: (a) => a.minY,
-    span: (a) => [a.minX, a.maxX],
-    heightAt: (a, c, s) => sourceHeight(a, s, c),
-    box: (c, s0, s1, t) => [s0, c - t, s1, c],
-  },
-];
-
-/** Areas by (side name, rounded coordinate of that side). */
-function sideIndex(areas: NavArea[]): Map<string, NavArea[]> {
-  const index = new Map<string, NavArea[]>();
-  for (const a of areas) {
-    for (const side of SIDES) {
-      const key = `${side.name}:${Math.round(side.coord(a))}`;
-      const list = index.get(key);
-      if (list === undefined) index.set(key, [a]);
-      else list.push(a);
-    }
-  }
-  return index;
-}
-
-/** Areas whose `side` lies on coordinate c (±1 unit). */
-function neighbours(index: Map<string, NavArea[]>, side: SideName, c: number): NavArea[] {
-  const r = Math.round(c);
-  return [...(index.get(`${side}:${r - 1}`) ?? []), ...(index.get(`${side}:${r}`) ?? []), ...(index.get(`${side}:${r + 1}`) ?? [])];
-}
-
-/** [lo, hi] minus the union of the covered intervals. */
-export function uncovered(lo: number, hi: number, covered: [number, number][]): [number, number][] {
-  const sorted = [...covered].sort((p, q) => p[0] - q[0]);
-  const out: [number, number][] = [];
-  let at = lo;
-  for (const [c0, c1] of sorted) {
-    if (c0 > at) out.push([at, Math.min(c0, hi)]);
-    at = Math.max(at, c1);
-    if (at >= hi) break;
-  }
-  if (at < hi) out.push([at, hi]);
-  return out;
-}
-
-/** Source XY footprint + z range → arena box [minX, minY, minZ, maxX, maxY, maxZ], m, rounded to mm. */
-function toArena([x0, y0, x1, y1]: [number, number, number, number], z0: number, z1: number): number[] {
-  const m = (v: number) => Math.round(v * METERS_PER_UNIT * 1000) / 1000;
-  return [m(x0), m(z0), m(-y1), m(x1), m(z1), m(-y0)];
 }
 
 function toMapArea(a: NavArea): MapArea {

@@ -40,6 +40,7 @@ export function mapJson(map: ArenaMap): string {
   "name": ${JSON.stringify(map.name)},
   "source": ${JSON.stringify(map.source)},
   "bounds": ${JSON.stringify(map.bounds)},
+  "hull": ${map.hull},
   "places": ${JSON.stringify(map.places)},
   "areas": [
 ${rows(map.areas)}
