@@ -10,7 +10,7 @@
 import { writeFileSync } from 'node:fs';
 import { arenaLevel, wrapAgents } from '../dist/sdk/cli/profile-match.js';
 import { Rng } from '../dist/sdk/core/index.js';
-import { actSystem, addAgent, createAiWorld, decideSystem, policyDecider, senseSystem } from '../dist/sdk/ecs/index.js';
+import { actSystem, addAgent, createAiWorld, decideSystem, physicsSystem, policyDecider, senseSystem } from '../dist/sdk/ecs/index.js';
 import { BvhRayCaster, CharacterMover, initRapier, PhysicsWorld } from '../dist/sdk/physics/index.js';
 import { loadPolicy, starterModelBytes } from '../dist/sdk/policy/index.js';
 import { EGOCENTRIC_FEATURES, JOINT_FEATURES, RaySensor } from '../dist/sdk/sensors/index.js';
@@ -84,23 +84,11 @@ function tick(w) {
   phase[2] = (t3 - t2) * 1000;
   phase[3] = (t3 - t0) * 1000;
   if (w.physics !== undefined) {
-    w.physics.step();
-    syncFromPhysics(w);
+    physicsSystem(w.world);
   }
   // Kinematic worlds keep agents inside the arena by wrapping them around (no walls to stop them).
   else wrapAgents(w.world, w.half);
   w.world.tick++;
-}
-
-function syncFromPhysics(w) {
-  const { world, physics } = w;
-  for (let i = 0; i < world.agentCount; i++) {
-    const e = world.agents[i];
-    physics.agentPosition(e, world.poses.position, 0);
-    world.c.Transform.x[e] = world.poses.position[0];
-    world.c.Transform.y[e] = world.poses.position[1];
-    world.c.Transform.z[e] = world.poses.position[2];
-  }
 }
 
 function runTicks(w, n, samples) {
@@ -121,8 +109,7 @@ function quietTick(w) {
   decideSystem(w.world);
   actSystem(w.world);
   if (w.physics !== undefined) {
-    w.physics.step();
-    syncFromPhysics(w);
+    physicsSystem(w.world);
   } else wrapAgents(w.world, w.half);
   w.world.tick++;
 }

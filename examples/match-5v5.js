@@ -5,7 +5,7 @@
 //   npm install && node examples/match-5v5.js
 //
 // The starter model is UNTRAINED (seeded random weights): the bots wander; the costs are real.
-import { actSystem, addAgent, createAiWorld, decideSystem, policyDecider, senseSystem } from 'tickmind/ecs';
+import { actSystem, addAgent, createAiWorld, decideSystem, physicsSystem, policyDecider, senseSystem } from 'tickmind/ecs';
 import { BvhRayCaster, CharacterMover, initRapier, levelFromBoxes, PhysicsWorld } from 'tickmind/physics';
 import { loadPolicy, starterModelBytes } from 'tickmind/policy';
 import { JOINT_FEATURES, RaySensor } from 'tickmind/sensors';
@@ -73,16 +73,7 @@ for (let tick = 0; tick < TICKS; tick++) {
   time(phases.sense, () => senseSystem(world));
   time(phases.decide, () => decideSystem(world));
   time(phases.act, () => actSystem(world));
-  time(phases.physics, () => {
-    physics.step();
-    for (let i = 0; i < world.agentCount; i++) {
-      const e = world.agents[i];
-      physics.agentPosition(e, world.poses.position, 0);
-      world.c.Transform.x[e] = world.poses.position[0];
-      world.c.Transform.y[e] = world.poses.position[1];
-      world.c.Transform.z[e] = world.poses.position[2];
-    }
-  });
+  time(phases.physics, () => physicsSystem(world)); // Rapier step + body positions back into Transform
   world.tick++;
 }
 

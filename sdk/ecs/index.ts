@@ -19,7 +19,7 @@ export type { Decider, DecisionBatch } from './deciders.js';
 export { constantDecider, openSpaceDecider, randomDecider } from './deciders.js';
 export type { PolicyDecider, PolicyDeciderOptions } from './policy-decider.js';
 export { policyDecider } from './policy-decider.js';
-export { actSystem, decideSystem, isDue, senseSystem, step } from './systems.js';
+export { actSystem, decideSystem, isDue, physicsSystem, senseSystem, step } from './systems.js';
 export type { TickProfile } from './tick-profile.js';
 export type { AgentOptions, AiWorld, AiWorldOptions, PhysicsBinding } from './world.js';
 export { addAgent, createAiWorld, removeAgent } from './world.js';

@@ -151,11 +151,15 @@ export function step(world: AiWorld, record?: (world: AiWorld) => void): void {
   decideSystem(world);
   actSystem(world);
   record?.(world);
-  stepPhysics(world);
+  physicsSystem(world);
   world.tick++;
 }
 
-function stepPhysics(world: AiWorld): void {
+/**
+ * Physics: steps the world's Rapier world (when it has one) and copies the agents' body positions
+ * back into Transform. For games that run the systems one by one instead of `step`.
+ */
+export function physicsSystem(world: AiWorld): void {
   if (world.physics !== undefined) {
     world.physics.world.step();
     syncTransforms(world);
@@ -183,7 +187,7 @@ function profiledStep(world: AiWorld, record: ((world: AiWorld) => void) | undef
   }
   if (world.physics !== undefined) {
     p.begin(profile.physics);
-    stepPhysics(world);
+    physicsSystem(world);
     p.end();
   }
   p.count(profile.rays, world.stats.rays);
