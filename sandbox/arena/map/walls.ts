@@ -23,7 +23,7 @@ export interface BuildOptions {
   minWallUnits?: number;
   /** Half-width of the player hull (default 16): nav areas mark where a player's centre may stand, so walls stand this far out. */
   hullUnits?: number;
-  /** Height of a rail along a drop taller than a player with no nav edge down (default 40). */
+  /** Height of a rail along a drop taller than a player with no nav edge down (default 60: above what a jump clears). */
   railUnits?: number;
 }
 
@@ -37,6 +37,9 @@ interface RawWall {
   z1: number;
 }
 
+/** Widest gap between an area's side and an area it links to that leaves the side open, units (~1.2 m). */
+const LINK_GAP_UNITS = 48;
+
 /** Standing player height in units (the space a wall must not cut into). */
 const PLAYER_UNITS = 72;
 
@@ -47,10 +50,17 @@ export function buildWalls(nav: NavMesh, options: BuildOptions = {}): { walls: n
   const thick = options.wallThicknessUnits ?? 4;
   const minWall = options.minWallUnits ?? 2;
   const hull = options.hullUnits ?? 16;
-  const rail = options.railUnits ?? 40;
+  const rail = options.railUnits ?? 60;
   const linked = new Set(nav.edges.flatMap(([a, b]) => [`${a}>${b}`, `${b}>${a}`]));
+  const byId = new Map(nav.areas.map((a) => [a.id, a]));
+  const outgoing = new Map<number, NavArea[]>();
+  for (const [from, to] of nav.edges) {
+    const b = byId.get(to);
+    if (b !== undefined) outgoing.set(from, [...(outgoing.get(from) ?? []), b]);
+  }
   const sides = sideIndex(nav.areas);
   const raw: RawWall[] = [];
+  const corridors: RawWall[] = [];
   const push = ([x0, y0, x1, y1]: [number, number, number, number], z0: number, z1: number) => raw.push({ x0, y0, x1, y1, z0, z1 });
   for (const a of nav.areas) {
     for (const side of SIDES) {
@@ -71,6 +81,19 @@ export function buildWalls(nav: NavMesh, options: BuildOptions = {}): { walls: n
         if (hb > ha) push(side.box(c, o0, o1, hull, thick), ha - 8, hb - 1);
         else if (ha - hb > PLAYER_UNITS + 8) push(side.box(c, o0, o1, hull, thick), ha - 8, ha + rail);
       }
+      // An edge to an area a short gap beyond this side (a drop or a hop across) keeps that stretch open.
+      for (const b of outgoing.get(a.id) ?? []) {
+        const gap = side.gapTo(a, b);
+        if (gap <= 1 || gap > LINK_GAP_UNITS) continue;
+        const [blo, bhi] = side.span(b);
+        const o0 = Math.max(lo, blo);
+        const o1 = Math.min(hi, bhi);
+        if (o1 <= o0) continue;
+        touching.push([o0, o1]);
+        const mid = (o0 + o1) / 2;
+        const top = Math.max(side.heightAt(a, c, mid), side.heightAt(b, c + side.outward * gap, mid));
+        corridors.push(side.corridor(c, c + side.outward * gap, o0, o1, top - step, top + PLAYER_UNITS));
+      }
       for (const [s0, s1] of uncovered(lo, hi, touching)) {
         if (s1 - s0 < minWall) continue;
         const floor = side.heightAt(a, c, (s0 + s1) / 2);
@@ -79,7 +102,9 @@ export function buildWalls(nav: NavMesh, options: BuildOptions = {}): { walls: n
     }
   }
   const walls: number[][] = [];
-  for (const w of raw) for (const piece of clipToOpenSpace(w, nav.areas)) if (length(piece) >= minWall) walls.push(toArena(piece));
+  for (const w of raw)
+    for (const piece of clipToOpenSpace(w, nav.areas))
+      for (const low of lowerUnderCorridors(piece, corridors)) if (length(low) >= minWall) walls.push(toArena(low));
   return { walls, hull };
 }
 
@@ -98,6 +123,27 @@ function clipToOpenSpace(w: RawWall, areas: NavArea[]): RawWall[] {
   return uncovered(lo, hi, cut).map(([s0, s1]) => (alongX ? { ...w, x0: s0, x1: s1 } : { ...w, y0: s0, y1: s1 }));
 }
 
+/**
+ * Where a wall crosses the corridor of a linked opening (a drop or hop between areas a short gap
+ * apart), that stretch is lowered to below the corridor's floor so the way over stays open.
+ */
+function lowerUnderCorridors(w: RawWall, corridors: RawWall[]): RawWall[] {
+  const alongX = w.x1 - w.x0 >= w.y1 - w.y0;
+  const [lo, hi] = alongX ? [w.x0, w.x1] : [w.y0, w.y1];
+  const hits = corridors.filter((k) => k.x0 < w.x1 && k.x1 > w.x0 && k.y0 < w.y1 && k.y1 > w.y0 && k.z0 < w.z1 && k.z1 > w.z0);
+  if (hits.length === 0) return [w];
+  const cut = hits.map((k): [number, number] =>
+    alongX ? [Math.max(lo, k.x0), Math.min(hi, k.x1)] : [Math.max(lo, k.y0), Math.min(hi, k.y1)],
+  );
+  const slice = (s0: number, s1: number, z1: number): RawWall => (alongX ? { ...w, x0: s0, x1: s1, z1 } : { ...w, y0: s0, y1: s1, z1 });
+  const out = uncovered(lo, hi, cut).map(([s0, s1]) => slice(s0, s1, w.z1));
+  for (let i = 0; i < hits.length; i++) {
+    const floor = hits[i]!.z0;
+    if (floor > w.z0 + 1) out.push(slice(cut[i]![0], cut[i]![1], Math.min(w.z1, floor)));
+  }
+  return out;
+}
+
 function length(w: RawWall): number {
   return Math.max(w.x1 - w.x0, w.y1 - w.y0);
 }
@@ -108,8 +154,14 @@ interface Side {
   name: SideName;
   coord(a: NavArea): number;
   span(a: NavArea): [number, number];
+  /** How far b lies beyond this side of a (≤ 0 when it does not lie beyond it). */
+  gapTo(a: NavArea, b: NavArea): number;
   /** Height of area a on the line coord = c at position s along the side. */
   heightAt(a: NavArea, c: number, s: number): number;
+  /** +1 when the side faces increasing coordinates, -1 otherwise. */
+  outward: 1 | -1;
+  /** The box between coordinates c0 and c1 across [s0, s1] along the side, heights z0..z1 (a corridor). */
+  corridor(c0: number, c1: number, s0: number, s1: number, z0: number, z1: number): RawWall;
   /** The wall footprint `gap` outside the side, `thick` deep, source units: [minX, minY, maxX, maxY]. */
   box(c: number, s0: number, s1: number, gap: number, thick: number): [number, number, number, number];
 }
@@ -125,6 +177,9 @@ function sourceHeight(a: NavArea, x: number, y: number): number {
 const SIDES: Side[] = [
   {
     name: 'maxX',
+    outward: 1,
+    corridor: (c0, c1, s0, s1, z0, z1) => ({ x0: Math.min(c0, c1), x1: Math.max(c0, c1), y0: s0, y1: s1, z0, z1 }),
+    gapTo: (a, b) => b.minX - a.maxX,
     opposite: 'minX',
     coord: (a) => a.maxX,
     span: (a) => [a.minY, a.maxY],
@@ -133,6 +188,9 @@ const SIDES: Side[] = [
   },
   {
     name: 'minX',
+    outward: -1,
+    corridor: (c0, c1, s0, s1, z0, z1) => ({ x0: Math.min(c0, c1), x1: Math.max(c0, c1), y0: s0, y1: s1, z0, z1 }),
+    gapTo: (a, b) => a.minX - b.maxX,
     opposite: 'maxX',
     coord: (a) => a.minX,
     span: (a) => [a.minY, a.maxY],
@@ -141,6 +199,9 @@ const SIDES: Side[] = [
   },
   {
     name: 'maxY',
+    outward: 1,
+    corridor: (c0, c1, s0, s1, z0, z1) => ({ x0: s0, x1: s1, y0: Math.min(c0, c1), y1: Math.max(c0, c1), z0, z1 }),
+    gapTo: (a, b) => b.minY - a.maxY,
     opposite: 'minY',
     coord: (a) => a.maxY,
     span: (a) => [a.minX, a.maxX],
@@ -149,6 +210,9 @@ const SIDES: Side[] = [
   },
   {
     name: 'minY',
+    outward: -1,
+    corridor: (c0, c1, s0, s1, z0, z1) => ({ x0: s0, x1: s1, y0: Math.min(c0, c1), y1: Math.max(c0, c1), z0, z1 }),
+    gapTo: (a, b) => a.minY - b.maxY,
     opposite: 'maxY',
     coord: (a) => a.minY,
     span: (a) => [a.minX, a.maxX],
