@@ -7,8 +7,7 @@
 //
 //   node --expose-gc bench/profiler.js [--ticks N] [--json FILE]
 import { writeFileSync } from 'node:fs';
-import { buildProfileMatch, wrapAgents } from '../dist/sdk/cli/profile-match.js';
-import { step } from '../dist/sdk/ecs/index.js';
+import { buildProfileMatch } from '../dist/sdk/cli/profile-match.js';
 import { monotonicClock, Profiler } from '../dist/sdk/profiling/index.js';
 
 const argv = process.argv.slice(2);
@@ -75,8 +74,7 @@ const plain = await buildProfileMatch({ ...config });
 const profiled = await buildProfileMatch({ ...config, profiler });
 const run = (m, n) => {
   for (let i = 0; i < n; i++) {
-    step(m.world);
-    wrapAgents(m.world, m.half);
+    m.advance();
   }
 };
 run(plain, 500);

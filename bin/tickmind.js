@@ -10,4 +10,12 @@ try {
   process.stderr.write(`tickmind: the CLI is not built (${err.message}); run 'npm run build' first\n`);
   process.exit(1);
 }
-process.exitCode = await cli.main(process.argv.slice(2), pkg.version);
+// The sandbox arena's maps (dust2, inferno, synthetic) for `tickmind profile --map`, in a checkout
+// of the repository; an installed package ships the SDK alone and keeps the built-in arena.
+let profileMaps = {};
+try {
+  ({ profileMaps } = await import('../dist/sandbox/arena/profile-maps.js'));
+} catch (err) {
+  if (err.code !== 'ERR_MODULE_NOT_FOUND' || !String(err.message).includes('profile-maps.js')) throw err;
+}
+process.exitCode = await cli.main(process.argv.slice(2), pkg.version, { profileMaps });

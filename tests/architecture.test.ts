@@ -96,6 +96,18 @@ describe('layering (DESIGN.md)', () => {
     }
   });
 
+  it('the headless arena (sandbox/arena) imports only public sdk entries, and no three.js', () => {
+    const arena = tsFiles(join(ROOT, 'sandbox', 'arena'));
+    expect(arena.length).toBeGreaterThan(10);
+    for (const f of arena) {
+      for (const { spec } of imports(readFileSync(f, 'utf8'))) {
+        if (spec.startsWith('.') && join(f, '..', spec).startsWith(SDK))
+          expect(spec, `${relative(ROOT, f)} reaches into sdk internals`).toMatch(/sdk\/[a-z]+\/index\.js$/);
+        expect(spec, relative(ROOT, f)).not.toMatch(/^three/);
+      }
+    }
+  });
+
   it('three.js never enters sdk/', () => {
     for (const f of files) expect(readFileSync(f, 'utf8')).not.toMatch(/from ['"]three['"]/);
   });

@@ -6,6 +6,13 @@ import { modelBenchCommand } from './model-bench.js';
 import { modelCheckCommand } from './model-check.js';
 import { modelRunCommand } from './model-run.js';
 import { profileCommand } from './profile.js';
+import type { ProfileMapProvider } from './profile-match.js';
+
+/** What the `tickmind` bin plugs into the CLI from outside the SDK. */
+export interface CliExtensions {
+  /** Extra maps for `tickmind profile --map` (the sandbox arena's, when installed). */
+  profileMaps?: Record<string, ProfileMapProvider>;
+}
 
 const HELP = `tickmind — Game-AI SDK command line
 
@@ -15,7 +22,8 @@ usage:
   tickmind model bench FILE [--batch 1,8,32,128] [--batch-dim NAME] [--dim NAME=VALUE]... [--json]
   tickmind demo [--model FILE] [--ticks N] [--seed S]
   tickmind profile [--agents N] [--ticks T] [--policy FILE] [--mode joint|egocentric] [--budget-us B]
-                   [--decision-period P] [--backend native|ort] [--map NAME] [--seed S] [--json]
+                   [--decision-period P] [--backend native|ort] [--map arena|dust2|inferno|synthetic]
+                   [--seed S] [--json]
                    [--trace FILE] [--report FILE]
   tickmind --help | --version
 
@@ -24,7 +32,7 @@ exit status: 0 success, 1 the model failed to load or to match, 2 usage error`;
 const FLAGS = new Set(['json', 'help', 'version']);
 
 /** Runs the CLI with `argv` (without node and script); returns the exit status. */
-export async function main(argv: readonly string[], version: string): Promise<number> {
+export async function main(argv: readonly string[], version: string, extensions: CliExtensions = {}): Promise<number> {
   try {
     const args = parseArgs(argv, FLAGS);
     const [group, command] = args.positionals;
@@ -37,7 +45,7 @@ export async function main(argv: readonly string[], version: string): Promise<nu
       return group === undefined && !args.options.has('help') ? 2 : 0;
     }
     if (group === 'demo') return await demoCommand({ ...args, positionals: args.positionals.slice(1) });
-    if (group === 'profile') return await profileCommand({ ...args, positionals: args.positionals.slice(1) });
+    if (group === 'profile') return await profileCommand({ ...args, positionals: args.positionals.slice(1) }, extensions.profileMaps);
     if (group === 'model') {
       const rest = { ...args, positionals: args.positionals.slice(2) };
       if (command === 'check') return await modelCheckCommand(rest);

@@ -4,13 +4,13 @@
  * (agents wrap at the walls), and one policy deciding for everyone.
  */
 import { Rng, TickmindError } from '../core/index.js';
-import { type AiWorld, addAgent, createAiWorld, type PolicyDecider, policyDecider } from '../ecs/index.js';
+import { type AiWorld, addAgent, createAiWorld, type PolicyDecider, policyDecider, step } from '../ecs/index.js';
 import { BvhRayCaster, type LevelBoxes, levelFromBoxes } from '../physics/index.js';
-import { loadPolicy, type PolicyMode, starterModelBytes } from '../policy/index.js';
+import { loadPolicy, type Policy, type PolicyMode, starterModelBytes } from '../policy/index.js';
 import type { Profiler } from '../profiling/index.js';
 import { EGOCENTRIC_FEATURES, JOINT_FEATURES, RaySensor } from '../sensors/index.js';
 
-/** Maps the profile command knows; dust2 joins once the sandbox arena ships it. */
+/** The built-in map of the profile command; more come from {@link ProfileMapProvider}s (the sandbox's dust2, inferno). */
 export const PROFILE_MAPS = ['arena'] as const;
 
 /** What to build. */
@@ -37,13 +37,25 @@ export interface ProfileMatchConfig {
 
 /** A built match. */
 export interface ProfileMatch {
-  /** The world (step it). */
+  /** The world (its profiler records each AI step). */
   world: AiWorld;
   /** The policy's decider (its scheduler, when egocentric). */
   decider: PolicyDecider;
-  /** Half extent of the arena floor, m. */
-  half: number;
+  /** Plays one game tick (the AI step included). */
+  advance(): void;
 }
+
+/** What the command lends a map provider: its policy loading and checks, for a given sensor and token count. */
+export interface ProfileTools {
+  /** Loads --policy (or builds the starter model for the sensor) and checks it fits `tokens` players. */
+  loadPolicy(sensor: RaySensor, tokens: number): Promise<Policy>;
+}
+
+/**
+ * Builds a match on another map (the bin registers the sandbox arena's maps this way, so the
+ * SDK's CLI never imports the sandbox). It creates its world with `config.profiler`.
+ */
+export type ProfileMapProvider = (config: ProfileMatchConfig, tools: ProfileTools) => Promise<ProfileMatch>;
 
 const HALF = 24;
 
@@ -68,41 +80,21 @@ export function arenaLevel(half: number, crates: number, seed: number): LevelBox
 }
 
 /** Builds the match; throws TickmindError for a policy that does not fit it. */
-export async function buildProfileMatch(c: ProfileMatchConfig): Promise<ProfileMatch> {
+export async function buildProfileMatch(c: ProfileMatchConfig, providers: Record<string, ProfileMapProvider> = {}): Promise<ProfileMatch> {
+  const tools: ProfileTools = { loadPolicy: (sensor, tokens) => loadProfilePolicy(c, sensor, tokens) };
+  const provider = providers[c.map];
+  if (provider !== undefined) return provider(c, tools);
   if (!(PROFILE_MAPS as readonly string[]).includes(c.map)) {
-    throw new TickmindError('INVALID_ARGUMENT', `unknown map '${c.map}' (available: ${PROFILE_MAPS.join(', ')})`, { field: 'map' });
+    const known = [...PROFILE_MAPS, ...Object.keys(providers)];
+    throw new TickmindError('INVALID_ARGUMENT', `unknown map '${c.map}' (available: ${known.join(', ')})`, { field: 'map' });
   }
   const sensor = new RaySensor({
     layout: { kind: 'grid', cols: 16, rows: 1, horizontalFovDegrees: 180, verticalFovDegrees: 0 },
     length: 25,
     detectableTags: [1, 2, 3],
   });
-  const rays = { count: sensor.rays, valuesPerRay: sensor.valuesPerRay, detectableTags: [...sensor.config.detectableTags] };
-  const entityFeatures = c.mode === 'joint' ? [...JOINT_FEATURES] : [...EGOCENTRIC_FEATURES];
   // The starter joint model gets one token per agent; the egocentric one sees self + 4 allies + 5 enemies.
-  const tokens = c.mode === 'joint' ? Math.max(c.agents, 2) : 10;
-  const bytes = c.policy?.bytes ?? starterModelBytes({ mode: c.mode, tokens, entityFeatures, rays, seed: 1 });
-  const policy = await loadPolicy(bytes, {
-    backend: c.backend,
-    maxBatch: c.mode === 'joint' ? 1 : c.agents,
-    ...(c.policy !== undefined ? { file: c.policy.file } : {}),
-  });
-  if (policy.spec.mode !== c.mode) {
-    throw new TickmindError('INVALID_ARGUMENT', `the policy is ${policy.spec.mode}, but --mode is ${c.mode}`, {
-      field: 'mode',
-      ...(c.policy !== undefined ? { file: c.policy.file } : {}),
-    });
-  }
-  if (c.mode === 'joint' && policy.spec.observation.tokens < c.agents) {
-    throw new TickmindError(
-      'SHAPE_MISMATCH',
-      `the joint policy has ${policy.spec.observation.tokens} player tokens, fewer than ${c.agents} agents`,
-      {
-        field: 'observation.tokens',
-        ...(c.policy !== undefined ? { file: c.policy.file } : {}),
-      },
-    );
-  }
+  const policy = await loadProfilePolicy(c, sensor, c.mode === 'joint' ? Math.max(c.agents, 2) : 10);
   const caster = new BvhRayCaster(arenaLevel(HALF, 40, c.seed), { maxAgents: c.agents });
   const world = createAiWorld({
     seed: c.seed,
@@ -127,7 +119,43 @@ export async function buildProfileMatch(c: ProfileMatchConfig): Promise<ProfileM
       period: c.decisionPeriod,
     });
   }
-  return { world, decider, half: HALF };
+  return {
+    world,
+    decider,
+    advance() {
+      step(world);
+      wrapAgents(world, HALF);
+    },
+  };
+}
+
+/** --policy (or the starter model for this sensor and token count), loaded and checked against the config. */
+async function loadProfilePolicy(c: ProfileMatchConfig, sensor: RaySensor, tokens: number): Promise<Policy> {
+  const rays = { count: sensor.rays, valuesPerRay: sensor.valuesPerRay, detectableTags: [...sensor.config.detectableTags] };
+  const entityFeatures = c.mode === 'joint' ? [...JOINT_FEATURES] : [...EGOCENTRIC_FEATURES];
+  const bytes = c.policy?.bytes ?? starterModelBytes({ mode: c.mode, tokens, entityFeatures, rays, seed: 1 });
+  const policy = await loadPolicy(bytes, {
+    backend: c.backend,
+    maxBatch: c.mode === 'joint' ? 1 : c.agents,
+    ...(c.policy !== undefined ? { file: c.policy.file } : {}),
+  });
+  if (policy.spec.mode !== c.mode) {
+    throw new TickmindError('INVALID_ARGUMENT', `the policy is ${policy.spec.mode}, but --mode is ${c.mode}`, {
+      field: 'mode',
+      ...(c.policy !== undefined ? { file: c.policy.file } : {}),
+    });
+  }
+  if (c.mode === 'joint' && policy.spec.observation.tokens < tokens) {
+    throw new TickmindError(
+      'SHAPE_MISMATCH',
+      `the joint policy has ${policy.spec.observation.tokens} player tokens, fewer than the ${tokens} players of this match`,
+      {
+        field: 'observation.tokens',
+        ...(c.policy !== undefined ? { file: c.policy.file } : {}),
+      },
+    );
+  }
+  return policy;
 }
 
 /** Keeps agents inside the walls: the kinematic mover has no collisions, so they wrap around. */

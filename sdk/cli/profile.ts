@@ -9,11 +9,10 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { TickmindError } from '../core/index.js';
 import type { AiWorld } from '../ecs/index.js';
-import { step } from '../ecs/index.js';
 import type { PolicyMode } from '../policy/index.js';
 import { chromeTrace, htmlReport, monotonicClock, type PhaseStats, Profiler, profileSummary } from '../profiling/index.js';
 import { checkKnown, intOption, option, type ParsedArgs, UsageError } from './args.js';
-import { buildProfileMatch, PROFILE_MAPS, wrapAgents } from './profile-match.js';
+import { buildProfileMatch, PROFILE_MAPS, type ProfileMapProvider } from './profile-match.js';
 
 const OPTIONS = ['agents', 'ticks', 'policy', 'mode', 'budget-us', 'decision-period', 'backend', 'map', 'seed', 'json', 'trace', 'report'];
 const WARMUP_TICKS = 200;
@@ -55,7 +54,7 @@ interface ProfileConfig {
   policyFile: string | undefined;
 }
 
-function parseConfig(args: ParsedArgs): ProfileConfig {
+function parseConfig(args: ParsedArgs, maps: readonly string[]): ProfileConfig {
   checkKnown(args, OPTIONS);
   const mode = option(args, 'mode') ?? 'joint';
   if (mode !== 'joint' && mode !== 'egocentric') throw new UsageError(`--mode must be joint or egocentric, got '${mode}'`);
@@ -66,8 +65,7 @@ function parseConfig(args: ParsedArgs): ProfileConfig {
       'joint policies run on the native backend (they decide everyone in the same tick); use --mode egocentric with --backend ort',
     );
   const map = option(args, 'map') ?? 'arena';
-  if (!(PROFILE_MAPS as readonly string[]).includes(map))
-    throw new UsageError(`unknown --map '${map}' (available: ${PROFILE_MAPS.join(', ')})`);
+  if (!maps.includes(map)) throw new UsageError(`unknown --map '${map}' (available: ${maps.join(', ')})`);
   return {
     agents: intOption(args, 'agents', 10),
     ticks: intOption(args, 'ticks', 2000),
@@ -109,12 +107,13 @@ function waitTracker(world: AiWorld): { update(): void; worst: number } {
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-export async function profileCommand(args: ParsedArgs): Promise<number> {
-  const c = parseConfig(args);
+/** `tickmind profile`; `maps` adds maps beyond the built-in arena (see ProfileMapProvider). */
+export async function profileCommand(args: ParsedArgs, maps: Record<string, ProfileMapProvider> = {}): Promise<number> {
+  const c = parseConfig(args, [...PROFILE_MAPS, ...Object.keys(maps)]);
   const json = args.options.has('json');
   const policy = c.policyFile === undefined ? undefined : { bytes: readPolicy(c.policyFile), file: c.policyFile };
   const profiler = new Profiler({ ticks: Math.min(c.ticks, RING_TICKS), spansPerTick: 16, budgetUs: c.budgetUs });
-  const match = await buildProfileMatch({ ...c, policy, profiler });
+  const match = await buildProfileMatch({ ...c, policy, profiler }, maps);
   const { world } = match;
   const log = (s: string) => process.stderr.write(s);
   log(
@@ -122,8 +121,7 @@ export async function profileCommand(args: ParsedArgs): Promise<number> {
   );
   const async = c.backend === 'ort';
   for (let i = 0; i < WARMUP_TICKS; i++) {
-    step(world);
-    wrapAgents(world, match.half);
+    match.advance();
     if (async) await yieldToEventLoop();
   }
   profiler.reset();
@@ -144,8 +142,7 @@ export async function profileCommand(args: ParsedArgs): Promise<number> {
       gc();
       heapBefore = process.memoryUsage().heapUsed;
     }
-    step(world);
-    wrapAgents(world, match.half);
+    match.advance();
     waits.update();
     deferred += world.stats.deferred;
     rays += world.stats.rays;

@@ -205,6 +205,8 @@ export function addAgent(world: AiWorld, options: AgentOptions): number {
   Schedule.lastDecision[eid] = -1;
   Schedule.pending[eid] = 0;
   world.physics?.world.addAgent(eid, options.position[0], options.position[1], options.position[2]);
+  // bitecs recycles removed ids at once: the mover must not inherit the previous holder's fall.
+  world.physics?.mover.reset(eid);
   world.agents[world.agentCount++] = eid;
   return eid;
 }

@@ -76,6 +76,14 @@ export class CharacterMover {
     body.setNextKinematicTranslation(this.next);
   }
 
+  /** Forgets an entity's vertical speed and ground contact (call when an entity id is reused for a new agent). */
+  reset(entity: number): void {
+    if (entity < this.vy.length) {
+      this.vy[entity] = 0;
+      this.grounded[entity] = 0;
+    }
+  }
+
   /** Whether the agent stood on the ground after its last move. */
   isGrounded(entity: number): boolean {
     return this.grounded[entity] === 1;

@@ -202,10 +202,24 @@ describe('tickmind profile', () => {
   it('exits 2 with a clear message on bad options', async () => {
     const r = await tickmind('profile', '--map', 'nuke');
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/unknown --map 'nuke' \(available: arena\)/);
+    expect(r.stderr).toMatch(/unknown --map 'nuke' \(available: arena, dust2, inferno, synthetic\)/);
     const j = await tickmind('profile', '--backend', 'ort');
     expect(j.code).toBe(2);
     expect(j.stderr).toMatch(/joint policies run on the native backend/);
+  });
+
+  it('--map dust2 profiles retake rounds from the real plant states, the policy moving every player', async () => {
+    const r = await tickmind('profile', '--map', 'dust2', '--agents', '6', '--ticks', '150', '--json');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out).toMatchObject({ map: 'dust2', agents: 6, ticks: 150, deferredDecisions: 0 });
+    // 6 live players × 16 rays while nobody has died yet.
+    expect(out.raysPerTick).toBeGreaterThan(80);
+    expect(out.raysPerTick).toBeLessThanOrEqual(96);
+    expect(out.phases.decide.p50Us).toBeGreaterThan(0);
+    const odd = await tickmind('profile', '--map', 'dust2', '--agents', '7');
+    expect(odd.code).toBe(1);
+    expect(odd.stderr).toMatch(/--agents must be 2, 4, 6, 8 or 10/);
   });
 
   it('exits 1 when the policy file is not a tickmind policy', async () => {

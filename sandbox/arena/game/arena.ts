@@ -1,0 +1,251 @@
+/**
+ * The retake arena: a map's geometry in Rapier (movement, line of sight) and in the batched BVH
+ * caster (the bots' ray sensors), an ECS world whose agents are the players, and the rules
+ * around `step`. One tick: combat (sight, aim, shots, deaths) → bomb and round end → the SDK's
+ * sense → decide → act → physics → the stuck detector. Headless: runs in Node and in the
+ * browser. Fully deterministic for a seed.
+ */
+import { Rng, TickmindError } from '../../../sdk/core/index.js';
+import { type AiWorld, addAgent, createAiWorld, type Decider, randomDecider, removeAgent, step } from '../../../sdk/ecs/index.js';
+import {
+  BvhRayCaster,
+  CharacterMover,
+  createRapierRayCaster,
+  initRapier,
+  levelFromBoxes,
+  PhysicsWorld,
+} from '../../../sdk/physics/index.js';
+import type { Profiler } from '../../../sdk/profiling/index.js';
+import { type RayCaster, RaySensor } from '../../../sdk/sensors/index.js';
+import { type ArenaMap, MAP_TAGS, mapBoxes } from '../map/arena-map.js';
+import { FloorIndex } from '../map/floor.js';
+import { NavGraph } from '../nav/graph.js';
+import type { RetakeStart } from '../scenarios/retake-start.js';
+import { Teacher, type TeacherOptions } from '../teacher/teacher.js';
+import { bombSystem } from './bomb.js';
+import { Combat, type CombatContext } from './combat.js';
+import { ArenaEvent, EventLog } from './events.js';
+import { createRoundState, type RoundState, Side } from './round.js';
+import { type RetakeRules, resolveRules } from './rules.js';
+import { StuckDetector } from './stuck.js';
+
+/** Options of {@link createArena}. */
+export interface ArenaOptions {
+  /** The map. */
+  map: ArenaMap;
+  /** Seed of the game, the teacher and the world's RNG (default 1). */
+  seed?: number;
+  /** Rule overrides. */
+  rules?: Partial<RetakeRules>;
+  /** The bots' ray sensor (default {@link arenaSensor}); null for none (no observations). */
+  sensor?: RaySensor | null;
+  /** Records each AI step (sense/decide/act/physics spans). */
+  profiler?: Profiler;
+  /** Teacher tuning. */
+  teacher?: Partial<TeacherOptions>;
+}
+
+/** Who controls a side: a built-in controller or a decider index from {@link Arena.addDecider}. */
+export type Controller = 'teacher' | 'random' | { decider: number; period?: number };
+
+/** The default sensor: 16 rays over the 180° in front, 30 m, one-hot agent/wall/floor. */
+export function arenaSensor(): RaySensor {
+  return new RaySensor({
+    layout: { kind: 'grid', cols: 16, rows: 1, horizontalFovDegrees: 180, verticalFovDegrees: 0 },
+    length: 30,
+    detectableTags: [MAP_TAGS.agent, MAP_TAGS.wall, MAP_TAGS.floor],
+  });
+}
+
+/** Most players the arena holds (5v5 plus room for recycled ids). */
+const CAPACITY = 32;
+/** Decision period of the random controller, ticks (a random walk rather than jitter). */
+const RANDOM_PERIOD = 8;
+
+/** Loads Rapier and builds an arena for the map. */
+export async function createArena(options: ArenaOptions): Promise<Arena> {
+  return new Arena(options, await initRapier());
+}
+
+/** The game around one ECS world (see the module comment). Create with {@link createArena}. */
+export class Arena {
+  /** The map. */
+  readonly map: ArenaMap;
+  /** Area lookup. */
+  readonly floor: FloorIndex;
+  /** The nav graph (A*). */
+  readonly nav: NavGraph;
+  /** The rules. */
+  readonly rules: RetakeRules;
+  /** Rapier world of the map and players. */
+  readonly physics: PhysicsWorld;
+  /** The ECS world: players are its agents; team 0 defends (CT), team 1 attacks (T). */
+  readonly world: AiWorld;
+  /** This tick's events. */
+  readonly events = new EventLog();
+  /** The round in play. */
+  readonly round: RoundState = createRoundState();
+  /** Combat state per entity. */
+  readonly combat = new Combat(CAPACITY);
+  /** The stuck detector. */
+  readonly stuck = new StuckDetector(CAPACITY);
+  /** The scripted teacher (decider index 0). */
+  readonly teacher: Teacher;
+  /** Actual horizontal speed per entity over the last tick, m/s. */
+  readonly speed = new Float32Array(CAPACITY);
+  /** The game's RNG (combat). */
+  readonly rng: Rng;
+  /** Map-normalised frame for joint policies: centre and half extent, m. */
+  readonly frame: { center: [number, number, number]; halfExtent: number };
+  /** Rapier ray caster over the map and players (line of sight). */
+  readonly physicsCaster: RayCaster;
+  private readonly ctx: CombatContext;
+  private readonly prev = new Float32Array(3 * CAPACITY);
+  private readonly seed: number;
+
+  /** Use {@link createArena} (it loads Rapier first). */
+  constructor(options: ArenaOptions, rapier: Awaited<ReturnType<typeof initRapier>>) {
+    this.map = options.map;
+    this.seed = options.seed ?? 1;
+    this.rules = resolveRules(options.rules);
+    this.floor = new FloorIndex(this.map);
+    this.nav = new NavGraph(this.map);
+    this.rng = new Rng(this.seed * 7919 + 1);
+    const level = levelFromBoxes(mapBoxes(this.map));
+    this.physics = new PhysicsWorld(rapier, level, { dt: 1 / this.rules.tickRate });
+    const mover = new CharacterMover(this.physics, { capacity: CAPACITY });
+    const sensor = options.sensor === undefined ? arenaSensor() : options.sensor;
+    const bvh = sensor === null ? undefined : new BvhRayCaster(level, { maxAgents: CAPACITY });
+    this.world = createAiWorld({
+      seed: this.seed,
+      capacity: CAPACITY,
+      sensors: sensor === null ? [] : [sensor],
+      ...(bvh !== undefined ? { caster: bvh, bvh } : {}),
+      physics: { world: this.physics, mover },
+      ...(options.profiler !== undefined ? { profiler: options.profiler } : {}),
+    });
+    this.physicsCaster = createRapierRayCaster(this.physics);
+    this.teacher = new Teacher(this, { seed: this.seed, ...options.teacher });
+    this.world.deciders.push(this.teacher, randomDecider());
+    const b = this.map.bounds;
+    this.frame = {
+      center: [(b[0]! + b[3]!) / 2, (b[1]! + b[4]!) / 2, (b[2]! + b[5]!) / 2],
+      halfExtent: Math.max(b[3]! - b[0]!, b[5]! - b[2]!) / 2,
+    };
+    this.ctx = {
+      world: this.world,
+      rules: this.rules,
+      events: this.events,
+      rng: this.rng,
+      caster: this.physicsCaster,
+      tick: 0,
+      speed: this.speed,
+      bomb: this.round.bomb,
+    };
+  }
+
+  /** Adds a decider (e.g. a policy's) and returns its index for a {@link Controller}. */
+  addDecider(decider: Decider): number {
+    this.world.deciders.push(decider);
+    return this.world.deciders.length - 1;
+  }
+
+  /** Removes every player and starts a round from `start`, each side under its controller. */
+  startRound(start: RetakeStart, controllers: { ct: Controller; t: Controller }): void {
+    if (start.ct.length === 0 || start.t.length === 0)
+      throw new TickmindError('INVALID_ARGUMENT', `a retake needs players on both sides (got ${start.ct.length}v${start.t.length})`, {
+        field: 'start',
+      });
+    this.clearPlayers();
+    const r = this.round;
+    r.index++;
+    r.tick = 0;
+    r.bomb.set(start.bomb);
+    r.bombTicksLeft = Math.round(this.rules.bombSeconds * this.rules.tickRate);
+    r.defuser = -1;
+    r.defuseTicks = 0;
+    r.over = false;
+    r.winner = -1;
+    r.reason = '';
+    r.stuckEvents = 0;
+    r.kills.fill(0);
+    r.started[Side.ct] = start.ct.length;
+    r.started[Side.t] = start.t.length;
+    r.alive.set(r.started);
+    this.events.clear();
+    const sensor = this.world.sensors.length > 0 ? 0 : -1;
+    for (const [side, spawns] of [
+      [Side.ct, start.ct],
+      [Side.t, start.t],
+    ] as const) {
+      const c = side === Side.ct ? controllers.ct : controllers.t;
+      const decider = c === 'teacher' ? 0 : c === 'random' ? 1 : c.decider;
+      const period = c === 'teacher' ? 1 : c === 'random' ? RANDOM_PERIOD : (c.period ?? 1);
+      if (decider < 0 || decider >= this.world.deciders.length)
+        throw new TickmindError('INVALID_ARGUMENT', `decider ${decider} does not exist`, { field: 'controllers' });
+      for (const s of spawns) {
+        const e = addAgent(this.world, {
+          team: side,
+          position: s.position,
+          yaw: s.yaw,
+          health: this.rules.health,
+          decider,
+          period,
+          sensor,
+        });
+        this.combat.reset(e);
+        this.stuck.reset(e);
+        this.speed[e] = 0;
+      }
+    }
+    this.teacher.startRound();
+  }
+
+  /** Plays one tick (nothing once the round is over). */
+  tick(): void {
+    const r = this.round;
+    if (r.over) return;
+    this.events.clear();
+    this.ctx.tick = r.tick;
+    this.combat.update(this.ctx);
+    for (let k = 0; k < this.combat.deathCount; k++) this.kill(this.combat.deaths[k]!);
+    bombSystem(this.world, r, this.rules, this.speed, this.events);
+    if (!r.over) this.advance();
+    r.tick++;
+  }
+
+  /** Removes every player (the end of a round). */
+  clearPlayers(): void {
+    while (this.world.agentCount > 0) removeAgent(this.world, this.world.agents[this.world.agentCount - 1]!);
+  }
+
+  private kill(e: number): void {
+    const side = this.world.c.Agent.team[e]!;
+    this.round.alive[side] = this.round.alive[side]! - 1;
+    this.round.kills[1 - side] = this.round.kills[1 - side]! + 1;
+    removeAgent(this.world, e);
+  }
+
+  /** The AI step and physics, then speeds and the stuck detector. */
+  private advance(): void {
+    const w = this.world;
+    const { Transform, Velocity } = w.c;
+    for (let i = 0; i < w.agentCount; i++) {
+      const e = w.agents[i]!;
+      this.prev[3 * i] = Transform.x[e]!;
+      this.prev[3 * i + 2] = Transform.z[e]!;
+    }
+    step(w);
+    const dt = w.dt;
+    for (let i = 0; i < w.agentCount; i++) {
+      const e = w.agents[i]!;
+      const moved = Math.hypot(Transform.x[e]! - this.prev[3 * i]!, Transform.z[e]! - this.prev[3 * i + 2]!);
+      this.speed[e] = moved / dt;
+      const commanded = Math.hypot(Velocity.x[e]!, Velocity.z[e]!) * dt;
+      if (this.stuck.observe(e, commanded, moved, this.round.tick + 1)) {
+        this.round.stuckEvents++;
+        this.events.push(ArenaEvent.stuck, e, -1, 0);
+      }
+    }
+  }
+}

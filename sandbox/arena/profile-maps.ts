@@ -1,0 +1,92 @@
+/**
+ * The arena's maps for `tickmind profile --map dust2|inferno|synthetic`: retake rounds (real
+ * plant states on de_dust2) where one policy moves every player, rounds following each other
+ * for as many ticks as asked. The bin passes these to the CLI; the SDK never imports the sandbox.
+ */
+import { Rng, TickmindError } from '../../sdk/core/index.js';
+import { type AiWorld, type PolicyDecider, policyDecider } from '../../sdk/ecs/index.js';
+import type { Policy } from '../../sdk/policy/index.js';
+import type { Profiler } from '../../sdk/profiling/index.js';
+import type { RaySensor } from '../../sdk/sensors/index.js';
+import { createArena } from './game/arena.js';
+import { loadMap } from './map/load.js';
+import { loadPlantStates } from './scenarios/load.js';
+import { chooseStart, generatedStart } from './scenarios/retake-start.js';
+
+/** The part of the CLI's match config the arena reads. */
+export interface ArenaProfileConfig {
+  /** Players, both sides together: 2, 4, … 10. */
+  agents: number;
+  /** Joint or egocentric policy. */
+  mode: 'joint' | 'egocentric';
+  /** Decide every this many ticks. */
+  decisionPeriod: number;
+  /** Decide budget (egocentric), µs. */
+  budgetUs: number;
+  /** Seed of the rounds. */
+  seed: number;
+  /** The profiler the world records into. */
+  profiler?: Profiler;
+}
+
+/** The match the CLI profiles. */
+export interface ArenaProfileMatch {
+  /** The world. */
+  world: AiWorld;
+  /** The policy's decider. */
+  decider: PolicyDecider;
+  /** One game tick; a new round starts when one ends. */
+  advance(): void;
+}
+
+/** The CLI's policy loading (its --policy, --mode and --backend, checked). */
+export interface ArenaProfileTools {
+  /** Loads the policy for this sensor and token count. */
+  loadPolicy(sensor: RaySensor, tokens: number): Promise<Policy>;
+}
+
+async function arenaMatch(name: string, c: ArenaProfileConfig, tools: ArenaProfileTools): Promise<ArenaProfileMatch> {
+  if (c.agents % 2 !== 0 || c.agents < 2 || c.agents > 10)
+    throw new TickmindError(
+      'INVALID_ARGUMENT',
+      `--map ${name} plays retakes, 1 to 5 players a side: --agents must be 2, 4, 6, 8 or 10 (got ${c.agents})`,
+      {
+        field: 'agents',
+      },
+    );
+  const arena = await createArena({ map: loadMap(name), seed: c.seed, ...(c.profiler !== undefined ? { profiler: c.profiler } : {}) });
+  const sensor = arena.world.sensors[0]!;
+  const policy = await tools.loadPolicy(sensor, c.mode === 'joint' ? c.agents : 10);
+  const decider = policyDecider(arena.world, policy, {
+    temperature: 1,
+    center: arena.frame.center,
+    halfExtent: arena.frame.halfExtent,
+    ...(c.mode === 'egocentric' ? { budgetUs: c.budgetUs } : {}),
+  });
+  const controller = { decider: arena.addDecider(decider), period: c.decisionPeriod };
+  const teamSize = c.agents / 2;
+  const states = arena.map.name === 'de_dust2' ? loadPlantStates() : undefined;
+  const rng = new Rng(c.seed);
+  const nextRound = () => {
+    const seed = rng.nextUint32();
+    const start =
+      states !== undefined ? chooseStart(states, arena.floor, seed, { teamSize }) : generatedStart(arena.map, arena.floor, seed, teamSize);
+    arena.startRound(start, { ct: controller, t: controller });
+  };
+  nextRound();
+  return {
+    world: arena.world,
+    decider,
+    advance() {
+      arena.tick();
+      if (arena.round.over) nextRound();
+    },
+  };
+}
+
+/** Map name → match builder, in the shape of the CLI's ProfileMapProvider. */
+export const profileMaps: Record<string, (c: ArenaProfileConfig, tools: ArenaProfileTools) => Promise<ArenaProfileMatch>> = {
+  dust2: (c, tools) => arenaMatch('dust2', c, tools),
+  inferno: (c, tools) => arenaMatch('inferno', c, tools),
+  synthetic: (c, tools) => arenaMatch('synthetic', c, tools),
+};
