@@ -28,6 +28,13 @@ export interface PhysicsWorldOptions {
   gravity?: number;
   /** Agent capsule shape (default DEFAULT_AGENT_SHAPE). */
   shape?: Partial<AgentShape>;
+  /**
+   * Set when you add soft bodies to `world` yourself: `step` then uses Rapier's `World.step`,
+   * which re-wraps every collider after each step to pick up pieces the engine tore off
+   * (O(colliders) calls into JavaScript per step). Default false: the pipeline is stepped
+   * directly, 10× cheaper on a map of 2,700 boxes.
+   */
+  softBodies?: boolean;
 }
 
 /** A Rapier world holding a static level and agent capsules, with tag and entity lookups. */
@@ -41,6 +48,7 @@ export class PhysicsWorld {
   private readonly tagByCollider = new Map<number, number>();
   private readonly entityByCollider = new Map<number, number>();
   private readonly agents = new Map<number, { body: RAPIER.RigidBody; collider: RAPIER.Collider }>();
+  private readonly softBodies: boolean;
 
   /** Creates the world; call {@link initRapier} first (or use {@link createPhysicsWorld}). */
   constructor(
@@ -53,6 +61,7 @@ export class PhysicsWorld {
     this.shape = { ...DEFAULT_AGENT_SHAPE, ...options.shape };
     this.world = new rapier.World({ x: 0, y: -(options.gravity ?? 9.81), z: 0 });
     this.world.timestep = this.dt;
+    this.softBodies = options.softBodies ?? false;
     const b = level.bounds;
     for (let i = 0; i < level.tags.length; i++) {
       const hx = (b[6 * i + 3]! - b[6 * i]!) / 2;
@@ -117,9 +126,26 @@ export class PhysicsWorld {
     return this.entityByCollider.get(handle) ?? -1;
   }
 
-  /** Advances the world by one fixed step. */
+  /** Advances the world by one fixed step (see {@link PhysicsWorldOptions.softBodies}). */
   step(): void {
-    this.world.step();
+    const w = this.world;
+    if (this.softBodies) {
+      w.step();
+      return;
+    }
+    w.physicsPipeline.step(
+      w.gravity,
+      w.integrationParameters,
+      w.islands,
+      w.broadPhase,
+      w.narrowPhase,
+      w.bodies,
+      w.colliders,
+      w.softBodies,
+      w.impulseJoints,
+      w.multibodyJoints,
+      w.ccdSolver,
+    );
   }
 }
 
