@@ -1,6 +1,11 @@
 /** The retake rules, the nav graph, the stuck detector and the runner on the tiny synthetic arena. */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type Arena, createArena } from '../../sandbox/arena/game/arena.js';
+import { type Arena, arenaSensor, createArena } from '../../sandbox/arena/game/arena.js';
 import { ArenaEvent } from '../../sandbox/arena/game/events.js';
 import { Side } from '../../sandbox/arena/game/round.js';
 import { StuckDetector } from '../../sandbox/arena/game/stuck.js';
@@ -8,7 +13,9 @@ import { syntheticMap } from '../../sandbox/arena/map/synthetic.js';
 import { NavGraph } from '../../sandbox/arena/nav/graph.js';
 import { runRetakes } from '../../sandbox/arena/runner/run.js';
 import { generatedStart, type RetakeStart, snapToFloor } from '../../sandbox/arena/scenarios/retake-start.js';
-import { constantDecider } from '../../sdk/ecs/index.js';
+import { constantDecider, policyDecider } from '../../sdk/ecs/index.js';
+import { loadPolicy, starterModelBytes } from '../../sdk/policy/index.js';
+import { EGOCENTRIC_FEATURES } from '../../sdk/sensors/index.js';
 
 const map = syntheticMap();
 const placeArea = (place: string) => map.areas.find((a) => a.place === place)!;
@@ -173,5 +180,51 @@ describe('teacher', () => {
     expect(arena.floor.areaAt(s.bomb[0], s.bomb[1], s.bomb[2])!.place).toBe('BombsiteA');
     for (const p of s.ct) expect(arena.floor.areaAt(...p.position)!.place).toBe('CTSpawn');
     for (const p of s.t) expect(Math.hypot(p.position[0] - s.bomb[0], p.position[2] - s.bomb[2])).toBeLessThan(14);
+  });
+});
+
+describe('policies in the arena', () => {
+  const sensor = arenaSensor();
+  const rays = { count: sensor.rays, valuesPerRay: sensor.valuesPerRay, detectableTags: [...sensor.config.detectableTags] };
+  const bytes = starterModelBytes({ mode: 'egocentric', tokens: 10, entityFeatures: [...EGOCENTRIC_FEATURES], rays, seed: 2 });
+
+  it('a policy moves one side through the same sense → decide → act path as the teacher', async () => {
+    const policy = await loadPolicy(bytes, { maxBatch: 32 });
+    let index = -1;
+    let moved = 0;
+    const { results } = await runRetakes({
+      map,
+      rounds: 1,
+      seed: 4,
+      setup: (arena) => {
+        index = arena.addDecider(policyDecider(arena.world, policy, { center: arena.frame.center, halfExtent: arena.frame.halfExtent }));
+      },
+      get ct() {
+        return { decider: index };
+      },
+      onTick: (arena) => {
+        for (let i = 0; i < arena.world.agentCount; i++)
+          if (arena.world.c.Agent.team[arena.world.agents[i]!] === Side.ct && arena.speed[arena.world.agents[i]!]! > 1) moved++;
+      },
+    });
+    expect(results).toHaveLength(1);
+    expect(moved).toBeGreaterThan(100);
+  });
+
+  it('npm run arena takes policy:FILE for a side and names a bad file precisely', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tickmind-arena-'));
+    const file = join(dir, 'starter.onnx');
+    writeFileSync(file, bytes);
+    const cli = join(import.meta.dirname, '..', '..', 'dist', 'sandbox', 'arena', 'runner', 'cli.js');
+    const run = promisify(execFile);
+    const ok = await run(process.execPath, [cli, '--rounds', '1', '--map', 'synthetic', '--t', `policy:${file}`, '--json']);
+    const summary = JSON.parse(ok.stdout);
+    expect(summary).toMatchObject({ rounds: 1, ct: 'teacher', t: `policy ${file}` });
+    const bad = join(dir, 'bad.onnx');
+    writeFileSync(bad, new Uint8Array([1, 2, 3]));
+    await expect(run(process.execPath, [cli, '--rounds', '1', '--map', 'synthetic', '--ct', `policy:${bad}`])).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining(bad),
+    });
   });
 });

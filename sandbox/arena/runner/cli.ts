@@ -1,16 +1,22 @@
 /**
  * `npm run arena -- [--rounds N] [--seed S] [--map dust2|inferno|synthetic] [--ct C] [--t C]
  * [--team-size N] [--split all|train|eval] [--json]`: plays retake rounds headlessly and prints
- * outcome rates, mean round length, stuck events and ticks per second. C is teacher or random.
+ * outcome rates, mean round length, stuck events and ticks per second. C is teacher, random or
+ * policy:FILE (a tickmind policy file, on the native backend, for that side).
  */
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import type { Controller } from '../game/arena.js';
+import { isTickmindError } from '../../../sdk/core/index.js';
+import { policyDecider } from '../../../sdk/ecs/index.js';
+import { loadPolicy } from '../../../sdk/policy/index.js';
+import type { Arena, Controller } from '../game/arena.js';
 import { LOADABLE_MAPS, resolveMapName } from '../map/load.js';
 import { formatSummary } from './format.js';
 import { runRetakes } from './run.js';
 
-const USAGE = `usage: npm run arena -- [--rounds N] [--seed S] [--map ${LOADABLE_MAPS.join('|')}] [--ct teacher|random]
-                      [--t teacher|random] [--team-size 1..5] [--split all|train|eval] [--json]`;
+const USAGE = `usage: npm run arena -- [--rounds N] [--seed S] [--map ${LOADABLE_MAPS.join('|')}]
+                      [--ct teacher|random|policy:FILE] [--t teacher|random|policy:FILE]
+                      [--team-size 1..5] [--split all|train|eval] [--json]`;
 
 function fail(message: string): never {
   process.stderr.write(`arena: ${message}\n${USAGE}\n`);
@@ -24,10 +30,41 @@ function int(v: string | undefined, name: string, fallback: number, min: number,
   return n;
 }
 
-function controller(v: string | undefined, name: string): Controller {
+/** A side's controller as given: built-in, or a policy file loaded once the arena exists. */
+type ControllerArg = 'teacher' | 'random' | { file: string };
+
+function controller(v: string | undefined, name: string): ControllerArg {
   if (v === undefined || v === 'teacher') return 'teacher';
   if (v === 'random') return 'random';
-  return fail(`--${name} must be teacher or random, got '${v}'`);
+  if (v.startsWith('policy:') && v.length > 7) return { file: v.slice(7) };
+  return fail(`--${name} must be teacher, random or policy:FILE, got '${v}'`);
+}
+
+/** Loads the policy files of both sides as deciders of the arena (one per distinct file). */
+async function resolveControllers(arena: Arena, args: ControllerArg[]): Promise<Controller[]> {
+  const byFile = new Map<string, Controller>();
+  const out: Controller[] = [];
+  for (const a of args) {
+    if (typeof a === 'string') {
+      out.push(a);
+      continue;
+    }
+    let c = byFile.get(a.file);
+    if (c === undefined) {
+      let bytes: Uint8Array;
+      try {
+        bytes = new Uint8Array(readFileSync(a.file));
+      } catch (err) {
+        return fail(`cannot read the policy ${a.file}: ${(err as Error).message}`);
+      }
+      const policy = await loadPolicy(bytes, { file: a.file, backend: 'native', maxBatch: arena.world.capacity });
+      const decider = policyDecider(arena.world, policy, { center: arena.frame.center, halfExtent: arena.frame.halfExtent });
+      c = { decider: arena.addDecider(decider) };
+      byFile.set(a.file, c);
+    }
+    out.push(c);
+  }
+  return out;
 }
 
 async function main(): Promise<void> {
@@ -60,12 +97,23 @@ async function main(): Promise<void> {
   const rounds = int(values.rounds as string | undefined, 'rounds', 50, 1, 1_000_000);
   const teamSize = values['team-size'] === undefined ? undefined : int(values['team-size'] as string, 'team-size', 5, 1, 5);
   const json = values.json === true;
+  const sides = [controller(values.ct as string | undefined, 'ct'), controller(values.t as string | undefined, 't')];
+  const label = (c: ControllerArg) => (typeof c === 'string' ? c : `policy ${c.file}`);
+  let controllers: Controller[] = [];
   const { summary } = await runRetakes({
     map,
     rounds,
     seed: int(values.seed as string | undefined, 'seed', 1, 0, 2 ** 31 - 1),
-    ct: controller(values.ct as string | undefined, 'ct'),
-    t: controller(values.t as string | undefined, 't'),
+    setup: async (arena) => {
+      controllers = await resolveControllers(arena, sides);
+    },
+    get ct() {
+      return controllers[0];
+    },
+    get t() {
+      return controllers[1];
+    },
+    labels: { ct: label(sides[0]!), t: label(sides[1]!) },
     split,
     ...(teamSize !== undefined ? { teamSize } : {}),
     onRound: (r) => {
@@ -79,4 +127,10 @@ async function main(): Promise<void> {
   process.stdout.write(json ? `${JSON.stringify(summary, null, 2)}\n` : `${formatSummary(summary)}\n`);
 }
 
-await main();
+try {
+  await main();
+} catch (err) {
+  if (!isTickmindError(err)) throw err;
+  process.stderr.write(`arena: ${err.code}: ${err.message}\n`);
+  process.exit(1);
+}

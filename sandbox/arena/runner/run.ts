@@ -33,8 +33,10 @@ export interface RunOptions {
   onRound?: (result: RoundResult, arena: Arena) => void;
   /** Called after each tick (metrics, recording). */
   onTick?: (arena: Arena) => void;
-  /** Called once the arena exists, before the first round (add policy deciders here). */
+  /** Called once the arena exists, before the first round (add policy deciders here; ct and t are read after it). */
   setup?: (arena: Arena) => void | Promise<void>;
+  /** Names of the sides' controllers in the summary (default: 'teacher', 'random' or 'decider N'). */
+  labels?: { ct: string; t: string };
 }
 
 /** One round's outcome. */
@@ -157,8 +159,8 @@ function summarize(
     map,
     rounds: results.length,
     seed: options.seed,
-    ct: controllerName(ct),
-    t: controllerName(t),
+    ct: options.labels?.ct ?? controllerName(ct),
+    t: options.labels?.t ?? controllerName(t),
     ctWinRate: count((r) => r.winner === 'ct') / n,
     tWinRate: count((r) => r.winner === 't') / n,
     reasons: {
