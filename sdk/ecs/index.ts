@@ -21,5 +21,7 @@ export type { PolicyDecider, PolicyDeciderOptions } from './policy-decider.js';
 export { policyDecider } from './policy-decider.js';
 export { actSystem, decideSystem, isDue, physicsSystem, senseSystem, step } from './systems.js';
 export type { TickProfile } from './tick-profile.js';
+export type { TokenObservationOptions } from './token-observations.js';
+export { TokenObservations } from './token-observations.js';
 export type { AgentOptions, AiWorld, AiWorldOptions, PhysicsBinding } from './world.js';
 export { addAgent, createAiWorld, removeAgent } from './world.js';

@@ -8,8 +8,9 @@ import { MOVEMENT_CLASSES } from '../actuators/movement.js';
 import { TickmindError } from '../core/errors.js';
 import { checkPolicyAgainstWorld, DecisionScheduler, type Policy, sampleLogits } from '../policy/index.js';
 import { type Clock, monotonicClock } from '../profiling/clock.js';
-import { createPlayerStates, EGOCENTRIC_FEATURES, EgocentricTokens, JOINT_FEATURES, JointTokens } from '../sensors/index.js';
+import { EGOCENTRIC_FEATURES, JOINT_FEATURES } from '../sensors/index.js';
 import type { Decider, DecisionBatch } from './deciders.js';
+import { TokenObservations } from './token-observations.js';
 import type { AiWorld } from './world.js';
 
 /** A policy decider; egocentric ones with a budget expose their scheduler (counters, cost model). */
@@ -60,52 +61,26 @@ export function policyDecider(world: AiWorld, policy: Policy, options: PolicyDec
     movementClasses: MOVEMENT_CLASSES,
   });
   const T = spec.observation.tokens;
-  const F = spec.observation.featuresPerToken;
-  const E = entityFeatures.length;
-  const rayFloats = rays === null ? 0 : rays.count * rays.valuesPerRay;
   const classes = policy.classes;
   const temperature = options.temperature ?? 1;
-  const players = createPlayerStates(world.capacity);
-  const playerOf = new Int32Array(world.capacity).fill(-1); // entity -> player index
-  const rows = new Int32Array(world.capacity); // due agents as player indices
   const clock = options.clock ?? monotonicClock;
-
-  /** Copies every live agent into the player table (entity order = world.agents order). */
-  const gatherPlayers = (): void => {
-    const { Agent, Transform, Velocity } = world.c;
-    players.count = world.agentCount;
-    for (let p = 0; p < world.agentCount; p++) {
-      const e = world.agents[p]!;
-      playerOf[e] = p;
-      players.position[3 * p] = Transform.x[e]!;
-      players.position[3 * p + 1] = Transform.y[e]!;
-      players.position[3 * p + 2] = Transform.z[e]!;
-      players.velocity[3 * p] = Velocity.x[e]!;
-      players.velocity[3 * p + 1] = Velocity.y[e]!;
-      players.velocity[3 * p + 2] = Velocity.z[e]!;
-      players.yaw[p] = Transform.yaw[e]!;
-      players.health[p] = Agent.health[e]!;
-      players.alive[p] = Agent.alive[e]!;
-      players.team[p] = Agent.team[e]!;
-      players.entity[p] = e;
-    }
-  };
-
-  /** Copies entity e's ray readings into the token starting at float `o`. */
-  const copyRays = (e: number, o: number): void => {
-    const src = e * world.obsStride;
-    for (let j = 0; j < rayFloats; j++) policy.tokens[o + E + j] = world.observations[src + j]!;
-  };
+  const obs = new TokenObservations(world, {
+    mode: spec.mode,
+    tokens: T,
+    ...(options.sensor !== undefined ? { sensor: options.sensor } : {}),
+    ...(options.maxAllies !== undefined ? { maxAllies: options.maxAllies } : {}),
+    ...(options.maxEnemies !== undefined ? { maxEnemies: options.maxEnemies } : {}),
+    ...(options.center !== undefined ? { center: options.center } : {}),
+    ...(options.halfExtent !== undefined ? { halfExtent: options.halfExtent } : {}),
+  });
+  const playerOf = obs.playerOf;
 
   if (spec.mode === 'joint') {
-    const joint = new JointTokens({ maxPlayers: T, center: options.center ?? [0, 0, 0], halfExtent: options.halfExtent ?? 50 });
     return {
       name: `policy(joint, ${spec.architecture.kind ?? 'model'})`,
       decide(batch: DecisionBatch, actions: Int32Array): void {
-        gatherPlayers();
-        policy.tokens.fill(0, 0, policy.rowFloats);
-        joint.encode(players, policy.tokens, policy.mask, F);
-        for (let p = 0; p < Math.min(players.count, T); p++) copyRays(players.entity[p]!, p * F);
+        obs.gather();
+        obs.encodeMatch(policy.tokens, policy.mask);
         const logits = runNow(policy, 1);
         for (let i = 0; i < batch.count; i++) {
           const p = playerOf[batch.agents[i]!]!;
@@ -115,16 +90,6 @@ export function policyDecider(world: AiWorld, policy: Policy, options: PolicyDec
     };
   }
 
-  const maxAllies = options.maxAllies ?? 4;
-  const maxEnemies = options.maxEnemies ?? 5;
-  if (1 + maxAllies + maxEnemies !== T) {
-    throw new TickmindError(
-      'SHAPE_MISMATCH',
-      `1 + maxAllies (${maxAllies}) + maxEnemies (${maxEnemies}) must equal the policy's ${T} tokens`,
-      { field: 'maxAllies' },
-    );
-  }
-  const tokens = new EgocentricTokens({ maxAllies, maxEnemies });
   const scheduler =
     options.budgetUs === undefined
       ? undefined
@@ -160,14 +125,9 @@ export function policyDecider(world: AiWorld, policy: Policy, options: PolicyDec
       if (n === 0) return;
       // The budget covers the whole decision (tokens + forward pass), so time it all.
       const t0 = clock();
-      gatherPlayers();
-      for (let i = 0; i < n; i++) {
-        rows[i] = playerOf[agents[i]!]!;
-        slot[agents[i]!] = i;
-      }
-      policy.tokens.fill(0, 0, n * policy.rowFloats);
-      tokens.encode(players, rows, n, policy.tokens, policy.mask, F);
-      for (let i = 0; i < n; i++) copyRays(agents[i]!, i * policy.rowFloats);
+      obs.gather();
+      for (let i = 0; i < n; i++) slot[agents[i]!] = i;
+      obs.encodeAgents(agents, n, policy.tokens, policy.mask);
       const logits = policy.runSync(n);
       scheduler?.record(n, clock() - t0);
       for (let i = 0; i < batch.count; i++) {
@@ -192,15 +152,10 @@ export function policyDecider(world: AiWorld, policy: Policy, options: PolicyDec
     for (let i = 0; i < batch.count; i++) actions[i] = world.c.Action.movement[batch.agents[i]!]!;
     if (inFlight || batch.count === 0) return;
     const n = Math.min(batch.count, policy.maxBatch);
-    gatherPlayers();
-    for (let i = 0; i < n; i++) {
-      asyncAgents[i] = batch.agents[i]!;
-      rows[i] = playerOf[batch.agents[i]!]!;
-    }
+    obs.gather();
+    for (let i = 0; i < n; i++) asyncAgents[i] = batch.agents[i]!;
     asyncCount = n;
-    policy.tokens.fill(0, 0, n * policy.rowFloats);
-    tokens.encode(players, rows, n, policy.tokens, policy.mask, F);
-    for (let i = 0; i < n; i++) copyRays(asyncAgents[i]!, i * policy.rowFloats);
+    obs.encodeAgents(asyncAgents, n, policy.tokens, policy.mask);
     inFlight = true;
     policy.runAsync(n).then(
       (logits) => {
