@@ -10,12 +10,13 @@ try {
   process.stderr.write(`tickmind: the CLI is not built (${err.message}); run 'npm run build' first\n`);
   process.exit(1);
 }
-// The sandbox arena's maps (dust2, inferno, synthetic) for `tickmind profile --map`, in a checkout
+// The sandbox arena (maps for `tickmind profile --map`, the engine of `tickmind record`), in a checkout
 // of the repository; an installed package ships the SDK alone and keeps the built-in arena.
 let profileMaps = {};
+let recordRounds;
 try {
-  ({ profileMaps } = await import('../dist/sandbox/arena/profile-maps.js'));
+  ({ profileMaps, recordRounds } = await import('../dist/sandbox/arena/cli-extensions.js'));
 } catch (err) {
-  if (err.code !== 'ERR_MODULE_NOT_FOUND' || !String(err.message).includes('profile-maps.js')) throw err;
+  if (err.code !== 'ERR_MODULE_NOT_FOUND' || !String(err.message).includes('cli-extensions.js')) throw err;
 }
-process.exitCode = await cli.main(process.argv.slice(2), pkg.version, { profileMaps });
+process.exitCode = await cli.main(process.argv.slice(2), pkg.version, { profileMaps, recordRounds });

@@ -7,11 +7,14 @@ import { modelCheckCommand } from './model-check.js';
 import { modelRunCommand } from './model-run.js';
 import { profileCommand } from './profile.js';
 import type { ProfileMapProvider } from './profile-match.js';
+import { type RecordRoundsEngine, recordCommand } from './record.js';
 
-/** What the `tickmind` bin plugs into the CLI from outside the SDK. */
+/** What the `tickmind` bin plugs into the CLI from outside the SDK (the repository's sandbox arena). */
 export interface CliExtensions {
-  /** Extra maps for `tickmind profile --map` (the sandbox arena's, when installed). */
+  /** Extra maps for `tickmind profile --map`. */
   profileMaps?: Record<string, ProfileMapProvider>;
+  /** The arena recording engine for `tickmind record`. */
+  recordRounds?: RecordRoundsEngine;
 }
 
 const HELP = `tickmind — Game-AI SDK command line
@@ -23,8 +26,10 @@ usage:
   tickmind demo [--model FILE] [--ticks N] [--seed S]
   tickmind profile [--agents N] [--ticks T] [--policy FILE] [--mode joint|egocentric] [--budget-us B]
                    [--decision-period P] [--backend native|ort] [--map arena|dust2|inferno|synthetic]
-                   [--seed S] [--json]
-                   [--trace FILE] [--report FILE]
+                   [--seed S] [--json] [--trace FILE] [--report FILE]
+  tickmind record --rounds N --seed S --out DIR [--format parquet|npz|both]
+                  [--players teacher|random|policy:FILE] [--map dust2] [--every K] [--team-size N]
+                  [--split train|eval|all] [--json]
   tickmind --help | --version
 
 exit status: 0 success, 1 the model failed to load or to match, 2 usage error`;
@@ -45,6 +50,7 @@ export async function main(argv: readonly string[], version: string, extensions:
       return group === undefined && !args.options.has('help') ? 2 : 0;
     }
     if (group === 'demo') return await demoCommand({ ...args, positionals: args.positionals.slice(1) });
+    if (group === 'record') return await recordCommand({ ...args, positionals: args.positionals.slice(1) }, extensions.recordRounds);
     if (group === 'profile') return await profileCommand({ ...args, positionals: args.positionals.slice(1) }, extensions.profileMaps);
     if (group === 'model') {
       const rest = { ...args, positionals: args.positionals.slice(2) };

@@ -6,10 +6,10 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TickmindError } from '../core/index.js';
+import { readNpy, writeNpy } from '../dataset/index.js';
 import { createSession, type TensorInput } from '../inference/index.js';
 import { backendOption, checkKnown, option, type ParsedArgs, UsageError } from './args.js';
 import { readModel } from './model-check.js';
-import { readNpy, writeNpy } from './npy.js';
 
 /** The file name an output is written to. */
 export function outputFileName(name: string): string {

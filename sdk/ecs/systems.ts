@@ -1,6 +1,7 @@
 /**
- * The systems, in their fixed order: sense → decide → act → (record), and `step` which runs
- * them and advances physics and the tick. A game may call each system itself instead. Nothing
+ * The systems, in their fixed order: sense → decide → (record) → act, and `step` which runs
+ * them and advances physics and the tick. Recording comes before act so a frame holds exactly
+ * the state the deciders saw (act overwrites velocities). A game may call each system itself instead. Nothing
  * here allocates per tick.
  */
 import { commandVelocity, createMovementCommand, decodeMovement } from '../actuators/movement.js';
@@ -138,7 +139,7 @@ function syncTransforms(world: AiWorld): void {
 }
 
 /**
- * Runs sense → decide → act → record, steps physics, and advances the tick. With a profiler
+ * Runs sense → decide → record → act, steps physics, and advances the tick. With a profiler
  * (`createAiWorld({ profiler })`) each call is one profiled tick with a span per phase.
  */
 export function step(world: AiWorld, record?: (world: AiWorld) => void): void {
@@ -149,8 +150,9 @@ export function step(world: AiWorld, record?: (world: AiWorld) => void): void {
   }
   senseSystem(world);
   decideSystem(world);
-  actSystem(world);
+  // Record before act: act overwrites velocities, and a frame must hold what the deciders saw.
   record?.(world);
+  actSystem(world);
   physicsSystem(world);
   world.tick++;
 }
@@ -177,14 +179,14 @@ function profiledStep(world: AiWorld, record: ((world: AiWorld) => void) | undef
   p.begin(profile.decide);
   decideSystem(world);
   p.end();
-  p.begin(profile.act);
-  actSystem(world);
-  p.end();
   if (record !== undefined) {
     p.begin(profile.record);
     record(world);
     p.end();
   }
+  p.begin(profile.act);
+  actSystem(world);
+  p.end();
   if (world.physics !== undefined) {
     p.begin(profile.physics);
     physicsSystem(world);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { outputFileName } from '../../sdk/cli/model-run.js';
-import { readNpy, writeNpy } from '../../sdk/cli/npy.js';
+import { readNpy, writeNpy } from '../../sdk/dataset/index.js';
 import { compare, FIXTURE_DIR, fixtures, loadNpy } from '../helpers/fixtures.js';
 import { buildModel } from '../helpers/onnx-builder.js';
 

@@ -1,7 +1,7 @@
 /** Loads the committed PyTorch fixtures (models, reference inputs and outputs). */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readNpy } from '../../sdk/cli/npy.js';
+import { readNpy } from '../../sdk/dataset/index.js';
 import type { TensorInput } from '../../sdk/inference/index.js';
 import type { TensorArray } from '../../sdk/inference/tensor.js';
 

@@ -95,6 +95,8 @@ export class Arena {
   readonly speed = new Float32Array(CAPACITY);
   /** The game's RNG (combat). */
   readonly rng: Rng;
+  /** Called in each AI step's record phase (after decide, before act), e.g. by an ArenaRecorder. */
+  record: ((world: AiWorld) => void) | undefined;
   /** Map-normalised frame for joint policies: centre and half extent, m. */
   readonly frame: { center: [number, number, number]; halfExtent: number };
   /** Rapier ray caster over the map and players (line of sight). */
@@ -235,7 +237,7 @@ export class Arena {
       this.prev[3 * i] = Transform.x[e]!;
       this.prev[3 * i + 2] = Transform.z[e]!;
     }
-    step(w);
+    step(w, this.record);
     const dt = w.dt;
     for (let i = 0; i < w.agentCount; i++) {
       const e = w.agents[i]!;

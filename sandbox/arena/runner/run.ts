@@ -29,8 +29,10 @@ export interface RunOptions {
   split?: StartOptions['split'];
   /** Extra arena options (rules, sensor, profiler, teacher). */
   arena?: Omit<ArenaOptions, 'map' | 'seed'>;
-  /** Called after each round. */
-  onRound?: (result: RoundResult, arena: Arena) => void;
+  /** Called after each round (awaited when it returns a promise). */
+  onRound?: (result: RoundResult, arena: Arena) => void | Promise<void>;
+  /** Called when a round has started, with its start (before its first tick). */
+  onRoundStart?: (start: RetakeStart, arena: Arena) => void;
   /** Called after each tick (metrics, recording). */
   onTick?: (arena: Arena) => void;
   /** Called once the arena exists, before the first round (add policy deciders here; ct and t are read after it). */
@@ -100,6 +102,7 @@ export async function runRetakes(options: RunOptions): Promise<{ summary: RunSum
   for (let i = 0; i < options.rounds; i++) {
     const start = starts(rng.nextUint32());
     arena.startRound(start, { ct, t });
+    options.onRoundStart?.(start, arena);
     while (!arena.round.over) {
       arena.tick();
       options.onTick?.(arena);
@@ -107,7 +110,7 @@ export async function runRetakes(options: RunOptions): Promise<{ summary: RunSum
     ticks += arena.round.tick;
     const result = roundResult(arena, start.row);
     results.push(result);
-    options.onRound?.(result, arena);
+    await options.onRound?.(result, arena);
   }
   const wallSeconds = (performance.now() - t0) / 1000;
   arena.clearPlayers();

@@ -3,7 +3,13 @@
  * with another runtime's. Pure: bytes in, bytes out.
  */
 import { TickmindError } from '../core/index.js';
-import type { DType, TensorArray } from '../inference/index.js';
+
+/** Element types `.npy` files carry here (the inference core's dtype names). */
+export type NpyDType = 'float32' | 'float64' | 'int32' | 'int64' | 'int8' | 'uint8' | 'bool';
+/** Typed arrays for those dtypes (bool as Uint8Array). */
+export type NpyData = Float32Array | Float64Array | Int32Array | BigInt64Array | Int8Array | Uint8Array;
+type DType = NpyDType;
+type TensorArray = NpyData;
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
 
@@ -29,8 +35,11 @@ const DTYPE_TO_DESCR: Record<DType, string> = {
 
 /** A decoded array. bool arrays come back as Uint8Array with dtype 'bool'. */
 export interface NpyArray {
+  /** Element type. */
   dtype: DType;
+  /** Shape. */
   dims: number[];
+  /** Elements, row-major. */
   data: TensorArray;
 }
 

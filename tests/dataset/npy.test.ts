@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readNpy, writeNpy } from '../../sdk/cli/npy.js';
+import { readNpy, writeNpy } from '../../sdk/dataset/index.js';
 import { fixtures, loadNpy } from '../helpers/fixtures.js';
 
 describe('npy', () => {

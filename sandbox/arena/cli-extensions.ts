@@ -1,0 +1,3 @@
+/** What the `tickmind` bin lends the SDK's CLI from the arena: maps for `profile`, the engine of `record`. */
+export { profileMaps } from './profile-maps.js';
+export { recordRounds } from './recording/record-rounds.js';

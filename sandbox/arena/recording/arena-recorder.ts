@@ -1,0 +1,243 @@
+/**
+ * Records arena play as demonstrations in the policy's own spaces: for each recorded player, one
+ * frame every `every` ticks at which it decided — the egocentric token observation exactly as a
+ * policy sees it (tokens + mask, built by the SDK's TokenObservations before act), the 97-class
+ * action and the movement it stands for, and the round's context and events. One episode per
+ * player per round (ended at its death or the round's end).
+ */
+import { createMovementCommand, decodeMovement } from '../../../sdk/actuators/index.js';
+import type { DatasetSpec, Episode, RecorderOptions } from '../../../sdk/dataset/index.js';
+import { Recorder } from '../../../sdk/dataset/index.js';
+import { type AiWorld, TokenObservations } from '../../../sdk/ecs/index.js';
+import type { Arena } from '../game/arena.js';
+import { ArenaEvent } from '../game/events.js';
+import { Side } from '../game/round.js';
+
+/** Event types counted per frame (ArenaEvent 1..11). */
+const EVENT_TYPES = 11;
+/** Egocentric tokens: self, 4 allies, 5 enemies. */
+const TOKENS = 10;
+
+/** Options of {@link ArenaRecorder}. */
+export interface ArenaRecorderOptions {
+  /** Record a frame every this many ticks (default 8: 8 Hz at 64 Hz). */
+  every?: number;
+  /** Which sides to record (default both). */
+  sides?: 'both' | 'ct' | 't';
+  /** Label of the controllers in task strings (default "teacher"). */
+  controller?: string;
+  /** Receives each finished episode. */
+  onEpisode?: RecorderOptions['onEpisode'];
+  /** Most frames per episode (default 1024). */
+  maxFrames?: number;
+  /** Extra fields for the dataset spec (seed, command…). */
+  extra?: Record<string, unknown>;
+}
+
+/** Records an arena's rounds (see the module comment). Attach with {@link ArenaRecorder.attach}. */
+export class ArenaRecorder {
+  /** The dataset spec of the recordings. */
+  readonly spec: DatasetSpec;
+  /** The underlying recorder. */
+  readonly recorder: Recorder;
+  private readonly obs: TokenObservations;
+  private readonly every: number;
+  private readonly sides: 'both' | 'ct' | 't';
+  private readonly controller: string;
+  private readonly slotOf: Int32Array;
+  private readonly entityOf: Int32Array;
+  private readonly events: Int32Array;
+  private readonly due: Int32Array;
+  private readonly rows: Float32Array;
+  private readonly mask: Uint8Array;
+  private readonly continuous = new Float32Array(4);
+  private readonly command = createMovementCommand();
+  private readonly f: Record<'obs' | 'mask' | 'action' | 'cont' | 'team' | 'slot' | 'tick' | 'round' | 'row' | 'health' | 'events', number>;
+  private slots = 0;
+  private row = -1;
+
+  constructor(
+    private readonly arena: Arena,
+    options: ArenaRecorderOptions = {},
+  ) {
+    const world = arena.world;
+    this.every = Math.max(1, options.every ?? 8);
+    this.sides = options.sides ?? 'both';
+    this.controller = options.controller ?? 'teacher';
+    this.obs = new TokenObservations(world, { mode: 'egocentric', tokens: TOKENS });
+    const sensor = world.sensors[0];
+    const rays =
+      sensor === undefined
+        ? null
+        : { count: sensor.rays, valuesPerRay: sensor.valuesPerRay, detectableTags: [...sensor.config.detectableTags] };
+    this.spec = {
+      fps: arena.rules.tickRate / this.every,
+      robotType: 'tickmind-arena-player',
+      features: {
+        'observation.state': { dtype: 'float32', shape: [TOKENS * this.obs.featuresPerToken], names: null },
+        'observation.mask': { dtype: 'bool', shape: [TOKENS], names: null },
+        action: { dtype: 'int64', shape: [1], names: null },
+        'action.continuous': { dtype: 'float32', shape: [4], names: ['forward_mps', 'lateral_mps', 'stature', 'jump'] },
+        'agent.team': { dtype: 'int64', shape: [1], names: null },
+        'agent.slot': { dtype: 'int64', shape: [1], names: null },
+        'agent.health': { dtype: 'float32', shape: [1], names: null },
+        'round.tick': { dtype: 'int64', shape: [1], names: null },
+        'round.index': { dtype: 'int64', shape: [1], names: null },
+        'round.plant_row': { dtype: 'int64', shape: [1], names: null },
+        'events.counts': {
+          dtype: 'int32',
+          shape: [EVENT_TYPES],
+          names: [
+            'spotted',
+            'shot',
+            'hit',
+            'death',
+            'defuseStart',
+            'defuseProgress',
+            'defuseAbort',
+            'defused',
+            'exploded',
+            'roundEnd',
+            'stuck',
+          ],
+        },
+      },
+      extra: {
+        map: arena.map.name,
+        tickRate: arena.rules.tickRate,
+        recordEveryTicks: this.every,
+        observation: {
+          mode: 'egocentric',
+          tokens: TOKENS,
+          maxAllies: 4,
+          maxEnemies: 5,
+          entityFeatures: [...this.obs.entityFeatures],
+          rays,
+          featuresPerToken: this.obs.featuresPerToken,
+        },
+        action: { kind: 'categorical', classes: 97 },
+        ...options.extra,
+      },
+    };
+    const cap = world.capacity;
+    this.recorder = new Recorder(this.spec, {
+      slots: cap,
+      maxFrames: options.maxFrames ?? 1024,
+      ...(options.onEpisode !== undefined ? { onEpisode: options.onEpisode } : {}),
+    });
+    const r = this.recorder;
+    this.f = {
+      obs: r.feature('observation.state'),
+      mask: r.feature('observation.mask'),
+      action: r.feature('action'),
+      cont: r.feature('action.continuous'),
+      team: r.feature('agent.team'),
+      slot: r.feature('agent.slot'),
+      tick: r.feature('round.tick'),
+      round: r.feature('round.index'),
+      row: r.feature('round.plant_row'),
+      health: r.feature('agent.health'),
+      events: r.feature('events.counts'),
+    };
+    this.slotOf = new Int32Array(cap).fill(-1);
+    this.entityOf = new Int32Array(cap).fill(-1);
+    this.events = new Int32Array(cap * EVENT_TYPES);
+    this.due = new Int32Array(cap);
+    this.rows = new Float32Array(cap * this.obs.rowFloats);
+    this.mask = new Uint8Array(cap * TOKENS);
+  }
+
+  /** Hooks the recorder into the arena (its step's record phase). */
+  attach(): void {
+    this.arena.record = (world) => this.capture(world);
+  }
+
+  /** Opens one episode per recorded player of the round that just started (plant-state row for context). */
+  beginRound(plantRow: number): void {
+    const w = this.arena.world;
+    this.row = plantRow;
+    this.slots = w.agentCount;
+    this.events.fill(0);
+    for (let i = 0; i < w.agentCount; i++) {
+      const e = w.agents[i]!;
+      this.slotOf[e] = i;
+      this.entityOf[i] = e;
+      const side = w.c.Agent.team[e] === Side.ct ? 'ct' : 't';
+      if (this.sides !== 'both' && this.sides !== side) continue;
+      this.recorder.begin(i, `retake ${this.arena.map.name} as ${side.toUpperCase()} (${this.controller})`);
+    }
+  }
+
+  /** After each tick: counts each player's events and ends the episodes of players who died. */
+  afterTick(): void {
+    const ev = this.arena.events;
+    for (let k = 0; k < ev.count; k++) {
+      const actor = ev.actor[k]!;
+      // roundEnd's actor is a side, not a player.
+      if (ev.type[k] === ArenaEvent.roundEnd || actor < 0 || actor >= this.slotOf.length || this.slotOf[actor]! < 0) continue;
+      const at = actor * EVENT_TYPES + ev.type[k]! - 1;
+      this.events[at] = this.events[at]! + 1;
+    }
+    const Agent = this.arena.world.c.Agent;
+    for (let s = 0; s < this.slots; s++) {
+      const e = this.entityOf[s]!;
+      if (e >= 0 && Agent.alive[e] === 0 && this.recorder.isOpen(s)) this.recorder.end(s);
+    }
+  }
+
+  /** Ends every open episode (the round is over). */
+  endRound(): Episode[] {
+    const out: Episode[] = [];
+    for (let s = 0; s < this.slots; s++) {
+      const e = this.recorder.end(s);
+      if (e !== undefined) out.push(e);
+      const entity = this.entityOf[s]!;
+      if (entity >= 0) this.slotOf[entity] = -1;
+      this.entityOf[s] = -1;
+    }
+    this.slots = 0;
+    return out;
+  }
+
+  /** The record phase: frames for recorded players that decided this tick, on the recording period. */
+  private capture(world: AiWorld): void {
+    const round = this.arena.round;
+    if (round.tick % this.every !== 0) return;
+    const { Schedule, Action, Agent } = world.c;
+    let n = 0;
+    for (let i = 0; i < world.agentCount; i++) {
+      const e = world.agents[i]!;
+      const s = this.slotOf[e]!;
+      if (s < 0 || !this.recorder.isOpen(s) || Schedule.lastDecision[e] !== world.tick || Agent.alive[e] === 0) continue;
+      this.due[n++] = e;
+    }
+    if (n === 0) return;
+    this.obs.gather();
+    this.obs.encodeAgents(this.due, n, this.rows, this.mask);
+    const r = this.recorder;
+    const f = this.f;
+    for (let i = 0; i < n; i++) {
+      const e = this.due[i]!;
+      const s = this.slotOf[e]!;
+      const cls = Action.movement[e]!;
+      decodeMovement(cls, this.command);
+      this.continuous[0] = this.command.forward * this.command.speed;
+      this.continuous[1] = this.command.lateral * this.command.speed;
+      this.continuous[2] = this.command.stature;
+      this.continuous[3] = this.command.jump ? 1 : 0;
+      r.set(s, f.obs, this.rows, i * this.obs.rowFloats);
+      r.set(s, f.mask, this.mask, i * TOKENS);
+      r.setScalar(s, f.action, cls);
+      r.set(s, f.cont, this.continuous);
+      r.setScalar(s, f.team, Agent.team[e]!);
+      r.setScalar(s, f.slot, s);
+      r.setScalar(s, f.health, Agent.health[e]!);
+      r.setScalar(s, f.tick, round.tick);
+      r.setScalar(s, f.round, round.index);
+      r.setScalar(s, f.row, this.row);
+      r.set(s, f.events, this.events, e * EVENT_TYPES);
+      this.events.fill(0, e * EVENT_TYPES, (e + 1) * EVENT_TYPES);
+      r.commit(s, round.tick / this.arena.rules.tickRate);
+    }
+  }
+}

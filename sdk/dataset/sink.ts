@@ -1,0 +1,39 @@
+/** Where datasets go and come from: injected, so the module needs no `fs` and no DOM. */
+
+/** Writes files of a dataset. Node's implementation writes a temporary file then renames it (atomic per file). */
+export interface DatasetSink {
+  /** Writes `bytes` at `path` (relative, with '/' separators), replacing any previous file. */
+  write(path: string, bytes: Uint8Array): Promise<void>;
+}
+
+/** Reads files of a dataset. */
+export interface DatasetSource {
+  /** The bytes at `path` (relative, '/' separators); rejects with a clear error when missing. */
+  read(path: string): Promise<Uint8Array>;
+  /** A label for error messages (e.g. the directory). */
+  readonly name: string;
+}
+
+/** A sink and source in memory (the browser collects files here before offering a download; tests use it). */
+export class MemoryFiles implements DatasetSink, DatasetSource {
+  /** Files by path. */
+  readonly files = new Map<string, Uint8Array>();
+  /** Label in errors. */
+  readonly name: string;
+
+  constructor(name = '<memory>') {
+    this.name = name;
+  }
+
+  /** Stores a copy of the bytes. */
+  async write(path: string, bytes: Uint8Array): Promise<void> {
+    this.files.set(path, bytes.slice());
+  }
+
+  /** Returns the stored bytes. */
+  async read(path: string): Promise<Uint8Array> {
+    const b = this.files.get(path);
+    if (b === undefined) throw new Error(`${this.name}/${path}: no such file`);
+    return b;
+  }
+}
