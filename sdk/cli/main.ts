@@ -8,6 +8,7 @@ import { modelRunCommand } from './model-run.js';
 import { profileCommand } from './profile.js';
 import type { ProfileMapProvider } from './profile-match.js';
 import { type RecordRoundsEngine, recordCommand } from './record.js';
+import { trainCommand } from './train.js';
 
 /** What the `tickmind` bin plugs into the CLI from outside the SDK (the repository's sandbox arena). */
 export interface CliExtensions {
@@ -30,6 +31,9 @@ usage:
   tickmind record --rounds N --seed S --out DIR [--format parquet|npz|both]
                   [--players teacher|random|policy:FILE] [--map dust2] [--every K] [--team-size N]
                   [--split train|eval|all] [--json]
+  tickmind train --data DIR|FILE.npz --arch egocentric --out FILE.onnx [--epochs E] [--seed S] [--batch B]
+                 [--lr LR] [--d D] [--layers L] [--heads H] [--val-fraction F] [--patience P]
+                 [--curve FILE.html] [--json]
   tickmind --help | --version
 
 exit status: 0 success, 1 the model failed to load or to match, 2 usage error`;
@@ -51,6 +55,7 @@ export async function main(argv: readonly string[], version: string, extensions:
     }
     if (group === 'demo') return await demoCommand({ ...args, positionals: args.positionals.slice(1) });
     if (group === 'record') return await recordCommand({ ...args, positionals: args.positionals.slice(1) }, extensions.recordRounds);
+    if (group === 'train') return await trainCommand({ ...args, positionals: args.positionals.slice(1) });
     if (group === 'profile') return await profileCommand({ ...args, positionals: args.positionals.slice(1) }, extensions.profileMaps);
     if (group === 'model') {
       const rest = { ...args, positionals: args.positionals.slice(2) };

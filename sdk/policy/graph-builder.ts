@@ -30,7 +30,11 @@ export class GraphBuilder {
   private counter = 0;
   private readonly rng: Rng;
 
-  constructor(seed: number) {
+  constructor(
+    seed: number,
+    /** Values for named weights (trained parameters); others are drawn from the seed. */
+    private readonly preset: Readonly<Record<string, Float32Array>> = {},
+  ) {
     this.rng = new Rng(seed);
   }
 
@@ -50,7 +54,13 @@ export class GraphBuilder {
     const bound = Math.sqrt(1 / fanIn);
     const n = dims.reduce((a, b) => a * b, 1);
     const data = new Float32Array(n);
+    // Draw even when preset, so every other weight keeps its seeded value.
     for (let i = 0; i < n; i++) data[i] = this.rng.uniform(-bound, bound);
+    const given = this.preset[name];
+    if (given !== undefined) {
+      if (given.length !== n) throw new RangeError(`weight '${name}' needs ${n} values (shape [${dims}]), got ${given.length}`);
+      data.set(given);
+    }
     return this.constant({ dtype: 'float32', dims, data }, name);
   }
 

@@ -21,4 +21,4 @@ export type {
 } from './spec.js';
 export { checkPolicyAgainstWorld, POLICY_METADATA_KEY, POLICY_SPEC_VERSION, parsePolicySpec } from './spec.js';
 export type { TokenTransformerConfig } from './starter.js';
-export { buildTokenTransformer, starterModelBytes } from './starter.js';
+export { buildTokenTransformer, starterModelBytes, tokenTransformerWeights } from './starter.js';

@@ -74,6 +74,8 @@ export interface PolicySpec {
   architecture: Record<string, number | string>;
   /** False for the untrained starter model. */
   trained: boolean;
+  /** How a trained model was trained (data, epochs, seed, validation accuracy…). */
+  training?: Record<string, number | string>;
 }
 
 function fail(field: string, message: string, file?: string): never {

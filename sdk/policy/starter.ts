@@ -30,6 +30,10 @@ export interface TokenTransformerConfig {
   classes?: number;
   /** Weight seed (default 1). */
   seed?: number;
+  /** Trained weights by parameter name (e.g. from tickmind/training); others come from the seed. */
+  weights?: Readonly<Record<string, Float32Array>>;
+  /** How the weights were trained (recorded in the spec; marks the model trained). */
+  training?: Record<string, number | string>;
 }
 
 /** Builds the transformer as IR with its policy spec in metadata_props. */
@@ -43,7 +47,7 @@ export function buildTokenTransformer(config: TokenTransformerConfig): Model {
   const F = config.entityFeatures.length + (config.rays === null ? 0 : config.rays.count * config.rays.valuesPerRay);
   if (d % H !== 0) throw new RangeError(`d = ${d} is not divisible by heads = ${H}`);
   const dh = d / H;
-  const g = new GraphBuilder(config.seed ?? 1);
+  const g = new GraphBuilder(config.seed ?? 1, config.weights ?? {});
   g.inputs.push({ name: 'tokens', dtype: 'float32', dims: ['batch', T, F] }, { name: 'mask', dtype: 'bool', dims: ['batch', T] });
   g.outputs.push({ name: 'logits', dtype: 'float32', dims: ['batch', T, classes] });
 
@@ -98,9 +102,19 @@ export function buildTokenTransformer(config: TokenTransformerConfig): Model {
     action: { heads: [{ name: 'movement', classes }] },
     io: { tokens: 'tokens', mask: 'mask', logits: 'logits' },
     architecture: { kind: 'token-transformer', d, layers: L, heads: H, ff, seed: config.seed ?? 1 },
-    trained: false,
+    trained: config.weights !== undefined,
+    ...(config.training !== undefined ? { training: config.training } : {}),
   };
   return g.build(17, { [POLICY_METADATA_KEY]: JSON.stringify(spec) });
+}
+
+/** The trainable weights of the model a config builds (the seeded starter values), by parameter name. */
+export function tokenTransformerWeights(config: TokenTransformerConfig): Record<string, Float32Array> {
+  const model = buildTokenTransformer(config);
+  const out: Record<string, Float32Array> = {};
+  for (const [name, t] of model.graph.initializers)
+    if (/^(embed|head|layers\.\d+\.(qkv|out|ff1|ff2))\.(weight|bias)$/.test(name)) out[name] = Float32Array.from(t.data as Float32Array);
+  return out;
 }
 
 /** The starter model as ONNX bytes. */

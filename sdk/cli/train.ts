@@ -1,0 +1,197 @@
+/**
+ * `tickmind train --data DIR --arch egocentric --out FILE.onnx [--epochs E] [--seed S]
+ * [--batch B] [--lr LR] [--d D] [--layers L] [--heads H] [--val-fraction F] [--patience P]
+ * [--curve FILE.html] [--json]`: behavior cloning on a recorded dataset (LeRobot layout
+ * directory, or an .npz), a progress bar on stderr, the loss/accuracy curve page, and the policy
+ * exported as ONNX with its spec (and how it was trained) in metadata_props.
+ */
+import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { TickmindError } from '../core/index.js';
+import { type Dataset, datasetFromNpz, readLeRobot } from '../dataset/index.js';
+import { encodeModel } from '../inference/index.js';
+import { buildTokenTransformer, type TokenTransformerConfig, tokenTransformerWeights } from '../policy/index.js';
+import { monotonicClock } from '../profiling/index.js';
+import {
+  observationLayout,
+  TokenNet,
+  type TrainProgress,
+  trainBehaviorCloning,
+  trainingCurveHtml,
+  trainingData,
+} from '../training/index.js';
+import { checkKnown, intOption, option, type ParsedArgs, UsageError } from './args.js';
+import { directorySource } from './files.js';
+
+const OPTIONS = [
+  'data',
+  'arch',
+  'out',
+  'epochs',
+  'seed',
+  'batch',
+  'lr',
+  'd',
+  'layers',
+  'heads',
+  'val-fraction',
+  'patience',
+  'curve',
+  'json',
+];
+
+/** Runs `tickmind train`. */
+export async function trainCommand(args: ParsedArgs): Promise<number> {
+  checkKnown(args, OPTIONS);
+  const dataPath = option(args, 'data') ?? usage('--data DIR (or FILE.npz) is required');
+  const out = option(args, 'out') ?? usage('--out FILE.onnx is required');
+  const arch = option(args, 'arch') ?? 'egocentric';
+  if (arch !== 'egocentric' && arch !== 'joint' && arch !== 'mlp') usage(`--arch must be joint, egocentric or mlp, got '${arch}'`);
+  if (arch !== 'egocentric')
+    throw new TickmindError(
+      'INVALID_ARGUMENT',
+      `--arch ${arch} is not trainable yet: tickmind record writes egocentric observations and the trainer builds the egocentric token transformer (use --arch egocentric)`,
+      { field: 'arch' },
+    );
+  const json = args.options.has('json');
+  const log = (s: string) => process.stderr.write(s);
+  const dataset = await loadDataset(dataPath);
+  const layout = observationLayout(dataset);
+  const data = trainingData(dataset);
+  const seed = intOption(args, 'seed', 1);
+  const config: TokenTransformerConfig = {
+    mode: 'egocentric',
+    tokens: layout.tokens,
+    entityFeatures: layout.entityFeatures,
+    rays: layout.rays,
+    d: intOption(args, 'd', 64),
+    layers: intOption(args, 'layers', 2),
+    heads: intOption(args, 'heads', 4),
+    classes: 97,
+    seed,
+  };
+  const d = config.d!;
+  const net = new TokenNet(
+    { tokens: layout.tokens, features: layout.featuresPerToken, d, layers: config.layers!, heads: config.heads!, ff: 2 * d, classes: 97 },
+    intOption(args, 'batch', 64),
+    tokenTransformerWeights(config),
+  );
+  const epochs = intOption(args, 'epochs', 10);
+  const lr = numberOption(args, 'lr', 1e-3);
+  log(
+    `tickmind train: ${data.count} frames from ${dataset.episodes.length} episodes (${dataPath}), ${arch} d=${d} × ${config.layers} layers, ${epochs} epochs, seed ${seed}\n`,
+  );
+  let lastDraw = 0;
+  const progress = (e: TrainProgress) => {
+    if (json) return;
+    if (e.kind === 'batch') {
+      const now = monotonicClock();
+      if (now - lastDraw < 100_000 && e.step !== e.stepsPerEpoch) return;
+      lastDraw = now;
+      const done = e.step / e.stepsPerEpoch;
+      const bar = '#'.repeat(Math.round(done * 24)).padEnd(24, '.');
+      log(`\r  epoch ${e.epoch}/${e.epochs} [${bar}] ${Math.round(done * 100)}% loss ${e.loss.toFixed(3)}   `);
+    } else {
+      const r = e.record;
+      log(
+        `\r  epoch ${r.epoch}: train loss ${r.trainLoss.toFixed(3)} acc ${(100 * r.trainAccuracy).toFixed(1)} % · val loss ${r.valLoss.toFixed(3)} acc ${(100 * r.valAccuracy).toFixed(1)} % · ${r.seconds.toFixed(0)} s\n`,
+      );
+    }
+  };
+  const result = trainBehaviorCloning(net, data, {
+    epochs,
+    lr,
+    seed,
+    valFraction: numberOption(args, 'val-fraction', 0.1),
+    patience: intOption(args, 'patience', 4),
+    clock: monotonicClock,
+    onProgress: progress,
+  });
+  const training = {
+    data: dataPath,
+    frames: data.count,
+    epochs: result.history.length,
+    bestEpoch: result.best.epoch,
+    seed,
+    lr,
+    valAccuracy: round(result.best.valAccuracy),
+    valLoss: round(result.best.valLoss),
+    classPriorAccuracy: round(result.classPriorAccuracy),
+  };
+  const bytes = encodeModel(buildTokenTransformer({ ...config, weights: net.weights(), training }), 'tickmind train');
+  atomicWrite(out, bytes);
+  const curve = option(args, 'curve') ?? `${out.replace(/\.onnx$/i, '')}.curve.html`;
+  atomicWrite(
+    curve,
+    new TextEncoder().encode(
+      trainingCurveHtml(result.history, `tickmind train — ${out}`, {
+        data: dataPath,
+        frames: `${result.split.trainFrames} train, ${result.split.valFrames} validation (${result.split.valEpisodes} held-out episodes)`,
+        architecture: `${arch} token transformer, d=${d}, ${config.layers} layers, ${config.heads} heads`,
+        'best epoch': `${result.best.epoch} of ${result.history.length}${result.stoppedEarly ? ' (stopped early)' : ''}`,
+        'validation accuracy': `${(100 * result.best.valAccuracy).toFixed(1)} % (class prior ${(100 * result.classPriorAccuracy).toFixed(1)} %)`,
+        seed,
+      }),
+    ),
+  );
+  const summary = {
+    out,
+    curve,
+    arch,
+    frames: data.count,
+    trainFrames: result.split.trainFrames,
+    valFrames: result.split.valFrames,
+    epochs: result.history.length,
+    bestEpoch: result.best.epoch,
+    stoppedEarly: result.stoppedEarly,
+    valLoss: training.valLoss,
+    valAccuracy: training.valAccuracy,
+    classPriorAccuracy: training.classPriorAccuracy,
+    seconds: round(result.history.at(-1)?.seconds ?? 0),
+  };
+  process.stdout.write(
+    json
+      ? `${JSON.stringify(summary)}\n`
+      : `trained ${out}: validation accuracy ${(100 * result.best.valAccuracy).toFixed(1)} % (class prior ${(100 * result.classPriorAccuracy).toFixed(1)} %), loss ${result.best.valLoss.toFixed(3)}, best epoch ${result.best.epoch}/${result.history.length}, ${summary.seconds} s\ncurve: ${curve}\n`,
+  );
+  return 0;
+}
+
+async function loadDataset(path: string): Promise<Dataset> {
+  if (!existsSync(path)) throw new TickmindError('IO', `no dataset at ${path}`, { file: path });
+  if (statSync(path).isDirectory()) {
+    if (existsSync(join(path, 'meta', 'info.json'))) return readLeRobot(directorySource(path));
+    if (existsSync(join(path, 'dataset.npz')))
+      return datasetFromNpz(new Uint8Array(readFileSync(join(path, 'dataset.npz'))), join(path, 'dataset.npz'));
+    throw new TickmindError('IO', `${path}: neither meta/info.json (Parquet layout) nor dataset.npz; record one with tickmind record`, {
+      file: path,
+    });
+  }
+  return datasetFromNpz(new Uint8Array(readFileSync(path)), path);
+}
+
+function atomicWrite(file: string, bytes: Uint8Array): void {
+  try {
+    const tmp = `${file}.tmp-${process.pid}`;
+    writeFileSync(tmp, bytes);
+    renameSync(tmp, file);
+  } catch (err) {
+    throw new TickmindError('IO', `cannot write: ${(err as Error).message}`, { file });
+  }
+}
+
+function numberOption(args: ParsedArgs, key: string, fallback: number): number {
+  const v = option(args, key);
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) usage(`--${key} expects a positive number, got '${v}'`);
+  return n;
+}
+
+function round(x: number): number {
+  return Math.round(x * 10000) / 10000;
+}
+
+function usage(message: string): never {
+  throw new UsageError(message);
+}

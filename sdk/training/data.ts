@@ -1,0 +1,95 @@
+/**
+ * Training examples from a recorded dataset: one row per frame (the token observation, its key
+ * mask) and one target per token (the recorded class on the agent's own token, token 0, for
+ * egocentric recordings; -1 elsewhere), plus each frame's episode for splitting.
+ */
+import { TickmindError } from '../core/index.js';
+import type { Dataset } from '../dataset/index.js';
+
+/** Rows ready for the network. */
+export interface TrainingData {
+  /** Frames. */
+  count: number;
+  /** Tokens per row. */
+  tokens: number;
+  /** Features per token. */
+  features: number;
+  /** count × tokens × features. */
+  rows: Float32Array;
+  /** count × tokens (1 = absent token). */
+  mask: Uint8Array;
+  /** count × tokens target classes (-1: no target). */
+  targets: Int32Array;
+  /** Episode of each frame. */
+  episode: Int32Array;
+}
+
+/** Observation layout a dataset declares (in its spec's `extra.observation`). */
+export interface ObservationLayout {
+  /** 'egocentric' (joint recordings are not produced yet). */
+  mode: 'egocentric' | 'joint';
+  /** Tokens per row. */
+  tokens: number;
+  /** Features per token. */
+  featuresPerToken: number;
+  /** Entity feature names. */
+  entityFeatures: string[];
+  /** Rays in each token, or null. */
+  rays: RayBlock | null;
+}
+
+/** The ray block of a token. */
+export interface RayBlock {
+  /** Rays. */
+  count: number;
+  /** Values per ray. */
+  valuesPerRay: number;
+  /** Tags with a one-hot slot. */
+  detectableTags: number[];
+}
+
+/** The observation layout of a dataset, checked against its features. */
+export function observationLayout(dataset: Dataset): ObservationLayout {
+  const o = dataset.spec.extra?.observation as ObservationLayout | undefined;
+  const fail = (m: string): never => {
+    throw new TickmindError('INVALID_ARGUMENT', `dataset: ${m}`, { field: 'observation' });
+  };
+  if (o === undefined || typeof o.tokens !== 'number' || typeof o.featuresPerToken !== 'number')
+    fail('its spec has no extra.observation {mode, tokens, featuresPerToken, …}; was it recorded by tickmind record?');
+  const state = dataset.spec.features['observation.state'] ?? fail("no 'observation.state' feature");
+  if (state.shape[0] !== o!.tokens * o!.featuresPerToken)
+    fail(`'observation.state' has ${state.shape[0]} values per frame, not ${o!.tokens} tokens × ${o!.featuresPerToken}`);
+  if (dataset.spec.features['observation.mask']?.shape[0] !== o!.tokens) fail(`no 'observation.mask' feature of ${o!.tokens} values`);
+  if (dataset.spec.features.action === undefined) fail("no 'action' feature");
+  if (o!.mode !== 'egocentric') fail(`observation mode '${o!.mode}' is not trainable yet (egocentric is)`);
+  return o!;
+}
+
+/** Flattens a dataset's frames into training rows (egocentric: the target on token 0). */
+export function trainingData(dataset: Dataset, classes = 97): TrainingData {
+  const layout = observationLayout(dataset);
+  const T = layout.tokens;
+  const F = layout.featuresPerToken;
+  const count = dataset.episodes.reduce((s, e) => s + e.length, 0);
+  const rows = new Float32Array(count * T * F);
+  const mask = new Uint8Array(count * T);
+  const targets = new Int32Array(count * T).fill(-1);
+  const episode = new Int32Array(count);
+  let r = 0;
+  for (const e of dataset.episodes) {
+    rows.set(e.columns['observation.state']!, r * T * F);
+    mask.set(e.columns['observation.mask']!, r * T);
+    const actions = e.columns.action!;
+    for (let f = 0; f < e.length; f++) {
+      const a = actions[f]!;
+      if (!Number.isInteger(a) || a < 0 || a >= classes)
+        throw new TickmindError('INVALID_ARGUMENT', `dataset: episode ${e.index}, frame ${f}: action ${a} is outside 0..${classes - 1}`, {
+          field: 'action',
+        });
+      targets[(r + f) * T] = a;
+      episode[r + f] = e.index;
+    }
+    r += e.length;
+  }
+  return { count, tokens: T, features: F, rows, mask, targets, episode };
+}
