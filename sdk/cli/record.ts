@@ -1,7 +1,7 @@
 /**
  * `tickmind record --rounds N --seed S --out DIR [--format parquet|npz|both]
  * [--players teacher|random|policy:FILE] [--map dust2] [--every K] [--team-size N]
- * [--split train|eval|all] [--json]`: plays arena rounds and records every player's decisions
+ * [--split train|eval|all] [--observations egocentric|joint] [--json]`: plays arena rounds and records every player's decisions
  * as a dataset in DIR (LeRobot v3 Parquet layout and/or DIR/dataset.npz). The arena comes from
  * the repository's sandbox through the bin (the SDK never imports it).
  */
@@ -12,7 +12,7 @@ import type { DatasetSink } from '../dataset/index.js';
 import { checkKnown, intOption, option, type ParsedArgs, UsageError } from './args.js';
 import { directorySink } from './files.js';
 
-const OPTIONS = ['rounds', 'seed', 'out', 'format', 'players', 'map', 'every', 'team-size', 'split', 'json'];
+const OPTIONS = ['rounds', 'seed', 'out', 'format', 'players', 'map', 'every', 'team-size', 'split', 'observations', 'json'];
 
 /** The engine the bin lends: plays and records rounds (sandbox/arena/recording/record-rounds.ts). */
 export type RecordRoundsEngine = (
@@ -24,6 +24,7 @@ export type RecordRoundsEngine = (
     every?: number;
     teamSize?: number;
     split?: 'all' | 'train' | 'eval';
+    observations?: 'egocentric' | 'joint';
   },
   outputs: { parquet?: DatasetSink; npz?: (bytes: Uint8Array) => Promise<void> },
   progress: (line: string) => void,
@@ -45,6 +46,8 @@ export async function recordCommand(args: ParsedArgs, engine: RecordRoundsEngine
   if (split !== 'train' && split !== 'eval' && split !== 'all') fail(`--split must be train, eval or all, got '${split}'`);
   const teamSize = option(args, 'team-size') === undefined ? undefined : intOption(args, 'team-size', 5);
   if (teamSize !== undefined && teamSize > 5) fail('--team-size must be 1..5');
+  const observations = option(args, 'observations') ?? 'egocentric';
+  if (observations !== 'egocentric' && observations !== 'joint') fail(`--observations must be egocentric or joint, got '${observations}'`);
   const sink = directorySink(out);
   const json = args.options.has('json');
   const summary = await engine(
@@ -55,6 +58,7 @@ export async function recordCommand(args: ParsedArgs, engine: RecordRoundsEngine
       players,
       every: intOption(args, 'every', 8),
       split,
+      observations,
       ...(teamSize !== undefined ? { teamSize } : {}),
     },
     {

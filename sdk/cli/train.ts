@@ -1,5 +1,5 @@
 /**
- * `tickmind train --data DIR --arch egocentric --out FILE.onnx [--epochs E] [--seed S]
+ * `tickmind train --data DIR --arch joint|egocentric --out FILE.onnx [--epochs E] [--seed S]
  * [--batch B] [--lr LR] [--d D] [--layers L] [--heads H] [--val-fraction F] [--patience P]
  * [--curve FILE.html] [--json]`: behavior cloning on a recorded dataset (LeRobot layout
  * directory, or an .npz), a progress bar on stderr, the loss/accuracy curve page, and the policy
@@ -47,20 +47,22 @@ export async function trainCommand(args: ParsedArgs): Promise<number> {
   const out = option(args, 'out') ?? usage('--out FILE.onnx is required');
   const arch = option(args, 'arch') ?? 'egocentric';
   if (arch !== 'egocentric' && arch !== 'joint' && arch !== 'mlp') usage(`--arch must be joint, egocentric or mlp, got '${arch}'`);
-  if (arch !== 'egocentric')
-    throw new TickmindError(
-      'INVALID_ARGUMENT',
-      `--arch ${arch} is not trainable yet: tickmind record writes egocentric observations and the trainer builds the egocentric token transformer (use --arch egocentric)`,
-      { field: 'arch' },
-    );
+  if (arch === 'mlp')
+    throw new TickmindError('INVALID_ARGUMENT', '--arch mlp is not trainable yet (joint and egocentric are)', { field: 'arch' });
   const json = args.options.has('json');
   const log = (s: string) => process.stderr.write(s);
   const dataset = await loadDataset(dataPath);
   const layout = observationLayout(dataset);
+  if (layout.mode !== arch)
+    throw new TickmindError(
+      'INVALID_ARGUMENT',
+      `--arch ${arch} needs ${arch === 'egocentric' ? 'an' : 'a'} ${arch} recording, but ${dataPath} holds ${layout.mode} observations (record with tickmind record --observations ${arch})`,
+      { field: 'arch' },
+    );
   const data = trainingData(dataset);
   const seed = intOption(args, 'seed', 1);
   const config: TokenTransformerConfig = {
-    mode: 'egocentric',
+    mode: arch,
     tokens: layout.tokens,
     entityFeatures: layout.entityFeatures,
     rays: layout.rays,

@@ -1,7 +1,8 @@
 /**
  * Training examples from a recorded dataset: one row per frame (the token observation, its key
- * mask) and one target per token (the recorded class on the agent's own token, token 0, for
- * egocentric recordings; -1 elsewhere), plus each frame's episode for splitting.
+ * mask) and one target per token — egocentric recordings: the recorded class on the agent's own
+ * token (token 0), -1 elsewhere; joint recordings: each player's class on its token (-1 where it
+ * did not decide) — plus each frame's episode for splitting.
  */
 import { TickmindError } from '../core/index.js';
 import type { Dataset } from '../dataset/index.js';
@@ -26,7 +27,7 @@ export interface TrainingData {
 
 /** Observation layout a dataset declares (in its spec's `extra.observation`). */
 export interface ObservationLayout {
-  /** 'egocentric' (joint recordings are not produced yet). */
+  /** Egocentric rows per agent, or one joint row per match. */
   mode: 'egocentric' | 'joint';
   /** Tokens per row. */
   tokens: number;
@@ -60,8 +61,11 @@ export function observationLayout(dataset: Dataset): ObservationLayout {
   if (state.shape[0] !== o!.tokens * o!.featuresPerToken)
     fail(`'observation.state' has ${state.shape[0]} values per frame, not ${o!.tokens} tokens × ${o!.featuresPerToken}`);
   if (dataset.spec.features['observation.mask']?.shape[0] !== o!.tokens) fail(`no 'observation.mask' feature of ${o!.tokens} values`);
-  if (dataset.spec.features.action === undefined) fail("no 'action' feature");
-  if (o!.mode !== 'egocentric') fail(`observation mode '${o!.mode}' is not trainable yet (egocentric is)`);
+  const action = dataset.spec.features.action ?? fail("no 'action' feature");
+  if (o!.mode !== 'egocentric' && o!.mode !== 'joint') fail(`unknown observation mode '${String(o!.mode)}'`);
+  const perFrame = o!.mode === 'joint' ? o!.tokens : 1;
+  if (action.shape[0] !== perFrame || action.shape.length !== 1)
+    fail(`'action' has shape [${action.shape}], a ${o!.mode} recording has [${perFrame}]`);
   return o!;
 }
 
@@ -80,13 +84,16 @@ export function trainingData(dataset: Dataset, classes = 97): TrainingData {
     rows.set(e.columns['observation.state']!, r * T * F);
     mask.set(e.columns['observation.mask']!, r * T);
     const actions = e.columns.action!;
+    const perFrame = layout.mode === 'joint' ? T : 1;
     for (let f = 0; f < e.length; f++) {
-      const a = actions[f]!;
-      if (!Number.isInteger(a) || a < 0 || a >= classes)
-        throw new TickmindError('INVALID_ARGUMENT', `dataset: episode ${e.index}, frame ${f}: action ${a} is outside 0..${classes - 1}`, {
-          field: 'action',
-        });
-      targets[(r + f) * T] = a;
+      for (let k = 0; k < perFrame; k++) {
+        const a = actions[f * perFrame + k]!;
+        if (!Number.isInteger(a) || a < -1 || a >= classes || (a === -1 && layout.mode === 'egocentric'))
+          throw new TickmindError('INVALID_ARGUMENT', `dataset: episode ${e.index}, frame ${f}: action ${a} is outside 0..${classes - 1}`, {
+            field: 'action',
+          });
+        targets[(r + f) * T + k] = a;
+      }
       episode[r + f] = e.index;
     }
     r += e.length;

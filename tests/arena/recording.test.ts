@@ -13,7 +13,7 @@ import { directorySource } from '../../sdk/cli/files.js';
 import { datasetFromNpz, type Episode, readLeRobot } from '../../sdk/dataset/index.js';
 import { type Decider, policyDecider } from '../../sdk/ecs/index.js';
 import { loadPolicy, starterModelBytes } from '../../sdk/policy/index.js';
-import { EGOCENTRIC_FEATURES } from '../../sdk/sensors/index.js';
+import { EGOCENTRIC_FEATURES, JOINT_FEATURES } from '../../sdk/sensors/index.js';
 
 const sensor = arenaSensor();
 const rays = { count: sensor.rays, valuesPerRay: sensor.valuesPerRay, detectableTags: [...sensor.config.detectableTags] };
@@ -80,6 +80,53 @@ describe('arena recording', () => {
       }
     }
     expect(checked).toBeGreaterThan(20);
+  });
+
+  it("joint: one match row per frame, exactly the joint policy's tokens, with each player's class on its token", async () => {
+    const jointBytes = starterModelBytes({ mode: 'joint', tokens: 10, entityFeatures: [...JOINT_FEATURES], rays, seed: 4 });
+    const policy = await loadPolicy(jointBytes, { maxBatch: 1 });
+    const seen = new Map<number, { tokens: Float32Array; mask: Uint8Array }>();
+    const episodes: Episode[] = [];
+    let index = -1;
+    let recorder: ArenaRecorder | undefined;
+    await runRetakes({
+      map: syntheticMap(),
+      rounds: 1,
+      seed: 3,
+      teamSize: 2,
+      setup: (arena) => {
+        const inner = policyDecider(arena.world, policy, { center: arena.frame.center, halfExtent: arena.frame.halfExtent });
+        index = arena.addDecider({
+          name: inner.name,
+          decide(batch, actions) {
+            inner.decide(batch, actions);
+            seen.set(arena.round.tick, { tokens: policy.tokens.slice(0, policy.rowFloats), mask: policy.mask.slice(0, 10) });
+          },
+        });
+        recorder = new ArenaRecorder(arena, { mode: 'joint', every: 8, onEpisode: (e) => episodes.push(e) });
+        recorder.attach();
+      },
+      get ct() {
+        return { decider: index };
+      },
+      get t() {
+        return { decider: index };
+      },
+      onRoundStart: (start) => recorder!.beginRound(start.row),
+      onRound: () => void recorder!.endRound(),
+    });
+    expect(episodes).toHaveLength(1);
+    const e = episodes[0]!;
+    expect(recorder!.spec.features.action!.shape).toEqual([10]);
+    const w = e.columns['observation.state']!.length / e.length;
+    for (let f = 0; f < e.length; f++) {
+      const s = seen.get(e.columns['round.tick']![f]!)!;
+      expect(Array.from(e.columns['observation.state']!.subarray(f * w, (f + 1) * w))).toEqual(Array.from(s.tokens));
+      expect(Array.from(e.columns['observation.mask']!.subarray(f * 10, (f + 1) * 10))).toEqual(Array.from(s.mask));
+      const acts = Array.from(e.columns.action!.subarray(f * 10, (f + 1) * 10));
+      // Live players (unmasked tokens) carry a class; absent ones -1.
+      for (const [k, a] of acts.entries()) expect(a >= 0, `frame ${f} token ${k}`).toBe(s.mask[k] === 0);
+    }
   });
 
   it('tickmind record writes both formats, identical when read back, and the same bytes for the same seed', async () => {

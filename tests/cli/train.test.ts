@@ -65,10 +65,56 @@ describe('tickmind train', () => {
     expect(JSON.parse(profile.stdout)).toMatchObject({ policy: out, mode: 'egocentric', map: 'synthetic' });
   });
 
+  it('joint: records match rows, trains the joint transformer, and the policy decides for everyone', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tickmind-train-joint-'));
+    const data = join(dir, 'demos');
+    await tickmind(
+      'record',
+      '--rounds',
+      '1',
+      '--seed',
+      '4',
+      '--map',
+      'synthetic',
+      '--team-size',
+      '2',
+      '--observations',
+      'joint',
+      '--out',
+      data,
+    );
+    const out = join(dir, 'joint.onnx');
+    const r = await tickmind(
+      'train',
+      '--data',
+      data,
+      '--arch',
+      'joint',
+      '--out',
+      out,
+      '--epochs',
+      '1',
+      '--d',
+      '16',
+      '--layers',
+      '1',
+      '--heads',
+      '2',
+      '--json',
+    );
+    expect(r.code ?? 0).toBe(0);
+    expect((await loadPolicy(new Uint8Array(readFileSync(out)))).spec).toMatchObject({ mode: 'joint', trained: true });
+    const profile = await tickmind('profile', '--map', 'synthetic', '--agents', '4', '--policy', out, '--ticks', '60', '--json');
+    expect(JSON.parse(profile.stdout)).toMatchObject({ mode: 'joint', agents: 4 });
+    const wrong = await tickmind('train', '--data', data, '--arch', 'egocentric', '--out', join(dir, 'x.onnx'));
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(/--arch egocentric needs an egocentric recording, but .* holds joint observations/);
+  });
+
   it('says what is wrong with bad input', async () => {
-    const joint = await tickmind('train', '--data', '.', '--arch', 'joint', '--out', '/tmp/x.onnx');
-    expect(joint.code).toBe(1);
-    expect(joint.stderr).toMatch(/--arch joint is not trainable yet/);
+    const mlp = await tickmind('train', '--data', '.', '--arch', 'mlp', '--out', '/tmp/x.onnx');
+    expect(mlp.code).toBe(1);
+    expect(mlp.stderr).toMatch(/--arch mlp is not trainable yet/);
     const missing = await tickmind('train', '--data', '/nonexistent/dir', '--out', '/tmp/x.onnx');
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/no dataset at \/nonexistent\/dir/);

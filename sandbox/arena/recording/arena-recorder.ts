@@ -1,9 +1,14 @@
 /**
- * Records arena play as demonstrations in the policy's own spaces: for each recorded player, one
- * frame every `every` ticks at which it decided — the egocentric token observation exactly as a
- * policy sees it (tokens + mask, built by the SDK's TokenObservations before act), the 97-class
- * action and the movement it stands for, and the round's context and events. One episode per
- * player per round (ended at its death or the round's end).
+ * Records arena play as demonstrations in the policy's own spaces, built by the SDK's
+ * TokenObservations in the record phase (before act), so a frame is exactly what a policy sees:
+ *
+ * - egocentric (default): for each recorded player, one frame every `every` ticks at which it
+ *   decided — its token rows and mask, the 97-class action and the movement it stands for, the
+ *   round's context and its events. One episode per player per round (ended at its death or the
+ *   round's end).
+ * - joint: one frame per `every` ticks for the whole match — the joint row (every player a token
+ *   in the map-normalised frame) and one class per token (-1 for absent players and players that
+ *   did not decide). One episode per round.
  */
 import { createMovementCommand, decodeMovement } from '../../../sdk/actuators/index.js';
 import type { DatasetSpec, Episode, RecorderOptions } from '../../../sdk/dataset/index.js';
@@ -32,6 +37,8 @@ export interface ArenaRecorderOptions {
   maxFrames?: number;
   /** Extra fields for the dataset spec (seed, command…). */
   extra?: Record<string, unknown>;
+  /** Egocentric rows per player (default) or one joint row per match. */
+  mode?: 'egocentric' | 'joint';
 }
 
 /** Records an arena's rounds (see the module comment). Attach with {@link ArenaRecorder.attach}. */
@@ -55,6 +62,9 @@ export class ArenaRecorder {
   private readonly f: Record<'obs' | 'mask' | 'action' | 'cont' | 'team' | 'slot' | 'tick' | 'round' | 'row' | 'health' | 'events', number>;
   private slots = 0;
   private row = -1;
+  private readonly mode: 'egocentric' | 'joint';
+  private readonly jointActions = new Int32Array(TOKENS);
+  private readonly jointTeams = new Int32Array(TOKENS);
 
   constructor(
     private readonly arena: Arena,
@@ -64,7 +74,11 @@ export class ArenaRecorder {
     this.every = Math.max(1, options.every ?? 8);
     this.sides = options.sides ?? 'both';
     this.controller = options.controller ?? 'teacher';
-    this.obs = new TokenObservations(world, { mode: 'egocentric', tokens: TOKENS });
+    this.mode = options.mode ?? 'egocentric';
+    this.obs =
+      this.mode === 'joint'
+        ? new TokenObservations(world, { mode: 'joint', tokens: TOKENS, center: arena.frame.center, halfExtent: arena.frame.halfExtent })
+        : new TokenObservations(world, { mode: 'egocentric', tokens: TOKENS });
     const sensor = world.sensors[0];
     const rays =
       sensor === undefined
@@ -73,44 +87,54 @@ export class ArenaRecorder {
     this.spec = {
       fps: arena.rules.tickRate / this.every,
       robotType: 'tickmind-arena-player',
-      features: {
-        'observation.state': { dtype: 'float32', shape: [TOKENS * this.obs.featuresPerToken], names: null },
-        'observation.mask': { dtype: 'bool', shape: [TOKENS], names: null },
-        action: { dtype: 'int64', shape: [1], names: null },
-        'action.continuous': { dtype: 'float32', shape: [4], names: ['forward_mps', 'lateral_mps', 'stature', 'jump'] },
-        'agent.team': { dtype: 'int64', shape: [1], names: null },
-        'agent.slot': { dtype: 'int64', shape: [1], names: null },
-        'agent.health': { dtype: 'float32', shape: [1], names: null },
-        'round.tick': { dtype: 'int64', shape: [1], names: null },
-        'round.index': { dtype: 'int64', shape: [1], names: null },
-        'round.plant_row': { dtype: 'int64', shape: [1], names: null },
-        'events.counts': {
-          dtype: 'int32',
-          shape: [EVENT_TYPES],
-          names: [
-            'spotted',
-            'shot',
-            'hit',
-            'death',
-            'defuseStart',
-            'defuseProgress',
-            'defuseAbort',
-            'defused',
-            'exploded',
-            'roundEnd',
-            'stuck',
-          ],
-        },
-      },
+      features:
+        this.mode === 'joint'
+          ? {
+              'observation.state': { dtype: 'float32', shape: [TOKENS * this.obs.featuresPerToken], names: null },
+              'observation.mask': { dtype: 'bool', shape: [TOKENS], names: null },
+              action: { dtype: 'int64', shape: [TOKENS], names: null },
+              'agent.team': { dtype: 'int64', shape: [TOKENS], names: null },
+              'round.tick': { dtype: 'int64', shape: [1], names: null },
+              'round.index': { dtype: 'int64', shape: [1], names: null },
+              'round.plant_row': { dtype: 'int64', shape: [1], names: null },
+            }
+          : {
+              'observation.state': { dtype: 'float32', shape: [TOKENS * this.obs.featuresPerToken], names: null },
+              'observation.mask': { dtype: 'bool', shape: [TOKENS], names: null },
+              action: { dtype: 'int64', shape: [1], names: null },
+              'action.continuous': { dtype: 'float32', shape: [4], names: ['forward_mps', 'lateral_mps', 'stature', 'jump'] },
+              'agent.team': { dtype: 'int64', shape: [1], names: null },
+              'agent.slot': { dtype: 'int64', shape: [1], names: null },
+              'agent.health': { dtype: 'float32', shape: [1], names: null },
+              'round.tick': { dtype: 'int64', shape: [1], names: null },
+              'round.index': { dtype: 'int64', shape: [1], names: null },
+              'round.plant_row': { dtype: 'int64', shape: [1], names: null },
+              'events.counts': {
+                dtype: 'int32',
+                shape: [EVENT_TYPES],
+                names: [
+                  'spotted',
+                  'shot',
+                  'hit',
+                  'death',
+                  'defuseStart',
+                  'defuseProgress',
+                  'defuseAbort',
+                  'defused',
+                  'exploded',
+                  'roundEnd',
+                  'stuck',
+                ],
+              },
+            },
       extra: {
         map: arena.map.name,
         tickRate: arena.rules.tickRate,
         recordEveryTicks: this.every,
         observation: {
-          mode: 'egocentric',
+          mode: this.mode,
           tokens: TOKENS,
-          maxAllies: 4,
-          maxEnemies: 5,
+          ...(this.mode === 'joint' ? { center: arena.frame.center, halfExtent: arena.frame.halfExtent } : { maxAllies: 4, maxEnemies: 5 }),
           entityFeatures: [...this.obs.entityFeatures],
           rays,
           featuresPerToken: this.obs.featuresPerToken,
@@ -126,18 +150,19 @@ export class ArenaRecorder {
       ...(options.onEpisode !== undefined ? { onEpisode: options.onEpisode } : {}),
     });
     const r = this.recorder;
+    const optional = (name: string) => (r.names.includes(name) ? r.feature(name) : -1);
     this.f = {
       obs: r.feature('observation.state'),
       mask: r.feature('observation.mask'),
       action: r.feature('action'),
-      cont: r.feature('action.continuous'),
+      cont: optional('action.continuous'),
       team: r.feature('agent.team'),
-      slot: r.feature('agent.slot'),
+      slot: optional('agent.slot'),
       tick: r.feature('round.tick'),
       round: r.feature('round.index'),
       row: r.feature('round.plant_row'),
-      health: r.feature('agent.health'),
-      events: r.feature('events.counts'),
+      health: optional('agent.health'),
+      events: optional('events.counts'),
     };
     this.slotOf = new Int32Array(cap).fill(-1);
     this.entityOf = new Int32Array(cap).fill(-1);
@@ -158,6 +183,11 @@ export class ArenaRecorder {
     this.row = plantRow;
     this.slots = w.agentCount;
     this.events.fill(0);
+    if (this.mode === 'joint') {
+      this.slots = 1;
+      this.recorder.begin(0, `retake ${this.arena.map.name} (${this.controller})`);
+      return;
+    }
     for (let i = 0; i < w.agentCount; i++) {
       const e = w.agents[i]!;
       this.slotOf[e] = i;
@@ -170,6 +200,7 @@ export class ArenaRecorder {
 
   /** After each tick: counts each player's events and ends the episodes of players who died. */
   afterTick(): void {
+    if (this.mode === 'joint') return;
     const ev = this.arena.events;
     for (let k = 0; k < ev.count; k++) {
       const actor = ev.actor[k]!;
@@ -192,7 +223,7 @@ export class ArenaRecorder {
       const e = this.recorder.end(s);
       if (e !== undefined) out.push(e);
       const entity = this.entityOf[s]!;
-      if (entity >= 0) this.slotOf[entity] = -1;
+      if (entity >= 0 && this.mode === 'egocentric') this.slotOf[entity] = -1;
       this.entityOf[s] = -1;
     }
     this.slots = 0;
@@ -203,6 +234,10 @@ export class ArenaRecorder {
   private capture(world: AiWorld): void {
     const round = this.arena.round;
     if (round.tick % this.every !== 0) return;
+    if (this.mode === 'joint') {
+      this.captureMatch(world);
+      return;
+    }
     const { Schedule, Action, Agent } = world.c;
     let n = 0;
     for (let i = 0; i < world.agentCount; i++) {
@@ -239,5 +274,33 @@ export class ArenaRecorder {
       this.events.fill(0, e * EVENT_TYPES, (e + 1) * EVENT_TYPES);
       r.commit(s, round.tick / this.arena.rules.tickRate);
     }
+  }
+
+  /** Joint: the match row and one class per token (-1: absent, or no decision this tick). */
+  private captureMatch(world: AiWorld): void {
+    const round = this.arena.round;
+    const r = this.recorder;
+    if (!r.isOpen(0)) return;
+    const { Schedule, Action, Agent } = world.c;
+    this.obs.gather();
+    this.obs.encodeMatch(this.rows, this.mask);
+    const players = this.obs.players;
+    let decided = 0;
+    for (let p = 0; p < TOKENS; p++) {
+      const e = p < players.count ? players.entity[p]! : -1;
+      const live = e >= 0 && Agent.alive[e] === 1;
+      this.jointTeams[p] = e >= 0 ? Agent.team[e]! : -1;
+      this.jointActions[p] = live && Schedule.lastDecision[e] === world.tick ? Action.movement[e]! : -1;
+      if (this.jointActions[p]! >= 0) decided++;
+    }
+    if (decided === 0) return;
+    r.set(0, this.f.obs, this.rows);
+    r.set(0, this.f.mask, this.mask);
+    r.set(0, this.f.action, this.jointActions);
+    r.set(0, this.f.team, this.jointTeams);
+    r.setScalar(0, this.f.tick, round.tick);
+    r.setScalar(0, this.f.round, round.index);
+    r.setScalar(0, this.f.row, this.row);
+    r.commit(0, round.tick / this.arena.rules.tickRate);
   }
 }

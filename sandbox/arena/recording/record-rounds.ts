@@ -28,6 +28,8 @@ export interface RecordConfig {
   teamSize?: number;
   /** Plant-state split (default train). */
   split?: 'all' | 'train' | 'eval';
+  /** Egocentric rows per player (default) or one joint row per match. */
+  observations?: 'egocentric' | 'joint';
 }
 
 /** Where to write. */
@@ -80,6 +82,7 @@ export async function recordRounds(
         };
       }
       recorder = new ArenaRecorder(arena, {
+        mode: config.observations ?? 'egocentric',
         ...(config.every !== undefined ? { every: config.every } : {}),
         controller: label,
         extra: { seed: config.seed, rounds: config.rounds, players: label, split: config.split ?? 'train' },
