@@ -31,8 +31,8 @@ usage:
   tickmind record --rounds N --seed S --out DIR [--format parquet|npz|both]
                   [--players teacher|random|policy:FILE] [--map dust2] [--every K] [--team-size N]
                   [--split train|eval|all] [--observations egocentric|joint] [--json]
-  tickmind train --data DIR|FILE.npz --arch joint|egocentric --out FILE.onnx [--epochs E] [--seed S] [--batch B]
-                 [--lr LR] [--d D] [--layers L] [--heads H] [--val-fraction F] [--patience P]
+  tickmind train --data DIR|FILE.npz --arch joint|egocentric|mlp --out FILE.onnx [--epochs E] [--seed S] [--batch B]
+                 [--lr LR] [--d D] [--layers L] [--heads H] [--hidden N] [--val-fraction F] [--patience P]
                  [--curve FILE.html] [--json]
   tickmind --help | --version
 

@@ -1,6 +1,6 @@
 /**
- * `tickmind train --data DIR --arch joint|egocentric --out FILE.onnx [--epochs E] [--seed S]
- * [--batch B] [--lr LR] [--d D] [--layers L] [--heads H] [--val-fraction F] [--patience P]
+ * `tickmind train --data DIR --arch joint|egocentric|mlp --out FILE.onnx [--epochs E] [--seed S]
+ * [--batch B] [--lr LR] [--d D] [--layers L] [--heads H] [--hidden N] [--val-fraction F] [--patience P]
  * [--curve FILE.html] [--json]`: behavior cloning on a recorded dataset (LeRobot layout
  * directory, or an .npz), a progress bar on stderr, the loss/accuracy curve page, and the policy
  * exported as ONNX with its spec (and how it was trained) in metadata_props.
@@ -10,10 +10,18 @@ import { join } from 'node:path';
 import { TickmindError } from '../core/index.js';
 import { type Dataset, datasetFromNpz, readLeRobot } from '../dataset/index.js';
 import { encodeModel } from '../inference/index.js';
-import { buildTokenTransformer, type TokenTransformerConfig, tokenTransformerWeights } from '../policy/index.js';
+import {
+  buildMlpPolicy,
+  buildTokenTransformer,
+  mlpPolicyWeights,
+  type TokenTransformerConfig,
+  tokenTransformerWeights,
+} from '../policy/index.js';
 import { monotonicClock } from '../profiling/index.js';
 import {
+  MlpNet,
   observationLayout,
+  type PolicyNet,
   TokenNet,
   type TrainProgress,
   trainBehaviorCloning,
@@ -34,6 +42,7 @@ const OPTIONS = [
   'd',
   'layers',
   'heads',
+  'hidden',
   'val-fraction',
   'patience',
   'curve',
@@ -47,13 +56,11 @@ export async function trainCommand(args: ParsedArgs): Promise<number> {
   const out = option(args, 'out') ?? usage('--out FILE.onnx is required');
   const arch = option(args, 'arch') ?? 'egocentric';
   if (arch !== 'egocentric' && arch !== 'joint' && arch !== 'mlp') usage(`--arch must be joint, egocentric or mlp, got '${arch}'`);
-  if (arch === 'mlp')
-    throw new TickmindError('INVALID_ARGUMENT', '--arch mlp is not trainable yet (joint and egocentric are)', { field: 'arch' });
   const json = args.options.has('json');
   const log = (s: string) => process.stderr.write(s);
   const dataset = await loadDataset(dataPath);
   const layout = observationLayout(dataset);
-  if (layout.mode !== arch)
+  if (arch !== 'mlp' && layout.mode !== arch)
     throw new TickmindError(
       'INVALID_ARGUMENT',
       `--arch ${arch} needs ${arch === 'egocentric' ? 'an' : 'a'} ${arch} recording, but ${dataPath} holds ${layout.mode} observations (record with tickmind record --observations ${arch})`,
@@ -62,7 +69,7 @@ export async function trainCommand(args: ParsedArgs): Promise<number> {
   const data = trainingData(dataset);
   const seed = intOption(args, 'seed', 1);
   const config: TokenTransformerConfig = {
-    mode: arch,
+    mode: layout.mode,
     tokens: layout.tokens,
     entityFeatures: layout.entityFeatures,
     rays: layout.rays,
@@ -73,15 +80,30 @@ export async function trainCommand(args: ParsedArgs): Promise<number> {
     seed,
   };
   const d = config.d!;
-  const net = new TokenNet(
-    { tokens: layout.tokens, features: layout.featuresPerToken, d, layers: config.layers!, heads: config.heads!, ff: 2 * d, classes: 97 },
-    intOption(args, 'batch', 64),
-    tokenTransformerWeights(config),
-  );
+  const hidden = intOption(args, 'hidden', 256);
+  const batch = intOption(args, 'batch', 64);
+  const mlp = { ...config, hidden };
+  const net: PolicyNet =
+    arch === 'mlp'
+      ? new MlpNet({ tokens: layout.tokens, features: layout.featuresPerToken, hidden, classes: 97 }, batch, mlpPolicyWeights(mlp))
+      : new TokenNet(
+          {
+            tokens: layout.tokens,
+            features: layout.featuresPerToken,
+            d,
+            layers: config.layers!,
+            heads: config.heads!,
+            ff: 2 * d,
+            classes: 97,
+          },
+          batch,
+          tokenTransformerWeights(config),
+        );
+  const described = arch === 'mlp' ? `mlp ${hidden}×2 (${layout.mode} rows)` : `${arch} d=${d} × ${config.layers} layers`;
   const epochs = intOption(args, 'epochs', 10);
   const lr = numberOption(args, 'lr', 1e-3);
   log(
-    `tickmind train: ${data.count} frames from ${dataset.episodes.length} episodes (${dataPath}), ${arch} d=${d} × ${config.layers} layers, ${epochs} epochs, seed ${seed}\n`,
+    `tickmind train: ${data.count} frames from ${dataset.episodes.length} episodes (${dataPath}), ${described}, ${epochs} epochs, seed ${seed}\n`,
   );
   let lastDraw = 0;
   const progress = (e: TrainProgress) => {
@@ -120,7 +142,11 @@ export async function trainCommand(args: ParsedArgs): Promise<number> {
     valLoss: round(result.best.valLoss),
     classPriorAccuracy: round(result.classPriorAccuracy),
   };
-  const bytes = encodeModel(buildTokenTransformer({ ...config, weights: net.weights(), training }), 'tickmind train');
+  const model =
+    arch === 'mlp'
+      ? buildMlpPolicy({ ...mlp, weights: net.weights(), training })
+      : buildTokenTransformer({ ...config, weights: net.weights(), training });
+  const bytes = encodeModel(model, 'tickmind train');
   atomicWrite(out, bytes);
   const curve = option(args, 'curve') ?? `${out.replace(/\.onnx$/i, '')}.curve.html`;
   atomicWrite(
@@ -129,7 +155,7 @@ export async function trainCommand(args: ParsedArgs): Promise<number> {
       trainingCurveHtml(result.history, `tickmind train — ${out}`, {
         data: dataPath,
         frames: `${result.split.trainFrames} train, ${result.split.valFrames} validation (${result.split.valEpisodes} held-out episodes)`,
-        architecture: `${arch} token transformer, d=${d}, ${config.layers} layers, ${config.heads} heads`,
+        architecture: arch === 'mlp' ? described : `${arch} token transformer, d=${d}, ${config.layers} layers, ${config.heads} heads`,
         'best epoch': `${result.best.epoch} of ${result.history.length}${result.stoppedEarly ? ' (stopped early)' : ''}`,
         'validation accuracy': `${(100 * result.best.valAccuracy).toFixed(1)} % (class prior ${(100 * result.classPriorAccuracy).toFixed(1)} %)`,
         seed,

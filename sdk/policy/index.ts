@@ -5,6 +5,8 @@
  */
 
 export { f32, GraphBuilder, i64 } from './graph-builder.js';
+export type { MlpPolicyConfig } from './mlp.js';
+export { buildMlpPolicy, mlpPolicyBytes, mlpPolicyWeights } from './mlp.js';
 export type { PolicyOptions } from './policy.js';
 export { loadPolicy, Policy } from './policy.js';
 export { argmax, sampleLogits } from './sampling.js';

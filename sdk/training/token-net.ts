@@ -41,6 +41,26 @@ export interface Param {
   decay: boolean;
 }
 
+/** What the trainer needs of a policy network (the token transformer, the MLP). */
+export interface PolicyNet {
+  /** Row shape: tokens, features per token, classes per token. */
+  readonly config: { readonly tokens: number; readonly features: number; readonly classes: number };
+  /** Most rows per batch. */
+  readonly maxBatch: number;
+  /** Trainable parameters. */
+  readonly params: Param[];
+  /** Gradient of the loss with respect to the last logits (set before backward). */
+  readonly dLogits: Float32Array;
+  /** Logits (rows × tokens × classes) of `rows` rows. */
+  forward(x: Float32Array, mask: Uint8Array, rows: number): Float32Array;
+  /** Backward pass of the last forward; adds to the parameters' gradients. */
+  backward(): void;
+  /** Zeroes every gradient. */
+  zeroGrad(): void;
+  /** Current weights by name (copies). */
+  weights(): Record<string, Float32Array>;
+}
+
 interface LayerCache {
   hIn: Float32Array;
   a: Float32Array;
@@ -59,7 +79,7 @@ const EPS = 1e-5;
 const MASKED = -1e9;
 
 /** The network (see the module comment). */
-export class TokenNet {
+export class TokenNet implements PolicyNet {
   /** Parameters in a fixed order. */
   readonly params: Param[];
   /** Logits of the last forward pass: rows × tokens × classes. */

@@ -8,7 +8,7 @@ import { Rng, TickmindError } from '../core/index.js';
 import type { TrainingData } from './data.js';
 import { crossEntropy } from './loss.js';
 import { AdamW, learningRate } from './optimizer.js';
-import type { TokenNet } from './token-net.js';
+import type { PolicyNet } from './token-net.js';
 
 /** Options of {@link trainBehaviorCloning}. */
 export interface TrainOptions {
@@ -106,7 +106,7 @@ export interface TrainResult {
 }
 
 /** Trains `net` on `data` (see the module comment). */
-export function trainBehaviorCloning(net: TokenNet, data: TrainingData, options: TrainOptions = {}): TrainResult {
+export function trainBehaviorCloning(net: PolicyNet, data: TrainingData, options: TrainOptions = {}): TrainResult {
   const T = data.tokens;
   const F = data.features;
   const C = net.config.classes;

@@ -65,7 +65,7 @@ describe('tickmind train', () => {
     expect(JSON.parse(profile.stdout)).toMatchObject({ policy: out, mode: 'egocentric', map: 'synthetic' });
   });
 
-  it('joint: records match rows, trains the joint transformer, and the policy decides for everyone', async () => {
+  it('joint: records match rows, trains the joint transformer (and the MLP), and the policy decides for everyone', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tickmind-train-joint-'));
     const data = join(dir, 'demos');
     await tickmind(
@@ -106,15 +106,35 @@ describe('tickmind train', () => {
     expect((await loadPolicy(new Uint8Array(readFileSync(out)))).spec).toMatchObject({ mode: 'joint', trained: true });
     const profile = await tickmind('profile', '--map', 'synthetic', '--agents', '4', '--policy', out, '--ticks', '60', '--json');
     expect(JSON.parse(profile.stdout)).toMatchObject({ mode: 'joint', agents: 4 });
+    const mlp = await tickmind(
+      'train',
+      '--data',
+      data,
+      '--arch',
+      'mlp',
+      '--hidden',
+      '32',
+      '--out',
+      join(dir, 'mlp.onnx'),
+      '--epochs',
+      '1',
+      '--json',
+    );
+    expect(mlp.code ?? 0).toBe(0);
+    expect((await loadPolicy(new Uint8Array(readFileSync(join(dir, 'mlp.onnx'))))).spec).toMatchObject({
+      mode: 'joint',
+      trained: true,
+      architecture: { kind: 'mlp', hidden: 32 },
+    });
     const wrong = await tickmind('train', '--data', data, '--arch', 'egocentric', '--out', join(dir, 'x.onnx'));
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toMatch(/--arch egocentric needs an egocentric recording, but .* holds joint observations/);
   });
 
   it('says what is wrong with bad input', async () => {
-    const mlp = await tickmind('train', '--data', '.', '--arch', 'mlp', '--out', '/tmp/x.onnx');
-    expect(mlp.code).toBe(1);
-    expect(mlp.stderr).toMatch(/--arch mlp is not trainable yet/);
+    const arch = await tickmind('train', '--data', '.', '--arch', 'cnn', '--out', '/tmp/x.onnx');
+    expect(arch.code).toBe(2);
+    expect(arch.stderr).toMatch(/--arch must be joint, egocentric or mlp/);
     const missing = await tickmind('train', '--data', '/nonexistent/dir', '--out', '/tmp/x.onnx');
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/no dataset at \/nonexistent\/dir/);

@@ -5,8 +5,14 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../../sdk/core/index.js';
 import { readNpz } from '../../sdk/dataset/index.js';
 import { createSession, encodeModel } from '../../sdk/inference/index.js';
-import { buildTokenTransformer, type TokenTransformerConfig, tokenTransformerWeights } from '../../sdk/policy/index.js';
-import { crossEntropy, TokenNet, type TrainingData, trainBehaviorCloning } from '../../sdk/training/index.js';
+import {
+  buildMlpPolicy,
+  buildTokenTransformer,
+  mlpPolicyWeights,
+  type TokenTransformerConfig,
+  tokenTransformerWeights,
+} from '../../sdk/policy/index.js';
+import { crossEntropy, MlpNet, type PolicyNet, TokenNet, type TrainingData, trainBehaviorCloning } from '../../sdk/training/index.js';
 
 const small: TokenTransformerConfig = {
   mode: 'egocentric',
@@ -33,9 +39,15 @@ function batch(rows: number, seed: number) {
   return { x, mask, targets };
 }
 
-describe('token network', () => {
-  it('backward matches finite differences for every parameter tensor', () => {
-    const net = new TokenNet(netConfig, 3, tokenTransformerWeights(small));
+const mlpConfig = { ...small, hidden: 7 };
+const nets: [string, () => PolicyNet][] = [
+  ['token transformer', () => new TokenNet(netConfig, 4, tokenTransformerWeights(small))],
+  ['MLP', () => new MlpNet({ tokens: 4, features: 5, hidden: 7, classes: 6 }, 4, mlpPolicyWeights(mlpConfig))],
+];
+
+describe('policy networks', () => {
+  it.each(nets)('%s: backward matches finite differences for every parameter tensor', (_name, make) => {
+    const net = make();
     const { x, mask, targets } = batch(3, 1);
     const lossAt = () => crossEntropy(net.forward(x, mask, 3), targets, 12, 6).loss;
     net.zeroGrad();
@@ -61,14 +73,17 @@ describe('token network', () => {
     expect(checked).toBe(net.params.length * 3);
   });
 
-  it('its forward pass equals the exported ONNX model on the native backend and onnxruntime-web', async () => {
-    const weights = tokenTransformerWeights(small);
+  it.each(nets)('%s: its forward pass equals the exported ONNX model on the native backend and onnxruntime-web', async (name, make) => {
+    const net = make();
     // Perturb the weights so the export carries trained (not seeded) values.
-    for (const v of Object.values(weights)) for (let i = 0; i < v.length; i++) v[i] = v[i]! * 1.5 + 0.01 * Math.sin(i);
-    const net = new TokenNet(netConfig, 4, weights);
+    for (const p of net.params) for (let i = 0; i < p.data.length; i++) p.data[i] = p.data[i]! * 1.5 + 0.01 * Math.sin(i);
     const { x, mask } = batch(4, 2);
     const ours = net.forward(x, mask, 4).slice(0, 4 * 4 * 6);
-    const bytes = encodeModel(buildTokenTransformer({ ...small, weights: net.weights(), training: { epochs: 0 } }), 'test');
+    const model =
+      name === 'MLP'
+        ? buildMlpPolicy({ ...mlpConfig, weights: net.weights(), training: { epochs: 0 } })
+        : buildTokenTransformer({ ...small, weights: net.weights(), training: { epochs: 0 } });
+    const bytes = encodeModel(model, 'test');
     const feeds = { tokens: { data: x, dims: [4, 4, 5] }, mask: { data: mask, dims: [4, 4], dtype: 'bool' as const } };
     for (const backend of ['native', 'ort'] as const) {
       const session = await createSession(bytes, { backend });
