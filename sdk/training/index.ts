@@ -16,7 +16,7 @@ export type { MlpNetConfig } from './mlp-net.js';
 export { MlpNet } from './mlp-net.js';
 export type { AdamWOptions } from './optimizer.js';
 export { AdamW, learningRate } from './optimizer.js';
-export type { Param, PolicyNet, TokenNetConfig } from './token-net.js';
+export type { Param, PolicyNet, RowShape, TokenNetConfig } from './token-net.js';
 export { TokenNet } from './token-net.js';
 export type { BatchProgress, EpochProgress, EpochRecord, SplitSizes, TrainOptions, TrainProgress, TrainResult } from './trainer.js';
 export { trainBehaviorCloning } from './trainer.js';

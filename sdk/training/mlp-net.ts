@@ -6,7 +6,7 @@
  */
 import { TickmindError } from '../core/index.js';
 import { accumulateWeightGrad, matmul, matmulTransB } from './math.js';
-import type { Param, PolicyNet } from './token-net.js';
+import type { Param, PolicyNet, RowShape } from './token-net.js';
 
 /** Hyperparameters of an {@link MlpNet}. */
 export interface MlpNetConfig {
@@ -29,7 +29,7 @@ export class MlpNet implements PolicyNet {
   /** Gradient of the loss with respect to `logits`. */
   readonly dLogits: Float32Array;
   /** Token-network-compatible view of the shape (tokens, features, classes). */
-  readonly config: { tokens: number; features: number; classes: number };
+  readonly config: RowShape;
   private readonly p: Param[];
   private readonly a1: Float32Array;
   private readonly a2: Float32Array;

@@ -41,10 +41,20 @@ export interface Param {
   decay: boolean;
 }
 
+/** The row shape a policy network takes and gives. */
+export interface RowShape {
+  /** Tokens per row. */
+  readonly tokens: number;
+  /** Features per token. */
+  readonly features: number;
+  /** Classes per token. */
+  readonly classes: number;
+}
+
 /** What the trainer needs of a policy network (the token transformer, the MLP). */
 export interface PolicyNet {
   /** Row shape: tokens, features per token, classes per token. */
-  readonly config: { readonly tokens: number; readonly features: number; readonly classes: number };
+  readonly config: RowShape;
   /** Most rows per batch. */
   readonly maxBatch: number;
   /** Trainable parameters. */
