@@ -15,6 +15,8 @@ export type { BackendDecision } from './backends/create.js';
 export { chooseBackend, createSession } from './backends/create.js';
 export { NativeSession } from './backends/native.js';
 export { OrtSession } from './backends/ort.js';
+export type { GemmOptions } from './dense.js';
+export { DenseGemm } from './dense.js';
 export type { OutputTensor } from './exec/plan.js';
 export type { AttrValue, Dim, Graph, Model, Node, ValueInfo } from './ir/graph.js';
 export type { DecodeOptions } from './onnx/decode.js';

@@ -11,7 +11,7 @@ export type { ObservationLayout, RayBlock, TrainingData } from './data.js';
 export { observationLayout, trainingData } from './data.js';
 export type { LossResult } from './loss.js';
 export { crossEntropy } from './loss.js';
-export { erf, gelu, geluGrad } from './math.js';
+export { erf, gelu, geluGrad, useCoreKernels } from './math.js';
 export type { MlpNetConfig } from './mlp-net.js';
 export { MlpNet } from './mlp-net.js';
 export type { AdamWOptions } from './optimizer.js';

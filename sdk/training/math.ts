@@ -1,11 +1,34 @@
 /**
  * Dense kernels of the trainer on Float32Array rows: C = A·B (+ bias), accumulate Aᵀ·B, C = A·Bᵀ,
- * and the Erf GELU with its derivative. Plain loops in cache-friendly order; buffers come from
- * the caller.
+ * and the Erf GELU with its derivative. Large products run on the inference core's WebAssembly
+ * GEMM (DenseGemm); small ones, where copying in and out would cost more than the product, in
+ * plain loops. Buffers come from the caller.
  */
+import { DenseGemm } from '../inference/index.js';
+
+/** Products of at least this many multiply-adds go to the WebAssembly GEMM. */
+const WASM_MIN_MACS = 32_768;
+let wasm: DenseGemm | undefined;
+let useWasm = true;
+
+/** Routes large products to the inference core's WebAssembly GEMM (default) or keeps everything in JS loops. */
+export function useCoreKernels(on: boolean): void {
+  useWasm = on;
+}
+
+function core(M: number, K: number, N: number): DenseGemm | undefined {
+  if (!useWasm || M * K * N < WASM_MIN_MACS) return undefined;
+  wasm ??= new DenseGemm();
+  return wasm;
+}
 
 /** C[M×N] = A[M×K] · B[K×N] (+ bias[N]). */
 export function matmul(a: Float32Array, b: Float32Array, c: Float32Array, M: number, K: number, N: number, bias?: Float32Array): void {
+  const kernels = core(M, K, N);
+  if (kernels !== undefined) {
+    kernels.gemm(a, b, c, M, K, N, bias === undefined ? {} : { bias });
+    return;
+  }
   for (let i = 0; i < M; i++) {
     const ci = i * N;
     if (bias === undefined) c.fill(0, ci, ci + N);
@@ -30,6 +53,16 @@ export function accumulateWeightGrad(
   N: number,
   gb?: Float32Array,
 ): void {
+  const kernels = core(K, M, N);
+  if (kernels !== undefined) {
+    if (gb !== undefined)
+      for (let i = 0; i < M; i++) {
+        const di = i * N;
+        for (let j = 0; j < N; j++) gb[j] = gb[j]! + d[di + j]!;
+      }
+    kernels.gemm(a, d, g, K, M, N, { transA: true, accumulate: true });
+    return;
+  }
   for (let i = 0; i < M; i++) {
     const ai = i * K;
     const di = i * N;
@@ -45,6 +78,11 @@ export function accumulateWeightGrad(
 
 /** X[M×K] = D[M×N] · Wᵀ where W is K×N (the input gradient of a linear layer). */
 export function matmulTransB(d: Float32Array, w: Float32Array, x: Float32Array, M: number, N: number, K: number): void {
+  const kernels = core(M, N, K);
+  if (kernels !== undefined) {
+    kernels.gemm(d, w, x, M, N, K, { transB: true });
+    return;
+  }
   for (let i = 0; i < M; i++) {
     const di = i * N;
     const xi = i * K;

@@ -12,7 +12,15 @@ import {
   type TokenTransformerConfig,
   tokenTransformerWeights,
 } from '../../sdk/policy/index.js';
-import { crossEntropy, MlpNet, type PolicyNet, TokenNet, type TrainingData, trainBehaviorCloning } from '../../sdk/training/index.js';
+import {
+  crossEntropy,
+  MlpNet,
+  type PolicyNet,
+  TokenNet,
+  type TrainingData,
+  trainBehaviorCloning,
+  useCoreKernels,
+} from '../../sdk/training/index.js';
 
 const small: TokenTransformerConfig = {
   mode: 'egocentric',
@@ -160,6 +168,49 @@ describe('against PyTorch', () => {
         scale = Math.max(scale, Math.abs(g[i]!));
       }
       expect(max / scale, p.name).toBeLessThan(1e-4);
+    }
+  });
+});
+
+describe('core kernels', () => {
+  it('gradients on the WebAssembly GEMM equal those of the plain loops (sizes large enough to use it)', () => {
+    const cfg: TokenTransformerConfig = {
+      mode: 'egocentric',
+      tokens: 10,
+      entityFeatures: Array.from({ length: 64 }, (_, i) => `f${i}`),
+      rays: null,
+      d: 32,
+      layers: 1,
+      heads: 4,
+      ff: 64,
+      classes: 97,
+      seed: 2,
+    };
+    const shape = { tokens: 10, features: 64, d: 32, layers: 1, heads: 4, ff: 64, classes: 97 };
+    const rng = new Rng(8);
+    const x = rng.fillUniform(new Float32Array(16 * 10 * 64));
+    const mask = new Uint8Array(16 * 10);
+    const targets = new Int32Array(16 * 10).fill(-1);
+    for (let r = 0; r < 16; r++) targets[r * 10] = rng.int(97);
+    const grads = (core: boolean) => {
+      useCoreKernels(core);
+      const net = new TokenNet(shape, 16, tokenTransformerWeights(cfg));
+      net.zeroGrad();
+      crossEntropy(net.forward(x, mask, 16), targets, 160, 97, net.dLogits);
+      net.backward();
+      return net.params.map((p) => p.grad.slice());
+    };
+    const wasm = grads(true);
+    const js = grads(false);
+    useCoreKernels(true);
+    for (let k = 0; k < wasm.length; k++) {
+      let max = 0;
+      let scale = 1e-6;
+      for (let i = 0; i < js[k]!.length; i++) {
+        max = Math.max(max, Math.abs(js[k]![i]! - wasm[k]![i]!));
+        scale = Math.max(scale, Math.abs(js[k]![i]!));
+      }
+      expect(max / scale).toBeLessThan(1e-4);
     }
   });
 });
