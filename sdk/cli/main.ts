@@ -2,6 +2,7 @@
 import { isTickmindError } from '../core/index.js';
 import { parseArgs, UsageError } from './args.js';
 import { demoCommand } from './demo.js';
+import { type EvalEngine, evalCommand } from './eval.js';
 import { modelBenchCommand } from './model-bench.js';
 import { modelCheckCommand } from './model-check.js';
 import { modelRunCommand } from './model-run.js';
@@ -16,6 +17,8 @@ export interface CliExtensions {
   profileMaps?: Record<string, ProfileMapProvider>;
   /** The arena recording engine for `tickmind record`. */
   recordRounds?: RecordRoundsEngine;
+  /** The evaluation engine for `tickmind eval`. */
+  evaluation?: EvalEngine;
 }
 
 const HELP = `tickmind — Game-AI SDK command line
@@ -34,6 +37,7 @@ usage:
   tickmind train --data DIR|FILE.npz --arch joint|egocentric|mlp --out FILE.onnx [--epochs E] [--seed S] [--batch B]
                  [--lr LR] [--d D] [--layers L] [--heads H] [--hidden N] [--val-fraction F] [--patience P]
                  [--curve FILE.html] [--json]
+  tickmind eval --policy FILE [--rounds N] [--seed S] [--map dust2] [--team-size N] [--json] [--report FILE]
   tickmind --help | --version
 
 exit status: 0 success, 1 the model failed to load or to match, 2 usage error`;
@@ -55,6 +59,7 @@ export async function main(argv: readonly string[], version: string, extensions:
     }
     if (group === 'demo') return await demoCommand({ ...args, positionals: args.positionals.slice(1) });
     if (group === 'record') return await recordCommand({ ...args, positionals: args.positionals.slice(1) }, extensions.recordRounds);
+    if (group === 'eval') return await evalCommand({ ...args, positionals: args.positionals.slice(1) }, extensions.evaluation);
     if (group === 'train') return await trainCommand({ ...args, positionals: args.positionals.slice(1) });
     if (group === 'profile') return await profileCommand({ ...args, positionals: args.positionals.slice(1) }, extensions.profileMaps);
     if (group === 'model') {

@@ -19,6 +19,8 @@ export interface RunOptions {
   rounds: number;
   /** Seed: the rounds' starts and everything random in play. */
   seed: number;
+  /** Seed of the rounds' starts only (default `seed`): the same starts played with other randomness. */
+  startSeed?: number;
   /** Defenders' controller (default teacher). */
   ct?: Controller;
   /** Attackers' controller (default teacher). */
@@ -95,7 +97,7 @@ export async function runRetakes(options: RunOptions): Promise<{ summary: RunSum
   const ct = options.ct ?? 'teacher';
   const t = options.t ?? 'teacher';
   const starts = startSource(arena, options);
-  const rng = new Rng(options.seed);
+  const rng = new Rng(options.startSeed ?? options.seed);
   const results: RoundResult[] = [];
   let ticks = 0;
   const t0 = performance.now();
