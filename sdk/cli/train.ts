@@ -9,7 +9,7 @@ import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import { TickmindError } from '../core/index.js';
 import { type Dataset, datasetFromNpz, readLeRobot } from '../dataset/index.js';
-import { encodeModel } from '../inference/index.js';
+import { encodeModel, type Model } from '../inference/index.js';
 import {
   buildMlpPolicy,
   buildTokenTransformer,
@@ -20,6 +20,7 @@ import {
 import { monotonicClock } from '../profiling/index.js';
 import {
   MlpNet,
+  type ObservationLayout,
   observationLayout,
   type PolicyNet,
   TokenNet,
@@ -68,60 +69,13 @@ export async function trainCommand(args: ParsedArgs): Promise<number> {
     );
   const data = trainingData(dataset);
   const seed = intOption(args, 'seed', 1);
-  const config: TokenTransformerConfig = {
-    mode: layout.mode,
-    tokens: layout.tokens,
-    entityFeatures: layout.entityFeatures,
-    rays: layout.rays,
-    d: intOption(args, 'd', 64),
-    layers: intOption(args, 'layers', 2),
-    heads: intOption(args, 'heads', 4),
-    classes: 97,
-    seed,
-  };
-  const d = config.d!;
-  const hidden = intOption(args, 'hidden', 256);
-  const batch = intOption(args, 'batch', 64);
-  const mlp = { ...config, hidden };
-  const net: PolicyNet =
-    arch === 'mlp'
-      ? new MlpNet({ tokens: layout.tokens, features: layout.featuresPerToken, hidden, classes: 97 }, batch, mlpPolicyWeights(mlp))
-      : new TokenNet(
-          {
-            tokens: layout.tokens,
-            features: layout.featuresPerToken,
-            d,
-            layers: config.layers!,
-            heads: config.heads!,
-            ff: 2 * d,
-            classes: 97,
-          },
-          batch,
-          tokenTransformerWeights(config),
-        );
-  const described = arch === 'mlp' ? `mlp ${hidden}×2 (${layout.mode} rows)` : `${arch} d=${d} × ${config.layers} layers`;
+  const { net, build, described } = architecture(args, arch, layout, seed);
   const epochs = intOption(args, 'epochs', 10);
   const lr = numberOption(args, 'lr', 1e-3);
   log(
     `tickmind train: ${data.count} frames from ${dataset.episodes.length} episodes (${dataPath}), ${described}, ${epochs} epochs, seed ${seed}\n`,
   );
-  let lastDraw = 0;
-  const progress = (e: TrainProgress) => {
-    if (json) return;
-    if (e.kind === 'batch') {
-      const now = monotonicClock();
-      if (now - lastDraw < 100_000 && e.step !== e.stepsPerEpoch) return;
-      lastDraw = now;
-      const done = e.step / e.stepsPerEpoch;
-      const bar = '#'.repeat(Math.round(done * 24)).padEnd(24, '.');
-      log(`\r  epoch ${e.epoch}/${e.epochs} [${bar}] ${Math.round(done * 100)}% loss ${e.loss.toFixed(3)}   `);
-    } else {
-      const r = e.record;
-      log(
-        `\r  epoch ${r.epoch}: train loss ${r.trainLoss.toFixed(3)} acc ${(100 * r.trainAccuracy).toFixed(1)} % · val loss ${r.valLoss.toFixed(3)} acc ${(100 * r.valAccuracy).toFixed(1)} % · ${r.seconds.toFixed(0)} s\n`,
-      );
-    }
-  };
+  const progress = json ? undefined : progressPrinter(log);
   const result = trainBehaviorCloning(net, data, {
     epochs,
     lr,
@@ -129,7 +83,7 @@ export async function trainCommand(args: ParsedArgs): Promise<number> {
     valFraction: numberOption(args, 'val-fraction', 0.1),
     patience: intOption(args, 'patience', 4),
     clock: monotonicClock,
-    onProgress: progress,
+    ...(progress !== undefined ? { onProgress: progress } : {}),
   });
   const training = {
     data: dataPath,
@@ -142,11 +96,7 @@ export async function trainCommand(args: ParsedArgs): Promise<number> {
     valLoss: round(result.best.valLoss),
     classPriorAccuracy: round(result.classPriorAccuracy),
   };
-  const model =
-    arch === 'mlp'
-      ? buildMlpPolicy({ ...mlp, weights: net.weights(), training })
-      : buildTokenTransformer({ ...config, weights: net.weights(), training });
-  const bytes = encodeModel(model, 'tickmind train');
+  const bytes = encodeModel(build(net.weights(), training), 'tickmind train');
   atomicWrite(out, bytes);
   const curve = option(args, 'curve') ?? `${out.replace(/\.onnx$/i, '')}.curve.html`;
   atomicWrite(
@@ -155,7 +105,7 @@ export async function trainCommand(args: ParsedArgs): Promise<number> {
       trainingCurveHtml(result.history, `tickmind train — ${out}`, {
         data: dataPath,
         frames: `${result.split.trainFrames} train, ${result.split.valFrames} validation (${result.split.valEpisodes} held-out episodes)`,
-        architecture: arch === 'mlp' ? described : `${arch} token transformer, d=${d}, ${config.layers} layers, ${config.heads} heads`,
+        architecture: described,
         'best epoch': `${result.best.epoch} of ${result.history.length}${result.stoppedEarly ? ' (stopped early)' : ''}`,
         'validation accuracy': `${(100 * result.best.valAccuracy).toFixed(1)} % (class prior ${(100 * result.classPriorAccuracy).toFixed(1)} %)`,
         seed,
@@ -183,6 +133,69 @@ export async function trainCommand(args: ParsedArgs): Promise<number> {
       : `trained ${out}: validation accuracy ${(100 * result.best.valAccuracy).toFixed(1)} % (class prior ${(100 * result.classPriorAccuracy).toFixed(1)} %), loss ${result.best.valLoss.toFixed(3)}, best epoch ${result.best.epoch}/${result.history.length}, ${summary.seconds} s\ncurve: ${curve}\n`,
   );
   return 0;
+}
+
+/** The network to train and how to export it, for --arch and the recording's layout. */
+function architecture(
+  args: ParsedArgs,
+  arch: 'joint' | 'egocentric' | 'mlp',
+  layout: ObservationLayout,
+  seed: number,
+): {
+  net: PolicyNet;
+  build: (weights: Record<string, Float32Array>, training: Record<string, number | string>) => Model;
+  described: string;
+} {
+  const batch = intOption(args, 'batch', 64);
+  const shape = { tokens: layout.tokens, entityFeatures: layout.entityFeatures, rays: layout.rays, classes: 97, seed, mode: layout.mode };
+  if (arch === 'mlp') {
+    const mlp = { ...shape, hidden: intOption(args, 'hidden', 256) };
+    return {
+      net: new MlpNet(
+        { tokens: layout.tokens, features: layout.featuresPerToken, hidden: mlp.hidden, classes: 97 },
+        batch,
+        mlpPolicyWeights(mlp),
+      ),
+      build: (weights, training) => buildMlpPolicy({ ...mlp, weights, training }),
+      described: `mlp ${mlp.hidden}×2 (${layout.mode} rows)`,
+    };
+  }
+  const config: TokenTransformerConfig = {
+    ...shape,
+    d: intOption(args, 'd', 64),
+    layers: intOption(args, 'layers', 2),
+    heads: intOption(args, 'heads', 4),
+  };
+  const d = config.d!;
+  return {
+    net: new TokenNet(
+      { tokens: layout.tokens, features: layout.featuresPerToken, d, layers: config.layers!, heads: config.heads!, ff: 2 * d, classes: 97 },
+      batch,
+      tokenTransformerWeights(config),
+    ),
+    build: (weights, training) => buildTokenTransformer({ ...config, weights, training }),
+    described: `${arch} token transformer, d=${d}, ${config.layers} layers, ${config.heads} heads`,
+  };
+}
+
+/** A progress bar on stderr for minibatches (redrawn at most every 100 ms) and a line per epoch. */
+function progressPrinter(log: (s: string) => void): (e: TrainProgress) => void {
+  let lastDraw = 0;
+  return (e) => {
+    if (e.kind === 'batch') {
+      const now = monotonicClock();
+      if (now - lastDraw < 100_000 && e.step !== e.stepsPerEpoch) return;
+      lastDraw = now;
+      const done = e.step / e.stepsPerEpoch;
+      const bar = '#'.repeat(Math.round(done * 24)).padEnd(24, '.');
+      log(`\r  epoch ${e.epoch}/${e.epochs} [${bar}] ${Math.round(done * 100)}% loss ${e.loss.toFixed(3)}   `);
+      return;
+    }
+    const r = e.record;
+    log(
+      `\r  epoch ${r.epoch}: train loss ${r.trainLoss.toFixed(3)} acc ${(100 * r.trainAccuracy).toFixed(1)} % · val loss ${r.valLoss.toFixed(3)} acc ${(100 * r.valAccuracy).toFixed(1)} % · ${r.seconds.toFixed(0)} s\n`,
+    );
+  };
 }
 
 async function loadDataset(path: string): Promise<Dataset> {

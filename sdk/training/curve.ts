@@ -28,7 +28,7 @@ export function trainingCurveHtml(history: readonly EpochRecord[], title: string
     ],
     [0, 1],
   );
-  return `<!doctype html><html><head><meta charset="utf-8"><title>${esc(title)}</title>
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title>
 <style>body{font:14px system-ui,sans-serif;margin:24px;color:#222}table{border-collapse:collapse;margin:12px 0}th,td{text-align:left;padding:2px 10px 2px 0}th{font-weight:600}svg{display:block;margin:8px 0 20px}</style>
 </head><body><h1>${esc(title)}</h1><table>${rows}</table>${loss}${accuracy}</body></html>\n`;
 }

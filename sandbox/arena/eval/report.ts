@@ -14,10 +14,10 @@ export function evalReportHtml(e: Evaluation): string {
   const maps = (['reference', 'policy', 'random', 'teacher'] as const)
     .map(
       (k) =>
-        `<figure><figcaption>${{ reference: 'teacher (reference)', policy: 'policy', random: 'random', teacher: 'teacher, other randomness' }[k]}</figcaption>${heatmapSvg(e.heatmaps[k][0], '#1f77b4')}${heatmapSvg(e.heatmaps[k][1], '#d62728')}</figure>`,
+        `<figure><figcaption>${{ reference: 'teacher (reference)', policy: 'policy', random: 'random', teacher: 'teacher, other randomness' }[k]}</figcaption>${heatmapSvg(e.heatmaps[k][0], '#1f77b4', `${k} occupancy, CT`)}${heatmapSvg(e.heatmaps[k][1], '#d62728', `${k} occupancy, T`)}</figure>`,
     )
     .join('');
-  return `<!doctype html><html><head><meta charset="utf-8"><title>tickmind eval — ${esc(r.policy)}</title>
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>tickmind eval — ${esc(r.policy)}</title>
 <style>body{font:14px system-ui,sans-serif;margin:24px;color:#222}table{border-collapse:collapse;margin:12px 0}th,td{text-align:left;padding:3px 12px 3px 0}thead th{border-bottom:1px solid #999}figure{display:inline-block;margin:0 16px 16px 0}figcaption{font-weight:600;margin-bottom:4px}svg{display:block;margin-bottom:6px;background:#fafafa}</style>
 </head><body><h1>tickmind eval</h1>
 <p>${esc(r.policy)} (${esc(r.mode)}) on ${esc(r.map)}, ${r.rounds} rounds from held-out plant states, seed ${r.seed}.</p>
@@ -30,7 +30,7 @@ ${row('policy', r.policyMetrics)}${row('teacher, other randomness', r.teacherMet
 </body></html>\n`;
 }
 
-function heatmapSvg(h: Heatmap, color: string): string {
+function heatmapSvg(h: Heatmap, color: string, label: string): string {
   const px = 4;
   let max = 0;
   for (const c of h.counts) max = Math.max(max, c);
@@ -42,5 +42,5 @@ function heatmapSvg(h: Heatmap, color: string): string {
       const o = Math.sqrt(v / max);
       cells.push(`<rect x="${c * px}" y="${r * px}" width="${px}" height="${px}" fill="${color}" fill-opacity="${o.toFixed(2)}"/>`);
     }
-  return `<svg width="${h.cols * px}" height="${h.rows * px}" viewBox="0 0 ${h.cols * px} ${h.rows * px}">${cells.join('')}</svg>`;
+  return `<svg width="${h.cols * px}" height="${h.rows * px}" viewBox="0 0 ${h.cols * px} ${h.rows * px}" role="img" aria-label="${label}">${cells.join('')}</svg>`;
 }
