@@ -1,0 +1,109 @@
+#!/usr/bin/env node
+// npm run models — trains the shipped models from training-data/ with tickmind train, evaluates
+// each with tickmind eval (20 held-out rounds) and measures its per-tick cost with tickmind
+// profile (10 players on dust2), and writes models/<name>.onnx, its training curve, its
+// evaluation (JSON and HTML) and its model card (<name>.md). Deterministic for the committed data.
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const ROOT = join(import.meta.dirname, '..');
+const BIN = join(ROOT, 'bin', 'tickmind.js');
+const tickmind = (args) => {
+  console.log(`$ tickmind ${args.join(' ')}`);
+  return JSON.parse(
+    execFileSync(process.execPath, [BIN, ...args, '--json'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }),
+  );
+};
+const MODELS = [
+  {
+    name: 'joint-5v5',
+    title: 'Joint 5v5 token transformer (d = 64, 2 layers)',
+    mode: 'joint',
+    train: ['--data', 'training-data/joint', '--arch', 'joint', '--epochs', '20'],
+  },
+  {
+    name: 'egocentric',
+    title: 'Egocentric token transformer (d = 64, 2 layers)',
+    mode: 'egocentric',
+    train: ['--data', 'training-data/egocentric', '--arch', 'egocentric', '--epochs', '12'],
+  },
+  {
+    name: 'mlp',
+    title: 'MLP baseline (2 × 64 ReLU, egocentric rows)',
+    mode: 'egocentric',
+    train: ['--data', 'training-data/egocentric', '--arch', 'mlp', '--hidden', '64', '--epochs', '12'],
+  },
+];
+const only = process.argv.slice(2);
+for (const m of MODELS.filter((x) => only.length === 0 || only.includes(x.name))) {
+  const out = `models/${m.name}.onnx`;
+  const trainArgs = ['train', ...m.train, '--seed', '1', '--out', out];
+  const trained = tickmind(trainArgs);
+  const evalArgs = ['eval', '--policy', out, '--rounds', '20', '--seed', '1', '--report', `models/${m.name}.eval.html`];
+  const evaluation = tickmind(evalArgs);
+  writeFileSync(join(ROOT, 'models', `${m.name}.eval.json`), `${JSON.stringify(evaluation, null, 2)}\n`);
+  const profileArgs = ['profile', '--map', 'dust2', '--agents', '10', '--mode', m.mode, '--policy', out, '--ticks', '2000'];
+  const cost = tickmind(profileArgs);
+  writeFileSync(join(ROOT, 'models', `${m.name}.md`), card(m, out, trained, evaluation, cost, trainArgs, evalArgs, profileArgs));
+}
+
+function card(m, out, t, e, c, trainArgs, evalArgs, profileArgs) {
+  const f = (x, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : '–');
+  const row = (name, r) =>
+    `| ${name} | ${f(r.occupancyEmd.ct)} / ${f(r.occupancyEmd.t)} | ${f(r.speedEmd.ct)} / ${f(r.speedEmd.t)} | ${f(r.turnRateEmd.ct, 0)} / ${f(r.turnRateEmd.t, 0)} | ${f(r.lifetime.ct, 1)} / ${f(r.lifetime.t, 1)} | ${f(100 * r.ctWinRate, 0)} % | ${f(r.stuckPerRound)} |`;
+  const v = e.validation;
+  const bytes = readFileSync(join(ROOT, out)).length;
+  return `# ${m.title} — \`${out}\`
+
+A tickmind movement policy (ONNX, its observation and action specs in \`metadata_props\`; ${(bytes / 1024).toFixed(0)} kB), trained by
+behavior cloning on the scripted teacher's de_dust2 retakes. Made by \`npm run models\`.
+
+## Data
+
+\`${m.train[1]}\` (\`npm run training-data\`): teacher demonstrations, both sides, from the
+**training** split of the 3,461 professional plant states (MLMove release; the held-out tenth,
+row % 10 = 9, is used only for evaluation), each state's own team sizes, ${m.mode} observations,
+one frame every 8 ticks. ${t.frames} frames (${t.trainFrames} train, ${t.valFrames} validation by episode).
+
+## Training
+
+\`\`\`sh
+npx tickmind ${trainArgs.join(' ')}
+\`\`\`
+
+Seed 1; ${t.epochs} epochs (best ${t.bestEpoch}${t.stoppedEarly ? ', stopped early' : ''}) in ${f(t.seconds, 1)} s on 2 cores; validation
+accuracy **${f(100 * t.valAccuracy, 1)} %** (class prior ${f(100 * t.classPriorAccuracy, 1)} %), loss ${f(t.valLoss, 3)} nats. Curve:
+[\`${m.name}.curve.html\`](${m.name}.curve.html).
+
+## Evaluation (held-out plant states)
+
+\`\`\`sh
+npx tickmind ${evalArgs.join(' ')}
+\`\`\`
+
+On the teacher's held-out decisions (${v.frames} frames): action accuracy **${f(100 * v.accuracy, 1)} %** (majority class
+${f(100 * v.majorityClassAccuracy, 1)} %, random ${f(100 * v.randomAccuracy, 1)} %), NLL ${f(v.nll, 3)} nats (random ${f(v.randomNll, 3)}).
+
+Rollouts, ${e.rounds} rounds, against the teacher's play (CT / T):
+
+| | occupancy EMD (m) | speed EMD (m/s) | turn-rate EMD (°/s) | lifetime (s) | CT wins | stuck / round |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: |
+${row('this model', e.policyMetrics)}
+${row('teacher, other randomness', e.teacherMetrics)}
+${row('random', e.randomMetrics)}
+
+Report with the heatmaps: [\`${m.name}.eval.html\`](${m.name}.eval.html); figures: [\`${m.name}.eval.json\`](${m.name}.eval.json).
+
+## Per-tick cost
+
+\`\`\`sh
+npx tickmind ${profileArgs.join(' ')}
+\`\`\`
+
+10 players on dust2, every player deciding every tick, native backend, this machine kind:
+decide p50 **${f(c.phases.decide.p50Us, 1)} µs**, p99 ${f(c.phases.decide.p99Us, 1)} µs; whole AI tick (sense + decide + act, act
+including Rapier's character controller) p50 ${f(c.phases.total.p50Us, 1)} µs, p99 ${f(c.phases.total.p99Us, 1)} µs; ${c.overBudgetTicks} of
+${c.ticks} ticks over the 1 ms budget.
+`;
+}
