@@ -1,7 +1,7 @@
 /**
  * `tickmind record --rounds N --seed S --out DIR [--format parquet|npz|both]
  * [--players teacher|random|policy:FILE] [--map dust2] [--every K] [--team-size N]
- * [--split train|eval|all] [--observations egocentric|joint] [--json]`: plays arena rounds and records every player's decisions
+ * [--split train|eval|all] [--observations egocentric|joint] [--label played|teacher] [--json]`: plays arena rounds and records every player's decisions
  * as a dataset in DIR (LeRobot v3 Parquet layout and/or DIR/dataset.npz). The arena comes from
  * the repository's sandbox through the bin (the SDK never imports it).
  */
@@ -12,7 +12,7 @@ import type { DatasetSink } from '../dataset/index.js';
 import { checkKnown, intOption, option, type ParsedArgs, UsageError } from './args.js';
 import { directorySink } from './files.js';
 
-const OPTIONS = ['rounds', 'seed', 'out', 'format', 'players', 'map', 'every', 'team-size', 'split', 'observations', 'json'];
+const OPTIONS = ['rounds', 'seed', 'out', 'format', 'players', 'map', 'every', 'team-size', 'split', 'observations', 'label', 'json'];
 
 /** The engine the bin lends: plays and records rounds (sandbox/arena/recording/record-rounds.ts). */
 export type RecordRoundsEngine = (
@@ -25,6 +25,7 @@ export type RecordRoundsEngine = (
     teamSize?: number;
     split?: 'all' | 'train' | 'eval';
     observations?: 'egocentric' | 'joint';
+    label?: 'played' | 'teacher';
   },
   outputs: { parquet?: DatasetSink; npz?: (bytes: Uint8Array) => Promise<void> },
   progress: (line: string) => void,
@@ -48,6 +49,9 @@ export async function recordCommand(args: ParsedArgs, engine: RecordRoundsEngine
   if (teamSize !== undefined && teamSize > 5) fail('--team-size must be 1..5');
   const observations = option(args, 'observations') ?? 'egocentric';
   if (observations !== 'egocentric' && observations !== 'joint') fail(`--observations must be egocentric or joint, got '${observations}'`);
+  const label = option(args, 'label') ?? 'played';
+  if (label !== 'played' && label !== 'teacher') fail(`--label must be played or teacher, got '${label}'`);
+  if (label === 'teacher' && observations === 'joint') fail('--label teacher labels egocentric frames (use --observations egocentric)');
   const sink = directorySink(out);
   const json = args.options.has('json');
   const summary = await engine(
@@ -59,6 +63,7 @@ export async function recordCommand(args: ParsedArgs, engine: RecordRoundsEngine
       every: intOption(args, 'every', 8),
       split,
       observations,
+      label,
       ...(teamSize !== undefined ? { teamSize } : {}),
     },
     {

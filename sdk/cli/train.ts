@@ -1,5 +1,5 @@
 /**
- * `tickmind train --data DIR --arch joint|egocentric|mlp --out FILE.onnx [--epochs E] [--seed S]
+ * `tickmind train --data DIR [--data DIR…] --arch joint|egocentric|mlp --out FILE.onnx [--epochs E] [--seed S]
  * [--batch B] [--lr LR] [--d D] [--layers L] [--heads H] [--hidden N] [--val-fraction F] [--patience P]
  * [--curve FILE.html] [--json]`: behavior cloning on a recorded dataset (LeRobot layout
  * directory, or an .npz), a progress bar on stderr, the loss/accuracy curve page, and the policy
@@ -53,13 +53,14 @@ const OPTIONS = [
 /** Runs `tickmind train`. */
 export async function trainCommand(args: ParsedArgs): Promise<number> {
   checkKnown(args, OPTIONS);
-  const dataPath = option(args, 'data') ?? usage('--data DIR (or FILE.npz) is required');
+  const dataPaths = args.options.get('data') ?? usage('--data DIR (or FILE.npz) is required');
+  const dataPath = dataPaths.join(' + ');
   const out = option(args, 'out') ?? usage('--out FILE.onnx is required');
   const arch = option(args, 'arch') ?? 'egocentric';
   if (arch !== 'egocentric' && arch !== 'joint' && arch !== 'mlp') usage(`--arch must be joint, egocentric or mlp, got '${arch}'`);
   const json = args.options.has('json');
   const log = (s: string) => process.stderr.write(s);
-  const dataset = await loadDataset(dataPath);
+  const dataset = await loadDatasets(dataPaths);
   const layout = observationLayout(dataset);
   if (arch !== 'mlp' && layout.mode !== arch)
     throw new TickmindError(
@@ -196,6 +197,24 @@ function progressPrinter(log: (s: string) => void): (e: TrainProgress) => void {
       `\r  epoch ${r.epoch}: train loss ${r.trainLoss.toFixed(3)} acc ${(100 * r.trainAccuracy).toFixed(1)} % · val loss ${r.valLoss.toFixed(3)} acc ${(100 * r.valAccuracy).toFixed(1)} % · ${r.seconds.toFixed(0)} s\n`,
     );
   };
+}
+
+/** Loads one dataset, or several recorded alike (the same observation layout) as one, episodes renumbered. */
+async function loadDatasets(paths: readonly string[]): Promise<Dataset> {
+  const all = await Promise.all(paths.map(loadDataset));
+  const first = all[0]!;
+  const layout = JSON.stringify(first.spec.extra?.observation);
+  for (const [i, d] of all.entries())
+    if (JSON.stringify(d.spec.extra?.observation) !== layout)
+      throw new TickmindError(
+        'INVALID_ARGUMENT',
+        `${paths[i]}: its observation layout differs from ${paths[0]}'s; datasets trained together must be recorded alike`,
+        {
+          file: paths[i]!,
+        },
+      );
+  let index = 0;
+  return { spec: first.spec, episodes: all.flatMap((d) => d.episodes.map((e) => ({ ...e, index: index++ }))) };
 }
 
 async function loadDataset(path: string): Promise<Dataset> {

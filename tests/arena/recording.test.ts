@@ -11,7 +11,7 @@ import { ArenaRecorder } from '../../sandbox/arena/recording/arena-recorder.js';
 import { runRetakes } from '../../sandbox/arena/runner/run.js';
 import { directorySource } from '../../sdk/cli/files.js';
 import { datasetFromNpz, type Episode, readLeRobot } from '../../sdk/dataset/index.js';
-import { type Decider, policyDecider } from '../../sdk/ecs/index.js';
+import { constantDecider, type Decider, policyDecider } from '../../sdk/ecs/index.js';
 import { loadPolicy, starterModelBytes } from '../../sdk/policy/index.js';
 import { EGOCENTRIC_FEATURES, JOINT_FEATURES } from '../../sdk/sensors/index.js';
 
@@ -127,6 +127,32 @@ describe('arena recording', () => {
       // Live players (unmasked tokens) carry a class; absent ones -1.
       for (const [k, a] of acts.entries()) expect(a >= 0, `frame ${f} token ${k}`).toBe(s.mask[k] === 0);
     }
+  });
+
+  it('with a labeler, frames carry its classes, not the ones played (DAgger)', async () => {
+    const episodes: Episode[] = [];
+    let recorder: ArenaRecorder | undefined;
+    await runRetakes({
+      map: syntheticMap(),
+      rounds: 1,
+      seed: 5,
+      teamSize: 2,
+      ct: 'random',
+      t: 'random',
+      setup: (arena) => {
+        recorder = new ArenaRecorder(arena, { every: 8, labeler: constantDecider(5), onEpisode: (e) => episodes.push(e) });
+        recorder.attach();
+      },
+      onRoundStart: (start) => recorder!.beginRound(start.row),
+      onTick: () => recorder!.afterTick(),
+      onRound: () => void recorder!.endRound(),
+    });
+    const actions = episodes.flatMap((e) => Array.from(e.columns.action!));
+    expect(actions.length).toBeGreaterThan(20);
+    expect(new Set(actions)).toEqual(new Set([5]));
+    const [forward, lateral, stature, jump] = Array.from(episodes[0]!.columns['action.continuous']!.subarray(0, 4));
+    // Class 5: run at 90° to the facing, no jump.
+    expect([forward, lateral, stature, jump].map((v) => Math.round(v! * 100) / 100)).toEqual([0, 4.8, 0, 0]);
   });
 
   it('tickmind record writes both formats, identical when read back, and the same bytes for the same seed', async () => {

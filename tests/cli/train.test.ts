@@ -126,6 +126,45 @@ describe('tickmind train', () => {
       trained: true,
       architecture: { kind: 'mlp', hidden: 32 },
     });
+    // Two recordings train together (DAgger aggregates the teacher's and the relabelled ones this way).
+    const more = join(dir, 'more');
+    await tickmind(
+      'record',
+      '--rounds',
+      '1',
+      '--seed',
+      '5',
+      '--map',
+      'synthetic',
+      '--team-size',
+      '2',
+      '--observations',
+      'joint',
+      '--out',
+      more,
+    );
+    const both = await tickmind(
+      'train',
+      '--data',
+      data,
+      '--data',
+      more,
+      '--arch',
+      'joint',
+      '--out',
+      join(dir, 'both.onnx'),
+      '--epochs',
+      '1',
+      '--d',
+      '16',
+      '--layers',
+      '1',
+      '--heads',
+      '2',
+      '--json',
+    );
+    const one = JSON.parse(r.stdout);
+    expect(JSON.parse(both.stdout).frames).toBeGreaterThan(one.frames);
     const wrong = await tickmind('train', '--data', data, '--arch', 'egocentric', '--out', join(dir, 'x.onnx'));
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toMatch(/--arch egocentric needs an egocentric recording, but .* holds joint observations/);

@@ -11,9 +11,10 @@
  *   did not decide). One episode per round.
  */
 import { createMovementCommand, decodeMovement } from '../../../sdk/actuators/index.js';
+import { Rng } from '../../../sdk/core/index.js';
 import type { DatasetSpec, Episode, RecorderOptions } from '../../../sdk/dataset/index.js';
 import { Recorder } from '../../../sdk/dataset/index.js';
-import { type AiWorld, TokenObservations } from '../../../sdk/ecs/index.js';
+import { type AiWorld, type Decider, type DecisionBatch, TokenObservations } from '../../../sdk/ecs/index.js';
 import type { Arena } from '../game/arena.js';
 import { ArenaEvent } from '../game/events.js';
 import { Side } from '../game/round.js';
@@ -39,6 +40,12 @@ export interface ArenaRecorderOptions {
   extra?: Record<string, unknown>;
   /** Egocentric rows per player (default) or one joint row per match. */
   mode?: 'egocentric' | 'joint';
+  /**
+   * Labels the frames with this decider's classes instead of the ones played (egocentric only):
+   * with the teacher, a policy's rounds become teacher-labelled data on the states the policy
+   * visits (DAgger).
+   */
+  labeler?: Decider;
 }
 
 /** Records an arena's rounds (see the module comment). Attach with {@link ArenaRecorder.attach}. */
@@ -65,6 +72,9 @@ export class ArenaRecorder {
   private readonly mode: 'egocentric' | 'joint';
   private readonly jointActions = new Int32Array(TOKENS);
   private readonly jointTeams = new Int32Array(TOKENS);
+  private readonly labeler: Decider | undefined;
+  private readonly labels: Int32Array;
+  private readonly labelBatch: DecisionBatch;
 
   constructor(
     private readonly arena: Arena,
@@ -75,6 +85,7 @@ export class ArenaRecorder {
     this.sides = options.sides ?? 'both';
     this.controller = options.controller ?? 'teacher';
     this.mode = options.mode ?? 'egocentric';
+    this.labeler = options.labeler;
     this.obs =
       this.mode === 'joint'
         ? new TokenObservations(world, { mode: 'joint', tokens: TOKENS, center: arena.frame.center, halfExtent: arena.frame.halfExtent })
@@ -169,6 +180,9 @@ export class ArenaRecorder {
     this.events = new Int32Array(cap * EVENT_TYPES);
     this.due = new Int32Array(cap);
     this.rows = new Float32Array(cap * this.obs.rowFloats);
+    this.labels = new Int32Array(cap);
+    // The labeler's own batch (the teacher reads no observations and draws from its own RNG).
+    this.labelBatch = { agents: this.due, count: 0, observations: this.rows, stride: this.obs.rowFloats, rng: new Rng(17) };
     this.mask = new Uint8Array(cap * TOKENS);
   }
 
@@ -249,12 +263,16 @@ export class ArenaRecorder {
     if (n === 0) return;
     this.obs.gather();
     this.obs.encodeAgents(this.due, n, this.rows, this.mask);
+    if (this.labeler !== undefined) {
+      this.labelBatch.count = n;
+      this.labeler.decide(this.labelBatch, this.labels);
+    }
     const r = this.recorder;
     const f = this.f;
     for (let i = 0; i < n; i++) {
       const e = this.due[i]!;
       const s = this.slotOf[e]!;
-      const cls = Action.movement[e]!;
+      const cls = this.labeler !== undefined && this.labels[i]! >= 0 ? this.labels[i]! : Action.movement[e]!;
       decodeMovement(cls, this.command);
       this.continuous[0] = this.command.forward * this.command.speed;
       this.continuous[1] = this.command.lateral * this.command.speed;

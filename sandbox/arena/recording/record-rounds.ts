@@ -30,6 +30,8 @@ export interface RecordConfig {
   split?: 'all' | 'train' | 'eval';
   /** Egocentric rows per player (default) or one joint row per match. */
   observations?: 'egocentric' | 'joint';
+  /** Label frames with the teacher's decisions instead of the played ones (DAgger; egocentric). */
+  label?: 'played' | 'teacher';
 }
 
 /** Where to write. */
@@ -83,9 +85,16 @@ export async function recordRounds(
       }
       recorder = new ArenaRecorder(arena, {
         mode: config.observations ?? 'egocentric',
+        ...(config.label === 'teacher' ? { labeler: arena.teacher } : {}),
         ...(config.every !== undefined ? { every: config.every } : {}),
         controller: label,
-        extra: { seed: config.seed, rounds: config.rounds, players: label, split: config.split ?? 'train' },
+        extra: {
+          seed: config.seed,
+          rounds: config.rounds,
+          players: label,
+          split: config.split ?? 'train',
+          labels: config.label ?? 'played',
+        },
         onEpisode: (e) => pending.push(e),
       });
       recorder.attach();
