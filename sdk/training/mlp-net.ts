@@ -6,7 +6,7 @@
  */
 import { TickmindError } from '../core/index.js';
 import { accumulateWeightGrad, matmul, matmulTransB } from './math.js';
-import type { Param, PolicyNet, RowShape } from './token-net.js';
+import { createParams, type Param, type PolicyNet, type RowShape } from './token-net.js';
 
 /** Hyperparameters of an {@link MlpNet}. */
 export interface MlpNetConfig {
@@ -55,19 +55,7 @@ export class MlpNet implements PolicyNet {
       ['head.weight', [H, T * C], true],
       ['head.bias', [T * C], false],
     ];
-    this.params = shapes.map(([name, dims, decay]) => {
-      const n = dims.reduce((a, b) => a * b, 1);
-      const v = init[name];
-      if (v === undefined || v.length !== n)
-        throw new TickmindError(
-          'SHAPE_MISMATCH',
-          `initial weights: '${name}' needs ${n} values (shape [${dims}]), got ${v?.length ?? 'none'}`,
-          {
-            field: name,
-          },
-        );
-      return { name, dims, data: Float32Array.from(v), grad: new Float32Array(n), decay };
-    });
+    this.params = createParams(shapes, init);
     this.p = this.params;
     this.a1 = new Float32Array(maxBatch * H);
     this.a2 = new Float32Array(maxBatch * H);

@@ -85,6 +85,26 @@ interface LayerCache {
   g: Float32Array;
 }
 
+/**
+ * Parameters from (name, shape, decay) triples and initial values by name; a missing or
+ * mis-sized value is a SHAPE_MISMATCH naming the parameter.
+ */
+export function createParams(shapes: readonly [string, number[], boolean][], init: Record<string, Float32Array>): Param[] {
+  return shapes.map(([name, dims, decay]) => {
+    const n = dims.reduce((a, b) => a * b, 1);
+    const v = init[name];
+    if (v === undefined || v.length !== n)
+      throw new TickmindError(
+        'SHAPE_MISMATCH',
+        `initial weights: '${name}' needs ${n} values (shape [${dims}]), got ${v?.length ?? 'none'}`,
+        {
+          field: name,
+        },
+      );
+    return { name, dims, data: Float32Array.from(v), grad: new Float32Array(n), decay };
+  });
+}
+
 const EPS = 1e-5;
 const MASKED = -1e9;
 
@@ -138,21 +158,8 @@ export class TokenNet implements PolicyNet {
       );
     }
     shapes.push(['head.weight', [d, C], true], ['head.bias', [C], false]);
-    this.params = shapes.map(([name, dims, decay]) => {
-      const n = dims.reduce((a, b) => a * b, 1);
-      const v = init[name];
-      if (v === undefined || v.length !== n)
-        throw new TickmindError(
-          'SHAPE_MISMATCH',
-          `initial weights: '${name}' needs ${n} values (shape [${dims}]), got ${v?.length ?? 'none'}`,
-          {
-            field: name,
-          },
-        );
-      const param = { name, dims, data: Float32Array.from(v), grad: new Float32Array(n), decay };
-      this.byName.set(name, param);
-      return param;
-    });
+    this.params = createParams(shapes, init);
+    for (const p of this.params) this.byName.set(p.name, p);
     const N = maxBatch * T;
     const f = (n: number) => new Float32Array(n);
     this.caches = Array.from({ length: L }, () => ({
