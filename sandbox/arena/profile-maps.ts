@@ -1,14 +1,17 @@
 /**
  * The arena's maps for `tickmind profile --map dust2|inferno|synthetic`: retake rounds (real
- * plant states on de_dust2) where one policy moves every player, rounds following each other
- * for as many ticks as asked. The bin passes these to the CLI; the SDK never imports the sandbox.
+ * plant states on de_dust2) where one policy moves every player — --policy, else the shipped
+ * model of the mode — rounds following each other for as many ticks as asked. The bin passes these to the CLI; the SDK never imports the sandbox.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { Rng, TickmindError } from '../../sdk/core/index.js';
 import { type AiWorld, type PolicyDecider, policyDecider } from '../../sdk/ecs/index.js';
 import type { Policy } from '../../sdk/policy/index.js';
 import type { Profiler } from '../../sdk/profiling/index.js';
 import type { RaySensor } from '../../sdk/sensors/index.js';
 import { createArena } from './game/arena.js';
+import { mapsDir } from './map/build-maps.js';
 import { loadMap } from './map/load.js';
 import { loadPlantStates } from './scenarios/load.js';
 import { chooseStart, generatedStart } from './scenarios/retake-start.js';
@@ -37,12 +40,14 @@ export interface ArenaProfileMatch {
   decider: PolicyDecider;
   /** One game tick; a new round starts when one ends. */
   advance(): void;
+  /** The shipped model used when no --policy was given. */
+  policyName?: string;
 }
 
 /** The CLI's policy loading (its --policy, --mode and --backend, checked). */
 export interface ArenaProfileTools {
-  /** Loads the policy for this sensor and token count. */
-  loadPolicy(sensor: RaySensor, tokens: number): Promise<Policy>;
+  /** Loads --policy, else `fallback`, else the starter, for this sensor and token count. */
+  loadPolicy(sensor: RaySensor, tokens: number, fallback?: { bytes: Uint8Array; file: string }): Promise<Policy>;
 }
 
 async function arenaMatch(name: string, c: ArenaProfileConfig, tools: ArenaProfileTools): Promise<ArenaProfileMatch> {
@@ -56,7 +61,9 @@ async function arenaMatch(name: string, c: ArenaProfileConfig, tools: ArenaProfi
     );
   const arena = await createArena({ map: loadMap(name), seed: c.seed, ...(c.profiler !== undefined ? { profiler: c.profiler } : {}) });
   const sensor = arena.world.sensors[0]!;
-  const policy = await tools.loadPolicy(sensor, c.mode === 'joint' ? c.agents : 10);
+  // Without --policy, the shipped model of the mode plays (models/joint-5v5.onnx, models/egocentric.onnx).
+  const shipped = shippedModel(c.mode);
+  const policy = await tools.loadPolicy(sensor, c.mode === 'joint' ? c.agents : 10, shipped);
   const decider = policyDecider(arena.world, policy, {
     temperature: 1,
     center: arena.frame.center,
@@ -77,11 +84,18 @@ async function arenaMatch(name: string, c: ArenaProfileConfig, tools: ArenaProfi
   return {
     world: arena.world,
     decider,
+    ...(shipped !== undefined ? { policyName: shipped.file } : {}),
     advance() {
       arena.tick();
       if (arena.round.over) nextRound();
     },
   };
+}
+
+/** The shipped model for a mode, if the repository has it: joint → models/joint-5v5.onnx, egocentric → models/egocentric.onnx. */
+export function shippedModel(mode: 'joint' | 'egocentric'): { bytes: Uint8Array; file: string } | undefined {
+  const file = join(mapsDir(), '..', '..', '..', 'models', mode === 'joint' ? 'joint-5v5.onnx' : 'egocentric.onnx');
+  return existsSync(file) ? { bytes: new Uint8Array(readFileSync(file)), file: relative(process.cwd(), file) || file } : undefined;
 }
 
 /** Map name → match builder, in the shape of the CLI's ProfileMapProvider. */

@@ -43,12 +43,17 @@ export interface ProfileMatch {
   decider: PolicyDecider;
   /** Plays one game tick (the AI step included). */
   advance(): void;
+  /** The policy's name in the output, when it is not --policy or the starter (a shipped model). */
+  policyName?: string;
 }
 
 /** What the command lends a map provider: its policy loading and checks, for a given sensor and token count. */
 export interface ProfileTools {
-  /** Loads --policy (or builds the starter model for the sensor) and checks it fits `tokens` players. */
-  loadPolicy(sensor: RaySensor, tokens: number): Promise<Policy>;
+  /**
+   * Loads --policy (else `fallback`, e.g. a shipped model; else the starter model for the sensor)
+   * and checks it fits `tokens` players.
+   */
+  loadPolicy(sensor: RaySensor, tokens: number, fallback?: { bytes: Uint8Array; file: string }): Promise<Policy>;
 }
 
 /**
@@ -81,7 +86,10 @@ export function arenaLevel(half: number, crates: number, seed: number): LevelBox
 
 /** Builds the match; throws TickmindError for a policy that does not fit it. */
 export async function buildProfileMatch(c: ProfileMatchConfig, providers: Record<string, ProfileMapProvider> = {}): Promise<ProfileMatch> {
-  const tools: ProfileTools = { loadPolicy: (sensor, tokens) => loadProfilePolicy(c, sensor, tokens) };
+  const tools: ProfileTools = {
+    loadPolicy: (sensor, tokens, fallback) =>
+      loadProfilePolicy(c.policy === undefined && fallback !== undefined ? { ...c, policy: fallback } : c, sensor, tokens),
+  };
   const provider = providers[c.map];
   if (provider !== undefined) return provider(c, tools);
   if (!(PROFILE_MAPS as readonly string[]).includes(c.map)) {

@@ -117,7 +117,7 @@ export async function profileCommand(args: ParsedArgs, maps: Record<string, Prof
   const { world } = match;
   const log = (s: string) => process.stderr.write(s);
   log(
-    `tickmind profile: ${c.agents} agents, ${c.ticks} ticks, ${c.mode} ${c.policyFile ?? 'starter model'}, ${c.backend}, map ${c.map}, seed ${c.seed}\n`,
+    `tickmind profile: ${c.agents} agents, ${c.ticks} ticks, ${c.mode} ${c.policyFile ?? match.policyName ?? 'starter model'}, ${c.backend}, map ${c.map}, seed ${c.seed}\n`,
   );
   const async = c.backend === 'ort';
   for (let i = 0; i < WARMUP_TICKS; i++) {
@@ -179,7 +179,7 @@ export async function profileCommand(args: ParsedArgs, maps: Record<string, Prof
     map: c.map,
     seed: c.seed,
     decisionPeriod: c.decisionPeriod,
-    policy: c.policyFile ?? 'starter',
+    policy: c.policyFile ?? match.policyName ?? 'starter',
   };
   const facts = {
     agents: c.agents,

@@ -212,7 +212,8 @@ describe('tickmind profile', () => {
     const r = await tickmind('profile', '--map', 'dust2', '--agents', '6', '--ticks', '150', '--json');
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
-    expect(out).toMatchObject({ map: 'dust2', agents: 6, ticks: 150, deferredDecisions: 0 });
+    // Without --policy the shipped joint model plays (models/joint-5v5.onnx).
+    expect(out).toMatchObject({ map: 'dust2', agents: 6, ticks: 150, deferredDecisions: 0, policy: 'models/joint-5v5.onnx' });
     // 6 live players × 16 rays while nobody has died yet.
     expect(out.raysPerTick).toBeGreaterThan(80);
     expect(out.raysPerTick).toBeLessThanOrEqual(96);
