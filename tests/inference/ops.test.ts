@@ -43,6 +43,85 @@ const CASES: Case[] = [
   unary('LeakyRelu', { alpha: 0.2 }),
   unary('Elu', { alpha: 0.7 }),
   unary('HardSigmoid', { alpha: 0.3, beta: 0.4 }),
+  { ...unary('HardSwish'), opset: 14 },
+  {
+    name: 'Conv 2-D: pads, strides, dilations, bias',
+    inputs: [f('x', [2, 3, 9, 8])],
+    outputs: [out('y', 4)],
+    initializers: [
+      f32(
+        'w',
+        Array.from({ length: 4 * 3 * 3 * 3 }, (_, i) => Math.sin(i * 0.37)),
+        [4, 3, 3, 3],
+      ),
+      f32('b', [0.1, -0.2, 0.3, 0]),
+    ],
+    nodes: [{ op: 'Conv', inputs: ['x', 'w', 'b'], outputs: ['y'], attrs: { pads: [1, 2, 0, 1], strides: [2, 1], dilations: [1, 2] } }],
+  },
+  {
+    name: 'Conv 2-D depthwise (group = channels), auto_pad SAME_UPPER, stride 2',
+    inputs: [f('x', [1, 4, 7, 7])],
+    outputs: [out('y', 4)],
+    initializers: [
+      f32(
+        'w',
+        Array.from({ length: 4 * 3 * 3 }, (_, i) => Math.cos(i * 0.5)),
+        [4, 1, 3, 3],
+      ),
+    ],
+    nodes: [{ op: 'Conv', inputs: ['x', 'w'], outputs: ['y'], attrs: { group: 4, auto_pad: 'SAME_UPPER', strides: [2, 2] } }],
+  },
+  {
+    name: 'Conv 1-D with 2 groups and a dynamic weight',
+    inputs: [f('x', [2, 4, 16]), f('w', [6, 2, 5])],
+    outputs: [out('y', 3)],
+    nodes: [{ op: 'Conv', inputs: ['x', 'w'], outputs: ['y'], attrs: { group: 2, pads: [2, 2], strides: [3] } }],
+  },
+  {
+    name: 'MaxPool 2-D with pads and ceil_mode; AveragePool with and without padding counted',
+    inputs: [f('x', [1, 2, 7, 6])],
+    outputs: [out('mx', 4), out('av', 4), out('avp', 4)],
+    nodes: [
+      { op: 'MaxPool', inputs: ['x'], outputs: ['mx'], attrs: { kernel_shape: [3, 2], strides: [2, 2], pads: [1, 0, 1, 1], ceil_mode: 1 } },
+      { op: 'AveragePool', inputs: ['x'], outputs: ['av'], attrs: { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1] } },
+      {
+        op: 'AveragePool',
+        inputs: ['x'],
+        outputs: ['avp'],
+        attrs: { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], count_include_pad: 1 },
+      },
+    ],
+  },
+  {
+    name: 'MaxPool 1-D with dilation; GlobalAveragePool 1-D and 2-D',
+    inputs: [f('x', [2, 3, 11]), f('z', [2, 3, 4, 5])],
+    outputs: [out('mx', 3), out('g1', 3), out('g2', 4)],
+    nodes: [
+      { op: 'MaxPool', inputs: ['x'], outputs: ['mx'], attrs: { kernel_shape: [3], dilations: [2], strides: [1] } },
+      { op: 'GlobalAveragePool', inputs: ['x'], outputs: ['g1'] },
+      { op: 'GlobalAveragePool', inputs: ['z'], outputs: ['g2'] },
+    ],
+  },
+  {
+    name: 'BatchNormalization (inference) after a Conv',
+    inputs: [f('x', [2, 3, 5, 5])],
+    outputs: [out('y', 4)],
+    initializers: [
+      f32(
+        'w',
+        Array.from({ length: 2 * 3 }, (_, i) => 0.3 * (i - 2)),
+        [2, 3, 1, 1],
+      ),
+      f32('scale', [1.5, 0.5]),
+      f32('bias', [0.1, -0.1]),
+      f32('mean', [0.2, -0.3]),
+      f32('var', [0.8, 1.7]),
+    ],
+    nodes: [
+      { op: 'Conv', inputs: ['x', 'w'], outputs: ['c'] },
+      { op: 'BatchNormalization', inputs: ['c', 'scale', 'bias', 'mean', 'var'], outputs: ['y'], attrs: { epsilon: 1e-3 } },
+    ],
+  },
   binary('Add', [2, 3, 4], [2, 3, 4]),
   binary('Add', [2, 3, 4], [4]),
   binary('Sub', [2, 3, 4], [2, 3, 1]),

@@ -70,6 +70,7 @@ export const unaryOps: Record<string, OpDef> = {
   Elu: unaryOp((x, ctx) => (x >= 0 ? x : attrFloat(ctx.node, 'alpha', 1) * (Math.exp(x) - 1))),
   Softplus: unaryOp((x) => Math.log1p(Math.exp(-Math.abs(x))) + Math.max(x, 0)),
   HardSigmoid: unaryOp((x, ctx) => Math.max(0, Math.min(1, attrFloat(ctx.node, 'alpha', 0.2) * x + attrFloat(ctx.node, 'beta', 0.5)))),
+  HardSwish: unaryOp((x) => x * Math.max(0, Math.min(1, x / 6 + 0.5))),
   Not: unaryOp((x) => (x ? 0 : 1)),
   Gelu: unaryOp(gelu, { act: Act.gelu }),
 };

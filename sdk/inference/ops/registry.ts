@@ -2,6 +2,7 @@
 import { TICKMIND_DOMAIN } from '../ir/graph.js';
 import { Attention } from './attention.js';
 import { Constant, ConstantOfShape, Range } from './constants.js';
+import { AveragePool, BatchNormalization, Conv, GlobalAveragePool, MaxPool } from './conv.js';
 import { aliasOp, binaryOps, Cast, Clip, unaryOps, variadicOps, Where } from './elementwise.js';
 import { FusedMatMul, Gemm, MatMul } from './linear.js';
 import { Concat, Expand, Gather, Slice, Split, Tile, Transpose } from './movement.js';
@@ -21,6 +22,11 @@ export const ONNX_OPS: Readonly<Record<string, OpDef>> = {
   Cast,
   Clip,
   Where,
+  Conv,
+  MaxPool,
+  AveragePool,
+  GlobalAveragePool,
+  BatchNormalization,
   Identity: aliasOp,
   Dropout: aliasOp,
   MatMul,
