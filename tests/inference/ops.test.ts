@@ -103,6 +103,38 @@ const CASES: Case[] = [
     ],
   },
   {
+    name: 'Pad constant (with a value and negative pads), reflect, edge; opset 18 axes',
+    opset: 18,
+    inputs: [f('x', [3, 4, 5])],
+    outputs: [out('c', 3), out('r', 3), out('e', 3), out('ax', 3)],
+    initializers: [
+      i64('pc', [0, 1, -1, 1, 2, 0]),
+      i64('pr', [1, 2, 0, 1, 3, 4]),
+      i64('pa', [2, 1]),
+      i64('axes', [2]),
+      f32('v', [0.75], []),
+    ],
+    nodes: [
+      { op: 'Pad', inputs: ['x', 'pc', 'v'], outputs: ['c'] },
+      { op: 'Pad', inputs: ['x', 'pr'], outputs: ['r'], attrs: { mode: 'reflect' } },
+      { op: 'Pad', inputs: ['x', 'pr'], outputs: ['e'], attrs: { mode: 'edge' } },
+      { op: 'Pad', inputs: ['x', 'pa', '', 'axes'], outputs: ['ax'] },
+    ],
+  },
+  {
+    name: 'CumSum plain, exclusive, reverse; TopK largest and smallest with indices',
+    inputs: [f('x', [3, 6])],
+    outputs: [out('cs', 2), out('ce', 2), out('cr', 2), out('tv', 2), out('ti', 2, 'int64'), out('sv', 2), out('si', 2, 'int64')],
+    initializers: [i64('ax1', [1], []), i64('ax0', [0], []), i64('k3', [3]), i64('k2', [2])],
+    nodes: [
+      { op: 'CumSum', inputs: ['x', 'ax1'], outputs: ['cs'] },
+      { op: 'CumSum', inputs: ['x', 'ax1'], outputs: ['ce'], attrs: { exclusive: 1 } },
+      { op: 'CumSum', inputs: ['x', 'ax0'], outputs: ['cr'], attrs: { reverse: 1 } },
+      { op: 'TopK', inputs: ['x', 'k3'], outputs: ['tv', 'ti'], attrs: { axis: 1 } },
+      { op: 'TopK', inputs: ['x', 'k2'], outputs: ['sv', 'si'], attrs: { axis: 0, largest: 0 } },
+    ],
+  },
+  {
     name: 'BatchNormalization (inference) after a Conv',
     inputs: [f('x', [2, 3, 5, 5])],
     outputs: [out('y', 4)],

@@ -1,0 +1,162 @@
+/**
+ * Pad (constant, reflect, edge; pads and optional axes as plan-time inputs), CumSum (exclusive,
+ * reverse) and TopK (largest or smallest, sorted, values and int64 indices), ONNX semantics.
+ * Portable kernels over any dtype the tensors hold (read and written element by element).
+ */
+import { attrInt, attrString } from '../ir/graph.js';
+import { readElement, sizeOf, writeElement } from '../tensor.js';
+import type { OpDef } from './types.js';
+import { constValues, input, normAxis, opError, optionalConstValues, stridesOf } from './util.js';
+
+/** Per-axis begin and end pads of a Pad node, for the input's rank. */
+function padsOf(ctx: Parameters<OpDef['infer']>[0]): { begin: number[]; end: number[] } {
+  const x = input(ctx, 0);
+  const rank = x.dims.length;
+  const pads = constValues(ctx, 1);
+  const axes = optionalConstValues(ctx, 3)?.map((a) => normAxis(ctx, a, rank)) ?? x.dims.map((_, i) => i);
+  if (pads.length !== 2 * axes.length) throw opError(ctx, `pads has ${pads.length} values for ${axes.length} axes`, 'input[1]');
+  const begin = new Array<number>(rank).fill(0);
+  const end = new Array<number>(rank).fill(0);
+  axes.forEach((a, i) => {
+    begin[a] = pads[i]!;
+    end[a] = pads[i + axes.length]!;
+  });
+  return { begin, end };
+}
+
+/** Pad(data, pads, constant_value?, axes?). Negative pads crop. */
+export const Pad: OpDef = {
+  constInputs: [1, 3],
+  infer: (ctx) => {
+    const x = input(ctx, 0);
+    const { begin, end } = padsOf(ctx);
+    const dims = x.dims.map((d, i) => d + begin[i]! + end[i]!);
+    if (dims.some((d) => d < 0)) throw opError(ctx, 'negative pads crop more than the input holds', 'input[1]');
+    const mode = attrString(ctx.node, 'mode', 'constant');
+    if (mode !== 'constant' && mode !== 'reflect' && mode !== 'edge') throw opError(ctx, `mode ${mode} is not supported`, 'mode');
+    if (mode === 'reflect' && x.dims.some((d, i) => (begin[i]! > 0 || end[i]! > 0) && (begin[i]! >= d || end[i]! >= d)))
+      throw opError(ctx, 'reflect pads must be smaller than the padded dimension', 'input[1]');
+    return [{ dtype: x.dtype, dims }];
+  },
+  js: (ctx, outputs) => {
+    const x = input(ctx, 0);
+    const { begin } = padsOf(ctx);
+    const mode = attrString(ctx.node, 'mode', 'constant');
+    const out = outputs[0]!.dims;
+    const rank = out.length;
+    const inStrides = stridesOf(x.dims);
+    const n = sizeOf(out);
+    // Source index of every output element (-1: the constant), computed once per plan.
+    const map = new Int32Array(n);
+    const idx = new Array<number>(rank).fill(0);
+    for (let i = 0; i < n; i++) {
+      let off = 0;
+      for (let a = 0; a < rank && off >= 0; a++) {
+        let j = idx[a]! - begin[a]!;
+        const d = x.dims[a]!;
+        if (j < 0 || j >= d) {
+          if (mode === 'constant') off = -1;
+          else if (mode === 'edge') j = j < 0 ? 0 : d - 1;
+          else j = j < 0 ? -j : 2 * (d - 1) - j;
+        }
+        if (off >= 0) off += j * inStrides[a]!;
+      }
+      map[i] = off;
+      for (let a = rank - 1; a >= 0; a--) {
+        idx[a]!++;
+        if (idx[a]! < out[a]!) break;
+        idx[a] = 0;
+      }
+    }
+    const hasValue = ctx.inputs[2] !== undefined;
+    return (ins, outs) => {
+      const value = hasValue ? readElement(ins[2]!, 0) : 0;
+      for (let i = 0; i < n; i++) writeElement(outs[0]!, i, map[i]! < 0 ? value : readElement(ins[0]!, map[i]!));
+    };
+  },
+};
+
+/** CumSum(x, axis): running sums along an axis; `exclusive` leaves out the current element, `reverse` runs backwards. */
+export const CumSum: OpDef = {
+  constInputs: [1],
+  infer: (ctx) => {
+    const x = input(ctx, 0);
+    normAxis(ctx, constValues(ctx, 1)[0]!, x.dims.length);
+    return [{ dtype: x.dtype, dims: [...x.dims] }];
+  },
+  js: (ctx) => {
+    const x = input(ctx, 0);
+    const axis = normAxis(ctx, constValues(ctx, 1)[0]!, x.dims.length);
+    const len = x.dims[axis]!;
+    const inner = sizeOf(x.dims.slice(axis + 1));
+    const outer = sizeOf(x.dims.slice(0, axis));
+    const exclusive = attrInt(ctx.node, 'exclusive', 0) === 1;
+    const reverse = attrInt(ctx.node, 'reverse', 0) === 1;
+    return (ins, outs) => {
+      for (let o = 0; o < outer; o++)
+        for (let i = 0; i < inner; i++) {
+          let s = 0;
+          for (let k = 0; k < len; k++) {
+            const j = reverse ? len - 1 - k : k;
+            const at = (o * len + j) * inner + i;
+            const v = readElement(ins[0]!, at);
+            if (!exclusive) s += v;
+            writeElement(outs[0]!, at, s);
+            if (exclusive) s += v;
+          }
+        }
+    };
+  },
+};
+
+/** TopK(x, K): the K largest (or smallest) along an axis, sorted, and their int64 indices; ties keep the lower index first. */
+export const TopK: OpDef = {
+  constInputs: [1],
+  infer: (ctx) => {
+    const x = input(ctx, 0);
+    const axis = normAxis(ctx, attrInt(ctx.node, 'axis', -1), x.dims.length);
+    const k = constValues(ctx, 1)[0]!;
+    if (k < 0 || k > x.dims[axis]!) throw opError(ctx, `K = ${k} is outside 0..${x.dims[axis]}`, 'input[1]');
+    const dims = [...x.dims];
+    dims[axis] = k;
+    return [
+      { dtype: x.dtype, dims },
+      { dtype: 'int64', dims: [...dims] },
+    ];
+  },
+  js: (ctx) => {
+    const x = input(ctx, 0);
+    const axis = normAxis(ctx, attrInt(ctx.node, 'axis', -1), x.dims.length);
+    const k = constValues(ctx, 1)[0]!;
+    const len = x.dims[axis]!;
+    const inner = sizeOf(x.dims.slice(axis + 1));
+    const outer = sizeOf(x.dims.slice(0, axis));
+    const largest = attrInt(ctx.node, 'largest', 1) === 1;
+    const order = new Int32Array(len);
+    const vals = new Float64Array(len);
+    return (ins, outs) => {
+      for (let o = 0; o < outer; o++)
+        for (let i = 0; i < inner; i++) {
+          for (let j = 0; j < len; j++) {
+            order[j] = j;
+            vals[j] = readElement(ins[0]!, (o * len + j) * inner + i);
+          }
+          // Insertion sort of the indices (stable: ties keep the lower index first); rows are short.
+          for (let a = 1; a < len; a++) {
+            const cur = order[a]!;
+            let b = a - 1;
+            while (b >= 0 && (largest ? vals[order[b]!]! < vals[cur]! : vals[order[b]!]! > vals[cur]!)) {
+              order[b + 1] = order[b]!;
+              b--;
+            }
+            order[b + 1] = cur;
+          }
+          for (let j = 0; j < k; j++) {
+            const at = (o * k + j) * inner + i;
+            writeElement(outs[0]!, at, vals[order[j]!]!);
+            writeElement(outs[1]!, at, order[j]!);
+          }
+        }
+    };
+  },
+};
