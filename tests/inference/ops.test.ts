@@ -78,6 +78,48 @@ const CASES: Case[] = [
     nodes: [{ op: 'Conv', inputs: ['x', 'w'], outputs: ['y'], attrs: { group: 2, pads: [2, 2], strides: [3] } }],
   },
   {
+    name: 'ConvTranspose 2-D: strides, pads, output_padding, dilations, bias',
+    inputs: [f('x', [2, 3, 4, 5])],
+    outputs: [out('y', 4)],
+    initializers: [
+      f32(
+        'w',
+        Array.from({ length: 3 * 2 * 3 * 3 }, (_, i) => Math.sin(i * 0.41)),
+        [3, 2, 3, 3],
+      ),
+      f32('b', [0.25, -0.5]),
+    ],
+    nodes: [
+      {
+        op: 'ConvTranspose',
+        inputs: ['x', 'w', 'b'],
+        outputs: ['y'],
+        attrs: { strides: [2, 2], pads: [1, 0, 0, 1], output_padding: [1, 0], dilations: [1, 2] },
+      },
+    ],
+  },
+  {
+    name: 'ConvTranspose 1-D with 2 groups and output_shape; 2-D auto_pad SAME_UPPER',
+    inputs: [f('x', [1, 4, 6]), f('z', [1, 2, 3, 3])],
+    outputs: [out('y', 3), out('s', 4)],
+    initializers: [
+      f32(
+        'w',
+        Array.from({ length: 4 * 3 * 4 }, (_, i) => Math.cos(i * 0.3)),
+        [4, 3, 4],
+      ),
+      f32(
+        'w2',
+        Array.from({ length: 2 * 3 * 3 * 3 }, (_, i) => Math.sin(i * 0.2)),
+        [2, 3, 3, 3],
+      ),
+    ],
+    nodes: [
+      { op: 'ConvTranspose', inputs: ['x', 'w'], outputs: ['y'], attrs: { group: 2, strides: [3], output_shape: [18] } },
+      { op: 'ConvTranspose', inputs: ['z', 'w2'], outputs: ['s'], attrs: { strides: [2, 2], auto_pad: 'SAME_UPPER' } },
+    ],
+  },
+  {
     name: 'MaxPool 2-D with pads and ceil_mode; AveragePool with and without padding counted',
     inputs: [f('x', [1, 2, 7, 6])],
     outputs: [out('mx', 4), out('av', 4), out('avp', 4)],

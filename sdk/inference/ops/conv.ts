@@ -265,3 +265,110 @@ export const BatchNormalization: OpDef = {
     };
   },
 };
+
+/** ConvTranspose geometry: per spatial axis, output size and begin padding. */
+function transposedGeometry(ctx: OpContext): { win: Window; M: number; group: number } {
+  const x = input(ctx, 0);
+  const w = input(ctx, 1);
+  const rank = x.dims.length - 2;
+  if (rank !== 1 && rank !== 2) throw opError(ctx, `${rank}-D ConvTranspose is not supported (1-D and 2-D are)`, 'input[0]');
+  const group = attrInt(ctx.node, 'group', 1);
+  if (w.dims[0] !== x.dims[1]) throw opError(ctx, `W has ${w.dims[0]} input channels, X has ${x.dims[1]}`, 'input[1]');
+  const kernel = attrInts(ctx.node, 'kernel_shape') ?? w.dims.slice(2);
+  const strides = attrInts(ctx.node, 'strides') ?? kernel.map(() => 1);
+  const dilations = attrInts(ctx.node, 'dilations') ?? kernel.map(() => 1);
+  const outputPadding = attrInts(ctx.node, 'output_padding') ?? kernel.map(() => 0);
+  const outputShape = attrInts(ctx.node, 'output_shape');
+  const autoPad = attrString(ctx.node, 'auto_pad', 'NOTSET');
+  const spatial = x.dims.slice(2);
+  let pads = attrInts(ctx.node, 'pads') ?? kernel.flatMap(() => [0, 0]);
+  const out: number[] = [];
+  for (let i = 0; i < rank; i++) {
+    const full = strides[i]! * (spatial[i]! - 1) + outputPadding[i]! + (kernel[i]! - 1) * dilations[i]! + 1;
+    const target =
+      outputShape?.[outputShape.length - rank + i] ??
+      (autoPad === 'SAME_UPPER' || autoPad === 'SAME_LOWER' ? spatial[i]! * strides[i]! : undefined);
+    if (target !== undefined) {
+      const total = full - target;
+      if (total < 0) throw opError(ctx, `output_shape ${target} exceeds the full output ${full}`, 'output_shape');
+      const half = Math.floor(total / 2);
+      if (i === 0) pads = new Array(2 * rank).fill(0);
+      pads[i] = autoPad === 'SAME_UPPER' ? half : total - half;
+      pads[i + rank] = total - pads[i]!;
+      out.push(target);
+    } else out.push(full - pads[i]! - pads[i + rank]!);
+  }
+  const M = w.dims[1]! * group;
+  const two = (v: number[], i2d: number, fallback: number) => (rank === 1 ? (i2d === 0 ? fallback : v[0]!) : v[i2d]!);
+  const win: Window = {
+    n: x.dims[0]!,
+    c: x.dims[1]!,
+    h: rank === 1 ? 1 : spatial[0]!,
+    w: rank === 1 ? spatial[0]! : spatial[1]!,
+    kh: two(kernel, 0, 1),
+    kw: two(kernel, 1, 1),
+    sh: two(strides, 0, 1),
+    sw: two(strides, 1, 1),
+    dh: two(dilations, 0, 1),
+    dw: two(dilations, 1, 1),
+    padT: rank === 1 ? 0 : pads[0]!,
+    padL: rank === 1 ? pads[0]! : pads[1]!,
+    padB: rank === 1 ? 0 : pads[2]!,
+    padR: rank === 1 ? pads[1]! : pads[3]!,
+    oh: rank === 1 ? 1 : out[0]!,
+    ow: rank === 1 ? out[0]! : out[1]!,
+    rank,
+  };
+  if (win.oh < 1 || win.ow < 1) throw opError(ctx, 'the pads leave no output', 'pads');
+  return { win, M, group };
+}
+
+/** ConvTranspose(X, W, B?): the gradient of Conv with respect to its input, as a layer (upsampling). */
+export const ConvTranspose: OpDef = {
+  infer: (ctx) => {
+    checkFloat(ctx);
+    const { win, M, group } = transposedGeometry(ctx);
+    if (win.c % group !== 0) throw opError(ctx, `${win.c} input channels do not split into ${group} groups`, 'group');
+    const b = ctx.inputs[2];
+    if (b !== undefined && sizeOf(b.dims) !== M) throw opError(ctx, `B has ${sizeOf(b.dims)} values for ${M} output channels`, 'input[2]');
+    return [{ dtype: 'float32', dims: outDims(win, M) }];
+  },
+  js: (ctx) => {
+    const { win, M, group } = transposedGeometry(ctx);
+    const { n: N, c: C, h: H, w: W, kh: KH, kw: KW, sh, sw, dh, dw, padT, padL, oh: OH, ow: OW } = win;
+    const Cg = C / group;
+    const Mg = M / group;
+    const hasBias = ctx.inputs[2] !== undefined;
+    return (ins, outs) => {
+      const x = ins[0]!.data as Float32Array;
+      const k = ins[1]!.data as Float32Array;
+      const y = outs[0]!.data as Float32Array;
+      const b = hasBias ? (ins[2]!.data as Float32Array) : undefined;
+      for (let n = 0; n < N; n++)
+        for (let m = 0; m < M; m++) y.fill(b === undefined ? 0 : b[m]!, (n * M + m) * OH * OW, (n * M + m + 1) * OH * OW);
+      for (let n = 0; n < N; n++)
+        for (let c = 0; c < C; c++) {
+          const g = Math.floor(c / Cg);
+          for (let iy = 0; iy < H; iy++)
+            for (let ix = 0; ix < W; ix++) {
+              const v = x[((n * C + c) * H + iy) * W + ix]!;
+              if (v === 0) continue;
+              for (let mm = 0; mm < Mg; mm++) {
+                const m = g * Mg + mm;
+                const kBase = (c * Mg + mm) * KH * KW;
+                const yBase = (n * M + m) * OH * OW;
+                for (let ky = 0; ky < KH; ky++) {
+                  const oy = iy * sh - padT + ky * dh;
+                  if (oy < 0 || oy >= OH) continue;
+                  for (let kx = 0; kx < KW; kx++) {
+                    const ox = ix * sw - padL + kx * dw;
+                    if (ox < 0 || ox >= OW) continue;
+                    y[yBase + oy * OW + ox] = y[yBase + oy * OW + ox]! + v * k[kBase + ky * KW + kx]!;
+                  }
+                }
+              }
+            }
+        }
+    };
+  },
+};

@@ -2,7 +2,7 @@
 import { TICKMIND_DOMAIN } from '../ir/graph.js';
 import { Attention } from './attention.js';
 import { Constant, ConstantOfShape, Range } from './constants.js';
-import { AveragePool, BatchNormalization, Conv, GlobalAveragePool, MaxPool } from './conv.js';
+import { AveragePool, BatchNormalization, Conv, ConvTranspose, GlobalAveragePool, MaxPool } from './conv.js';
 import { aliasOp, binaryOps, Cast, Clip, unaryOps, variadicOps, Where } from './elementwise.js';
 import { FusedMatMul, Gemm, MatMul } from './linear.js';
 import { Concat, Expand, Gather, Slice, Split, Tile, Transpose } from './movement.js';
@@ -24,6 +24,7 @@ export const ONNX_OPS: Readonly<Record<string, OpDef>> = {
   Clip,
   Where,
   Conv,
+  ConvTranspose,
   MaxPool,
   AveragePool,
   GlobalAveragePool,
