@@ -120,6 +120,42 @@ const CASES: Case[] = [
     ],
   },
   {
+    name: 'Resize nearest: scales (asymmetric, floor) and sizes (half_pixel, round_prefer_ceil)',
+    inputs: [f('x', [1, 2, 3, 4])],
+    outputs: [out('a', 4), out('b', 4)],
+    initializers: [f32('sc', [1, 1, 2, 1.5]), i64('sz', [1, 2, 5, 7])],
+    nodes: [
+      {
+        op: 'Resize',
+        inputs: ['x', '', 'sc'],
+        outputs: ['a'],
+        attrs: { mode: 'nearest', coordinate_transformation_mode: 'asymmetric', nearest_mode: 'floor' },
+      },
+      { op: 'Resize', inputs: ['x', '', '', 'sz'], outputs: ['b'], attrs: { mode: 'nearest', nearest_mode: 'round_prefer_ceil' } },
+    ],
+  },
+  {
+    name: 'Resize linear: half_pixel down, align_corners up, pytorch_half_pixel to size 1',
+    inputs: [f('x', [2, 3, 6, 5])],
+    outputs: [out('d', 4), out('u', 4), out('p', 4)],
+    initializers: [f32('half', [1, 1, 0.5, 0.6]), i64('up', [2, 3, 9, 11]), i64('one', [2, 3, 1, 4])],
+    nodes: [
+      { op: 'Resize', inputs: ['x', '', 'half'], outputs: ['d'], attrs: { mode: 'linear' } },
+      {
+        op: 'Resize',
+        inputs: ['x', '', '', 'up'],
+        outputs: ['u'],
+        attrs: { mode: 'linear', coordinate_transformation_mode: 'align_corners' },
+      },
+      {
+        op: 'Resize',
+        inputs: ['x', '', '', 'one'],
+        outputs: ['p'],
+        attrs: { mode: 'linear', coordinate_transformation_mode: 'pytorch_half_pixel' },
+      },
+    ],
+  },
+  {
     name: 'MaxPool 2-D with pads and ceil_mode; AveragePool with and without padding counted',
     inputs: [f('x', [1, 2, 7, 6])],
     outputs: [out('mx', 4), out('av', 4), out('avp', 4)],

@@ -9,6 +9,7 @@ import { Concat, Expand, Gather, Slice, Split, Tile, Transpose } from './movemen
 import { LayerNormalization, LogSoftmax, Softmax } from './normalize.js';
 import { ArgMax, ArgMin, reduceOps } from './reduce.js';
 import { Flatten, Reshape, Shape, Size, Squeeze, Unsqueeze } from './reshape.js';
+import { Resize } from './resize.js';
 import { CumSum, Pad, TopK } from './scan.js';
 import type { OpDef } from './types.js';
 
@@ -32,6 +33,7 @@ export const ONNX_OPS: Readonly<Record<string, OpDef>> = {
   Pad,
   CumSum,
   TopK,
+  Resize,
   Identity: aliasOp,
   Dropout: aliasOp,
   MatMul,
