@@ -156,6 +156,105 @@ const CASES: Case[] = [
     ],
   },
   {
+    name: 'GRU forward with bias and initial state; bidirectional with sequence lengths and linear_before_reset',
+    inputs: [f('x', [5, 3, 4]), f('h0', [1, 3, 6]), f('h2', [2, 3, 6])],
+    outputs: [out('y', 4), out('yh', 3), out('y2', 4), out('yh2', 3)],
+    initializers: [
+      f32(
+        'w',
+        Array.from({ length: 1 * 18 * 4 }, (_, i) => 0.4 * Math.sin(i * 0.7)),
+        [1, 18, 4],
+      ),
+      f32(
+        'r',
+        Array.from({ length: 1 * 18 * 6 }, (_, i) => 0.3 * Math.cos(i * 0.3)),
+        [1, 18, 6],
+      ),
+      f32(
+        'b',
+        Array.from({ length: 1 * 36 }, (_, i) => 0.1 * Math.sin(i)),
+        [1, 36],
+      ),
+      f32(
+        'w2',
+        Array.from({ length: 2 * 18 * 4 }, (_, i) => 0.4 * Math.cos(i * 0.9)),
+        [2, 18, 4],
+      ),
+      f32(
+        'r2',
+        Array.from({ length: 2 * 18 * 6 }, (_, i) => 0.3 * Math.sin(i * 0.5)),
+        [2, 18, 6],
+      ),
+      f32(
+        'b2',
+        Array.from({ length: 2 * 36 }, (_, i) => 0.1 * Math.cos(i)),
+        [2, 36],
+      ),
+      { name: 'lens', type: 'int32', dims: [3], values: [5, 2, 4] },
+    ],
+    nodes: [
+      { op: 'GRU', inputs: ['x', 'w', 'r', 'b', '', 'h0'], outputs: ['y', 'yh'], attrs: { hidden_size: 6 } },
+      {
+        op: 'GRU',
+        inputs: ['x', 'w2', 'r2', 'b2', 'lens', 'h2'],
+        outputs: ['y2', 'yh2'],
+        attrs: { hidden_size: 6, direction: 'bidirectional', linear_before_reset: 1 },
+      },
+    ],
+  },
+  {
+    name: 'LSTM reverse with peepholes and states; bidirectional with sequence lengths and clip (Y_h, Y_c only)',
+    inputs: [f('x', [4, 2, 3]), f('h0', [1, 2, 5]), f('c0', [1, 2, 5])],
+    outputs: [out('y', 4), out('yh', 3), out('yc', 3), out('h2', 3), out('c2', 3)],
+    initializers: [
+      f32(
+        'w',
+        Array.from({ length: 20 * 3 }, (_, i) => 0.5 * Math.sin(i * 0.6)),
+        [1, 20, 3],
+      ),
+      f32(
+        'r',
+        Array.from({ length: 20 * 5 }, (_, i) => 0.3 * Math.cos(i * 0.4)),
+        [1, 20, 5],
+      ),
+      f32(
+        'b',
+        Array.from({ length: 40 }, (_, i) => 0.05 * i - 1),
+        [1, 40],
+      ),
+      f32(
+        'p',
+        Array.from({ length: 15 }, (_, i) => 0.1 * Math.sin(i)),
+        [1, 15],
+      ),
+      f32(
+        'w2',
+        Array.from({ length: 2 * 20 * 3 }, (_, i) => 0.5 * Math.cos(i * 0.6)),
+        [2, 20, 3],
+      ),
+      f32(
+        'r2',
+        Array.from({ length: 2 * 20 * 5 }, (_, i) => 0.3 * Math.sin(i * 0.4)),
+        [2, 20, 5],
+      ),
+      { name: 'lens', type: 'int32', dims: [2], values: [3, 4] },
+    ],
+    nodes: [
+      {
+        op: 'LSTM',
+        inputs: ['x', 'w', 'r', 'b', '', 'h0', 'c0', 'p'],
+        outputs: ['y', 'yh', 'yc'],
+        attrs: { hidden_size: 5, direction: 'reverse' },
+      },
+      {
+        op: 'LSTM',
+        inputs: ['x', 'w2', 'r2', '', 'lens'],
+        outputs: ['', 'h2', 'c2'],
+        attrs: { hidden_size: 5, direction: 'bidirectional', clip: 0.8 },
+      },
+    ],
+  },
+  {
     name: 'MaxPool 2-D with pads and ceil_mode; AveragePool with and without padding counted',
     inputs: [f('x', [1, 2, 7, 6])],
     outputs: [out('mx', 4), out('av', 4), out('avp', 4)],

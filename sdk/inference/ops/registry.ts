@@ -10,6 +10,7 @@ import { LayerNormalization, LogSoftmax, Softmax } from './normalize.js';
 import { ArgMax, ArgMin, reduceOps } from './reduce.js';
 import { Flatten, Reshape, Shape, Size, Squeeze, Unsqueeze } from './reshape.js';
 import { Resize } from './resize.js';
+import { GRU, LSTM } from './rnn.js';
 import { CumSum, Pad, TopK } from './scan.js';
 import type { OpDef } from './types.js';
 
@@ -34,6 +35,8 @@ export const ONNX_OPS: Readonly<Record<string, OpDef>> = {
   CumSum,
   TopK,
   Resize,
+  GRU,
+  LSTM,
   Identity: aliasOp,
   Dropout: aliasOp,
   MatMul,

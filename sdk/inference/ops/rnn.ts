@@ -1,0 +1,191 @@
+/**
+ * GRU and LSTM, ONNX semantics: forward, reverse or bidirectional; optional biases, initial
+ * states, per-batch sequence lengths (steps past a sequence's end output zeros and keep its
+ * state), LSTM peepholes, `clip`, GRU `linear_before_reset`. Sequence-major layout (layout 0) and
+ * the default activations (Sigmoid, Tanh). Gate scratch is allocated once per plan.
+ */
+import { attrFloat, attrInt, attrString } from '../ir/graph.js';
+import type { OpContext, OpDef, OutputInfo } from './types.js';
+import { input, opError } from './util.js';
+
+interface Shape {
+  seq: number;
+  batch: number;
+  inputSize: number;
+  hidden: number;
+  dirs: number;
+  reverseOnly: boolean;
+}
+
+function shapeOf(ctx: OpContext, gates: number): Shape {
+  const x = input(ctx, 0);
+  const w = input(ctx, 1);
+  if (x.dtype !== 'float32') throw opError(ctx, `${ctx.node.op} runs on float32 tensors`, 'input[0]');
+  if (attrInt(ctx.node, 'layout', 0) !== 0) throw opError(ctx, 'layout 1 (batch-major) is not supported', 'layout');
+  if (ctx.node.attrs.activations !== undefined) throw opError(ctx, 'custom activations are not supported', 'activations');
+  if (attrInt(ctx.node, 'input_forget', 0) !== 0) throw opError(ctx, 'input_forget is not supported', 'input_forget');
+  const direction = attrString(ctx.node, 'direction', 'forward');
+  if (direction !== 'forward' && direction !== 'reverse' && direction !== 'bidirectional')
+    throw opError(ctx, `direction ${direction}?`, 'direction');
+  const dirs = direction === 'bidirectional' ? 2 : 1;
+  const hidden = attrInt(ctx.node, 'hidden_size', w.dims[1]! / gates);
+  if (x.dims.length !== 3) throw opError(ctx, 'X must be [seq, batch, input]', 'input[0]');
+  if (w.dims[0] !== dirs || w.dims[1] !== gates * hidden || w.dims[2] !== x.dims[2])
+    throw opError(ctx, `W must be [${dirs}, ${gates * hidden}, ${x.dims[2]}]`, 'input[1]');
+  return { seq: x.dims[0]!, batch: x.dims[1]!, inputSize: x.dims[2]!, hidden, dirs, reverseOnly: direction === 'reverse' };
+}
+
+function outputsOf(s: Shape, states: number): OutputInfo[] {
+  const state: OutputInfo = { dtype: 'float32', dims: [s.dirs, s.batch, s.hidden] };
+  return [
+    { dtype: 'float32', dims: [s.seq, s.dirs, s.batch, s.hidden] },
+    ...Array.from({ length: states }, () => ({ ...state, dims: [...state.dims] })),
+  ];
+}
+
+const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
+
+/** Runs every direction over every batch row: `cell(dir, b, x, h, c, gates)` updates h (and c) in place. */
+function recurrence(
+  ctx: OpContext,
+  s: Shape,
+  gates: number,
+  withCell: boolean,
+  cell: (dir: number, xrow: Float32Array, xo: number, h: Float64Array, c: Float64Array, g: Float64Array) => void,
+) {
+  const H = s.hidden;
+  const hasLens = ctx.inputs[4] !== undefined;
+  const hIndex = 5;
+  const cIndex = 6;
+  const h = new Float64Array(H);
+  const c = new Float64Array(H);
+  const g = new Float64Array(gates * H);
+  return (ins: readonly { data: ArrayLike<number> }[], outs: readonly ({ data: Float32Array } | undefined)[]) => {
+    const x = ins[0]!.data as Float32Array;
+    const y = outs[0]?.data;
+    if (y !== undefined) y.fill(0);
+    for (let d = 0; d < s.dirs; d++) {
+      const backwards = s.reverseOnly || d === 1;
+      for (let b = 0; b < s.batch; b++) {
+        const len = hasLens ? Number(ins[4]!.data[b]!) : s.seq;
+        for (let j = 0; j < H; j++) {
+          h[j] = ctx.inputs[hIndex] !== undefined ? ins[hIndex]!.data[(d * s.batch + b) * H + j]! : 0;
+          c[j] = withCell && ctx.inputs[cIndex] !== undefined ? ins[cIndex]!.data[(d * s.batch + b) * H + j]! : 0;
+        }
+        for (let k = 0; k < len; k++) {
+          const t = backwards ? len - 1 - k : k;
+          cell(d, x, (t * s.batch + b) * s.inputSize, h, c, g);
+          if (y !== undefined) for (let j = 0; j < H; j++) y[((t * s.dirs + d) * s.batch + b) * H + j] = h[j]!;
+        }
+        const yh = outs[1]?.data;
+        if (yh !== undefined) for (let j = 0; j < H; j++) yh[(d * s.batch + b) * H + j] = h[j]!;
+        const yc = withCell ? outs[2]?.data : undefined;
+        if (yc !== undefined) for (let j = 0; j < H; j++) yc[(d * s.batch + b) * H + j] = c[j]!;
+      }
+    }
+  };
+}
+
+/** gates[k·H + j] = W[dir] x + R[dir] h + biases (Wb + Rb), for the gate blocks in `blocks`, clipped. */
+function preActivations(
+  ins: readonly { data: ArrayLike<number> }[],
+  s: Shape,
+  gatesN: number,
+  dir: number,
+  x: Float32Array,
+  xo: number,
+  h: Float64Array,
+  g: Float64Array,
+  hasBias: boolean,
+  skipRecurrentFor: number,
+): void {
+  const H = s.hidden;
+  const I = s.inputSize;
+  const w = ins[1]!.data;
+  const r = ins[2]!.data;
+  const bias = hasBias ? ins[3]!.data : undefined;
+  const wBase = dir * gatesN * H * I;
+  const rBase = dir * gatesN * H * H;
+  for (let row = 0; row < gatesN * H; row++) {
+    let v = bias === undefined ? 0 : bias[dir * 2 * gatesN * H + row]!;
+    if (Math.floor(row / H) !== skipRecurrentFor && bias !== undefined) v += bias[dir * 2 * gatesN * H + gatesN * H + row]!;
+    for (let k = 0; k < I; k++) v += w[wBase + row * I + k]! * x[xo + k]!;
+    if (Math.floor(row / H) !== skipRecurrentFor) for (let k = 0; k < H; k++) v += r[rBase + row * H + k]! * h[k]!;
+    g[row] = v;
+  }
+}
+
+/** GRU(X, W, R, B?, sequence_lens?, initial_h?) → Y, Y_h. */
+export const GRU: OpDef = {
+  infer: (ctx) => outputsOf(shapeOf(ctx, 3), 1),
+  js: (ctx) => {
+    const s = shapeOf(ctx, 3);
+    const H = s.hidden;
+    const lbr = attrInt(ctx.node, 'linear_before_reset', 0) === 1;
+    const clip = attrFloat(ctx.node, 'clip', Infinity);
+    const hasBias = ctx.inputs[3] !== undefined;
+    const rh = new Float64Array(H);
+    const cl = (v: number) => Math.max(-clip, Math.min(clip, v));
+    let bound: readonly { data: ArrayLike<number> }[] = [];
+    const run = recurrence(ctx, s, 3, false, (dir, x, xo, h, _c, g) => {
+      // z and r use W x + R h; the candidate's recurrent part depends on linear_before_reset.
+      preActivations(bound, s, 3, dir, x, xo, h, g, hasBias, 2);
+      const r = bound[2]!.data;
+      const bias = hasBias ? bound[3]!.data : undefined;
+      const rBase = dir * 3 * H * H + 2 * H * H;
+      const rb = dir * 6 * H + 5 * H;
+      for (let j = 0; j < H; j++) {
+        g[j] = sigmoid(cl(g[j]!));
+        g[H + j] = sigmoid(cl(g[H + j]!));
+      }
+      for (let j = 0; j < H; j++) {
+        let rec = 0;
+        if (lbr) {
+          for (let k = 0; k < H; k++) rec += r[rBase + j * H + k]! * h[k]!;
+          rec = g[H + j]! * (rec + (bias === undefined ? 0 : bias[rb + j]!));
+        } else {
+          for (let k = 0; k < H; k++) rh[k] = g[H + k]! * h[k]!;
+          for (let k = 0; k < H; k++) rec += r[rBase + j * H + k]! * rh[k]!;
+          rec += bias === undefined ? 0 : bias[rb + j]!;
+        }
+        g[2 * H + j] = Math.tanh(cl(g[2 * H + j]! + rec));
+      }
+      for (let j = 0; j < H; j++) h[j] = (1 - g[j]!) * g[2 * H + j]! + g[j]! * h[j]!;
+    });
+    return (ins, outs) => {
+      bound = ins;
+      run(ins, outs as never);
+    };
+  },
+};
+
+/** LSTM(X, W, R, B?, sequence_lens?, initial_h?, initial_c?, P?) → Y, Y_h, Y_c. Gates i, o, f, c. */
+export const LSTM: OpDef = {
+  infer: (ctx) => outputsOf(shapeOf(ctx, 4), 2),
+  js: (ctx) => {
+    const s = shapeOf(ctx, 4);
+    const H = s.hidden;
+    const clip = attrFloat(ctx.node, 'clip', Infinity);
+    const hasBias = ctx.inputs[3] !== undefined;
+    const hasPeep = ctx.inputs[7] !== undefined;
+    const cl = (v: number) => Math.max(-clip, Math.min(clip, v));
+    let bound: readonly { data: ArrayLike<number> }[] = [];
+    const run = recurrence(ctx, s, 4, true, (dir, x, xo, h, c, g) => {
+      preActivations(bound, s, 4, dir, x, xo, h, g, hasBias, -1);
+      const p = hasPeep ? bound[7]!.data : undefined;
+      const pb = dir * 3 * H;
+      for (let j = 0; j < H; j++) {
+        const i = sigmoid(cl(g[j]! + (p === undefined ? 0 : p[pb + j]! * c[j]!)));
+        const f = sigmoid(cl(g[2 * H + j]! + (p === undefined ? 0 : p[pb + 2 * H + j]! * c[j]!)));
+        const cand = Math.tanh(cl(g[3 * H + j]!));
+        c[j] = f * c[j]! + i * cand;
+        const o = sigmoid(cl(g[H + j]! + (p === undefined ? 0 : p[pb + H + j]! * c[j]!)));
+        h[j] = o * Math.tanh(c[j]!);
+      }
+    });
+    return (ins, outs) => {
+      bound = ins;
+      run(ins, outs as never);
+    };
+  },
+};
