@@ -1,5 +1,6 @@
 /** The load-time pass pipeline. */
 import type { Graph } from '../ir/graph.js';
+import { foldBatchNorm } from './fold-batchnorm.js';
 import { foldConstants, removeDeadNodes } from './fold-constants.js';
 import { fuseAttention } from './fuse-attention.js';
 import { fuseGelu } from './fuse-gelu.js';
@@ -20,6 +21,8 @@ export interface PassReport {
   matmul: number;
   /** Attention cores fused. */
   attention: number;
+  /** BatchNormalizations folded into the Conv before them. */
+  batchNorm: number;
 }
 
 /** Options: fusions can be turned off (the parity tests run both ways). */
@@ -37,8 +40,10 @@ export function optimizeGraph(graph: Graph, options: PassOptions = {}): PassRepo
     gelu: 0,
     matmul: 0,
     attention: 0,
+    batchNorm: 0,
   };
   if (options.fuse === false) return report;
+  report.batchNorm = foldBatchNorm(graph);
   report.layerNorm = fuseLayerNorm(graph);
   report.gelu = fuseGelu(graph);
   report.matmul = fuseMatMulAdd(graph);
