@@ -79,6 +79,76 @@ def padding_mask(batch, gen):
     return mask
 
 
+class SmallCnn(nn.Module):
+    """A small image classifier: two Conv+BN+ReLU blocks, max pooling, global average pooling,
+    a BatchNorm1d on the pooled features, a linear head (32x32 RGB -> 10 classes)."""
+
+    def __init__(self):
+        super().__init__()
+        self.features = nn.Sequential(
+            nn.Conv2d(3, 16, 3, padding=1), nn.BatchNorm2d(16), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Conv2d(16, 32, 3, padding=1, stride=2), nn.BatchNorm2d(32), nn.ReLU(),
+            nn.AdaptiveAvgPool2d(1))
+        self.norm = nn.BatchNorm1d(32)
+        self.head = nn.Linear(32, 10)
+
+    def forward(self, image):
+        return self.head(self.norm(torch.flatten(self.features(image), 1)))
+
+
+class GruClassifier(nn.Module):
+    """Sequence classifier: a GRU over 20 steps of 8 features, its last hidden state, a linear head."""
+
+    def __init__(self):
+        super().__init__()
+        self.gru = nn.GRU(8, 16, batch_first=True)
+        self.head = nn.Linear(16, 5)
+
+    def forward(self, seq):
+        _, h = self.gru(seq)
+        return self.head(h[-1])
+
+
+class LstmClassifier(nn.Module):
+    """Sequence classifier: a bidirectional LSTM, mean over time, a linear head."""
+
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(8, 12, batch_first=True, bidirectional=True)
+        self.head = nn.Linear(24, 5)
+
+    def forward(self, seq):
+        out, _ = self.lstm(seq)
+        return self.head(out.mean(dim=1))
+
+
+class AudioConv1d(nn.Module):
+    """Keyword-spotting style audio model on 400 raw samples: strided and dilated 1-D convolutions,
+    average and global pooling, a linear head over 4 keywords."""
+
+    def __init__(self):
+        super().__init__()
+        self.net = nn.Sequential(
+            nn.Conv1d(1, 8, 9, stride=2), nn.ReLU(),
+            nn.Conv1d(8, 16, 5, stride=2, dilation=2), nn.ReLU(),
+            nn.AvgPool1d(2), nn.AdaptiveAvgPool1d(1))
+        self.head = nn.Linear(16, 4)
+
+    def forward(self, audio):
+        return self.head(torch.flatten(self.net(audio), 1))
+
+
+def randomize_batchnorm(model, gen):
+    """Non-trivial running statistics, so the exported BatchNormalization does real work."""
+    for m in model.modules():
+        if isinstance(m, (nn.BatchNorm1d, nn.BatchNorm2d)):
+            m.running_mean.copy_(torch.randn(m.num_features, generator=gen) * 0.2)
+            m.running_var.copy_(torch.rand(m.num_features, generator=gen) + 0.5)
+            m.weight.data.copy_(torch.rand(m.num_features, generator=gen) + 0.5)
+            m.bias.data.copy_(torch.randn(m.num_features, generator=gen) * 0.1)
+    return model
+
+
 def export(name, model, example, names, dynamic, opset, description):
     model.eval()
     path = os.path.join(OUT, f"{name}.onnx")
@@ -141,6 +211,30 @@ def main():
         (torch.randn(REF_BATCH, TOKENS, 64, generator=gen),),
         {"inputs": ["x"], "outputs": ["y"]}, {"x": batch_axes, "y": batch_axes}, 13,
         "nn.LayerNorm exported at opset 13: ReduceMean/Sub/Pow/ReduceMean/Add/Sqrt/Div/Mul/Add"))
+
+    # Non-policy models a game ships (issue 10): image, sequence and audio classifiers.
+    fixtures.append(export(
+        "cnn_image_classifier", randomize_batchnorm(SmallCnn(), gen),
+        (torch.randn(REF_BATCH, 3, 32, 32, generator=gen),),
+        {"inputs": ["image"], "outputs": ["logits"]}, {"image": batch_axes, "logits": batch_axes}, 13,
+        "Small CNN image classifier: Conv+BN+ReLU, MaxPool, strided Conv+BN+ReLU, GlobalAveragePool, "
+        "BatchNorm1d, Linear (32x32 RGB -> 10)"))
+    fixtures.append(export(
+        "gru_sequence_classifier", GruClassifier(),
+        (torch.randn(REF_BATCH, 20, 8, generator=gen),),
+        {"inputs": ["seq"], "outputs": ["logits"]}, {"seq": batch_axes, "logits": batch_axes}, 13,
+        "GRU sequence classifier: GRU(8 -> 16) over 20 steps, last hidden state, Linear (-> 5)"))
+    fixtures.append(export(
+        "lstm_sequence_classifier", LstmClassifier(),
+        (torch.randn(REF_BATCH, 20, 8, generator=gen),),
+        {"inputs": ["seq"], "outputs": ["logits"]}, {"seq": batch_axes, "logits": batch_axes}, 13,
+        "Bidirectional LSTM(8 -> 12) sequence classifier, mean over time, Linear (-> 5)"))
+    fixtures.append(export(
+        "audio_conv1d", AudioConv1d(),
+        (torch.randn(REF_BATCH, 1, 400, generator=gen),),
+        {"inputs": ["audio"], "outputs": ["logits"]}, {"audio": batch_axes, "logits": batch_axes}, 13,
+        "1-D conv audio model (keyword spotting): strided and dilated Conv1d, AvgPool1d, "
+        "GlobalAveragePool, Linear (400 samples -> 4)"))
 
     with open(os.path.join(OUT, "manifest.json"), "w") as f:
         json.dump({"generator": "scripts/export_fixtures.py",

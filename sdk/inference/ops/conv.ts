@@ -248,12 +248,10 @@ export const BatchNormalization: OpDef = {
     const eps = attrFloat(ctx.node, 'epsilon', 1e-5);
     return (ins, outs) => {
       const xd = ins[0]!.data as Float32Array;
-      const [scale, bias, mean, variance] = [1, 2, 3, 4].map((i) => ins[i]!.data as Float32Array) as [
-        Float32Array,
-        Float32Array,
-        Float32Array,
-        Float32Array,
-      ];
+      const scale = ins[1]!.data as Float32Array;
+      const bias = ins[2]!.data as Float32Array;
+      const mean = ins[3]!.data as Float32Array;
+      const variance = ins[4]!.data as Float32Array;
       const yd = outs[0]!.data as Float32Array;
       for (let n = 0; n < outer; n++)
         for (let c = 0; c < C; c++) {
