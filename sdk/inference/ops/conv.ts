@@ -5,7 +5,7 @@
  * kernels; 1-D shapes run as 2-D with height 1.
  */
 import { attrFloat, attrInt, attrInts, attrString } from '../ir/graph.js';
-import { sizeOf } from '../tensor.js';
+import { sizeOf, type Tensor } from '../tensor.js';
 import type { OpContext, OpDef, OutputInfo } from './types.js';
 import { input, opError } from './util.js';
 
@@ -94,6 +94,17 @@ function checkFloat(ctx: OpContext): void {
   if (input(ctx, 0).dtype !== 'float32') throw opError(ctx, `${ctx.node.op} runs on float32 tensors`, 'input[0]');
 }
 
+/** W [M, C, k…] seen as the [M, C·k…] matrix the packed GEMM takes (one view per weight, so its packing is cached). */
+const matrices = new WeakMap<Tensor, Tensor>();
+function asMatrix(w: Tensor): Tensor {
+  let m = matrices.get(w);
+  if (m === undefined) {
+    m = { dtype: w.dtype, dims: [w.dims[0]!, sizeOf(w.dims) / w.dims[0]!], data: w.data };
+    matrices.set(w, m);
+  }
+  return m;
+}
+
 /** Conv(X, W, B?). */
 export const Conv: OpDef = {
   infer: (ctx) => {
@@ -150,6 +161,51 @@ export const Conv: OpDef = {
               y[yBase + oy * OW + ox] = s;
             }
         }
+    };
+  },
+  /**
+   * One group and constant weights: per image, im2col into kernel scratch, the packed GEMM
+   * (weights packed once per session) with the bias, then the NHWC product transposed to NCHW.
+   */
+  wasm: (ctx) => {
+    const w = input(ctx, 1);
+    const b = ctx.inputs[2];
+    if (attrInt(ctx.node, 'group', 1) !== 1 || w.value === undefined || (b !== undefined && b.value === undefined)) return undefined;
+    const win = windowOf(ctx, attrInts(ctx.node, 'kernel_shape') ?? w.dims.slice(2));
+    const { n: N, c: C, h: H, w: W, kh: KH, kw: KW, sh, sw, dh, dw, padT, padL, oh: OH, ow: OW } = win;
+    const M = w.dims[0]!;
+    const K = C * KH * KW;
+    const rows = OH * OW;
+    const linear = ctx.linear(asMatrix(w.value), true, rows, K, M);
+    const col = ctx.scratch(rows * K * 4);
+    const prod = ctx.scratch(rows * M * 4);
+    const bias = b === undefined ? 0 : ctx.constPtr(2);
+    const runtime = ctx.runtime;
+    let view = new Float32Array(runtime.buffer);
+    return (ins, outs) => {
+      if (view.buffer !== runtime.buffer) view = new Float32Array(runtime.buffer);
+      const x = ins[0]!.data as Float32Array;
+      const y = outs[0]!.data as Float32Array;
+      const c0 = col >> 2;
+      const p0 = prod >> 2;
+      for (let n = 0; n < N; n++) {
+        let at = c0;
+        for (let oy = 0; oy < OH; oy++)
+          for (let ox = 0; ox < OW; ox++)
+            for (let c = 0; c < C; c++) {
+              const xBase = (n * C + c) * H * W;
+              for (let ky = 0; ky < KH; ky++) {
+                const iy = oy * sh - padT + ky * dh;
+                for (let kx = 0; kx < KW; kx++) {
+                  const ix = ox * sw - padL + kx * dw;
+                  view[at++] = iy < 0 || iy >= H || ix < 0 || ix >= W ? 0 : x[xBase + iy * W + ix]!;
+                }
+              }
+            }
+        linear(col, bias, prod, 0);
+        const yBase = n * M * rows;
+        for (let r = 0; r < rows; r++) for (let m = 0; m < M; m++) y[yBase + m * rows + r] = view[p0 + r * M + m]!;
+      }
     };
   },
 };
