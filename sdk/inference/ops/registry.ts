@@ -2,11 +2,12 @@
 import { TICKMIND_DOMAIN } from '../ir/graph.js';
 import { Attention } from './attention.js';
 import { Constant, ConstantOfShape, Range } from './constants.js';
-import { AveragePool, BatchNormalization, Conv, ConvTranspose, GlobalAveragePool, MaxPool } from './conv.js';
+import { Conv, ConvTranspose } from './conv.js';
 import { aliasOp, binaryOps, Cast, Clip, unaryOps, variadicOps, Where } from './elementwise.js';
 import { FusedMatMul, Gemm, MatMul } from './linear.js';
 import { Concat, Expand, Gather, Slice, Split, Tile, Transpose } from './movement.js';
 import { LayerNormalization, LogSoftmax, Softmax } from './normalize.js';
+import { AveragePool, BatchNormalization, GlobalAveragePool, MaxPool } from './pool.js';
 import { ArgMax, ArgMin, reduceOps } from './reduce.js';
 import { Flatten, Reshape, Shape, Size, Squeeze, Unsqueeze } from './reshape.js';
 import { Resize } from './resize.js';
