@@ -8,7 +8,7 @@ import { attrInt, attrInts, attrString } from '../ir/graph.js';
 import { sizeOf, type Tensor } from '../tensor.js';
 import type { OpContext, OpDef } from './types.js';
 import { input, opError } from './util.js';
-import { checkFloat, outDims, type Window, windowOf } from './window.js';
+import { checkFloat, outDims, type Window, windowFrom, windowOf } from './window.js';
 
 /** W [M, C, k…] seen as the [M, C·k…] matrix the packed GEMM takes (one view per weight, so its packing is cached). */
 const matrices = new WeakMap<Tensor, Tensor>();
@@ -159,26 +159,7 @@ function transposedGeometry(ctx: OpContext): { win: Window; M: number; group: nu
     } else out.push(full - pads[i]! - pads[i + rank]!);
   }
   const M = w.dims[1]! * group;
-  const two = (v: number[], i2d: number, fallback: number) => (rank === 1 ? (i2d === 0 ? fallback : v[0]!) : v[i2d]!);
-  const win: Window = {
-    n: x.dims[0]!,
-    c: x.dims[1]!,
-    h: rank === 1 ? 1 : spatial[0]!,
-    w: rank === 1 ? spatial[0]! : spatial[1]!,
-    kh: two(kernel, 0, 1),
-    kw: two(kernel, 1, 1),
-    sh: two(strides, 0, 1),
-    sw: two(strides, 1, 1),
-    dh: two(dilations, 0, 1),
-    dw: two(dilations, 1, 1),
-    padT: rank === 1 ? 0 : pads[0]!,
-    padL: rank === 1 ? pads[0]! : pads[1]!,
-    padB: rank === 1 ? 0 : pads[2]!,
-    padR: rank === 1 ? pads[1]! : pads[3]!,
-    oh: rank === 1 ? 1 : out[0]!,
-    ow: rank === 1 ? out[0]! : out[1]!,
-    rank,
-  };
+  const win = windowFrom(x.dims, kernel, strides, dilations, pads, out);
   if (win.oh < 1 || win.ow < 1) throw opError(ctx, 'the pads leave no output', 'pads');
   return { win, M, group };
 }

@@ -58,18 +58,32 @@ export function windowOf(ctx: OpContext, kernel: number[], ceil = false): Window
       out.push(o);
     }
   }
-  const two = (v: number[], i2d: number, fallback: number) => (rank === 1 ? (i2d === 0 ? fallback : v[0]!) : v[i2d]!);
+  return windowFrom(x.dims, kernel, strides, dilations, pads, out);
+}
+
+/** The 2-D window (1-D as height 1) from per-axis kernel, strides, dilations, pads [begins…, ends…] and output sizes. */
+export function windowFrom(
+  dims: readonly number[],
+  kernel: readonly number[],
+  strides: readonly number[],
+  dilations: readonly number[],
+  pads: readonly number[],
+  out: readonly number[],
+): Window {
+  const rank = dims.length - 2;
+  const spatial = dims.slice(2);
+  const two = (v: readonly number[], i2d: number) => (rank === 1 ? (i2d === 0 ? 1 : v[0]!) : v[i2d]!);
   return {
-    n: x.dims[0]!,
-    c: x.dims[1]!,
+    n: dims[0]!,
+    c: dims[1]!,
     h: rank === 1 ? 1 : spatial[0]!,
     w: rank === 1 ? spatial[0]! : spatial[1]!,
-    kh: two(kernel, 0, 1),
-    kw: two(kernel, 1, 1),
-    sh: two(strides, 0, 1),
-    sw: two(strides, 1, 1),
-    dh: two(dilations, 0, 1),
-    dw: two(dilations, 1, 1),
+    kh: two(kernel, 0),
+    kw: two(kernel, 1),
+    sh: two(strides, 0),
+    sw: two(strides, 1),
+    dh: two(dilations, 0),
+    dw: two(dilations, 1),
     padT: rank === 1 ? 0 : pads[0]!,
     padL: rank === 1 ? pads[0]! : pads[1]!,
     padB: rank === 1 ? 0 : pads[2]!,
