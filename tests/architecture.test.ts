@@ -108,6 +108,18 @@ describe('layering (DESIGN.md)', () => {
     }
   });
 
+  it('the browser sandbox (sandbox/web) reaches the sdk through public entries only, in one module', () => {
+    const web = tsFiles(join(ROOT, 'sandbox', 'web'));
+    expect(web.length).toBeGreaterThan(10);
+    for (const f of web) {
+      for (const { spec } of imports(readFileSync(f, 'utf8'))) {
+        if (!spec.startsWith('.') || !join(f, '..', spec).startsWith(SDK)) continue;
+        expect(relative(ROOT, f), `${spec}: only sandbox/web/src/sdk.ts imports the sdk`).toBe(join('sandbox', 'web', 'src', 'sdk.ts'));
+        expect(spec, `${relative(ROOT, f)} reaches into sdk internals`).toMatch(/sdk\/[a-z]+\/index\.js$/);
+      }
+    }
+  });
+
   it('three.js never enters sdk/', () => {
     for (const f of files) expect(readFileSync(f, 'utf8')).not.toMatch(/from ['"]three['"]/);
   });

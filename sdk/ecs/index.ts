@@ -17,8 +17,8 @@ export type {
 export { createComponents } from './components.js';
 export type { Decider, DecisionBatch } from './deciders.js';
 export { constantDecider, openSpaceDecider, randomDecider } from './deciders.js';
-export type { PolicyDecider, PolicyDeciderOptions } from './policy-decider.js';
-export { policyDecider } from './policy-decider.js';
+export type { DecisionProbe, PolicyDecider, PolicyDeciderOptions } from './policy-decider.js';
+export { createDecisionProbe, policyDecider } from './policy-decider.js';
 export { actSystem, decideSystem, isDue, physicsSystem, senseSystem, step } from './systems.js';
 export type { TickProfile } from './tick-profile.js';
 export type { TokenObservationOptions } from './token-observations.js';

@@ -41,6 +41,34 @@ export interface PolicyDeciderOptions {
   sensor?: number;
   /** Time source for the budget's cost model (default the monotonic clock). */
   clock?: Clock;
+  /** Copies one agent's logits each time it decides (debug views: its action distribution). */
+  probe?: DecisionProbe;
+}
+
+/**
+ * Where a policy decider copies the logits of one watched agent when that agent decides; change
+ * `entity` at any time (-1 watches nobody). Preallocated: the copy allocates nothing.
+ */
+export interface DecisionProbe {
+  /** The watched entity, -1 for none. */
+  entity: number;
+  /** Its last logits, one per movement class. */
+  readonly logits: Float32Array;
+  /** World tick of that decision (-1: none yet). */
+  tick: number;
+}
+
+/** A probe for a policy with `classes` movement classes, watching nobody yet. */
+export function createDecisionProbe(classes: number): DecisionProbe {
+  return { entity: -1, logits: new Float32Array(classes), tick: -1 };
+}
+
+/** Copies `logits[offset .. offset + classes)` into the probe when `entity` is the one it watches. */
+function probeCopy(probe: DecisionProbe | undefined, entity: number, logits: Float32Array, offset: number, tick: number): void {
+  if (probe === undefined || probe.entity !== entity) return;
+  const n = Math.min(probe.logits.length, logits.length - offset);
+  for (let k = 0; k < n; k++) probe.logits[k] = logits[offset + k]!;
+  probe.tick = tick;
 }
 
 /** A decider that runs `policy` for the agents of `world` (see the module comment). */
@@ -74,6 +102,7 @@ export function policyDecider(world: AiWorld, policy: Policy, options: PolicyDec
     ...(options.halfExtent !== undefined ? { halfExtent: options.halfExtent } : {}),
   });
   const playerOf = obs.playerOf;
+  const probe = options.probe;
 
   if (spec.mode === 'joint') {
     return {
@@ -84,6 +113,7 @@ export function policyDecider(world: AiWorld, policy: Policy, options: PolicyDec
         const logits = runNow(policy, 1);
         for (let i = 0; i < batch.count; i++) {
           const p = playerOf[batch.agents[i]!]!;
+          if (p >= 0 && p < T) probeCopy(probe, batch.agents[i]!, logits, p * classes, world.tick);
           actions[i] = p >= 0 && p < T ? sampleLogits(logits, p * classes, classes, temperature, batch.rng) : 0;
         }
       },
@@ -133,7 +163,9 @@ export function policyDecider(world: AiWorld, policy: Policy, options: PolicyDec
       for (let i = 0; i < batch.count; i++) {
         const e = batch.agents[i]!;
         const row = slot[e]!;
-        if (row >= 0) actions[i] = sampleLogits(logits, row * T * classes, classes, temperature, batch.rng);
+        if (row < 0) continue;
+        probeCopy(probe, e, logits, row * T * classes, world.tick);
+        actions[i] = sampleLogits(logits, row * T * classes, classes, temperature, batch.rng);
       }
       for (let i = 0; i < n; i++) slot[agents[i]!] = -1;
     },
@@ -144,8 +176,9 @@ export function policyDecider(world: AiWorld, policy: Policy, options: PolicyDec
     if (asyncLogits !== undefined) {
       for (let i = 0; i < asyncCount; i++) {
         const e = asyncAgents[i]!;
-        if (world.c.Agent.alive[e] === 1)
-          world.c.Action.movement[e] = sampleLogits(asyncLogits, i * T * classes, classes, temperature, batch.rng);
+        if (world.c.Agent.alive[e] !== 1) continue;
+        probeCopy(probe, e, asyncLogits, i * T * classes, world.tick);
+        world.c.Action.movement[e] = sampleLogits(asyncLogits, i * T * classes, classes, temperature, batch.rng);
       }
       asyncLogits = undefined;
     }

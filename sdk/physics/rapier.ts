@@ -49,6 +49,7 @@ export class PhysicsWorld {
   private readonly entityByCollider = new Map<number, number>();
   private readonly agents = new Map<number, { body: RAPIER.RigidBody; collider: RAPIER.Collider }>();
   private readonly softBodies: boolean;
+  private readonly teleportTo = { x: 0, y: 0, z: 0 };
 
   /** Creates the world; call {@link initRapier} first (or use {@link createPhysicsWorld}). */
   constructor(
@@ -104,6 +105,21 @@ export class PhysicsWorld {
   /** The agent's kinematic body. */
   agentBody(entity: number): RAPIER.RigidBody | undefined {
     return this.agents.get(entity)?.body;
+  }
+
+  /**
+   * Puts an agent's capsule with its feet at (x, y, z) at once — a respawn, not a movement (no
+   * collision on the way). Reset its character controller state too (CharacterMover.reset).
+   */
+  teleportAgent(entity: number, x: number, y: number, z: number): void {
+    const body = this.agents.get(entity)?.body;
+    if (body === undefined) throw new TickmindError('INVALID_ARGUMENT', `no agent ${entity}`, { field: 'entity' });
+    const t = this.teleportTo;
+    t.x = x;
+    t.y = y + this.shape.halfHeight + this.shape.radius;
+    t.z = z;
+    body.setTranslation(t, true);
+    body.setNextKinematicTranslation(t);
   }
 
   /** Writes the agent's feet position into out[o..o+3). */

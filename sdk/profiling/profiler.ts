@@ -210,6 +210,21 @@ export class Profiler {
     return this.recorded;
   }
 
+  /** Ring slot of the newest recorded tick, -1 before the first (read it with tickDurationOf / spanTotalOf). */
+  get latestSlot(): number {
+    return this.recorded === 0 ? -1 : (this.recorded - 1) % this.capacity;
+  }
+
+  /** Total duration of span `id` within one held tick (summed over repeats), µs; allocation-free. */
+  spanTotalOf(slot: number, id: number): number {
+    let sum = 0;
+    for (let s = 0; s < this.tickSpans[slot]!; s++) {
+      const i = slot * this.spansPerTick + s;
+      if (this.spanId[i] === id) sum += this.spanDur[i]!;
+    }
+    return sum;
+  }
+
   /** Ticks held in the ring, oldest first, as ring slots. */
   slots(): number[] {
     const n = Math.min(this.recorded, this.capacity);

@@ -147,6 +147,56 @@ describe('retake rules', () => {
     expect(sawCtElimination && sawTDeathContinue).toBe(true);
   });
 
+  it('a hand-aimed player fires only on its trigger, and hits only with the crosshair on target', () => {
+    const a = placeArea('BombsiteA');
+    const z = (a.minZ + a.maxZ) / 2;
+    const start = {
+      row: -1,
+      bomb: snapToFloor(arena.floor, a.maxX - 1, 0, a.maxZ - 1),
+      ct: [{ position: snapToFloor(arena.floor, a.minX + 2, 0, z), yaw: 0 }],
+      t: [{ position: snapToFloor(arena.floor, a.minX + 8, 0, z), yaw: Math.PI }],
+    };
+    const shotsBy = (e: number, ticks: number, aim: () => void) => {
+      let shots = 0;
+      let hits = 0;
+      for (let k = 0; k < ticks && !arena.round.over; k++) {
+        aim();
+        arena.tick();
+        for (let i = 0; i < arena.events.count; i++) {
+          if (arena.events.actor[i] !== e) continue;
+          if (arena.events.type[i] === ArenaEvent.shot) shots++;
+          if (arena.events.type[i] === ArenaEvent.hit) hits++;
+        }
+      }
+      return { shots, hits };
+    };
+    arena.startRound(start, { ct: { decider: still }, t: { decider: still } });
+    const me = arena.world.agents[0]!;
+    const them = arena.world.agents[1]!;
+    arena.combat.manual[me] = 1;
+    arena.combat.manual[them] = 1; // the other side holds fire too: only `me` may shoot
+    // Aimed away, trigger released: no shot, and combat does not turn the player.
+    const away = shotsBy(me, 64, () => {
+      arena.world.c.Transform.yaw[me] = Math.PI / 2;
+    });
+    expect(away).toEqual({ shots: 0, hits: 0 });
+    expect(arena.world.c.Transform.yaw[me]).toBeCloseTo(Math.PI / 2, 6);
+    // Trigger held but aimed 90° off: shots, all misses.
+    arena.combat.trigger[me] = 1;
+    const off = shotsBy(me, 64, () => {
+      arena.world.c.Transform.yaw[me] = Math.PI / 2;
+    });
+    expect(off.shots).toBeGreaterThan(5);
+    expect(off.hits).toBe(0);
+    // On target: hits land and the target dies.
+    const on = shotsBy(me, 640, () => {
+      const T = arena.world.c.Transform;
+      T.yaw[me] = Math.atan2(T.z[them]! - T.z[me]!, T.x[them]! - T.x[me]!);
+    });
+    expect(on.hits).toBeGreaterThan(0);
+    expect(arena.world.c.Agent.alive[them] ?? 0).toBe(0);
+  });
+
   it('rejects a start with an empty side', () => {
     expect(() =>
       arena.startRound({ row: -1, bomb: bomb(), ct: [], t: [{ position: center('Long'), yaw: 0 }] }, { ct: 'teacher', t: 'teacher' }),

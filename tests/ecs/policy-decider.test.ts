@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../sdk/core/index.js';
-import { addAgent, createAiWorld, policyDecider, step } from '../../sdk/ecs/index.js';
+import { addAgent, createAiWorld, createDecisionProbe, policyDecider, step } from '../../sdk/ecs/index.js';
 import { BvhRayCaster, levelFromBoxes } from '../../sdk/physics/index.js';
 import { loadPolicy, sampleLogits, starterModelBytes } from '../../sdk/policy/index.js';
 import { EGOCENTRIC_FEATURES, JOINT_FEATURES, RaySensor } from '../../sdk/sensors/index.js';
@@ -47,6 +47,24 @@ describe('policy deciders', () => {
       policy.mask.set(masks.subarray(i * 10, (i + 1) * 10));
       const logits = policy.runSync(1);
       expect(sampleLogits(logits, 0, 97, 0, new Rng(1))).toBe(batched[i]);
+    }
+  });
+
+  it("a probe copies the watched agent's logits when it decides, for either mode", async () => {
+    for (const mode of ['egocentric', 'joint'] as const) {
+      const probe = createDecisionProbe(97);
+      const { world, policy } = await world5v5(mode, { temperature: 0, probe, halfExtent: 20 });
+      probe.entity = world.agents[3]!;
+      step(world);
+      expect(probe.tick).toBe(0);
+      const logits = policy.runSync(mode === 'joint' ? 1 : 10); // the same rows as the decide pass
+      const offset = mode === 'joint' ? 3 * 97 : 3 * 10 * 97;
+      expect([...probe.logits]).toEqual([...logits.subarray(offset, offset + 97)]);
+      expect(world.c.Action.movement[probe.entity]).toBe(sampleLogits(probe.logits, 0, 97, 0, new Rng(1)));
+      probe.entity = -1;
+      probe.logits.fill(0);
+      step(world);
+      expect(probe.logits.every((v) => v === 0)).toBe(true);
     }
   });
 

@@ -76,6 +76,32 @@ describe('Profiler', () => {
     expect(summary.phases.work!.maxUs).toBe(18);
   });
 
+  it('reads the newest tick without allocating: its slot, its duration and a span total', () => {
+    const clock = fakeClock();
+    const p = new Profiler({ clock: clock.read, ticks: 3 });
+    const a = p.span('a');
+    const b = p.span('b');
+    expect(p.latestSlot).toBe(-1);
+    for (let t = 1; t <= 5; t++) {
+      p.beginTick();
+      p.begin(a);
+      clock.now += t;
+      p.end();
+      p.begin(b);
+      clock.now += 10;
+      p.end();
+      p.begin(a);
+      clock.now += 1;
+      p.end();
+      p.endTick();
+    }
+    const slot = p.latestSlot;
+    expect(slot).toBe(4 % 3);
+    expect(p.spanTotalOf(slot, a)).toBe(6); // 5 + 1, both occurrences of the newest tick
+    expect(p.spanTotalOf(slot, b)).toBe(10);
+    expect(p.tickDurationOf(slot)).toBe(16);
+  });
+
   it('counts spans past its per-tick capacity instead of storing them, and closes spans left open', () => {
     const clock = fakeClock();
     const p = new Profiler({ clock: clock.read, spansPerTick: 2 });

@@ -59,6 +59,8 @@ export function arenaSensor(): RaySensor {
 
 /** Most players the arena holds (5v5 plus room for recycled ids). */
 const CAPACITY = 32;
+/** How far below the lowest floor a player may fall before the safety net returns it, m. */
+const FALL_MARGIN_M = 3;
 /** Decision period of the random controller, ticks (a random walk rather than jitter). */
 const RANDOM_PERIOD = 8;
 
@@ -103,6 +105,9 @@ export class Arena {
   readonly physicsCaster: RayCaster;
   private readonly ctx: CombatContext;
   private readonly prev = new Float32Array(3 * CAPACITY);
+  /** Last position per entity at which it stood over a floor area (the fall-out safety net's respawn point). */
+  private readonly safe = new Float32Array(3 * CAPACITY);
+  private readonly mover: CharacterMover;
   private readonly seed: number;
 
   /** Use {@link createArena} (it loads Rapier first). */
@@ -116,6 +121,7 @@ export class Arena {
     const level = levelFromBoxes(mapBoxes(this.map));
     this.physics = new PhysicsWorld(rapier, level, { dt: 1 / this.rules.tickRate });
     const mover = new CharacterMover(this.physics, { capacity: CAPACITY });
+    this.mover = mover;
     const sensor = options.sensor === undefined ? arenaSensor() : options.sensor;
     const bvh = sensor === null ? undefined : new BvhRayCaster(level, { maxAgents: CAPACITY });
     this.world = createAiWorld({
@@ -198,6 +204,7 @@ export class Arena {
         this.combat.reset(e);
         this.stuck.reset(e);
         this.speed[e] = 0;
+        this.safe.set(s.position, 3 * e);
       }
     }
     this.teacher.startRound();
@@ -248,6 +255,34 @@ export class Arena {
         this.round.stuckEvents++;
         this.events.push(ArenaEvent.stuck, e, -1, 0);
       }
+      this.catchFall(e);
     }
+  }
+
+  /**
+   * The safety net under the map: a player whose feet drop below the lowest floor (a gap in the
+   * geometry) goes back to where it last stood over a floor area, and the fall counts as a stuck
+   * event (value 1). Otherwise remembers where it stands when that is over a floor area.
+   */
+  private catchFall(e: number): void {
+    const T = this.world.c.Transform;
+    const x = T.x[e]!;
+    const y = T.y[e]!;
+    const z = T.z[e]!;
+    if (y < this.map.bounds[1]! - FALL_MARGIN_M) {
+      const s = this.safe;
+      this.physics.teleportAgent(e, s[3 * e]!, s[3 * e + 1]!, s[3 * e + 2]!);
+      this.mover.reset(e);
+      T.x[e] = s[3 * e]!;
+      T.y[e] = s[3 * e + 1]!;
+      T.z[e] = s[3 * e + 2]!;
+      this.round.stuckEvents++;
+      this.events.push(ArenaEvent.stuck, e, -1, 1);
+      return;
+    }
+    if (this.floor.areaAt(x, y, z, 0, 0.3) === undefined) return;
+    this.safe[3 * e] = x;
+    this.safe[3 * e + 1] = y + 0.05;
+    this.safe[3 * e + 2] = z;
   }
 }

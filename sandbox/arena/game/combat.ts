@@ -63,6 +63,10 @@ export class Combat {
   readonly deaths: Int32Array;
   /** Deaths this tick. */
   deathCount = 0;
+  /** 1 for a player aimed by hand (the sandbox's human): combat leaves its yaw alone and fires only on `trigger`. */
+  readonly manual: Uint8Array;
+  /** 1 while a manual player holds the trigger. */
+  readonly trigger: Uint8Array;
   private readonly batch: RayBatch;
   private readonly pairA: Int32Array;
   private readonly pairB: Int32Array;
@@ -78,6 +82,8 @@ export class Combat {
     this.hitBy = i().fill(-1);
     this.visible = new Uint8Array(capacity * capacity);
     this.deaths = i();
+    this.manual = new Uint8Array(capacity);
+    this.trigger = new Uint8Array(capacity);
     const pairs = Math.ceil((capacity * capacity) / 4);
     this.batch = createRayBatch(pairs);
     this.pairA = new Int32Array(pairs);
@@ -91,6 +97,8 @@ export class Combat {
     this.burst[e] = 0;
     this.nextShot[e] = 0;
     this.aimError[e] = 0;
+    this.manual[e] = 0;
+    this.trigger[e] = 0;
   }
 
   /** Whether a and b see each other this tick. */
@@ -106,7 +114,8 @@ export class Combat {
     for (let i = 0; i < w.agentCount; i++) {
       const a = w.agents[i]!;
       if (w.c.Agent.alive[a] === 0) continue;
-      this.aim(ctx, a);
+      if (this.manual[a] === 1) this.manualShot(ctx, a);
+      else this.aim(ctx, a);
     }
   }
 
@@ -186,6 +195,44 @@ export class Combat {
     }
   }
 
+  /**
+   * A hand-aimed player's trigger: the shot goes at the opponent in sight nearest the crosshair
+   * and uses the bots' odds when the crosshair is on it; otherwise it is a miss.
+   */
+  private manualShot(ctx: CombatContext, a: number): void {
+    if (this.trigger[a] === 0 || ctx.tick < this.nextShot[a]!) return;
+    const { Agent, Transform } = ctx.world.c;
+    const w = ctx.world;
+    let best = -1;
+    let bestOff = Infinity;
+    let bestExact = 0;
+    for (let j = 0; j < w.agentCount; j++) {
+      const f = w.agents[j]!;
+      if (Agent.alive[f] === 0 || !this.sees(a, f)) continue;
+      const exact = Math.atan2(Transform.z[f]! - Transform.z[a]!, Transform.x[f]! - Transform.x[a]!);
+      const off = Math.abs(angleDiff(Transform.yaw[a]!, exact));
+      if (off < bestOff) {
+        bestOff = off;
+        best = f;
+        bestExact = exact;
+      }
+    }
+    if (best >= 0 && this.onTarget(ctx, a, best, bestExact)) {
+      this.tryShot(ctx, a, best, bestExact);
+      return;
+    }
+    this.burst[a] = this.burst[a]! + 1;
+    this.nextShot[a] = ctx.tick + ctx.rules.weapon.fireIntervalTicks;
+    ctx.events.push(ArenaEvent.shot, a, -1, 0);
+  }
+
+  /** Whether a's facing is within a chest's width of the direction `exact` to t. */
+  private onTarget(ctx: CombatContext, a: number, t: number, exact: number): boolean {
+    const T = ctx.world.c.Transform;
+    const d = Math.hypot(T.x[t]! - T.x[a]!, T.z[t]! - T.z[a]!);
+    return Math.abs(angleDiff(T.yaw[a]!, exact)) <= Math.atan2(0.3, d) + 0.5 * (Math.PI / 180);
+  }
+
   /** The nearest opponent in sight and in the field of view, or the last attacker if in sight; starts the reaction. */
   private acquire(ctx: CombatContext, a: number): number {
     const { Agent, Transform } = ctx.world.c;
@@ -221,8 +268,7 @@ export class Combat {
     const { Agent, Transform } = ctx.world.c;
     const weapon = ctx.rules.weapon;
     const d = Math.hypot(Transform.x[t]! - Transform.x[a]!, Transform.z[t]! - Transform.z[a]!);
-    const tolerance = Math.atan2(0.3, d) + 0.5 * (Math.PI / 180);
-    if (Math.abs(angleDiff(Transform.yaw[a]!, exact)) > tolerance) return;
+    if (!this.onTarget(ctx, a, t, exact)) return;
     if (ctx.tick - this.nextShot[a]! > 26) this.burst[a] = 0; // ~0.4 s without firing resets the recoil
     const s = ctx.speed[a]!;
     const moving = s > RUNNING_MS ? weapon.runningFactor : s > WALKING_MS ? weapon.walkingFactor : 1;

@@ -26,7 +26,7 @@ export const ArenaEvent = {
   exploded: 9,
   /** the round ended; actor = winning side (0 CT, 1 T). */
   roundEnd: 10,
-  /** actor got stuck (the runner's stuck detector). */
+  /** actor got stuck (the stuck detector: value 0), or fell out of the map and was put back (value 1). */
   stuck: 11,
 } as const;
 

@@ -30,6 +30,8 @@ export interface ArenaRecorderOptions {
   every?: number;
   /** Which sides to record (default both). */
   sides?: 'both' | 'ct' | 't';
+  /** Egocentric: records only the players this accepts (read when a round begins), e.g. the sandbox's human. */
+  players?: (entity: number) => boolean;
   /** Label of the controllers in task strings (default "teacher"). */
   controller?: string;
   /** Receives each finished episode. */
@@ -57,6 +59,7 @@ export class ArenaRecorder {
   private readonly obs: TokenObservations;
   private readonly every: number;
   private readonly sides: 'both' | 'ct' | 't';
+  private readonly players: ((entity: number) => boolean) | undefined;
   private readonly controller: string;
   private readonly slotOf: Int32Array;
   private readonly entityOf: Int32Array;
@@ -83,6 +86,7 @@ export class ArenaRecorder {
     const world = arena.world;
     this.every = Math.max(1, options.every ?? 8);
     this.sides = options.sides ?? 'both';
+    this.players = options.players;
     this.controller = options.controller ?? 'teacher';
     this.mode = options.mode ?? 'egocentric';
     this.labeler = options.labeler;
@@ -208,6 +212,7 @@ export class ArenaRecorder {
       this.entityOf[i] = e;
       const side = w.c.Agent.team[e] === Side.ct ? 'ct' : 't';
       if (this.sides !== 'both' && this.sides !== side) continue;
+      if (this.players !== undefined && !this.players(e)) continue;
       this.recorder.begin(i, `retake ${this.arena.map.name} as ${side.toUpperCase()} (${this.controller})`);
     }
   }

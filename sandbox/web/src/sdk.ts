@@ -1,0 +1,22 @@
+/** The SDK's public entries the page uses, in one place (the page imports nothing else of sdk/). */
+export type { MovementCommand } from '../../../sdk/actuators/index.js';
+export {
+  createMovementCommand,
+  decodeMovement,
+  MOVEMENT_CLASSES,
+  MOVEMENT_DIRECTIONS,
+  movementClass,
+  Stature,
+} from '../../../sdk/actuators/index.js';
+export { Rng, TickmindError } from '../../../sdk/core/index.js';
+export type { Dataset, Episode } from '../../../sdk/dataset/index.js';
+export { datasetFromNpz, datasetToNpz, LeRobotWriter, MemoryFiles, readLeRobot, readNpz, writeNpz } from '../../../sdk/dataset/index.js';
+export type { AiWorld, Decider, DecisionProbe, PolicyDecider } from '../../../sdk/ecs/index.js';
+export { createDecisionProbe, policyDecider } from '../../../sdk/ecs/index.js';
+export { encodeModel } from '../../../sdk/inference/index.js';
+export type { Policy, TokenTransformerConfig } from '../../../sdk/policy/index.js';
+export { buildTokenTransformer, loadPolicy, tokenTransformerWeights } from '../../../sdk/policy/index.js';
+export { chromeTrace, Profiler, percentiles } from '../../../sdk/profiling/index.js';
+export { rayEnd } from '../../../sdk/sensors/index.js';
+export type { EpochRecord, TrainProgress } from '../../../sdk/training/index.js';
+export { observationLayout, TokenNet, trainBehaviorCloning, trainingData } from '../../../sdk/training/index.js';

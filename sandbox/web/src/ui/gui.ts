@@ -1,0 +1,184 @@
+/**
+ * The control panel (lil-gui): play (side, team size), bots (per team, temperature, decision
+ * period, decide budget, a model file from disk), view (camera, followed bot, rays), record
+ * (start/stop, downloads) and profile (trace export). Every action reports failures in the
+ * page's error panel; the game keeps running.
+ */
+import GUI from 'lil-gui';
+import { BOT_KINDS, type BotKind } from '../game/bots.js';
+import type { PlayRecorder } from '../game/play-recorder.js';
+import type { Sandbox, SandboxSettings } from '../game/sandbox.js';
+import type { CameraMode, ViewOptions } from '../render/view.js';
+import { chromeTrace } from '../sdk.js';
+import { download, pickFile } from './download.js';
+import type { ErrorPanel } from './errors.js';
+import type { TrainPanel } from './train-panel.js';
+
+/** What the panel needs from the page. */
+export interface GuiContext {
+  sandbox: Sandbox;
+  recorder: PlayRecorder;
+  view: ViewOptions;
+  errors: ErrorPanel;
+  /** Moves the followed bot to the next live player. */
+  followNext(): void;
+  paused: { value: boolean };
+  /** The training panel. */
+  train: TrainPanel;
+}
+
+/** Builds the panel. */
+export function buildGui(ctx: GuiContext): GUI {
+  const { sandbox, recorder, errors } = ctx;
+  const gui = new GUI({ title: 'tickmind sandbox', width: 290 });
+  const settings: SandboxSettings = { ...sandbox.settings };
+  const apply = () => {
+    const next = { ...settings };
+    sandbox.apply(next).then(
+      () => refreshModel(),
+      (err: unknown) => {
+        errors.show(err, 'settings');
+        Object.assign(settings, sandbox.settings);
+        refreshAll(gui);
+      },
+    );
+  };
+
+  const play = gui.addFolder('Play');
+  play
+    .add(settings, 'side', { Spectate: 'spectate', 'Play as CT': 'ct', 'Play as T': 't' })
+    .name('you')
+    .onChange((side: string) => {
+      ctx.view.camera = side === 'spectate' ? 'follow' : 'first-person';
+      refreshAll(gui);
+      apply();
+    });
+  play.add(settings, 'teamSize', 1, 5, 1).name('players per side').onFinishChange(apply);
+  play.add({ restart: () => sandbox.startRound() }, 'restart').name('new round');
+  play.add(ctx.paused, 'value').name('pause');
+
+  const bots = gui.addFolder('Bots');
+  const kinds: Record<string, BotKind> = {};
+  for (const k of BOT_KINDS) kinds[label(k)] = k;
+  bots.add(settings, 'ct', kinds).name('CT bots').onChange(apply);
+  bots.add(settings, 't', kinds).name('T bots').onChange(apply);
+  bots.add(settings, 'temperature', 0, 2, 0.05).onFinishChange(apply);
+  bots.add(settings, 'period', 1, 16, 1).name('decision period (ticks)').onFinishChange(apply);
+  bots.add(settings, 'budgetUs', 0, 2000, 50).name('decide budget µs (0 = off)').onFinishChange(apply);
+  const model = { file: '(none)' };
+  const modelLine = bots.add(model, 'file').name('model file').disable();
+  const refreshModel = () => {
+    model.file = sandbox.bots.file('custom') ?? '(none)';
+    modelLine.updateDisplay();
+  };
+  bots
+    .add(
+      {
+        load: async () => {
+          const picked = await pickFile('.onnx');
+          if (picked === null) return;
+          try {
+            await sandbox.bots.loadFile(picked.bytes, picked.name);
+            refreshModel();
+            // Hot swap: every bot plays the new model from the next round on.
+            settings.ct = 'custom';
+            settings.t = 'custom';
+            refreshAll(gui);
+            apply();
+          } catch (err) {
+            errors.show(err, picked.name);
+          }
+        },
+      },
+      'load',
+    )
+    .name('load model file (.onnx)…');
+
+  const view = gui.addFolder('View');
+  const cameras: Record<string, CameraMode> = { 'first person': 'first-person', 'follow a bot': 'follow', 'free (orbit)': 'free' };
+  view.add(ctx.view, 'camera', cameras).listen();
+  view.add({ next: () => ctx.followNext() }, 'next').name('follow next bot (Tab)');
+  view.add(ctx.view, 'rays', { off: 'off', 'followed bot': 'followed', everyone: 'all' });
+
+  const rec = gui.addFolder('Record');
+  const state = { everyone: false, status: 'idle' };
+  const status = rec.add(state, 'status').name('recording').disable().listen();
+  rec.add(state, 'everyone').name('include the bots');
+  rec.add({ start: () => recorder.start(state.everyone) }, 'start').name('● record');
+  rec.add({ stop: () => recorder.stop() }, 'stop').name('■ stop');
+  rec
+    .add(
+      {
+        parquet: () => {
+          recorder.stop();
+          recorder.lerobotZip().then(
+            (zip) => download('tickmind-recording.zip', zip, 'application/zip'),
+            (err: unknown) => errors.show(err, 'download'),
+          );
+        },
+      },
+      'parquet',
+    )
+    .name('download Parquet (LeRobot .zip)');
+  rec
+    .add(
+      {
+        npz: () => {
+          try {
+            recorder.stop();
+            download('tickmind-recording.npz', recorder.npz());
+          } catch (err) {
+            errors.show(err, 'download');
+          }
+        },
+      },
+      'npz',
+    )
+    .name('download .npz');
+  const train = gui.addFolder('Train');
+  const epochs = { value: 10 };
+  train.add(epochs, 'value', 1, 40, 1).name('epochs');
+  train.add({ go: () => ctx.train.start(epochs.value) }, 'go').name('train from my recordings');
+  train.add({ save: () => ctx.train.downloadModel() }, 'save').name('download trained model');
+  setInterval(() => {
+    // Settings changed elsewhere (the console, tests) show up in the panel.
+    if (JSON.stringify(settings) !== JSON.stringify(sandbox.settings)) {
+      Object.assign(settings, sandbox.settings);
+      refreshAll(gui);
+    }
+    if (model.file !== (sandbox.bots.file('custom') ?? '(none)')) refreshModel();
+    state.status = `${recorder.recording ? 'recording' : 'stopped'} · ${recorder.episodes.length} episodes, ${recorder.frames} frames`;
+    status.updateDisplay();
+  }, 500);
+
+  const profile = gui.addFolder('Profile');
+  profile
+    .add(
+      {
+        trace: () => download('tickmind-trace.json', JSON.stringify(chromeTrace(sandbox.profiler)), 'application/json'),
+      },
+      'trace',
+    )
+    .name('export trace (Perfetto / DevTools)');
+  return gui;
+}
+
+function label(k: BotKind): string {
+  switch (k) {
+    case 'joint':
+      return 'joint transformer (shipped)';
+    case 'egocentric':
+      return 'egocentric transformer (shipped)';
+    case 'mlp':
+      return 'MLP (shipped)';
+    case 'custom':
+      return 'model file from disk';
+    default:
+      return k;
+  }
+}
+
+/** Redraws every controller (after settings changed under it). */
+function refreshAll(gui: GUI): void {
+  for (const c of gui.controllersRecursive()) c.updateDisplay();
+}
