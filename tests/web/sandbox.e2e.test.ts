@@ -110,7 +110,7 @@ describe('the sandbox page', () => {
 
   it('shows the AI cost per tick with percentiles', async () => {
     const text = await page.getByTestId('cost-numbers').textContent();
-    expect(text).toMatch(/AI tick p50 \d+ µs · p99 \d+ µs · decide p50 \d+ µs · deferred \d+/);
+    expect(text).toMatch(/AI tick p50 \d+ µs · p99 \d+ µs · decide p50 \d+ µs · deferred \d+ · \d+ fps/);
   });
 
   it('moves the human player with the keyboard, without pointer lock', async () => {

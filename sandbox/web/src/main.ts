@@ -52,6 +52,8 @@ async function main(): Promise<void> {
   });
   element('help').textContent = HELP;
   const crosshair = element('crosshair');
+  let fps = 60;
+  let lastFrame = performance.now();
   element('loading').remove();
 
   const loop = startLoop({
@@ -62,13 +64,16 @@ async function main(): Promise<void> {
       cost.sample(sandbox);
     },
     frame: (alpha, index) => {
+      const now = performance.now();
+      fps += (1000 / Math.max(1, now - lastFrame) - fps) * 0.05;
+      lastFrame = now;
       follow.ensure();
       viewOptions.follow = follow.entity;
       view.render(sandbox, alpha, viewOptions);
       crosshair.hidden = !(viewOptions.camera === 'first-person' && sandbox.humanAlive);
       hud.update(sandbox);
       if (index % 4 !== 0) return;
-      cost.draw(sandbox.settings.budgetUs > 0 ? sandbox.settings.budgetUs : sandbox.profiler.budgetUs);
+      cost.draw(sandbox.settings.budgetUs > 0 ? sandbox.settings.budgetUs : sandbox.profiler.budgetUs, fps);
       drawFollowedPolicy(sandbox, polar, follow.entity);
     },
     error: (err) => errors.show(err, 'game loop'),

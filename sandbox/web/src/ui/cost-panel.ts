@@ -49,8 +49,8 @@ export class CostPanel {
     this.deferred += sandbox.arena.world.stats.deferred;
   }
 
-  /** Redraws (once per animation frame). */
-  draw(budgetUs: number): void {
+  /** Redraws (every few animation frames); `fps` is the page's frame rate. */
+  draw(budgetUs: number, fps: number): void {
     const ctx = this.canvas.getContext('2d');
     if (ctx === null) return;
     const { width: W, height: H } = this.canvas;
@@ -87,7 +87,7 @@ export class CostPanel {
     // Without cross-origin isolation browsers round performance.now() to 100 µs: say so next to the figures.
     const coarse =
       typeof crossOriginIsolated !== 'undefined' && !crossOriginIsolated ? ' (timer 100 µs: serve with COOP/COEP for 5 µs)' : '';
-    this.text.textContent = `AI tick p50 ${p50.toFixed(0)} µs · p99 ${p99.toFixed(0)} µs · decide p50 ${d50.toFixed(0)} µs · deferred ${this.deferred}${coarse}`;
+    this.text.textContent = `AI tick p50 ${p50.toFixed(0)} µs · p99 ${p99.toFixed(0)} µs · decide p50 ${d50.toFixed(0)} µs · deferred ${this.deferred} · ${fps.toFixed(0)} fps${coarse}`;
   }
 
   /** The q-quantile of the held samples (nearest rank). */
