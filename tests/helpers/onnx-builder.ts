@@ -24,9 +24,17 @@ export interface NodeSpec {
   op: string;
   inputs: string[];
   outputs: string[];
-  attrs?: Record<string, number | number[] | string | { tensor: InitSpec }>;
+  attrs?: Record<string, number | number[] | string | { tensor: InitSpec } | { graph: GraphSpec }>;
   domain?: string;
   name?: string;
+}
+
+/** A subgraph (If branches, Loop bodies): it may read values of the enclosing graph by name. */
+export interface GraphSpec {
+  inputs: IoSpec[];
+  outputs: IoSpec[];
+  nodes: NodeSpec[];
+  initializers?: InitSpec[];
 }
 
 export interface ModelSpec {
@@ -63,7 +71,25 @@ function attribute(name: string, v: NonNullable<NodeSpec['attrs']>[string]): onn
   if (typeof v === 'string') return { name, type: A.STRING, s: new TextEncoder().encode(v) };
   if (Array.isArray(v)) return { name, type: A.INTS, ints: v };
   if (typeof v === 'number') return Number.isInteger(v) ? { name, type: A.INT, i: v } : { name, type: A.FLOAT, f: v };
+  if ('graph' in v) return { name, type: A.GRAPH, g: graphProto(v.graph, name) };
   return { name, type: A.TENSOR, t: tensorProto(v.tensor) };
+}
+
+function graphProto(g: GraphSpec, name: string): onnxProto.onnx.IGraphProto {
+  return {
+    name,
+    node: g.nodes.map((n, i) => ({
+      name: n.name ?? `${name}_${n.op}_${i}`,
+      opType: n.op,
+      domain: n.domain ?? '',
+      input: n.inputs,
+      output: n.outputs,
+      attribute: Object.entries(n.attrs ?? {}).map(([k, v]) => attribute(k, v)),
+    })),
+    input: g.inputs.map(valueInfo),
+    output: g.outputs.map(valueInfo),
+    initializer: (g.initializers ?? []).map(tensorProto),
+  };
 }
 
 /** Encodes a model spec to ONNX bytes. */
@@ -74,18 +100,8 @@ export function buildModel(spec: ModelSpec): Uint8Array {
     opsetImport: [{ domain: '', version: spec.opset ?? 17 }],
     metadataProps: Object.entries(spec.metadata ?? {}).map(([key, value]) => ({ key, value })),
     graph: {
-      name: 'test',
-      node: spec.nodes.map((n, i) => ({
-        name: n.name ?? `${n.op}_${i}`,
-        opType: n.op,
-        domain: n.domain ?? '',
-        input: n.inputs,
-        output: n.outputs,
-        attribute: Object.entries(n.attrs ?? {}).map(([k, v]) => attribute(k, v)),
-      })),
-      input: spec.inputs.map(valueInfo),
-      output: spec.outputs.map(valueInfo),
-      initializer: (spec.initializers ?? []).map(tensorProto),
+      ...graphProto(spec, 'test'),
+      node: spec.nodes.map((n, i) => ({ ...graphProto({ ...spec, nodes: [n] }, 'test').node![0]!, name: n.name ?? `${n.op}_${i}` })),
     },
   });
   return onnx.ModelProto.encode(model).finish();

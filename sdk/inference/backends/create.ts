@@ -2,6 +2,7 @@
 import { TickmindError } from '../../core/errors.js';
 import { decodeModel } from '../onnx/decode.js';
 import { unsupportedOps } from '../ops/registry.js';
+import { lowerControlFlow } from '../passes/control-flow.js';
 import type { Session, SessionOptions } from '../session.js';
 import { NativeSession } from './native.js';
 import { OrtSession } from './ort.js';
@@ -19,6 +20,8 @@ export interface BackendDecision {
 /** Decides between native and ort for model bytes, without creating a session. */
 export function chooseBackend(bytes: Uint8Array, options: { file?: string } = {}): BackendDecision {
   const model = decodeModel(bytes, options);
+  // If/Loop with constant conditions and trip counts become straight-line graphs the native backend runs.
+  lowerControlFlow(model.graph);
   const missing = unsupportedOps(model.graph.nodes);
   return missing.length === 0
     ? { backend: 'native', unsupportedOps: [], reason: 'every op runs natively' }

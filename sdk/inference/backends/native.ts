@@ -10,6 +10,7 @@ import { buildPlan, type Plan } from '../exec/plan.js';
 import type { Model } from '../ir/graph.js';
 import { decodeModel } from '../onnx/decode.js';
 import { unsupportedOps } from '../ops/registry.js';
+import { lowerControlFlow } from '../passes/control-flow.js';
 import { optimizeGraph, type PassReport } from '../passes/index.js';
 import { describe, type Feeds, type Results, type Session, type SessionOptions, type TensorDescription } from '../session.js';
 import { copyIntoStorage, dtypeOfArray, sizeOf } from '../tensor.js';
@@ -55,6 +56,7 @@ export class NativeSession implements Session {
   constructor(model: Model, options: SessionOptions = {}) {
     this.model = model;
     this.file = options.file;
+    const lowered = lowerControlFlow(model.graph);
     const missing = unsupportedOps(model.graph.nodes);
     if (missing.length > 0) {
       throw new TickmindError(
@@ -65,7 +67,7 @@ export class NativeSession implements Session {
         },
       );
     }
-    this.passes = optimizeGraph(model.graph, { fuse: options.fuse !== false });
+    this.passes = { ...optimizeGraph(model.graph, { fuse: options.fuse !== false }), controlFlow: lowered.ifs + lowered.loops };
     this.runtime = sharedRuntime({ forceScalar: options.forceScalar === true });
     this.simd = this.runtime.simd;
     this.constants = new ConstantStore(this.runtime);

@@ -19,7 +19,42 @@ export interface ValueInfo {
 }
 
 /** An attribute value. */
-export type AttrValue = number | string | number[] | string[] | Tensor;
+export type AttrValue = number | string | number[] | string[] | Tensor | Subgraph;
+
+/** A graph attribute (the branches of If, the body of Loop). Its nodes may read values of the enclosing graphs by name. */
+export interface Subgraph {
+  /** Discriminator. */
+  readonly kind: 'graph';
+  /** The graph; its inputs are the construct's own (Loop: iteration, condition, carried values). */
+  readonly graph: Graph;
+}
+
+/** Whether an attribute is a subgraph. */
+export function isSubgraph(v: AttrValue | undefined): v is Subgraph {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && (v as Subgraph).kind === 'graph';
+}
+
+/**
+ * Names a node reads: its inputs, and for nodes with subgraphs the enclosing-scope values those
+ * read (what dead-node removal and topology checks must keep).
+ */
+export function nodeReads(node: Node): string[] {
+  const reads = [...node.inputs];
+  for (const v of Object.values(node.attrs)) if (isSubgraph(v)) reads.push(...outerReads(v.graph));
+  return reads;
+}
+
+/** Values a subgraph reads from enclosing scopes (not its inputs, initializers or node outputs). */
+export function outerReads(graph: Graph): string[] {
+  const local = new Set<string>([...graph.inputs.map((i) => i.name), ...graph.initializers.keys()]);
+  const outer = new Set<string>();
+  for (const n of graph.nodes) {
+    for (const name of nodeReads(n)) if (name !== '' && !local.has(name)) outer.add(name);
+    for (const o of n.outputs) local.add(o);
+  }
+  for (const o of graph.outputs) if (!local.has(o.name)) outer.add(o.name);
+  return [...outer];
+}
 
 /** One operator application. Missing optional inputs are ''. */
 export interface Node {

@@ -7,7 +7,7 @@
 import onnxProto from 'onnx-proto';
 import { TickmindError } from '../../core/errors.js';
 import type { AttrValue, Dim, Graph, Model, Node, ValueInfo } from '../ir/graph.js';
-import { nodeLabel } from '../ir/graph.js';
+import { nodeLabel, nodeReads } from '../ir/graph.js';
 import type { DType, Tensor } from '../tensor.js';
 import { allocTensor, ONNX_DTYPE_NAMES, ONNX_DTYPES, sizeOf } from '../tensor.js';
 import { DEFAULT_LIMITS, MAX_OPSET, MIN_OPSET, type ModelLimits } from './limits.js';
@@ -84,7 +84,8 @@ function checkOpsets(proto: ProtoModel): number {
   return opset;
 }
 
-function decodeGraph(g: onnxProto.onnx.IGraphProto, limits: ModelLimits): Graph {
+/** Decodes a graph; a subgraph (`nested`) may read values of the graphs around it, so only its own order is checked then. */
+function decodeGraph(g: onnxProto.onnx.IGraphProto, limits: ModelLimits, nested = false): Graph {
   const nodesIn = g.node ?? [];
   if (nodesIn.length > limits.maxNodes) {
     throw new TickmindError('MODEL_LIMIT', `graph has ${nodesIn.length} nodes, over the limit of ${limits.maxNodes}`, {
@@ -103,7 +104,7 @@ function decodeGraph(g: onnxProto.onnx.IGraphProto, limits: ModelLimits): Graph 
   }
   const outputs = (g.output ?? []).map((vi) => decodeValueInfo(vi, limits, 'GraphProto.output'));
   const nodes = nodesIn.map((n, i) => decodeNode(n, i, limits));
-  checkTopology(nodes, inputs, outputs, initializers);
+  if (!nested) checkTopology(nodes, inputs, outputs, initializers);
   return { nodes, inputs, outputs, initializers };
 }
 
@@ -173,8 +174,12 @@ function decodeAttr(a: ProtoAttr, node: Node, limits: ModelLimits): AttrValue {
       return (a.ints ?? []).map(toNumber);
     case onnx.AttributeProto.AttributeType.STRINGS:
       return (a.strings ?? []).map((s) => new TextDecoder().decode(s));
+    case onnx.AttributeProto.AttributeType.GRAPH:
+      if (a.g === null || a.g === undefined)
+        throw new TickmindError('MODEL_INVALID', 'graph attribute without a graph', { node: node.name, field });
+      return { kind: 'graph', graph: decodeGraph(a.g, limits, true) };
     default:
-      throw new TickmindError('OP_UNSUPPORTED', `attribute type ${a.type} (graphs, sparse tensors) is not supported`, {
+      throw new TickmindError('OP_UNSUPPORTED', `attribute type ${a.type} (graph lists, sparse tensors) is not supported`, {
         node: node.name,
         field,
       });
@@ -267,6 +272,12 @@ function checkTopology(nodes: Node[], inputs: ValueInfo[], outputs: ValueInfo[],
           field: `input[${i}]`,
         });
       }
+    }
+    for (const name of nodeReads(node).slice(node.inputs.length)) {
+      if (!defined.has(name))
+        throw new TickmindError('MODEL_INVALID', `a subgraph reads '${name}', which no graph input, initializer or earlier node defines`, {
+          node: node.name,
+        });
     }
     for (const name of node.outputs) {
       if (name !== '' && defined.has(name) && !initializers.has(name)) {

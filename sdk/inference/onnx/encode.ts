@@ -4,7 +4,7 @@
  * as raw_data; specs go into metadata_props.
  */
 import onnxProto from 'onnx-proto';
-import type { AttrValue, Model, Node, ValueInfo } from '../ir/graph.js';
+import { type AttrValue, type Graph, isSubgraph, type Model, type Node, type ValueInfo } from '../ir/graph.js';
 import type { DType, Tensor } from '../tensor.js';
 import { byteSize, sizeOf } from '../tensor.js';
 
@@ -33,6 +33,7 @@ function encodeAttr(name: string, v: AttrValue): onnxProto.onnx.IAttributeProto 
       return { name, type: A.STRINGS, strings: (v as string[]).map((x) => new TextEncoder().encode(x)) };
     return FLOAT_ATTRS.has(name) ? { name, type: A.FLOATS, floats: v as number[] } : { name, type: A.INTS, ints: v as number[] };
   }
+  if (isSubgraph(v)) return { name, type: A.GRAPH, g: encodeGraph(v.graph, name) };
   return { name, type: A.TENSOR, t: encodeTensor('', v) };
 }
 
@@ -64,19 +65,22 @@ function encodeNode(n: Node): onnxProto.onnx.INodeProto {
 
 /** Encodes a model (default-domain nodes only) as ONNX bytes. */
 export function encodeModel(model: Model, graphName = 'tickmind'): Uint8Array {
-  const g = model.graph;
   const proto = onnx.ModelProto.create({
     irVersion: model.irVersion,
     producerName: model.producer === '' ? 'tickmind' : model.producer,
     opsetImport: [{ domain: '', version: model.opset }],
     metadataProps: Object.entries(model.metadata).map(([key, value]) => ({ key, value })),
-    graph: {
-      name: graphName,
-      node: g.nodes.map(encodeNode),
-      input: g.inputs.map(encodeValueInfo),
-      output: g.outputs.map(encodeValueInfo),
-      initializer: [...g.initializers].map(([name, t]) => encodeTensor(name, t)),
-    },
+    graph: encodeGraph(model.graph, graphName),
   });
   return onnx.ModelProto.encode(proto).finish();
+}
+
+function encodeGraph(g: Graph, name: string): onnxProto.onnx.IGraphProto {
+  return {
+    name,
+    node: g.nodes.map(encodeNode),
+    input: g.inputs.map(encodeValueInfo),
+    output: g.outputs.map(encodeValueInfo),
+    initializer: [...g.initializers].map(([n, t]) => encodeTensor(n, t)),
+  };
 }

@@ -1,4 +1,5 @@
 /** Constant-producing operators: Constant, ConstantOfShape, Range. */
+import { isSubgraph } from '../ir/graph.js';
 import type { Tensor } from '../tensor.js';
 import { fromNumbers, readElement, sizeOf, writeElement } from '../tensor.js';
 import { copyAll } from './elementwise.js';
@@ -25,7 +26,7 @@ export const ConstantOfShape: OpDef = {
 /** Constant: the value attribute (or value_float(s)/value_int(s)). */
 export function constantValue(ctx: OpContext): Tensor {
   const a = ctx.node.attrs;
-  if (a.value !== undefined && typeof a.value === 'object' && !Array.isArray(a.value)) return a.value;
+  if (a.value !== undefined && typeof a.value === 'object' && !Array.isArray(a.value) && !isSubgraph(a.value)) return a.value;
   if (typeof a.value_float === 'number') return fromNumbers('float32', [], [a.value_float]);
   if (typeof a.value_int === 'number') return fromNumbers('int64', [], [a.value_int]);
   if (Array.isArray(a.value_floats)) return fromNumbers('float32', [a.value_floats.length], a.value_floats as number[]);

@@ -86,7 +86,11 @@ function recurrence(
   };
 }
 
-/** gates[k·H + j] = W[dir] x + R[dir] h + biases (Wb + Rb), for the gate blocks in `blocks`, clipped. */
+/**
+ * gates[k·H + j] = W[dir] x + R[dir] h + biases (Wb + Rb), gate block by gate block; block
+ * `skipRecurrentFor` (the GRU candidate) gets neither R h nor Rb. Typed-array loops only: this
+ * runs once per step of every sequence.
+ */
 function preActivations(
   ins: readonly { data: ArrayLike<number> }[],
   s: Shape,
@@ -101,17 +105,29 @@ function preActivations(
 ): void {
   const H = s.hidden;
   const I = s.inputSize;
-  const w = ins[1]!.data;
-  const r = ins[2]!.data;
-  const bias = hasBias ? ins[3]!.data : undefined;
+  const w = ins[1]!.data as Float32Array;
+  const r = ins[2]!.data as Float32Array;
+  const bias = hasBias ? (ins[3]!.data as Float32Array) : undefined;
   const wBase = dir * gatesN * H * I;
   const rBase = dir * gatesN * H * H;
-  for (let row = 0; row < gatesN * H; row++) {
-    let v = bias === undefined ? 0 : bias[dir * 2 * gatesN * H + row]!;
-    if (Math.floor(row / H) !== skipRecurrentFor && bias !== undefined) v += bias[dir * 2 * gatesN * H + gatesN * H + row]!;
-    for (let k = 0; k < I; k++) v += w[wBase + row * I + k]! * x[xo + k]!;
-    if (Math.floor(row / H) !== skipRecurrentFor) for (let k = 0; k < H; k++) v += r[rBase + row * H + k]! * h[k]!;
-    g[row] = v;
+  const bBase = dir * 2 * gatesN * H;
+  for (let gate = 0; gate < gatesN; gate++) {
+    const recurrent = gate !== skipRecurrentFor;
+    for (let j = 0; j < H; j++) {
+      const row = gate * H + j;
+      let v = 0;
+      if (bias !== undefined) {
+        v = bias[bBase + row]!;
+        if (recurrent) v += bias[bBase + gatesN * H + row]!;
+      }
+      const wo = wBase + row * I;
+      for (let k = 0; k < I; k++) v += w[wo + k]! * x[xo + k]!;
+      if (recurrent) {
+        const ro = rBase + row * H;
+        for (let k = 0; k < H; k++) v += r[ro + k]! * h[k]!;
+      }
+      g[row] = v;
+    }
   }
 }
 
@@ -130,8 +146,8 @@ export const GRU: OpDef = {
     const run = recurrence(ctx, s, 3, false, (dir, x, xo, h, _c, g) => {
       // z and r use W x + R h; the candidate's recurrent part depends on linear_before_reset.
       preActivations(bound, s, 3, dir, x, xo, h, g, hasBias, 2);
-      const r = bound[2]!.data;
-      const bias = hasBias ? bound[3]!.data : undefined;
+      const r = bound[2]!.data as Float32Array;
+      const bias = hasBias ? (bound[3]!.data as Float32Array) : undefined;
       const rBase = dir * 3 * H * H + 2 * H * H;
       const rb = dir * 6 * H + 5 * H;
       for (let j = 0; j < H; j++) {
@@ -172,7 +188,7 @@ export const LSTM: OpDef = {
     let bound: readonly { data: ArrayLike<number> }[] = [];
     const run = recurrence(ctx, s, 4, true, (dir, x, xo, h, c, g) => {
       preActivations(bound, s, 4, dir, x, xo, h, g, hasBias, -1);
-      const p = hasPeep ? bound[7]!.data : undefined;
+      const p = hasPeep ? (bound[7]!.data as Float32Array) : undefined;
       const pb = dir * 3 * H;
       for (let j = 0; j < H; j++) {
         const i = sigmoid(cl(g[j]! + (p === undefined ? 0 : p[pb + j]! * c[j]!)));

@@ -4,7 +4,7 @@
  */
 
 import { evaluateNode, inferNode } from '../exec/plan.js';
-import type { Graph, Node } from '../ir/graph.js';
+import { type Graph, type Node, nodeReads } from '../ir/graph.js';
 import { findOp } from '../ops/registry.js';
 import type { ValueState } from '../ops/types.js';
 
@@ -43,7 +43,7 @@ export function removeDeadNodes(graph: Graph): number {
     const n = graph.nodes[i]!;
     if (n.outputs.some((o) => needed.has(o))) {
       kept.push(n);
-      for (const name of n.inputs) needed.add(name);
+      for (const name of nodeReads(n)) needed.add(name);
     }
   }
   const removed = graph.nodes.length - kept.length;

@@ -23,6 +23,8 @@ export interface PassReport {
   attention: number;
   /** BatchNormalizations folded into the Conv before them. */
   batchNorm: number;
+  /** If and Loop nodes lowered at load (constant condition: branch inlined; constant trip count: unrolled). */
+  controlFlow: number;
 }
 
 /** Options: fusions can be turned off (the parity tests run both ways). */
@@ -41,6 +43,7 @@ export function optimizeGraph(graph: Graph, options: PassOptions = {}): PassRepo
     matmul: 0,
     attention: 0,
     batchNorm: 0,
+    controlFlow: 0,
   };
   if (options.fuse === false) return report;
   report.batchNorm = foldBatchNorm(graph);
