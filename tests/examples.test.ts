@@ -21,6 +21,11 @@ describe('examples', () => {
     if (file === 'sense-and-move.js') expect(stdout).toMatch(/no agent left the arena: true/);
     if (file === 'profile-a-tick.js')
       expect(stdout).toMatch(/game logic\s+p50\s+[\d.]+ µs[\s\S]*ticks over the 500 µs budget: \d+ of 2000/);
+    if (file === 'gesture-spells.js') {
+      const [, recognized, total] = /recognized (\d+) of (\d+) strokes/.exec(stdout) ?? [];
+      expect(Number(recognized) / Number(total)).toBeGreaterThanOrEqual(0.9);
+      expect(stdout).toMatch(/backend native/);
+    }
     if (file === 'match-5v5.js') expect(stdout).toMatch(/AI tick\s+median\s+[\d.]+ µs/);
   });
 
