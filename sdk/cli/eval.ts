@@ -1,6 +1,6 @@
 /**
- * `tickmind eval --policy FILE [--rounds N] [--seed S] [--map dust2] [--team-size N] [--json]
- * [--report FILE]`: scores a policy on held-out plant states — accuracy and NLL on the teacher's
+ * `tickmind eval --policy FILE [--rounds N] [--seed S] [--map dust2] [--team-size N]
+ * [--temperature T] [--period N] [--json] [--report FILE]`: scores a policy on held-out plant states — accuracy and NLL on the teacher's
  * held-out decisions, and its rollouts against the teacher's play (occupancy EMD per side, speed
  * and turn-rate histogram EMDs, lifetimes, outcomes, stuck events), with the random policy and the
  * teacher itself as anchors. The arena comes from the repository's sandbox through the bin.
@@ -9,7 +9,7 @@ import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { TickmindError } from '../core/index.js';
 import { checkKnown, intOption, option, type ParsedArgs, UsageError } from './args.js';
 
-const OPTIONS = ['policy', 'rounds', 'seed', 'map', 'team-size', 'json', 'report'];
+const OPTIONS = ['policy', 'rounds', 'seed', 'map', 'team-size', 'temperature', 'period', 'json', 'report'];
 
 interface Metrics {
   ctWinRate: number;
@@ -35,7 +35,15 @@ export interface EvalEngineResult {
 export interface EvalEngine {
   /** Plays and scores. */
   evaluatePolicy(
-    config: { policy: { file: string; bytes: Uint8Array }; rounds: number; seed: number; map: string; teamSize?: number },
+    config: {
+      policy: { file: string; bytes: Uint8Array };
+      rounds: number;
+      seed: number;
+      map: string;
+      teamSize?: number;
+      temperature?: number;
+      period?: number;
+    },
     progress: (line: string) => void,
   ): Promise<EvalEngineResult>;
   /** The HTML report. */
@@ -60,6 +68,10 @@ export async function evalCommand(args: ParsedArgs, engine: EvalEngine | undefin
   const teamSize = option(args, 'team-size') === undefined ? undefined : intOption(args, 'team-size', 5);
   if (teamSize !== undefined && teamSize > 5) usage('--team-size must be 1..5');
   const json = args.options.has('json');
+  const temperature = option(args, 'temperature') === undefined ? undefined : Number(option(args, 'temperature'));
+  if (temperature !== undefined && !(temperature >= 0)) usage('--temperature must be a number ≥ 0 (0 = argmax)');
+  const period = option(args, 'period') === undefined ? undefined : intOption(args, 'period', 1);
+  if (period !== undefined && !(period >= 1)) usage('--period must be an integer ≥ 1 (ticks between decisions)');
   const evaluation = await engine.evaluatePolicy(
     {
       policy: { file, bytes },
@@ -67,6 +79,8 @@ export async function evalCommand(args: ParsedArgs, engine: EvalEngine | undefin
       seed: intOption(args, 'seed', 1),
       map: option(args, 'map') ?? 'dust2',
       ...(teamSize !== undefined ? { teamSize } : {}),
+      ...(temperature !== undefined ? { temperature } : {}),
+      ...(period !== undefined ? { period } : {}),
     },
     (line) => process.stderr.write(`  ${line}\n`),
   );

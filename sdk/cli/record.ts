@@ -51,7 +51,6 @@ export async function recordCommand(args: ParsedArgs, engine: RecordRoundsEngine
   if (observations !== 'egocentric' && observations !== 'joint') fail(`--observations must be egocentric or joint, got '${observations}'`);
   const label = option(args, 'label') ?? 'played';
   if (label !== 'played' && label !== 'teacher') fail(`--label must be played or teacher, got '${label}'`);
-  if (label === 'teacher' && observations === 'joint') fail('--label teacher labels egocentric frames (use --observations egocentric)');
   const sink = directorySink(out);
   const json = args.options.has('json');
   const summary = await engine(

@@ -86,6 +86,7 @@ export function policyDecider(world: AiWorld, policy: Policy, options: PolicyDec
     entityFeatures,
     rays,
     stack: 1,
+    objectives: spec.observation.objectives ?? 0,
     movementClasses: MOVEMENT_CLASSES,
   });
   const T = spec.observation.tokens;
@@ -95,6 +96,7 @@ export function policyDecider(world: AiWorld, policy: Policy, options: PolicyDec
   const obs = new TokenObservations(world, {
     mode: spec.mode,
     tokens: T,
+    objectives: spec.observation.objectives ?? 0,
     ...(options.sensor !== undefined ? { sensor: options.sensor } : {}),
     ...(options.maxAllies !== undefined ? { maxAllies: options.maxAllies } : {}),
     ...(options.maxEnemies !== undefined ? { maxEnemies: options.maxEnemies } : {}),
@@ -113,8 +115,9 @@ export function policyDecider(world: AiWorld, policy: Policy, options: PolicyDec
         const logits = runNow(policy, 1);
         for (let i = 0; i < batch.count; i++) {
           const p = playerOf[batch.agents[i]!]!;
-          if (p >= 0 && p < T) probeCopy(probe, batch.agents[i]!, logits, p * classes, world.tick);
-          actions[i] = p >= 0 && p < T ? sampleLogits(logits, p * classes, classes, temperature, batch.rng) : 0;
+          const decides = p >= 0 && p < obs.playerTokens;
+          if (decides) probeCopy(probe, batch.agents[i]!, logits, p * classes, world.tick);
+          actions[i] = decides ? sampleLogits(logits, p * classes, classes, temperature, batch.rng) : 0;
         }
       },
     };

@@ -32,6 +32,11 @@ export interface TokenObservationOptions {
   center?: readonly [number, number, number];
   /** Joint: meters from the centre that map to ±1 (default 50). */
   halfExtent?: number;
+  /**
+   * Objective tokens at the end of each row (default 0): token `tokens - objectives + k` holds
+   * the world's objective k (masked when the world has fewer live objectives).
+   */
+  objectives?: number;
 }
 
 /** Token observations of a world's agents (see the module comment). */
@@ -40,6 +45,10 @@ export class TokenObservations {
   readonly mode: 'joint' | 'egocentric';
   /** Tokens per row. */
   readonly tokens: number;
+  /** Objective tokens at the end of each row. */
+  readonly objectives: number;
+  /** Player tokens per row (tokens − objectives). */
+  readonly playerTokens: number;
   /** Entity feature names, in token order. */
   readonly entityFeatures: readonly string[];
   /** Floats per ray block in a token (0 without a sensor). */
@@ -62,6 +71,18 @@ export class TokenObservations {
   ) {
     this.mode = options.mode;
     this.tokens = options.tokens;
+    this.objectives = options.objectives ?? 0;
+    this.playerTokens = this.tokens - this.objectives;
+    if (!Number.isInteger(this.objectives) || this.objectives < 0 || this.playerTokens < 1)
+      throw new TickmindError('SHAPE_MISMATCH', `${this.objectives} objective tokens do not fit ${this.tokens} tokens`, {
+        field: 'objectives',
+      });
+    if (this.objectives > world.objectives.length / 3)
+      throw new TickmindError(
+        'SHAPE_MISMATCH',
+        `${this.objectives} objective tokens, but the world holds ${world.objectives.length / 3} objectives (createAiWorld maxObjectives)`,
+        { field: 'objectives' },
+      );
     const sensor = world.sensors[options.sensor ?? 0];
     this.rayFloats = sensor === undefined ? 0 : sensor.rays * sensor.valuesPerRay;
     this.entityFeatures = options.mode === 'joint' ? JOINT_FEATURES : EGOCENTRIC_FEATURES;
@@ -71,17 +92,22 @@ export class TokenObservations {
     this.playerOf = new Int32Array(world.capacity).fill(-1);
     this.rows = new Int32Array(world.capacity);
     if (options.mode === 'joint') {
-      this.joint = new JointTokens({ maxPlayers: this.tokens, center: options.center ?? [0, 0, 0], halfExtent: options.halfExtent ?? 50 });
+      this.joint = new JointTokens({
+        maxPlayers: this.playerTokens,
+        center: options.center ?? [0, 0, 0],
+        halfExtent: options.halfExtent ?? 50,
+      });
     } else {
       const maxAllies = options.maxAllies ?? 4;
       const maxEnemies = options.maxEnemies ?? 5;
-      if (1 + maxAllies + maxEnemies !== this.tokens)
+      if (1 + maxAllies + maxEnemies !== this.playerTokens)
         throw new TickmindError(
           'SHAPE_MISMATCH',
-          `1 + maxAllies (${maxAllies}) + maxEnemies (${maxEnemies}) must equal the policy's ${this.tokens} tokens`,
+          `1 + maxAllies (${maxAllies}) + maxEnemies (${maxEnemies}) must equal the policy's ${this.playerTokens} player tokens` +
+            (this.objectives > 0 ? ` (${this.tokens} tokens − ${this.objectives} objectives)` : ''),
           { field: 'maxAllies' },
         );
-      this.egocentric = new EgocentricTokens({ maxAllies, maxEnemies });
+      this.egocentric = new EgocentricTokens({ maxAllies, maxEnemies, rowTokens: this.tokens });
     }
   }
 
@@ -119,6 +145,17 @@ export class TokenObservations {
     out.fill(0, 0, n * this.rowFloats);
     tokens.encode(this.players, this.rows, n, out, mask, this.featuresPerToken);
     for (let i = 0; i < n; i++) this.copyRays(agents[i]!, out, i * this.rowFloats);
+    const objectives = this.world.objectives;
+    for (let i = 0; i < n; i++) {
+      for (let k = 0; k < this.objectives; k++) {
+        const t = this.playerTokens + k;
+        const live = k < this.world.objectiveCount;
+        mask[i * this.tokens + t] = live ? 0 : 1;
+        if (!live) continue;
+        const o = i * this.rowFloats + t * this.featuresPerToken;
+        tokens.writeObjective(this.players, this.rows[i]!, objectives[3 * k]!, objectives[3 * k + 1]!, objectives[3 * k + 2]!, out, o);
+      }
+    }
   }
 
   /** Joint: the match's one row (player p's token at p · featuresPerToken) into out and mask. Call {@link gather} first. */
@@ -127,8 +164,15 @@ export class TokenObservations {
     if (joint === undefined) throw new TickmindError('INVALID_ARGUMENT', 'encodeMatch is for joint observations', { field: 'mode' });
     out.fill(0, 0, this.rowFloats);
     joint.encode(this.players, out, mask, this.featuresPerToken);
-    const n = Math.min(this.players.count, this.tokens);
+    const n = Math.min(this.players.count, this.playerTokens);
     for (let p = 0; p < n; p++) this.copyRays(this.players.entity[p]!, out, p * this.featuresPerToken);
+    const objectives = this.world.objectives;
+    for (let k = 0; k < this.objectives; k++) {
+      const t = this.playerTokens + k;
+      const live = k < this.world.objectiveCount;
+      mask[t] = live ? 0 : 1;
+      if (live) joint.writeObjective(objectives[3 * k]!, objectives[3 * k + 1]!, objectives[3 * k + 2]!, out, t * this.featuresPerToken);
+    }
   }
 
   /** Copies entity e's ray readings into the token starting at float `o` (after its entity features). */

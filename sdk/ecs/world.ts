@@ -45,6 +45,8 @@ export interface AiWorldOptions {
   physics?: PhysicsBinding;
   /** A profiler: `step` then records one tick per call, with a span per phase and per decider. */
   profiler?: Profiler;
+  /** Most objectives (points of interest token policies see, e.g. the bomb) the game may set (default 4). */
+  maxObjectives?: number;
 }
 
 /** Per-agent options of {@link addAgent}. */
@@ -127,6 +129,14 @@ export interface AiWorld {
   };
   /** The profiler's span ids, when the world was created with a profiler. */
   readonly profile: TickProfile | undefined;
+  /**
+   * Objectives: points of interest the game sets (the planted bomb, a flag), xyz per objective;
+   * the first `objectiveCount` are live. Token policies that declare objectives see them as
+   * extra tokens after the players'.
+   */
+  readonly objectives: Float32Array;
+  /** Live objectives (the game sets it, ≤ objectives.length / 3). */
+  objectiveCount: number;
 }
 
 /** Creates a world. Buffers are sized for `capacity` entities. */
@@ -166,6 +176,8 @@ export function createAiWorld(options: AiWorldOptions = {}): AiWorld {
     dueObs,
     decision: { agents: due, count: 0, observations: dueObs, stride: obsStride, rng },
     stats: { sensed: 0, decided: 0, rays: 0, deferred: 0 },
+    objectives: new Float32Array(3 * (options.maxObjectives ?? 4)),
+    objectiveCount: 0,
     profile: options.profiler !== undefined ? createTickProfile(options.profiler) : undefined,
   };
 }

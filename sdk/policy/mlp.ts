@@ -14,6 +14,8 @@ export interface MlpPolicyConfig {
   mode: PolicyMode;
   /** Tokens per row. */
   tokens: number;
+  /** Objective tokens at the end of the tokens (default 0). */
+  objectives?: number;
   /** Entity feature names. */
   entityFeatures: string[];
   /** The ray block in each token, or null. */
@@ -49,7 +51,14 @@ export function buildMlpPolicy(config: MlpPolicyConfig): Model {
   const spec: PolicySpec = {
     version: POLICY_SPEC_VERSION,
     mode: config.mode,
-    observation: { tokens: T, featuresPerToken: F, entityFeatures: config.entityFeatures, rays: config.rays, stack: 1 },
+    observation: {
+      tokens: T,
+      featuresPerToken: F,
+      entityFeatures: config.entityFeatures,
+      rays: config.rays,
+      stack: 1,
+      ...(config.objectives ? { objectives: config.objectives } : {}),
+    },
     action: { heads: [{ name: 'movement', classes: C }] },
     io: { tokens: 'tokens', mask: 'mask', logits: 'logits' },
     architecture: { kind: 'mlp', hidden: H, layers: 2, seed: config.seed ?? 1 },

@@ -35,6 +35,11 @@ export interface PolicyObservationSpec {
   rays: PolicyRaySpec | null;
   /** Observations stacked per agent (1: no stacking). */
   stack: number;
+  /**
+   * Objective tokens (points of interest the game sets, such as the planted bomb) at the end of
+   * the tokens, after the players' (default 0).
+   */
+  objectives?: number;
 }
 
 /** One categorical action head. */
@@ -102,6 +107,13 @@ export function parsePolicySpec(metadata: Readonly<Record<string, string>>, file
   if (o === undefined || !(o.tokens > 0) || !(o.featuresPerToken > 0) || !Array.isArray(o.entityFeatures) || !(o.stack >= 1)) {
     fail('observation', 'observation needs tokens > 0, featuresPerToken > 0, entityFeatures[] and stack >= 1', file);
   }
+  const objectives = o.objectives ?? 0;
+  if (!Number.isInteger(objectives) || objectives < 0 || objectives >= o.tokens)
+    fail(
+      'observation.objectives',
+      `${String(o.objectives)} objective tokens: need an integer from 0 to tokens − 1 (${o.tokens - 1})`,
+      file,
+    );
   const rayValues = o.rays === null ? 0 : o.rays.count * o.rays.valuesPerRay;
   if (o.entityFeatures.length + rayValues !== o.featuresPerToken) {
     fail(
@@ -132,6 +144,8 @@ export interface WorldObservation {
   rays: Readonly<PolicyRaySpec> | null;
   /** Stack depth. */
   stack: number;
+  /** Objective tokens the world fills (default 0). */
+  objectives?: number;
   /** Classes of the movement action the actuators decode. */
   movementClasses: number;
 }
@@ -160,6 +174,7 @@ export function checkPolicyAgainstWorld(spec: PolicySpec, world: WorldObservatio
       mismatch('observation.rays.detectableTags', o.rays.detectableTags, world.rays.detectableTags);
   }
   if (o.stack !== world.stack) mismatch('observation.stack', o.stack, world.stack);
+  if ((o.objectives ?? 0) !== (world.objectives ?? 0)) mismatch('observation.objectives', o.objectives ?? 0, world.objectives ?? 0);
   const movement = spec.action.heads.find((h) => h.name === 'movement');
   if (movement === undefined) throw new TickmindError('SHAPE_MISMATCH', 'policy has no movement head', where('action.heads'));
   if (movement.classes !== world.movementClasses) mismatch('action.heads.movement.classes', movement.classes, world.movementClasses);

@@ -14,6 +14,8 @@ export interface TokenTransformerConfig {
   mode: PolicyMode;
   /** Tokens per observation. */
   tokens: number;
+  /** Objective tokens at the end of the tokens (points of interest such as the bomb; default 0). */
+  objectives?: number;
   /** Entity feature names (their count plus the ray values is the token width). */
   entityFeatures: string[];
   /** The ray block in each token, or null. */
@@ -98,7 +100,14 @@ export function buildTokenTransformer(config: TokenTransformerConfig): Model {
   const spec: PolicySpec = {
     version: POLICY_SPEC_VERSION,
     mode: config.mode,
-    observation: { tokens: T, featuresPerToken: F, entityFeatures: config.entityFeatures, rays: config.rays, stack: 1 },
+    observation: {
+      tokens: T,
+      featuresPerToken: F,
+      entityFeatures: config.entityFeatures,
+      rays: config.rays,
+      stack: 1,
+      ...(config.objectives ? { objectives: config.objectives } : {}),
+    },
     action: { heads: [{ name: 'movement', classes }] },
     io: { tokens: 'tokens', mask: 'mask', logits: 'logits' },
     architecture: { kind: 'token-transformer', d, layers: L, heads: H, ff, seed: config.seed ?? 1 },

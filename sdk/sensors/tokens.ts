@@ -37,12 +37,19 @@ export interface EgocentricTokenConfig {
   maxHealth?: number;
   /** Eye height for line-of-sight rays (default 1.6). */
   eyeHeight?: number;
+  /**
+   * Tokens per agent row in the output (default self + allies + enemies). Larger leaves room after
+   * the player tokens for objective tokens ({@link EgocentricTokens.writeObjective}).
+   */
+  rowTokens?: number;
 }
 
 /** Egocentric token encoder (see the module comment). */
 export class EgocentricTokens {
   /** Tokens per agent: self + allies + enemies. */
   readonly tokens: number;
+  /** Tokens per agent row in the output (≥ tokens; the rest are the caller's, e.g. objectives). */
+  readonly rowTokens: number;
   /** Features per token written by encode. */
   readonly features = EGOCENTRIC_FEATURES.length;
   private readonly posScale: number;
@@ -60,6 +67,11 @@ export class EgocentricTokens {
     readonly config: EgocentricTokenConfig,
   ) {
     this.tokens = 1 + config.maxAllies + config.maxEnemies;
+    this.rowTokens = config.rowTokens ?? this.tokens;
+    if (!Number.isInteger(this.rowTokens) || this.rowTokens < this.tokens)
+      throw new TickmindError('INVALID_ARGUMENT', `rowTokens ${this.rowTokens} is smaller than the ${this.tokens} player tokens`, {
+        field: 'rowTokens',
+      });
     this.posScale = 1 / (config.positionScale ?? 20);
     this.velScale = 1 / (config.velocityScale ?? 5);
     this.maxHealth = 1 / (config.maxHealth ?? 100);
@@ -77,8 +89,8 @@ export class EgocentricTokens {
 
   /**
    * Writes tokens for the agents (player indices in `agents`, first `agentCount`) into out:
-   * token t of agent a starts at (a·tokens + t)·stride + offset. mask[a·tokens + t] = 1 marks an
-   * empty slot. With a caster and batch, line of sight is cast in one batch; without, it is 1.
+   * token t of agent a starts at (a·rowTokens + t)·stride + offset. mask[a·rowTokens + t] = 1 marks
+   * an empty slot. With a caster and batch, line of sight is cast in one batch; without, it is 1.
    */
   encode(
     players: Readonly<PlayerStates>,
@@ -98,8 +110,8 @@ export class EgocentricTokens {
       const self = agents[a]!;
       for (let t = 0; t < this.tokens; t++) {
         const p = this.slotPlayer[a * this.tokens + t]!;
-        const o = (a * this.tokens + t) * stride + offset;
-        mask[a * this.tokens + t] = p < 0 ? 1 : 0;
+        const o = (a * this.rowTokens + t) * stride + offset;
+        mask[a * this.rowTokens + t] = p < 0 ? 1 : 0;
         if (p < 0) {
           for (let f = 0; f < this.features; f++) out[o + f] = 0;
         } else {
@@ -164,6 +176,25 @@ export class EgocentricTokens {
     out[o + 8] = 1;
   }
 
+  /**
+   * Writes an objective token — a point of interest the game names, such as the planted bomb — in
+   * player self's frame at out[o..): its relative position like a player's, no velocity, health 0,
+   * alive 1 (no player token has both), not an ally, line of sight 0.
+   */
+  writeObjective(players: Readonly<PlayerStates>, self: number, x: number, y: number, z: number, out: Float32Array, o: number): void {
+    const yaw = players.yaw[self]!;
+    const c = Math.cos(yaw);
+    const s = Math.sin(yaw);
+    const dx = x - players.position[3 * self]!;
+    const dy = y - players.position[3 * self + 1]!;
+    const dz = z - players.position[3 * self + 2]!;
+    out[o] = (c * dx + s * dz) * this.posScale;
+    out[o + 1] = dy * this.posScale;
+    out[o + 2] = (-s * dx + c * dz) * this.posScale;
+    for (let f = 3; f < this.features; f++) out[o + f] = 0;
+    out[o + 6] = 1;
+  }
+
   /** One ray per non-self token from eye to eye; blocked when something other than the target is hit first. */
   private lineOfSight(
     players: Readonly<PlayerStates>,
@@ -210,7 +241,7 @@ export class EgocentricTokens {
         const p = this.slotPlayer[a * this.tokens + t]!;
         if (p < 0) continue;
         const clear = batch.hitTag[n]! < 0 || batch.hitEntity[n] === players.entity[p] || batch.hitDist[n]! >= batch.maxDist[n]! - 1e-3;
-        out[(a * this.tokens + t) * stride + offset + 8] = clear ? 1 : 0;
+        out[(a * this.rowTokens + t) * stride + offset + 8] = clear ? 1 : 0;
         n++;
       }
     }
@@ -252,6 +283,20 @@ export class JointTokens {
     this.inv = 1 / config.halfExtent;
     this.velScale = 1 / (config.velocityScale ?? 5);
     this.healthScale = 1 / (config.maxHealth ?? 100);
+  }
+
+  /**
+   * Writes an objective token — a point of interest such as the planted bomb — at out[o..): its
+   * position in the map frame, no velocity or facing, health 0, alive 1, team -1 (no player's).
+   */
+  writeObjective(x: number, y: number, z: number, out: Float32Array, o: number): void {
+    const c = this.config.center;
+    out[o] = (x - c[0]) * this.inv;
+    out[o + 1] = (y - c[1]) * this.inv;
+    out[o + 2] = (z - c[2]) * this.inv;
+    for (let f = 3; f < this.features; f++) out[o + f] = 0;
+    out[o + 8] = 1;
+    out[o + 9] = -1;
   }
 
   /** Writes every player's token (slot p at p·stride + offset); mask[p] = 1 for absent or dead players. */

@@ -37,6 +37,8 @@ export interface ObservationLayout {
   entityFeatures: string[];
   /** Rays in each token, or null. */
   rays: RayBlock | null;
+  /** Objective tokens at the end of each row (absent: 0). */
+  objectives?: number;
 }
 
 /** The ray block of a token. */

@@ -17,7 +17,8 @@ import { EGOCENTRIC_FEATURES, JOINT_FEATURES } from '../../sdk/sensors/index.js'
 
 const sensor = arenaSensor();
 const rays = { count: sensor.rays, valuesPerRay: sensor.valuesPerRay, detectableTags: [...sensor.config.detectableTags] };
-const bytes = starterModelBytes({ mode: 'egocentric', tokens: 10, entityFeatures: [...EGOCENTRIC_FEATURES], rays, seed: 3 });
+// 10 player tokens and the bomb: what the arena records by default.
+const bytes = starterModelBytes({ mode: 'egocentric', tokens: 11, objectives: 1, entityFeatures: [...EGOCENTRIC_FEATURES], rays, seed: 3 });
 
 describe('arena recording', () => {
   it('records, per decision, the exact tokens and mask the policy decided on, and the class it chose', async () => {
@@ -41,7 +42,7 @@ describe('arena recording', () => {
             for (let i = 0; i < batch.count; i++)
               seen.set(`${arena.round.tick}:${batch.agents[i]}`, {
                 tokens: policy.tokens.slice(i * policy.rowFloats, (i + 1) * policy.rowFloats),
-                mask: policy.mask.slice(i * 10, (i + 1) * 10),
+                mask: policy.mask.slice(i * 11, (i + 1) * 11),
                 action: actions[i]!,
               });
           },
@@ -74,7 +75,11 @@ describe('arena recording', () => {
         const s = seen.get(`${tick}:${entity}`)!;
         expect(s, `tick ${tick}, entity ${entity}`).toBeDefined();
         expect(Array.from(obs.subarray(f * w, (f + 1) * w))).toEqual(Array.from(s.tokens));
-        expect(Array.from(e.columns['observation.mask']!.subarray(f * 10, (f + 1) * 10))).toEqual(Array.from(s.mask));
+        expect(Array.from(e.columns['observation.mask']!.subarray(f * 11, (f + 1) * 11))).toEqual(Array.from(s.mask));
+        // The bomb token: present, alive 1 and health 0 (no player's token has both).
+        expect(s.mask[10]).toBe(0);
+        const bomb = 10 * (w / 11);
+        expect([obs[f * w + bomb + 5], obs[f * w + bomb + 6]]).toEqual([0, 1]);
         expect(e.columns.action![f]).toBe(s.action);
         checked++;
       }
@@ -83,7 +88,7 @@ describe('arena recording', () => {
   });
 
   it("joint: one match row per frame, exactly the joint policy's tokens, with each player's class on its token", async () => {
-    const jointBytes = starterModelBytes({ mode: 'joint', tokens: 10, entityFeatures: [...JOINT_FEATURES], rays, seed: 4 });
+    const jointBytes = starterModelBytes({ mode: 'joint', tokens: 11, objectives: 1, entityFeatures: [...JOINT_FEATURES], rays, seed: 4 });
     const policy = await loadPolicy(jointBytes, { maxBatch: 1 });
     const seen = new Map<number, { tokens: Float32Array; mask: Uint8Array }>();
     const episodes: Episode[] = [];
@@ -100,7 +105,7 @@ describe('arena recording', () => {
           name: inner.name,
           decide(batch, actions) {
             inner.decide(batch, actions);
-            seen.set(arena.round.tick, { tokens: policy.tokens.slice(0, policy.rowFloats), mask: policy.mask.slice(0, 10) });
+            seen.set(arena.round.tick, { tokens: policy.tokens.slice(0, policy.rowFloats), mask: policy.mask.slice(0, 11) });
           },
         });
         recorder = new ArenaRecorder(arena, { mode: 'joint', every: 8, onEpisode: (e) => episodes.push(e) });
@@ -117,15 +122,16 @@ describe('arena recording', () => {
     });
     expect(episodes).toHaveLength(1);
     const e = episodes[0]!;
-    expect(recorder!.spec.features.action!.shape).toEqual([10]);
+    expect(recorder!.spec.features.action!.shape).toEqual([11]);
     const w = e.columns['observation.state']!.length / e.length;
     for (let f = 0; f < e.length; f++) {
       const s = seen.get(e.columns['round.tick']![f]!)!;
       expect(Array.from(e.columns['observation.state']!.subarray(f * w, (f + 1) * w))).toEqual(Array.from(s.tokens));
-      expect(Array.from(e.columns['observation.mask']!.subarray(f * 10, (f + 1) * 10))).toEqual(Array.from(s.mask));
-      const acts = Array.from(e.columns.action!.subarray(f * 10, (f + 1) * 10));
-      // Live players (unmasked tokens) carry a class; absent ones -1.
-      for (const [k, a] of acts.entries()) expect(a >= 0, `frame ${f} token ${k}`).toBe(s.mask[k] === 0);
+      expect(Array.from(e.columns['observation.mask']!.subarray(f * 11, (f + 1) * 11))).toEqual(Array.from(s.mask));
+      const acts = Array.from(e.columns.action!.subarray(f * 11, (f + 1) * 11));
+      // Live players (unmasked tokens) carry a class; absent ones -1; the bomb (token 10) is present and has none.
+      expect(s.mask[10]).toBe(0);
+      for (const [k, a] of acts.entries()) expect(a >= 0, `frame ${f} token ${k}`).toBe(s.mask[k] === 0 && k < 10);
     }
   });
 
@@ -155,6 +161,28 @@ describe('arena recording', () => {
     expect([forward, lateral, stature, jump].map((v) => Math.round(v! * 100) / 100)).toEqual([0, 4.8, 0, 0]);
   });
 
+  it('with a labeler, joint rows carry its class on every deciding token, -1 elsewhere', async () => {
+    const episodes: Episode[] = [];
+    let recorder: ArenaRecorder | undefined;
+    await runRetakes({
+      map: syntheticMap(),
+      rounds: 1,
+      seed: 6,
+      teamSize: 2,
+      ct: 'random',
+      t: 'random',
+      setup: (arena) => {
+        recorder = new ArenaRecorder(arena, { mode: 'joint', every: 8, labeler: constantDecider(7), onEpisode: (e) => episodes.push(e) });
+        recorder.attach();
+      },
+      onRoundStart: (start) => recorder!.beginRound(start.row),
+      onRound: () => void recorder!.endRound(),
+    });
+    const actions = Array.from(episodes[0]!.columns.action!);
+    expect(actions.filter((a) => a >= 0).length).toBeGreaterThan(10);
+    expect(new Set(actions)).toEqual(new Set([7, -1]));
+  });
+
   it('tickmind record writes both formats, identical when read back, and the same bytes for the same seed', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tickmind-record-'));
     const bin = join(import.meta.dirname, '..', '..', 'bin', 'tickmind.js');
@@ -162,7 +190,7 @@ describe('arena recording', () => {
     const args = ['record', '--rounds', '2', '--seed', '3', '--map', 'synthetic', '--team-size', '2', '--format', 'both', '--json'];
     const a = JSON.parse((await run(process.execPath, [bin, ...args, '--out', join(dir, 'a')])).stdout);
     await run(process.execPath, [bin, ...args, '--out', join(dir, 'b')]);
-    expect(a).toMatchObject({ rounds: 2, format: 'both', observationFloats: 890 });
+    expect(a).toMatchObject({ rounds: 2, format: 'both', observationFloats: 979 });
     const parquet = await readLeRobot(directorySource(join(dir, 'a')));
     const npz = datasetFromNpz(new Uint8Array(readFileSync(join(dir, 'a', 'dataset.npz'))), 'dataset.npz');
     expect(parquet.episodes.length).toBe(a.episodes);

@@ -29,8 +29,12 @@ function ifModel(cond: 'constant-true' | 'constant-false' | 'computed' | 'input'
     outputs: [{ name: 'y', type: 'float32', dims: [2, 3] }],
     initializers: [
       { name: 'shift', type: 'float32', dims: [3], values: [10, 20, 30] },
-      { name: 'a', type: 'float32', dims: [], values: [1] },
-      { name: 'b', type: 'float32', dims: [], values: [2] },
+      ...(cond === 'computed'
+        ? [
+            { name: 'a', type: 'float32' as const, dims: [], values: [1] },
+            { name: 'b', type: 'float32' as const, dims: [], values: [2] },
+          ]
+        : []),
     ],
     nodes: [
       ...(cond === 'computed' ? [{ op: 'Greater', inputs: ['a', 'b'], outputs: ['c'] }] : []),

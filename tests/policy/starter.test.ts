@@ -78,6 +78,7 @@ describe('policy specs', () => {
     ['observation.rays.detectableTags', { rays: { ...config.rays, detectableTags: [1, 2] } }],
     ['observation.entityFeatures', { entityFeatures: ['relX'] }],
     ['observation.stack', { stack: 2 }],
+    ['observation.objectives', { objectives: 1 }],
     ['action.heads.movement.classes', { movementClasses: 9 }],
   ])('name the field on a mismatch: %s', (field, change) => {
     expect(() => checkPolicyAgainstWorld(spec, { ...world, ...change }, 'starter.onnx')).toThrow(
@@ -92,5 +93,15 @@ describe('policy specs', () => {
     expect(() =>
       parsePolicySpec({ 'tickmind.policy': JSON.stringify({ ...spec, observation: { ...spec.observation, featuresPerToken: 3 } }) }),
     ).toThrow(/featuresPerToken/);
+    expect(() =>
+      parsePolicySpec({ 'tickmind.policy': JSON.stringify({ ...spec, observation: { ...spec.observation, objectives: 10 } }) }),
+    ).toThrow(/10 objective tokens.*0 to tokens − 1 \(9\)/);
+  });
+
+  it('declare their objective tokens (the bomb) in the spec, absent meaning none', () => {
+    expect(spec.observation.objectives).toBeUndefined();
+    const withBomb = parsePolicySpec(decodeModel(starterModelBytes({ ...config, tokens: 11, objectives: 1 })).metadata);
+    expect(withBomb.observation).toMatchObject({ tokens: 11, objectives: 1 });
+    expect(() => checkPolicyAgainstWorld(withBomb, { ...world, tokens: 11, objectives: 1 })).not.toThrow();
   });
 });

@@ -28,6 +28,10 @@ export interface EvalConfig {
   map?: string;
   /** Players per side (default: each held-out state's own counts). */
   teamSize?: number;
+  /** The policy's sampling temperature in its rollout (default: the policy's recommended one, else 1). */
+  temperature?: number;
+  /** Ticks between the policy's decisions in its rollout (default: the policy's recommended period, else 1). */
+  period?: number;
 }
 
 /** One controller's rollout figures (distances are to the reference teacher's play). */
@@ -85,6 +89,8 @@ export async function evaluatePolicy(config: EvalConfig, progress: (line: string
   const map = config.map ?? 'dust2';
   const probe = await loadPolicy(config.policy.bytes, { file: config.policy.file, maxBatch: 1 });
   const mode = probe.spec.mode;
+  const temperature = config.temperature ?? 1;
+  const period = config.period ?? 1;
   const run = async (who: 'teacher' | 'random' | 'policy', seedOffset: number, record: boolean) => {
     let stats: RolloutStats | undefined;
     let recorder: ArenaRecorder | undefined;
@@ -104,13 +110,19 @@ export async function evaluatePolicy(config: EvalConfig, progress: (line: string
           const policy = await loadPolicy(config.policy.bytes, { file: config.policy.file, maxBatch: arena.world.capacity });
           controller = {
             decider: arena.addDecider(
-              policyDecider(arena.world, policy, { center: arena.frame.center, halfExtent: arena.frame.halfExtent }),
+              policyDecider(arena.world, policy, { center: arena.frame.center, halfExtent: arena.frame.halfExtent, temperature }),
             ),
+            period,
           };
         }
         stats = new RolloutStats(arena);
         if (record) {
-          recorder = new ArenaRecorder(arena, { mode, every: 8, onEpisode: (e) => episodes.push(e) });
+          recorder = new ArenaRecorder(arena, {
+            mode,
+            every: 8,
+            objectives: probe.spec.observation.objectives ?? 0,
+            onEpisode: (e) => episodes.push(e),
+          });
           recorder.attach();
         }
       },

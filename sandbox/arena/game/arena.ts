@@ -6,7 +6,16 @@
  * browser. Fully deterministic for a seed.
  */
 import { Rng, TickmindError } from '../../../sdk/core/index.js';
-import { type AiWorld, addAgent, createAiWorld, type Decider, randomDecider, removeAgent, step } from '../../../sdk/ecs/index.js';
+import {
+  type AiWorld,
+  addAgent,
+  constantDecider,
+  createAiWorld,
+  type Decider,
+  randomDecider,
+  removeAgent,
+  step,
+} from '../../../sdk/ecs/index.js';
 import {
   BvhRayCaster,
   CharacterMover,
@@ -59,6 +68,8 @@ export function arenaSensor(): RaySensor {
 
 /** Most players the arena holds (5v5 plus room for recycled ids). */
 const CAPACITY = 32;
+/** Index of the decider that holds a defuser still. */
+const HOLD_DECIDER = 2;
 /** How far below the lowest floor a player may fall before the safety net returns it, m. */
 const FALL_MARGIN_M = 3;
 /** Decision period of the random controller, ticks (a random walk rather than jitter). */
@@ -134,7 +145,8 @@ export class Arena {
     });
     this.physicsCaster = createRapierRayCaster(this.physics);
     this.teacher = new Teacher(this, { seed: this.seed, ...options.teacher });
-    this.world.deciders.push(this.teacher, randomDecider());
+    // 0 teacher, 1 random, 2 the defuser's hold (a defuse roots the player, as in CS).
+    this.world.deciders.push(this.teacher, randomDecider(), constantDecider(0));
     const b = this.map.bounds;
     this.frame = {
       center: [(b[0]! + b[3]!) / 2, (b[1]! + b[4]!) / 2, (b[2]! + b[5]!) / 2],
@@ -169,6 +181,9 @@ export class Arena {
     r.index++;
     r.tick = 0;
     r.bomb.set(start.bomb);
+    // The bomb is the round's objective: token policies that declare an objective see it.
+    this.world.objectives.set(start.bomb, 0);
+    this.world.objectiveCount = 1;
     r.bombTicksLeft = Math.round(this.rules.bombSeconds * this.rules.tickRate);
     r.defuser = -1;
     r.defuseTicks = 0;
@@ -219,8 +234,22 @@ export class Arena {
     this.combat.update(this.ctx);
     for (let k = 0; k < this.combat.deathCount; k++) this.kill(this.combat.deaths[k]!);
     bombSystem(this.world, r, this.rules, this.speed, this.events);
+    if (r.defuser >= 0 && r.defuseTicks === 1) this.root(r.defuser);
     if (!r.over) this.advance();
     r.tick++;
+  }
+
+  /** Whether a player is rooted by its defuse (it makes no decisions of its own until the round ends). */
+  isRooted(e: number): boolean {
+    return this.world.c.PolicyRef.decider[e] === HOLD_DECIDER;
+  }
+
+  /** A defuse roots the defender until it ends (as in CS): whatever controls it, it now stands still. */
+  private root(e: number): void {
+    const { PolicyRef, Action, Schedule } = this.world.c;
+    PolicyRef.decider[e] = HOLD_DECIDER;
+    Action.movement[e] = 0;
+    Schedule.pending[e] = 0;
   }
 
   /** Removes every player (the end of a round). */

@@ -1,6 +1,7 @@
 /**
  * The bomb and the end of the round: the timer runs down; a live defender standing still within
- * reach of the bomb defuses it (moving away, or dying, aborts and resets); the round ends on a
+ * reach of the bomb starts a defuse, which roots it until the end, as in CS (the arena holds it
+ * still; dying aborts and resets); the round ends on a
  * defuse (defenders win), an explosion or the defenders' elimination (attackers win). As in
  * CS, eliminating the attackers does not end it: the bomb still has to be defused.
  */

@@ -21,8 +21,8 @@ import { Side } from '../game/round.js';
 
 /** Event types counted per frame (ArenaEvent 1..11). */
 const EVENT_TYPES = 11;
-/** Egocentric tokens: self, 4 allies, 5 enemies. */
-const TOKENS = 10;
+/** Player tokens per row: egocentric self, 4 allies, 5 enemies; joint, 10 players. */
+const PLAYER_TOKENS = 10;
 
 /** Options of {@link ArenaRecorder}. */
 export interface ArenaRecorderOptions {
@@ -40,10 +40,12 @@ export interface ArenaRecorderOptions {
   maxFrames?: number;
   /** Extra fields for the dataset spec (seed, command…). */
   extra?: Record<string, unknown>;
+  /** Objective tokens after the players' (default 1: the planted bomb; 0 for policies that do not see it). */
+  objectives?: number;
   /** Egocentric rows per player (default) or one joint row per match. */
   mode?: 'egocentric' | 'joint';
   /**
-   * Labels the frames with this decider's classes instead of the ones played (egocentric only):
+   * Labels the frames with this decider's classes instead of the ones played (egocentric rows, or every deciding token of a joint row):
    * with the teacher, a policy's rounds become teacher-labelled data on the states the policy
    * visits (DAgger).
    */
@@ -73,8 +75,9 @@ export class ArenaRecorder {
   private slots = 0;
   private row = -1;
   private readonly mode: 'egocentric' | 'joint';
-  private readonly jointActions = new Int32Array(TOKENS);
-  private readonly jointTeams = new Int32Array(TOKENS);
+  private readonly tokens: number;
+  private readonly jointActions: Int32Array;
+  private readonly jointTeams: Int32Array;
   private readonly labeler: Decider | undefined;
   private readonly labels: Int32Array;
   private readonly labelBatch: DecisionBatch;
@@ -90,10 +93,21 @@ export class ArenaRecorder {
     this.controller = options.controller ?? 'teacher';
     this.mode = options.mode ?? 'egocentric';
     this.labeler = options.labeler;
+    const objectives = options.objectives ?? 1;
+    const TOKENS = PLAYER_TOKENS + objectives;
+    this.tokens = TOKENS;
+    this.jointActions = new Int32Array(TOKENS);
+    this.jointTeams = new Int32Array(TOKENS);
     this.obs =
       this.mode === 'joint'
-        ? new TokenObservations(world, { mode: 'joint', tokens: TOKENS, center: arena.frame.center, halfExtent: arena.frame.halfExtent })
-        : new TokenObservations(world, { mode: 'egocentric', tokens: TOKENS });
+        ? new TokenObservations(world, {
+            mode: 'joint',
+            tokens: TOKENS,
+            objectives,
+            center: arena.frame.center,
+            halfExtent: arena.frame.halfExtent,
+          })
+        : new TokenObservations(world, { mode: 'egocentric', tokens: TOKENS, objectives });
     const sensor = world.sensors[0];
     const rays =
       sensor === undefined
@@ -149,6 +163,7 @@ export class ArenaRecorder {
         observation: {
           mode: this.mode,
           tokens: TOKENS,
+          objectives,
           ...(this.mode === 'joint' ? { center: arena.frame.center, halfExtent: arena.frame.halfExtent } : { maxAllies: 4, maxEnemies: 5 }),
           entityFeatures: [...this.obs.entityFeatures],
           rays,
@@ -262,7 +277,9 @@ export class ArenaRecorder {
     for (let i = 0; i < world.agentCount; i++) {
       const e = world.agents[i]!;
       const s = this.slotOf[e]!;
-      if (s < 0 || !this.recorder.isOpen(s) || Schedule.lastDecision[e] !== world.tick || Agent.alive[e] === 0) continue;
+      // A player rooted by its defuse makes no decision of its own: not a demonstration.
+      if (s < 0 || !this.recorder.isOpen(s) || Schedule.lastDecision[e] !== world.tick || Agent.alive[e] === 0 || this.arena.isRooted(e))
+        continue;
       this.due[n++] = e;
     }
     if (n === 0) return;
@@ -284,7 +301,7 @@ export class ArenaRecorder {
       this.continuous[2] = this.command.stature;
       this.continuous[3] = this.command.jump ? 1 : 0;
       r.set(s, f.obs, this.rows, i * this.obs.rowFloats);
-      r.set(s, f.mask, this.mask, i * TOKENS);
+      r.set(s, f.mask, this.mask, i * this.tokens);
       r.setScalar(s, f.action, cls);
       r.set(s, f.cont, this.continuous);
       r.setScalar(s, f.team, Agent.team[e]!);
@@ -309,14 +326,16 @@ export class ArenaRecorder {
     this.obs.encodeMatch(this.rows, this.mask);
     const players = this.obs.players;
     let decided = 0;
-    for (let p = 0; p < TOKENS; p++) {
-      const e = p < players.count ? players.entity[p]! : -1;
+    for (let p = 0; p < this.tokens; p++) {
+      // Player tokens first; the objective tokens after them have no player (action and team -1).
+      const e = p < players.count && p < this.obs.playerTokens ? players.entity[p]! : -1;
       const live = e >= 0 && Agent.alive[e] === 1;
       this.jointTeams[p] = e >= 0 ? Agent.team[e]! : -1;
-      this.jointActions[p] = live && Schedule.lastDecision[e] === world.tick ? Action.movement[e]! : -1;
+      this.jointActions[p] = live && Schedule.lastDecision[e] === world.tick && !this.arena.isRooted(e) ? Action.movement[e]! : -1;
       if (this.jointActions[p]! >= 0) decided++;
     }
     if (decided === 0) return;
+    if (this.labeler !== undefined) this.relabelMatch();
     r.set(0, this.f.obs, this.rows);
     r.set(0, this.f.mask, this.mask);
     r.set(0, this.f.action, this.jointActions);
@@ -325,5 +344,20 @@ export class ArenaRecorder {
     r.setScalar(0, this.f.round, round.index);
     r.setScalar(0, this.f.row, this.row);
     r.commit(0, round.tick / this.arena.rules.tickRate);
+  }
+
+  /** Joint with a labeler: every token that carries a decision gets the labeler's class for that player instead. */
+  private relabelMatch(): void {
+    const players = this.obs.players;
+    let n = 0;
+    for (let p = 0; p < this.obs.playerTokens; p++) if (this.jointActions[p]! >= 0) this.due[n++] = players.entity[p]!;
+    this.labelBatch.count = n;
+    this.labeler!.decide(this.labelBatch, this.labels);
+    n = 0;
+    for (let p = 0; p < this.obs.playerTokens; p++) {
+      if (this.jointActions[p]! < 0) continue;
+      const label = this.labels[n++]!;
+      if (label >= 0) this.jointActions[p] = label;
+    }
   }
 }

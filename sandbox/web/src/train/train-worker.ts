@@ -40,6 +40,7 @@ function train(req: TrainRequest): void {
     classes: 97,
     seed: req.seed,
     mode: layout.mode,
+    ...(layout.objectives ? { objectives: layout.objectives } : {}),
     d: 64,
     layers: 2,
     heads: 4,
