@@ -45,6 +45,29 @@ const CASES: Case[] = [
   unary('HardSigmoid', { alpha: 0.3, beta: 0.4 }),
   { ...unary('HardSwish'), opset: 14 },
   {
+    name: 'Conv 2-D: stride 2 over 40-wide rows (vector and border paths of the panel im2col), pads, bias',
+    inputs: [f('x', [2, 2, 6, 40])],
+    outputs: [out('y', 4)],
+    initializers: [
+      f32(
+        'w',
+        Array.from({ length: 3 * 2 * 3 * 3 }, (_, i) => Math.cos(i * 0.41)),
+        [3, 2, 3, 3],
+      ),
+      f32('b', [0.3, -0.1, 0.2]),
+    ],
+    nodes: [{ op: 'Conv', inputs: ['x', 'w', 'b'], outputs: ['y'], attrs: { pads: [1, 1, 1, 1], strides: [2, 2] } }],
+  },
+  {
+    name: 'MaxPool and AveragePool 2×2 stride 2 on 18-wide rows (the vector path and its tail)',
+    inputs: [f('x', [1, 3, 6, 18])],
+    outputs: [out('y', 4), out('z', 4)],
+    nodes: [
+      { op: 'MaxPool', inputs: ['x'], outputs: ['y'], attrs: { kernel_shape: [2, 2], strides: [2, 2] } },
+      { op: 'AveragePool', inputs: ['x'], outputs: ['z'], attrs: { kernel_shape: [2, 2], strides: [2, 2] } },
+    ],
+  },
+  {
     name: 'Conv 2-D: pads, strides, dilations, bias',
     inputs: [f('x', [2, 3, 9, 8])],
     outputs: [out('y', 4)],

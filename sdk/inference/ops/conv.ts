@@ -5,21 +5,10 @@
  * 1-D shapes run as 2-D with height 1.
  */
 import { attrInt, attrInts, attrString } from '../ir/graph.js';
-import { sizeOf, type Tensor } from '../tensor.js';
+import { sizeOf } from '../tensor.js';
 import type { OpContext, OpDef } from './types.js';
 import { input, opError } from './util.js';
 import { checkFloat, outDims, type Window, windowFrom, windowOf } from './window.js';
-
-/** W [M, C, k…] seen as the [M, C·k…] matrix the packed GEMM takes (one view per weight, so its packing is cached). */
-const matrices = new WeakMap<Tensor, Tensor>();
-function asMatrix(w: Tensor): Tensor {
-  let m = matrices.get(w);
-  if (m === undefined) {
-    m = { dtype: w.dtype, dims: [w.dims[0]!, sizeOf(w.dims) / w.dims[0]!], data: w.data };
-    matrices.set(w, m);
-  }
-  return m;
-}
 
 /** Conv(X, W, B?). */
 export const Conv: OpDef = {
@@ -80,8 +69,10 @@ export const Conv: OpDef = {
     };
   },
   /**
-   * One group and constant weights: per image, im2col into kernel scratch, the packed GEMM
-   * (weights packed once per session) with the bias, then the NHWC product transposed to NCHW.
+   * One group and constant weights, all in WebAssembly: per image, im2col straight into the
+   * packed GEMM's panels (pixels as columns, a row of 1s for the bias), then one GEMM of the
+   * weights (with the bias as an extra column, laid out once) by those panels, which writes the
+   * output channel-major (NCHW) — no transpose.
    */
   wasm: (ctx) => {
     const w = input(ctx, 1);
@@ -91,36 +82,27 @@ export const Conv: OpDef = {
     const { n: N, c: C, h: H, w: W, kh: KH, kw: KW, sh, sw, dh, dw, padT, padL, oh: OH, ow: OW } = win;
     const M = w.dims[0]!;
     const K = C * KH * KW;
+    const ones = b === undefined ? 0 : 1;
+    const Kp = K + ones;
     const rows = OH * OW;
-    const linear = ctx.linear(asMatrix(w.value), true, rows, K, M);
-    const col = ctx.scratch(rows * K * 4);
-    const prod = ctx.scratch(rows * M * 4);
-    const bias = b === undefined ? 0 : ctx.constPtr(2);
-    const runtime = ctx.runtime;
-    let view = new Float32Array(runtime.buffer);
+    const k = ctx.kernels;
+    const panels = ctx.scratch(k.packedSize(Kp, rows) * 4);
+    // The weights with the bias as a last column, M × Kp row-major: laid out on the first call.
+    const weights = ctx.scratch(M * Kp * 4);
+    const wSrc = ctx.constPtr(1);
+    const bSrc = b === undefined ? 0 : ctx.constPtr(2);
+    let laidOut = false;
     return (ins, outs) => {
-      if (view.buffer !== runtime.buffer) view = new Float32Array(runtime.buffer);
-      const x = ins[0]!.data as Float32Array;
-      const y = outs[0]!.data as Float32Array;
-      const c0 = col >> 2;
-      const p0 = prod >> 2;
+      if (!laidOut) {
+        k.copyBlocks(wSrc, K * 4, 0, weights, Kp * 4, M, K * 4);
+        if (bSrc !== 0) k.copyBlocks(bSrc, 4, 0, weights + K * 4, Kp * 4, M, 4);
+        laidOut = true;
+      }
+      const x = ins[0]!.ptr;
+      const y = outs[0]!.ptr;
       for (let n = 0; n < N; n++) {
-        let at = c0;
-        for (let oy = 0; oy < OH; oy++)
-          for (let ox = 0; ox < OW; ox++)
-            for (let c = 0; c < C; c++) {
-              const xBase = (n * C + c) * H * W;
-              for (let ky = 0; ky < KH; ky++) {
-                const iy = oy * sh - padT + ky * dh;
-                for (let kx = 0; kx < KW; kx++) {
-                  const ix = ox * sw - padL + kx * dw;
-                  view[at++] = iy < 0 || iy >= H || ix < 0 || ix >= W ? 0 : x[xBase + iy * W + ix]!;
-                }
-              }
-            }
-        linear(col, bias, prod, 0);
-        const yBase = n * M * rows;
-        for (let r = 0; r < rows; r++) for (let m = 0; m < M; m++) y[yBase + m * rows + r] = view[p0 + r * M + m]!;
+        k.im2colPanels(x + n * C * H * W * 4, panels, C, H, W, KH, KW, sh, sw, dh, dw, padT, padL, OH, OW, ones);
+        k.gemmPacked(weights, Kp, panels, 0, y + n * M * rows * 4, rows, M, rows, Kp, 0);
       }
     };
   },

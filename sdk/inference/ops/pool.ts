@@ -52,6 +52,16 @@ function pool(kind: 'max' | 'avg'): OpDef {
         }
       };
     },
+    /** The same window walk in WebAssembly (one call for every image and channel). */
+    wasm: (ctx) => {
+      const win = windowOf(ctx, attrInts(ctx.node, 'kernel_shape') ?? [], attrInt(ctx.node, 'ceil_mode', 0) === 1);
+      const includePad = attrInt(ctx.node, 'count_include_pad', 0);
+      const { n: N, c: C, h: H, w: W, kh: KH, kw: KW, sh, sw, dh, dw, padT, padL, padB, padR, oh: OH, ow: OW } = win;
+      const k = ctx.kernels;
+      const avg = kind === 'avg' ? 1 : 0;
+      return (ins, outs) =>
+        k.pool2d(ins[0]!.ptr, outs[0]!.ptr, N * C, H, W, KH, KW, sh, sw, dh, dw, padT, padL, padB, padR, OH, OW, avg, includePad);
+    },
   };
 }
 

@@ -74,6 +74,45 @@ export interface KernelExports {
     rows: number,
     cols: number,
   ): void;
+  im2colPanels(
+    x: number,
+    bp: number,
+    C: number,
+    H: number,
+    W: number,
+    KH: number,
+    KW: number,
+    sh: number,
+    sw: number,
+    dh: number,
+    dw: number,
+    padT: number,
+    padL: number,
+    OH: number,
+    OW: number,
+    ones: number,
+  ): void;
+  pool2d(
+    x: number,
+    y: number,
+    NC: number,
+    H: number,
+    W: number,
+    KH: number,
+    KW: number,
+    sh: number,
+    sw: number,
+    dh: number,
+    dw: number,
+    padT: number,
+    padL: number,
+    padB: number,
+    padR: number,
+    OH: number,
+    OW: number,
+    avg: number,
+    includePad: number,
+  ): void;
   heapBase(): number;
 }
 

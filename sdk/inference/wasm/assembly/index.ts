@@ -13,3 +13,4 @@ export function heapBase(): usize {
   return __heap_base;
 }
 export { copyBlocks, select } from './copy';
+export { im2colPanels, pool2d } from './window';
