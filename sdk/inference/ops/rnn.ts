@@ -5,7 +5,7 @@
  * the default activations (Sigmoid, Tanh). Gate scratch is allocated once per plan.
  */
 import { attrFloat, attrInt, attrString } from '../ir/graph.js';
-import type { OpContext, OpDef, OutputInfo } from './types.js';
+import type { OpContext, OpDef, OutputInfo, Slot, WasmContext } from './types.js';
 import { input, opError } from './util.js';
 
 interface Shape {
@@ -131,6 +131,31 @@ function preActivations(
   }
 }
 
+/**
+ * Where the WebAssembly kernels find input i: a constant's copy in kernel memory (fixed at plan
+ * time), a run-time input's slot, or 0 when absent.
+ */
+function inputPtr(ctx: WasmContext, i: number): (ins: readonly Slot[]) => number {
+  const state = ctx.inputs[i];
+  if (state === undefined) return () => 0;
+  if (state.value !== undefined) {
+    const fixed = ctx.constPtr(i);
+    return () => fixed;
+  }
+  return (ins) => ins[i]!.ptr;
+}
+
+/** Where output i goes, or 0 when the node does not produce it. */
+function outputPtr(ctx: WasmContext, i: number): (outs: readonly Slot[]) => number {
+  const name = ctx.node.outputs[i];
+  return name === undefined || name === '' ? () => 0 : (outs) => outs[i]!.ptr;
+}
+
+/** Whether the WebAssembly sequence kernels apply: full-length sequences, no clip. */
+function wasmApplies(ctx: OpContext): boolean {
+  return ctx.inputs[4] === undefined && ctx.node.attrs.clip === undefined;
+}
+
 /** GRU(X, W, R, B?, sequence_lens?, initial_h?) → Y, Y_h. */
 export const GRU: OpDef = {
   infer: (ctx) => outputsOf(shapeOf(ctx, 3), 1),
@@ -173,6 +198,39 @@ export const GRU: OpDef = {
       run(ins, outs as never);
     };
   },
+  /** Whole sequences in WebAssembly (one call per run) when no sequence lengths or clip are given. */
+  wasm: (ctx) => {
+    if (!wasmApplies(ctx)) return undefined;
+    const s = shapeOf(ctx, 3);
+    const k = ctx.kernels;
+    const scratch = ctx.scratch(5 * s.hidden * 4);
+    const lbr = attrInt(ctx.node, 'linear_before_reset', 0);
+    const x = inputPtr(ctx, 0);
+    const w = inputPtr(ctx, 1);
+    const r = inputPtr(ctx, 2);
+    const b = inputPtr(ctx, 3);
+    const h0 = inputPtr(ctx, 5);
+    const y = outputPtr(ctx, 0);
+    const yh = outputPtr(ctx, 1);
+    return (ins, outs) =>
+      k.gru(
+        x(ins),
+        w(ins),
+        r(ins),
+        b(ins),
+        h0(ins),
+        y(outs),
+        yh(outs),
+        scratch,
+        s.seq,
+        s.batch,
+        s.inputSize,
+        s.hidden,
+        s.dirs,
+        s.reverseOnly ? 1 : 0,
+        lbr,
+      );
+  },
 };
 
 /** LSTM(X, W, R, B?, sequence_lens?, initial_h?, initial_c?, P?) → Y, Y_h, Y_c. Gates i, o, f, c. */
@@ -203,5 +261,42 @@ export const LSTM: OpDef = {
       bound = ins;
       run(ins, outs as never);
     };
+  },
+  /** Whole sequences in WebAssembly (one call per run) when no sequence lengths or clip are given. */
+  wasm: (ctx) => {
+    if (!wasmApplies(ctx)) return undefined;
+    const s = shapeOf(ctx, 4);
+    const k = ctx.kernels;
+    const scratch = ctx.scratch(6 * s.hidden * 4);
+    const x = inputPtr(ctx, 0);
+    const w = inputPtr(ctx, 1);
+    const r = inputPtr(ctx, 2);
+    const b = inputPtr(ctx, 3);
+    const h0 = inputPtr(ctx, 5);
+    const c0 = inputPtr(ctx, 6);
+    const p = inputPtr(ctx, 7);
+    const y = outputPtr(ctx, 0);
+    const yh = outputPtr(ctx, 1);
+    const yc = outputPtr(ctx, 2);
+    return (ins, outs) =>
+      k.lstm(
+        x(ins),
+        w(ins),
+        r(ins),
+        b(ins),
+        h0(ins),
+        c0(ins),
+        p(ins),
+        y(outs),
+        yh(outs),
+        yc(outs),
+        scratch,
+        s.seq,
+        s.batch,
+        s.inputSize,
+        s.hidden,
+        s.dirs,
+        s.reverseOnly ? 1 : 0,
+      );
   },
 };

@@ -113,6 +113,42 @@ export interface KernelExports {
     avg: number,
     includePad: number,
   ): void;
+  gru(
+    x: number,
+    w: number,
+    r: number,
+    bias: number,
+    h0: number,
+    y: number,
+    yh: number,
+    scratch: number,
+    seq: number,
+    batch: number,
+    I: number,
+    H: number,
+    dirs: number,
+    reverseOnly: number,
+    lbr: number,
+  ): void;
+  lstm(
+    x: number,
+    w: number,
+    r: number,
+    bias: number,
+    h0: number,
+    c0: number,
+    p: number,
+    y: number,
+    yh: number,
+    yc: number,
+    scratch: number,
+    seq: number,
+    batch: number,
+    I: number,
+    H: number,
+    dirs: number,
+    reverseOnly: number,
+  ): void;
   heapBase(): number;
 }
 

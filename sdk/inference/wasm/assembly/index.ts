@@ -14,3 +14,4 @@ export function heapBase(): usize {
 }
 export { copyBlocks, select } from './copy';
 export { im2colPanels, pool2d } from './window';
+export { gru, lstm } from './rnn';
