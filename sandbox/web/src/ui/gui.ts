@@ -27,23 +27,50 @@ export interface GuiContext {
   train: TrainPanel;
 }
 
-/** Builds the panel. */
-export function buildGui(ctx: GuiContext): GUI {
-  const { sandbox, recorder, errors } = ctx;
-  const gui = new GUI({ title: 'tickmind sandbox', width: 290 });
-  const settings: SandboxSettings = { ...sandbox.settings };
-  const apply = () => {
-    const next = { ...settings };
-    sandbox.apply(next).then(
-      () => refreshModel(),
-      (err: unknown) => {
-        errors.show(err, 'settings');
-        Object.assign(settings, sandbox.settings);
-        refreshAll(gui);
-      },
-    );
-  };
+/** The panel's shared state: the edited settings and how to apply them. */
+interface Panel {
+  gui: GUI;
+  ctx: GuiContext;
+  settings: SandboxSettings;
+  /** Applies `settings` to the sandbox (errors shown, settings rolled back). */
+  apply(): void;
+}
 
+/** Builds the panel: one folder per concern, and a refresh every half second. */
+export function buildGui(ctx: GuiContext): GUI {
+  const gui = new GUI({ title: 'tickmind sandbox', width: 290 });
+  const settings: SandboxSettings = { ...ctx.sandbox.settings };
+  const panel: Panel = {
+    gui,
+    ctx,
+    settings,
+    apply: () => {
+      ctx.sandbox.apply({ ...settings }).catch((err: unknown) => {
+        ctx.errors.show(err, 'settings');
+        Object.assign(settings, ctx.sandbox.settings);
+        refreshAll(gui);
+      });
+    },
+  };
+  playFolder(panel);
+  const refreshModel = botsFolder(panel);
+  viewFolder(panel);
+  const refreshRecording = recordFolder(panel);
+  trainFolder(panel);
+  profileFolder(panel);
+  setInterval(() => {
+    // Settings changed elsewhere (the console, tests, a trained model) show up in the panel.
+    if (JSON.stringify(settings) !== JSON.stringify(ctx.sandbox.settings)) {
+      Object.assign(settings, ctx.sandbox.settings);
+      refreshAll(gui);
+    }
+    refreshModel();
+    refreshRecording();
+  }, 500);
+  return gui;
+}
+
+function playFolder({ gui, ctx, settings, apply }: Panel): void {
   const play = gui.addFolder('Play');
   play
     .add(settings, 'side', { Spectate: 'spectate', 'Play as CT': 'ct', 'Play as T': 't' })
@@ -54,9 +81,13 @@ export function buildGui(ctx: GuiContext): GUI {
       apply();
     });
   play.add(settings, 'teamSize', 1, 5, 1).name('players per side').onFinishChange(apply);
-  play.add({ restart: () => sandbox.startRound() }, 'restart').name('new round');
+  play.add({ restart: () => ctx.sandbox.startRound() }, 'restart').name('new round');
   play.add(ctx.paused, 'value').name('pause');
+}
 
+/** The Bots folder; returns the refresh of its model-file line. */
+function botsFolder({ gui, ctx, settings, apply }: Panel): () => void {
+  const { sandbox, errors } = ctx;
   const bots = gui.addFolder('Bots');
   const kinds: Record<string, BotKind> = {};
   for (const k of BOT_KINDS) kinds[label(k)] = k;
@@ -67,100 +98,82 @@ export function buildGui(ctx: GuiContext): GUI {
   bots.add(settings, 'budgetUs', 0, 2000, 50).name('decide budget µs (0 = off)').onFinishChange(apply);
   const model = { file: '(none)' };
   const modelLine = bots.add(model, 'file').name('model file').disable();
-  const refreshModel = () => {
-    model.file = sandbox.bots.file('custom') ?? '(none)';
+  const refresh = () => {
+    const file = sandbox.bots.file('custom') ?? '(none)';
+    if (model.file === file) return;
+    model.file = file;
     modelLine.updateDisplay();
   };
-  bots
-    .add(
-      {
-        load: async () => {
-          const picked = await pickFile('.onnx');
-          if (picked === null) return;
-          try {
-            await sandbox.bots.loadFile(picked.bytes, picked.name);
-            refreshModel();
-            // Hot swap: every bot plays the new model from the next round on.
-            settings.ct = 'custom';
-            settings.t = 'custom';
-            refreshAll(gui);
-            apply();
-          } catch (err) {
-            errors.show(err, picked.name);
-          }
-        },
-      },
-      'load',
-    )
-    .name('load model file (.onnx)…');
+  const load = async () => {
+    const picked = await pickFile('.onnx');
+    if (picked === null) return;
+    try {
+      await sandbox.bots.loadFile(picked.bytes, picked.name);
+      refresh();
+      // Hot swap: every bot plays the new model from the next round on.
+      settings.ct = 'custom';
+      settings.t = 'custom';
+      refreshAll(gui);
+      apply();
+    } catch (err) {
+      errors.show(err, picked.name);
+    }
+  };
+  bots.add({ load }, 'load').name('load model file (.onnx)…');
+  return refresh;
+}
 
+function viewFolder({ gui, ctx }: Panel): void {
   const view = gui.addFolder('View');
   const cameras: Record<string, CameraMode> = { 'first person': 'first-person', 'follow a bot': 'follow', 'free (orbit)': 'free' };
   view.add(ctx.view, 'camera', cameras).listen();
   view.add({ next: () => ctx.followNext() }, 'next').name('follow next bot (Tab)');
   view.add(ctx.view, 'rays', { off: 'off', 'followed bot': 'followed', everyone: 'all' });
+}
 
+/** The Record folder; returns the refresh of its status line. */
+function recordFolder({ gui, ctx }: Panel): () => void {
+  const { recorder, errors } = ctx;
   const rec = gui.addFolder('Record');
   const state = { everyone: false, status: 'idle' };
-  const status = rec.add(state, 'status').name('recording').disable().listen();
+  const status = rec.add(state, 'status').name('recording').disable();
   rec.add(state, 'everyone').name('include the bots');
   rec.add({ start: () => recorder.start(state.everyone) }, 'start').name('● record');
   rec.add({ stop: () => recorder.stop() }, 'stop').name('■ stop');
-  rec
-    .add(
-      {
-        parquet: () => {
-          recorder.stop();
-          recorder.lerobotZip().then(
-            (zip) => download('tickmind-recording.zip', zip, 'application/zip'),
-            (err: unknown) => errors.show(err, 'download'),
-          );
-        },
-      },
-      'parquet',
-    )
-    .name('download Parquet (LeRobot .zip)');
-  rec
-    .add(
-      {
-        npz: () => {
-          try {
-            recorder.stop();
-            download('tickmind-recording.npz', recorder.npz());
-          } catch (err) {
-            errors.show(err, 'download');
-          }
-        },
-      },
-      'npz',
-    )
-    .name('download .npz');
+  const parquet = () => {
+    recorder.stop();
+    recorder.lerobotZip().then(
+      (zip) => download('tickmind-recording.zip', zip, 'application/zip'),
+      (err: unknown) => errors.show(err, 'download'),
+    );
+  };
+  const npz = () => {
+    try {
+      recorder.stop();
+      download('tickmind-recording.npz', recorder.npz());
+    } catch (err) {
+      errors.show(err, 'download');
+    }
+  };
+  rec.add({ parquet }, 'parquet').name('download Parquet (LeRobot .zip)');
+  rec.add({ npz }, 'npz').name('download .npz');
+  return () => {
+    state.status = `${recorder.recording ? 'recording' : 'stopped'} · ${recorder.episodes.length} episodes, ${recorder.frames} frames`;
+    status.updateDisplay();
+  };
+}
+
+function trainFolder({ gui, ctx }: Panel): void {
   const train = gui.addFolder('Train');
   const epochs = { value: 10 };
   train.add(epochs, 'value', 1, 40, 1).name('epochs');
   train.add({ go: () => ctx.train.start(epochs.value) }, 'go').name('train from my recordings');
   train.add({ save: () => ctx.train.downloadModel() }, 'save').name('download trained model');
-  setInterval(() => {
-    // Settings changed elsewhere (the console, tests) show up in the panel.
-    if (JSON.stringify(settings) !== JSON.stringify(sandbox.settings)) {
-      Object.assign(settings, sandbox.settings);
-      refreshAll(gui);
-    }
-    if (model.file !== (sandbox.bots.file('custom') ?? '(none)')) refreshModel();
-    state.status = `${recorder.recording ? 'recording' : 'stopped'} · ${recorder.episodes.length} episodes, ${recorder.frames} frames`;
-    status.updateDisplay();
-  }, 500);
+}
 
-  const profile = gui.addFolder('Profile');
-  profile
-    .add(
-      {
-        trace: () => download('tickmind-trace.json', JSON.stringify(chromeTrace(sandbox.profiler)), 'application/json'),
-      },
-      'trace',
-    )
-    .name('export trace (Perfetto / DevTools)');
-  return gui;
+function profileFolder({ gui, ctx }: Panel): void {
+  const trace = () => download('tickmind-trace.json', JSON.stringify(chromeTrace(ctx.sandbox.profiler)), 'application/json');
+  gui.addFolder('Profile').add({ trace }, 'trace').name('export trace (Perfetto / DevTools)');
 }
 
 function label(k: BotKind): string {
