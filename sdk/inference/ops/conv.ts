@@ -1,8 +1,8 @@
 /**
  * Convolutions over 1-D and 2-D NC(H)W tensors, ONNX semantics: Conv (groups, dilations, strides,
- * explicit pads or auto_pad; one group with constant weights runs as im2col + the packed
- * WebAssembly GEMM) and ConvTranspose (output_padding, output_shape). Portable kernels otherwise;
- * 1-D shapes run as 2-D with height 1.
+ * explicit pads or auto_pad; constant weights run as im2col into the packed WebAssembly GEMM, per
+ * group) and ConvTranspose (output_padding, output_shape). Portable kernels otherwise; 1-D shapes
+ * run as 2-D with height 1.
  */
 import { attrInt, attrInts, attrString } from '../ir/graph.js';
 import { sizeOf } from '../tensor.js';
@@ -69,19 +69,23 @@ export const Conv: OpDef = {
     };
   },
   /**
-   * One group and constant weights, all in WebAssembly: per image, im2col straight into the
-   * packed GEMM's panels (pixels as columns, a row of 1s for the bias), then one GEMM of the
+   * Constant weights, all in WebAssembly: per image and group, im2col straight into the packed
+   * GEMM's panels (pixels as columns, a row of 1s for the bias), then one GEMM of the group's
    * weights (with the bias as an extra column, laid out once) by those panels, which writes the
-   * output channel-major (NCHW) — no transpose.
+   * output channel-major (NCHW) — no transpose. Groups (depthwise included) are GEMMs of their
+   * channel slices.
    */
   wasm: (ctx) => {
     const w = input(ctx, 1);
     const b = ctx.inputs[2];
-    if (attrInt(ctx.node, 'group', 1) !== 1 || w.value === undefined || (b !== undefined && b.value === undefined)) return undefined;
+    if (w.value === undefined || (b !== undefined && b.value === undefined)) return undefined;
+    const groups = attrInt(ctx.node, 'group', 1);
     const win = windowOf(ctx, attrInts(ctx.node, 'kernel_shape') ?? w.dims.slice(2));
     const { n: N, c: C, h: H, w: W, kh: KH, kw: KW, sh, sw, dh, dw, padT, padL, oh: OH, ow: OW } = win;
     const M = w.dims[0]!;
-    const K = C * KH * KW;
+    const Cg = C / groups;
+    const Mg = M / groups;
+    const K = Cg * KH * KW;
     const ones = b === undefined ? 0 : 1;
     const Kp = K + ones;
     const rows = OH * OW;
@@ -101,8 +105,10 @@ export const Conv: OpDef = {
       const x = ins[0]!.ptr;
       const y = outs[0]!.ptr;
       for (let n = 0; n < N; n++) {
-        k.im2colPanels(x + n * C * H * W * 4, panels, C, H, W, KH, KW, sh, sw, dh, dw, padT, padL, OH, OW, ones);
-        k.gemmPacked(weights, Kp, panels, 0, y + n * M * rows * 4, rows, M, rows, Kp, 0);
+        for (let g = 0; g < groups; g++) {
+          k.im2colPanels(x + (n * C + g * Cg) * H * W * 4, panels, Cg, H, W, KH, KW, sh, sw, dh, dw, padT, padL, OH, OW, ones);
+          k.gemmPacked(weights + g * Mg * Kp * 4, Kp, panels, 0, y + (n * M + g * Mg) * rows * 4, rows, Mg, rows, Kp, 0);
+        }
       }
     };
   },
