@@ -5,6 +5,7 @@ import { demoCommand } from './demo.js';
 import { type EvalEngine, evalCommand } from './eval.js';
 import { modelBenchCommand } from './model-bench.js';
 import { modelCheckCommand } from './model-check.js';
+import { modelQuantizeCommand } from './model-quantize.js';
 import { modelRunCommand } from './model-run.js';
 import { profileCommand } from './profile.js';
 import type { ProfileMapProvider } from './profile-match.js';
@@ -27,6 +28,7 @@ usage:
   tickmind model check FILE [--backend native|ort|auto] [--dim NAME=VALUE]... [--json]
   tickmind model run FILE --input NAME=PATH.npy [--input …] --out DIR [--backend native|ort|auto]
   tickmind model bench FILE [--batch 1,8,32,128] [--batch-dim NAME] [--dim NAME=VALUE]... [--json]
+  tickmind model quantize FILE --out OUT.onnx [--min-elements N] [--json]
   tickmind demo [--model FILE] [--ticks N] [--seed S]
   tickmind profile [--agents N] [--ticks T] [--policy FILE] [--mode joint|egocentric] [--budget-us B]
                    [--decision-period P] [--backend native|ort] [--map arena|dust2|inferno|synthetic]
@@ -37,7 +39,8 @@ usage:
   tickmind train --data DIR|FILE.npz [--data …] --arch joint|egocentric|mlp --out FILE.onnx [--epochs E] [--seed S] [--batch B]
                  [--lr LR] [--d D] [--layers L] [--heads H] [--hidden N] [--val-fraction F] [--patience P]
                  [--curve FILE.html] [--json]
-  tickmind eval --policy FILE [--rounds N] [--seed S] [--map dust2] [--team-size N] [--json] [--report FILE]
+  tickmind eval --policy FILE [--rounds N] [--seed S] [--map dust2] [--team-size N] [--temperature T]
+                [--period N] [--json] [--report FILE]
   tickmind --help | --version
 
 exit status: 0 success, 1 the model failed to load or to match, 2 usage error`;
@@ -67,7 +70,8 @@ export async function main(argv: readonly string[], version: string, extensions:
       if (command === 'check') return await modelCheckCommand(rest);
       if (command === 'run') return await modelRunCommand(rest);
       if (command === 'bench') return await modelBenchCommand(rest);
-      throw new UsageError(`unknown model command '${command ?? ''}' (check, run, bench)`);
+      if (command === 'quantize') return await modelQuantizeCommand(rest);
+      throw new UsageError(`unknown model command '${command ?? ''}' (check, run, bench, quantize)`);
     }
     throw new UsageError(`unknown command '${group}'`);
   } catch (err) {

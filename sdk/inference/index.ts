@@ -29,6 +29,8 @@ export type { ControlFlowReport } from './passes/control-flow.js';
 export { lowerControlFlow, MAX_UNROLL } from './passes/control-flow.js';
 export type { PassOptions, PassReport } from './passes/index.js';
 export { optimizeGraph } from './passes/index.js';
+export type { QuantizeOptions, QuantizeReport } from './quantize-weights.js';
+export { quantizeWeights } from './quantize-weights.js';
 export type { BackendChoice, BackendKind, Feeds, Results, Session, SessionOptions, TensorDescription, TensorInput } from './session.js';
 export type { DType, StorageArray, Tensor, TensorArray } from './tensor.js';
 export { simdSupported } from './wasm/runtime.js';

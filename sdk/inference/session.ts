@@ -70,6 +70,12 @@ export interface SessionOptions {
   forceScalar?: boolean;
   /** Native: portable JS kernels only (no WebAssembly); for testing. */
   jsKernels?: boolean;
+  /**
+   * Native: `'int8'` quantizes the constant weights of MatMul/Gemm layers per output column
+   * (symmetric) at load and runs them on the int8 kernel where a call has 1–3 rows (the per-tick
+   * batch-1 case); larger batches keep float32. Default: float32 everywhere.
+   */
+  quantize?: 'int8';
   /** ort: threads for onnxruntime-web (default 1). */
   ortThreads?: number;
 }

@@ -108,6 +108,25 @@ describe('tickmind model run', () => {
   });
 });
 
+describe('tickmind model quantize', () => {
+  it('writes an int8 copy that loads, says how close it is, and refuses a model with nothing to quantize', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tm-'));
+    const out = join(dir, 'mlp-int8.onnx');
+    const r = await tickmind('model', 'quantize', model('mlp_200_256_256_32'), '--out', out, '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const summary = JSON.parse(r.stdout);
+    expect(summary).toMatchObject({ out, layers: 3 });
+    expect(summary.fileBytesAfter).toBeLessThan(summary.fileBytesBefore / 3);
+    expect(summary.maxRelativeError).toBeGreaterThan(0);
+    expect(summary.maxRelativeError).toBeLessThan(0.02);
+    const check = await tickmind('model', 'check', out);
+    expect(check.code, check.stderr).toBe(0);
+    const none = await tickmind('model', 'quantize', model('layernorm_decomposed'), '--out', join(dir, 'x.onnx'));
+    expect(none.code).toBe(1);
+    expect(none.stderr).toMatch(/no MatMul\/Gemm weight matrix to quantize/);
+  });
+});
+
 describe('tickmind model bench', () => {
   it('--json prints native and onnxruntime-web timings and their ratio per batch', async () => {
     const r = await tickmind('model', 'bench', model('mlp_200_256_256_32'), '--batch', '1,4', '--iterations', '20', '--json');

@@ -46,6 +46,7 @@ export class NativeSession implements Session {
   private readonly constants: ConstantStore;
   private readonly plans = new Map<string, Plan>();
   private readonly useWasm: boolean;
+  private readonly int8: boolean;
   private readonly file: string | undefined;
   // Per-call scratch, preallocated: bound symbol values and the last plan's dims.
   private readonly symbolIndex: Int32Array[];
@@ -72,6 +73,11 @@ export class NativeSession implements Session {
     this.simd = this.runtime.simd;
     this.constants = new ConstantStore(this.runtime);
     this.useWasm = options.jsKernels !== true;
+    if (options.quantize !== undefined && options.quantize !== 'int8')
+      throw new TickmindError('INVALID_ARGUMENT', `quantize must be 'int8' (got ${JSON.stringify(options.quantize)})`, {
+        field: 'quantize',
+      });
+    this.int8 = options.quantize === 'int8' && this.useWasm;
     this.inputs = model.graph.inputs.map(describe);
     this.outputs = model.graph.outputs.map(describe);
     this.opset = model.opset;
@@ -160,7 +166,7 @@ export class NativeSession implements Session {
         throw new TickmindError('MODEL_LIMIT', `more than ${MAX_PLANS} distinct input shapes; pad batches to a few fixed sizes`);
       }
       try {
-        plan = buildPlan(this.model.graph, dims, this.runtime, this.constants, { wasm: this.useWasm });
+        plan = buildPlan(this.model.graph, dims, this.runtime, this.constants, { wasm: this.useWasm, int8: this.int8 });
       } catch (err) {
         throw err instanceof TickmindError && this.file !== undefined ? err.withFile(this.file) : err;
       }

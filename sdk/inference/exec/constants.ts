@@ -9,12 +9,24 @@ import type { WasmRuntime } from '../wasm/runtime.js';
 /** Below this many rows a linear layer runs the dot-product kernel. */
 export const SMALL_ROWS = 4;
 
+/** An int8-quantized weight in kernel memory: values, per-column scales, and a row of scratch. */
+export interface Int8Weight {
+  /** The int8 dot packing (i16 storage). */
+  ptr: number;
+  /** Per output column scales (f32, padded to groups of 4). */
+  scales: number;
+  /** Scratch for one quantized row of A. */
+  row: number;
+}
+
 export class ConstantStore {
   private readonly raw = new Map<Tensor, number>();
   private readonly packedPlain = new Map<Tensor, number>();
   private readonly packedTransposed = new Map<Tensor, number>();
   private readonly dotPlain = new Map<Tensor, number>();
   private readonly dotTransposed = new Map<Tensor, number>();
+  private readonly int8Plain = new Map<Tensor, Int8Weight>();
+  private readonly int8Transposed = new Map<Tensor, Int8Weight>();
 
   constructor(private readonly runtime: WasmRuntime) {}
 
@@ -50,6 +62,27 @@ export class ConstantStore {
     k.packDot(src, ptr, K, N, transB ? 1 : 0);
     cache.set(t, ptr);
     return ptr;
+  }
+
+  /**
+   * The weight quantized to int8 per output column (symmetric) in the dot packing, its scales,
+   * and room for one quantized row of A — for the few-rows kernel (gemvInt8).
+   */
+  int8Dot(t: Tensor, transB: boolean): Int8Weight {
+    const cache = transB ? this.int8Transposed : this.int8Plain;
+    const hit = cache.get(t);
+    if (hit !== undefined) return hit;
+    const [r, c] = t.dims as [number, number];
+    const [K, N] = transB ? [c, r] : [r, c];
+    const src = this.place(t);
+    const k = this.runtime.kernels;
+    const ptr = this.runtime.alloc(k.packedInt8Size(K, N));
+    const scales = this.runtime.alloc(Math.ceil(N / 4) * 4 * 4);
+    const row = this.runtime.alloc(Math.ceil(K / 8) * 8 * 2);
+    k.packInt8(src, ptr, scales, K, N, transB ? 1 : 0);
+    const w = { ptr, scales, row };
+    cache.set(t, w);
+    return w;
   }
 
   /** Byte offset of the weight packed into GEMM panels (2-D float32; transB: stored [N, K]). */

@@ -12,7 +12,7 @@ import type { Kernel, OpContext, OpDef, OutputInfo, Slot, ValueState, WasmContex
 import type { DType, Tensor, TensorArray } from '../tensor.js';
 import { allocTensor, byteSize, publicView, sizeOf, storageView } from '../tensor.js';
 import type { WasmRuntime } from '../wasm/runtime.js';
-import type { ConstantStore } from './constants.js';
+import { type ConstantStore, SMALL_ROWS } from './constants.js';
 import { type BufferRequest, planMemory } from './memory.js';
 
 /** One output as returned by a run: a view of preallocated memory, valid until the next run. */
@@ -71,6 +71,8 @@ function withNode(err: unknown, node: Node): Error {
 export interface PlanOptions {
   /** Use WebAssembly kernels where available (false: portable JS kernels only). */
   wasm: boolean;
+  /** Linear layers with constant weights run on int8 weights (per-column symmetric) where rows are few (1–3). */
+  int8?: boolean;
 }
 
 export class Plan {
@@ -297,8 +299,12 @@ function buildStep(
         kernels: runtime.kernels,
         runtime,
         linear: (w, transB, rows, K, N) => {
-          const { ptr, small } = constants.linear(w, transB, rows);
           const k = runtime.kernels;
+          if (options.int8 === true && rows < SMALL_ROWS) {
+            const q = constants.int8Dot(w, transB);
+            return (a, bias, c, act) => k.gemvInt8(a, K, q.ptr, q.scales, bias, c, N, rows, N, K, act, q.row);
+          }
+          const { ptr, small } = constants.linear(w, transB, rows);
           return small
             ? (a, bias, c, act) => k.gemvPacked(a, K, ptr, bias, c, N, rows, N, K, act)
             : (a, bias, c, act) => k.gemmPacked(a, K, ptr, bias, c, N, rows, N, K, act);

@@ -8,6 +8,7 @@ import { FusedMatMul, Gemm, MatMul } from './linear.js';
 import { Concat, Expand, Gather, Slice, Split, Tile, Transpose } from './movement.js';
 import { LayerNormalization, LogSoftmax, Softmax } from './normalize.js';
 import { AveragePool, BatchNormalization, GlobalAveragePool, MaxPool } from './pool.js';
+import { DequantizeLinear } from './quantize.js';
 import { ArgMax, ArgMin, reduceOps } from './reduce.js';
 import { Flatten, Reshape, Shape, Size, Squeeze, Unsqueeze } from './reshape.js';
 import { Resize } from './resize.js';
@@ -38,6 +39,7 @@ export const ONNX_OPS: Readonly<Record<string, OpDef>> = {
   Resize,
   GRU,
   LSTM,
+  DequantizeLinear,
   Identity: aliasOp,
   Dropout: aliasOp,
   MatMul,

@@ -149,6 +149,22 @@ export interface KernelExports {
     dirs: number,
     reverseOnly: number,
   ): void;
+  packedInt8Size(K: number, N: number): number;
+  packInt8(b: number, wq: number, scales: number, K: number, N: number, transB: number): void;
+  gemvInt8(
+    a: number,
+    lda: number,
+    wq: number,
+    scales: number,
+    bias: number,
+    c: number,
+    ldc: number,
+    M: number,
+    N: number,
+    K: number,
+    act: number,
+    aq: number,
+  ): void;
   heapBase(): number;
 }
 

@@ -128,3 +128,124 @@ function gemvSimd(a: usize, lda: i32, wp: usize, bias: usize, c: usize, ldc: i32
     }
   }
 }
+
+// Int8 weights (per-output-column symmetric scales) for the few-rows form: the same groups of 4
+// columns and chunks of 8 k, stored as i16 (int8 values widened so i32x4.dot_i16x8_s multiplies
+// 8 pairs per instruction). Each row of A is quantized per call (symmetric, its own scale).
+
+/** Bytes the int8 dot packing of K x N occupies. */
+export function packedInt8Size(K: i32, N: i32): i32 {
+  return packedDotSize(K, N) * 2;
+}
+
+/**
+ * Quantizes W (layouts as in packB) per output column n: scale[n] = max|W[·, n]| / 127 (1 for an
+ * all-zero column), q = round(W / scale) — written in the int8 dot packing, and the scales
+ * (padded to whole groups with 1).
+ */
+export function packInt8(b: usize, wq: usize, scales: usize, K: i32, N: i32, transB: i32): void {
+  const groups = (N + DOT_ROWS - 1) / DOT_ROWS;
+  for (let n = 0; n < groups * DOT_ROWS; n++) {
+    let amax: f32 = 0;
+    if (n < N) for (let k = 0; k < K; k++) amax = max<f32>(amax, abs<f32>(weightAt(b, k, n, K, N, transB)));
+    store<f32>(scales + (<usize>n << 2), amax > 0 ? amax / 127 : 1);
+  }
+  const chunks = (K + DOT_K - 1) / DOT_K;
+  let p = wq;
+  for (let g = 0; g < groups; g++) {
+    for (let ch = 0; ch < chunks; ch++) {
+      for (let r = 0; r < DOT_ROWS; r++) {
+        const n = g * DOT_ROWS + r;
+        const inv: f32 = 1 / load<f32>(scales + (<usize>n << 2));
+        for (let q = 0; q < DOT_K; q++) {
+          const k = ch * DOT_K + q;
+          const v: f32 = n < N && k < K ? nearest<f32>(weightAt(b, k, n, K, N, transB) * inv) : 0;
+          store<i16>(p, <i16>max<f32>(-127, min<f32>(127, v)));
+          p += 2;
+        }
+      }
+    }
+  }
+}
+
+// @ts-expect-error: decorator
+@inline
+function weightAt(b: usize, k: i32, n: i32, K: i32, N: i32, transB: i32): f32 {
+  return transB ? load<f32>(b + (<usize>(n * K + k) << 2)) : load<f32>(b + (<usize>(k * N + n) << 2));
+}
+
+/**
+ * C[M, N] = act(A · W + bias) for small M with W in the int8 packing: each row of A is quantized
+ * into aq (i16, K padded to a chunk) with its own scale, dot products run in i32, and the result
+ * is rescaled by the row's and each column's scales.
+ */
+export function gemvInt8(
+  a: usize,
+  lda: i32,
+  wq: usize,
+  scales: usize,
+  bias: usize,
+  c: usize,
+  ldc: i32,
+  M: i32,
+  N: i32,
+  K: i32,
+  act: i32,
+  aq: usize,
+): void {
+  const groups = (N + DOT_ROWS - 1) / DOT_ROWS;
+  const chunks = (K + DOT_K - 1) / DOT_K;
+  for (let m = 0; m < M; m++) {
+    const am = a + (<usize>(m * lda) << 2);
+    const cm = c + (<usize>(m * ldc) << 2);
+    let amax: f32 = 0;
+    for (let k = 0; k < K; k++) amax = max<f32>(amax, abs<f32>(load<f32>(am + (<usize>k << 2))));
+    const sa: f32 = amax > 0 ? amax / 127 : 1;
+    const inv: f32 = 1 / sa;
+    for (let k = 0; k < chunks * DOT_K; k++) {
+      const v: f32 = k < K ? nearest<f32>(load<f32>(am + (<usize>k << 2)) * inv) : 0;
+      store<i16>(aq + (<usize>k << 1), <i16>max<f32>(-127, min<f32>(127, v)));
+    }
+    let p = wq;
+    for (let g = 0; g < groups; g++) {
+      const col = g * DOT_ROWS;
+      if (ASC_FEATURE_SIMD) {
+        let s0 = i32x4.splat(0);
+        let s1 = s0;
+        let s2 = s0;
+        let s3 = s0;
+        for (let ch = 0; ch < chunks; ch++) {
+          const x = v128.load(aq + (<usize>ch << 4));
+          s0 = i32x4.add(s0, i32x4.dot_i16x8_s(x, v128.load(p)));
+          s1 = i32x4.add(s1, i32x4.dot_i16x8_s(x, v128.load(p, 16)));
+          s2 = i32x4.add(s2, i32x4.dot_i16x8_s(x, v128.load(p, 32)));
+          s3 = i32x4.add(s3, i32x4.dot_i16x8_s(x, v128.load(p, 48)));
+          p += 64;
+        }
+        let r = hadd4(f32x4.convert_i32x4_s(s0), f32x4.convert_i32x4_s(s1), f32x4.convert_i32x4_s(s2), f32x4.convert_i32x4_s(s3));
+        r = f32x4.mul(r, f32x4.mul(f32x4.splat(sa), v128.load(scales + (<usize>col << 2))));
+        if (bias) r = f32x4.add(r, v128.load(bias + (<usize>col << 2)));
+        r = activateVec(r, act);
+        if (col + DOT_ROWS <= N) v128.store(cm + (<usize>col << 2), r);
+        else {
+          v128.store(tailC, r);
+          for (let j = 0; col + j < N; j++) store<f32>(cm + (<usize>(col + j) << 2), load<f32>(tailC + (<usize>j << 2)));
+        }
+      } else {
+        for (let r = 0; r < DOT_ROWS; r++) {
+          const n = col + r;
+          let s: i32 = 0;
+          for (let ch = 0; ch < chunks; ch++) {
+            const w = p + (<usize>((ch * DOT_ROWS + r) * DOT_K) << 1);
+            for (let q = 0; q < DOT_K; q++) s += <i32>load<i16>(aq + (<usize>(ch * DOT_K + q) << 1)) * <i32>load<i16>(w + (<usize>q << 1));
+          }
+          if (n >= N) continue;
+          let v: f32 = <f32>s * sa * load<f32>(scales + (<usize>n << 2));
+          if (bias) v += load<f32>(bias + (<usize>n << 2));
+          store<f32>(cm + (<usize>n << 2), activateScalar(v, act));
+        }
+        p += chunks * DOT_ROWS * DOT_K * 2;
+      }
+    }
+  }
+}

@@ -5,7 +5,7 @@
 export { attention } from './attention';
 export { activate, binary, unary } from './eltwise';
 export { gemmPacked, matmulBatched, packB, packedSize } from './gemm';
-export { gemvPacked, packDot, packedDotSize } from './gemv';
+export { gemvInt8, gemvPacked, packDot, packedDotSize, packedInt8Size, packInt8 } from './gemv';
 export { layerNorm, softmax } from './norm';
 
 /** First byte the host may use: everything below holds this module's static data. */

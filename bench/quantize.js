@@ -1,0 +1,90 @@
+#!/usr/bin/env node
+// npm run bench:quantize — int8 weights against float32 on the native backend, batch 1:
+// median latency of each (interleaved, same process), max |difference| relative to the largest
+// float32 output, and how often the argmax (the action a policy would take) agrees, over the
+// fixture's reference inputs row by row.
+//
+//   node --expose-gc bench/quantize.js [--only NAME]
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readNpy } from '../dist/sdk/dataset/index.js';
+import { NativeSession } from '../dist/sdk/inference/index.js';
+
+const DIR = join(import.meta.dirname, '..', 'tests', 'fixtures', 'models');
+const argv = process.argv.slice(2);
+const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1] : undefined;
+const manifest = JSON.parse(readFileSync(join(DIR, 'manifest.json'), 'utf8'));
+
+/** Feeds for row r of the fixture's reference inputs (batch 1). */
+function rowFeeds(fixture, r) {
+  const feeds = {};
+  for (const name of fixture.inputs.map((i) => i.name ?? i)) {
+    const a = readNpy(new Uint8Array(readFileSync(join(DIR, `${fixture.name}.in.${name}.npy`))));
+    const per = a.data.length / a.dims[0];
+    feeds[name] = { data: a.data.slice(r * per, (r + 1) * per), dims: [1, ...a.dims.slice(1)] };
+  }
+  return feeds;
+}
+
+function median(session, feeds, calls) {
+  const t = new Float64Array(calls);
+  for (let i = 0; i < calls; i++) {
+    const t0 = performance.now();
+    session.runSync(feeds);
+    t[i] = performance.now() - t0;
+  }
+  return t.sort()[calls >> 1] * 1000;
+}
+
+function argmaxRows(data, classes) {
+  const out = [];
+  for (let o = 0; o < data.length; o += classes) {
+    let best = 0;
+    for (let c = 1; c < classes; c++) if (data[o + c] > data[o + best]) best = c;
+    out.push(best);
+  }
+  return out;
+}
+
+console.log('| fixture | float32 median | int8 median | speed-up | max abs diff / max abs | argmax agreement |');
+console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+for (const fixture of manifest.fixtures) {
+  if (only !== undefined && !fixture.name.includes(only)) continue;
+  const bytes = new Uint8Array(readFileSync(join(DIR, `${fixture.name}.onnx`)));
+  const f32 = NativeSession.create(bytes, { file: fixture.name });
+  const int8 = NativeSession.create(bytes, { file: fixture.name, quantize: 'int8' });
+  const rows = readNpy(new Uint8Array(readFileSync(join(DIR, `${fixture.name}.in.${fixture.inputs[0].name ?? fixture.inputs[0]}.npy`))))
+    .dims[0];
+  let maxDiff = 0;
+  let maxAbs = 0;
+  let agree = 0;
+  let total = 0;
+  for (let r = 0; r < rows; r++) {
+    const feeds = rowFeeds(fixture, r);
+    const a = Object.values(f32.runSync(feeds))[0];
+    const aData = Float32Array.from(a.data);
+    const b = Object.values(int8.runSync(feeds))[0].data;
+    for (let i = 0; i < aData.length; i++) {
+      maxDiff = Math.max(maxDiff, Math.abs(aData[i] - b[i]));
+      maxAbs = Math.max(maxAbs, Math.abs(aData[i]));
+    }
+    const classes = a.dims[a.dims.length - 1];
+    const x = argmaxRows(aData, classes);
+    const y = argmaxRows(b, classes);
+    for (let i = 0; i < x.length; i++) agree += x[i] === y[i] ? 1 : 0;
+    total += x.length;
+  }
+  const feeds = rowFeeds(fixture, 0);
+  median(f32, feeds, 300);
+  median(int8, feeds, 300);
+  let tf = 0;
+  let tq = 0;
+  // Interleaved rounds: the machine's drift hits both alike.
+  for (let round = 0; round < 5; round++) {
+    tf += median(f32, feeds, 600) / 5;
+    tq += median(int8, feeds, 600) / 5;
+  }
+  console.log(
+    `| ${fixture.name} | ${tf.toFixed(1)} µs | ${tq.toFixed(1)} µs | ${(tf / tq).toFixed(2)}× | ${(maxDiff / maxAbs).toExponential(1)} | ${((100 * agree) / total).toFixed(1)} % |`,
+  );
+}
