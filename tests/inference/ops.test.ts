@@ -59,6 +59,28 @@ const CASES: Case[] = [
     nodes: [{ op: 'Conv', inputs: ['x', 'w', 'b'], outputs: ['y'], attrs: { pads: [1, 1, 1, 1], strides: [2, 2] } }],
   },
   {
+    name: 'Conv depthwise 3×3 stride 1, pads, bias, 21-wide rows (the vector rows and their borders); and 5×3 dilated',
+    inputs: [f('x', [2, 4, 7, 21])],
+    outputs: [out('y', 4), out('z', 4)],
+    initializers: [
+      f32(
+        'w',
+        Array.from({ length: 4 * 9 }, (_, i) => Math.sin(i * 0.7)),
+        [4, 1, 3, 3],
+      ),
+      f32(
+        'w2',
+        Array.from({ length: 4 * 15 }, (_, i) => Math.cos(i * 0.3)),
+        [4, 1, 5, 3],
+      ),
+      f32('b', [0.5, -0.25, 0.125, 0]),
+    ],
+    nodes: [
+      { op: 'Conv', inputs: ['x', 'w', 'b'], outputs: ['y'], attrs: { group: 4, pads: [1, 1, 1, 1] } },
+      { op: 'Conv', inputs: ['x', 'w2'], outputs: ['z'], attrs: { group: 4, pads: [2, 0, 2, 3], dilations: [1, 2] } },
+    ],
+  },
+  {
     name: 'MaxPool and AveragePool 2×2 stride 2 on 18-wide rows (the vector path and its tail)',
     inputs: [f('x', [1, 3, 6, 18])],
     outputs: [out('y', 4), out('z', 4)],

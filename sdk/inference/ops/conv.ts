@@ -90,6 +90,12 @@ export const Conv: OpDef = {
     const Kp = K + ones;
     const rows = OH * OW;
     const k = ctx.kernels;
+    if (groups === C && M === C) {
+      // Depthwise: a direct kernel (per-group GEMMs of one row would waste the tiles).
+      const wp = ctx.constPtr(1);
+      const bp = b === undefined ? 0 : ctx.constPtr(2);
+      return (ins, outs) => k.depthwise2d(ins[0]!.ptr, wp, bp, outs[0]!.ptr, N * C, C, H, W, KH, KW, sh, sw, dh, dw, padT, padL, OH, OW);
+    }
     const panels = ctx.scratch(k.packedSize(Kp, rows) * 4);
     // The weights with the bias as a last column, M × Kp row-major: laid out on the first call.
     const weights = ctx.scratch(M * Kp * 4);

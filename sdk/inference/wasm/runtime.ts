@@ -165,6 +165,26 @@ export interface KernelExports {
     act: number,
     aq: number,
   ): void;
+  depthwise2d(
+    x: number,
+    w: number,
+    bias: number,
+    y: number,
+    NC: number,
+    C: number,
+    H: number,
+    W: number,
+    KH: number,
+    KW: number,
+    sh: number,
+    sw: number,
+    dh: number,
+    dw: number,
+    padT: number,
+    padL: number,
+    OH: number,
+    OW: number,
+  ): void;
   heapBase(): number;
 }
 

@@ -13,5 +13,5 @@ export function heapBase(): usize {
   return __heap_base;
 }
 export { copyBlocks, select } from './copy';
-export { im2colPanels, pool2d } from './window';
+export { depthwise2d, im2colPanels, pool2d } from './window';
 export { gru, lstm } from './rnn';

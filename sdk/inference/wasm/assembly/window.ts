@@ -243,3 +243,116 @@ function pairs(x: usize, y: usize, NC: i32, H: i32, W: i32, KH: i32, OH: i32, OW
     }
   }
 }
+
+/**
+ * Depthwise convolution (one filter per channel, M = C = groups) over NC planes: y[c] =
+ * bias[c] + Σ taps w[c, ky, kx] · x[c, iy, ix]. Where the horizontal stride is 1 and a window
+ * lies inside the image, four output pixels of a row per step; pixel by pixel at the borders.
+ */
+export function depthwise2d(
+  x: usize,
+  w: usize,
+  bias: usize,
+  y: usize,
+  NC: i32,
+  C: i32,
+  H: i32,
+  W: i32,
+  KH: i32,
+  KW: i32,
+  sh: i32,
+  sw: i32,
+  dh: i32,
+  dw: i32,
+  padT: i32,
+  padL: i32,
+  OH: i32,
+  OW: i32,
+): void {
+  // Output columns whose window is inside horizontally (stride 1): [first, end).
+  const first = min(OW, padL);
+  const end = max(first, min(OW, W - (KW - 1) * dw + padL));
+  let out = y;
+  for (let nc = 0; nc < NC; nc++) {
+    const c = nc % C;
+    const plane = x + (<usize>(nc * H * W) << 2);
+    const wc = w + (<usize>(c * KH * KW) << 2);
+    const b: f32 = bias ? load<f32>(bias + (<usize>c << 2)) : 0;
+    const three = KH == 3 && KW == 3;
+    for (let oy = 0; oy < OH; oy++) {
+      const iy0 = oy * sh - padT;
+      const vector = ASC_FEATURE_SIMD && sw == 1 && iy0 >= 0 && iy0 + (KH - 1) * dh < H;
+      let ox = 0;
+      while (ox < OW) {
+        if (vector && three && ox == first && ox + 4 <= end) {
+          // 3×3, the common case: the nine weights stay in registers across the row's inside.
+          ox = rows3x3(plane, wc, b, out, W, iy0, dh, dw, padL, first, end);
+          continue;
+        }
+        if (vector && ox >= first && ox + 4 <= end) {
+          const ix0 = ox - padL;
+          let acc = f32x4.splat(b);
+          for (let ky = 0; ky < KH; ky++) {
+            const row = plane + (<usize>((iy0 + ky * dh) * W + ix0) << 2);
+            for (let kx = 0; kx < KW; kx++)
+              acc = f32x4.add(acc, f32x4.mul(v128.load(row + (<usize>(kx * dw) << 2)), f32x4.splat(load<f32>(wc + (<usize>(ky * KW + kx) << 2)))));
+          }
+          v128.store(out + (<usize>ox << 2), acc);
+          ox += 4;
+          continue;
+        }
+        const ix0 = ox * sw - padL;
+        let s = b;
+        for (let ky = 0; ky < KH; ky++) {
+          const iy = iy0 + ky * dh;
+          if (iy < 0 || iy >= H) continue;
+          for (let kx = 0; kx < KW; kx++) {
+            const ix = ix0 + kx * dw;
+            if (ix < 0 || ix >= W) continue;
+            s += load<f32>(plane + (<usize>(iy * W + ix) << 2)) * load<f32>(wc + (<usize>(ky * KW + kx) << 2));
+          }
+        }
+        store<f32>(out + (<usize>ox << 2), s);
+        ox++;
+      }
+      out += <usize>OW << 2;
+    }
+  }
+}
+
+/**
+ * Depthwise 3×3, stride 1, the inside of one output row: vector steps of 4 from `first` while
+ * they fit before `end`; returns the first column it did not write (the caller finishes the row).
+ */
+function rows3x3(plane: usize, wc: usize, b: f32, out: usize, W: i32, iy0: i32, dh: i32, dw: i32, padL: i32, first: i32, end: i32): i32 {
+  const w0 = f32x4.splat(load<f32>(wc));
+  const w1 = f32x4.splat(load<f32>(wc, 4));
+  const w2 = f32x4.splat(load<f32>(wc, 8));
+  const w3 = f32x4.splat(load<f32>(wc, 12));
+  const w4 = f32x4.splat(load<f32>(wc, 16));
+  const w5 = f32x4.splat(load<f32>(wc, 20));
+  const w6 = f32x4.splat(load<f32>(wc, 24));
+  const w7 = f32x4.splat(load<f32>(wc, 28));
+  const w8 = f32x4.splat(load<f32>(wc, 32));
+  const r0 = plane + (<usize>(iy0 * W - padL) << 2);
+  const r1 = r0 + (<usize>(dh * W) << 2);
+  const r2 = r1 + (<usize>(dh * W) << 2);
+  const d1 = <usize>dw << 2;
+  const d2 = <usize>(2 * dw) << 2;
+  let ox = first;
+  for (; ox + 4 <= end; ox += 4) {
+    const o = <usize>ox << 2;
+    let acc = f32x4.splat(b);
+    acc = f32x4.add(acc, f32x4.mul(v128.load(r0 + o), w0));
+    acc = f32x4.add(acc, f32x4.mul(v128.load(r0 + o + d1), w1));
+    acc = f32x4.add(acc, f32x4.mul(v128.load(r0 + o + d2), w2));
+    acc = f32x4.add(acc, f32x4.mul(v128.load(r1 + o), w3));
+    acc = f32x4.add(acc, f32x4.mul(v128.load(r1 + o + d1), w4));
+    acc = f32x4.add(acc, f32x4.mul(v128.load(r1 + o + d2), w5));
+    acc = f32x4.add(acc, f32x4.mul(v128.load(r2 + o), w6));
+    acc = f32x4.add(acc, f32x4.mul(v128.load(r2 + o + d1), w7));
+    acc = f32x4.add(acc, f32x4.mul(v128.load(r2 + o + d2), w8));
+    v128.store(out + o, acc);
+  }
+  return ox;
+}
