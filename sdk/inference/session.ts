@@ -71,9 +71,10 @@ export interface SessionOptions {
   /** Native: portable JS kernels only (no WebAssembly); for testing. */
   jsKernels?: boolean;
   /**
-   * Native: `'int8'` quantizes the constant weights of MatMul/Gemm layers per output column
-   * (symmetric) at load and runs them on the int8 kernel where a call has 1–3 rows (the per-tick
-   * batch-1 case); larger batches keep float32. Default: float32 everywhere.
+   * Native: `'int8'` quantizes the constant weights of MatMul/Gemm layers with a reduction of at
+   * least 192 per output column (symmetric) at load and runs them on the int8 kernels (rows of
+   * the input quantized per call); shorter layers, Conv and everything else keep float32.
+   * Default: float32 everywhere.
    */
   quantize?: 'int8';
   /** ort: threads for onnxruntime-web (default 1). */

@@ -27,6 +27,8 @@ export class ConstantStore {
   private readonly dotTransposed = new Map<Tensor, number>();
   private readonly int8Plain = new Map<Tensor, Int8Weight>();
   private readonly int8Transposed = new Map<Tensor, Int8Weight>();
+  private readonly int8GemmPlain = new Map<Tensor, Int8Weight>();
+  private readonly int8GemmTransposed = new Map<Tensor, Int8Weight>();
 
   constructor(private readonly runtime: WasmRuntime) {}
 
@@ -81,6 +83,23 @@ export class ConstantStore {
     const row = this.runtime.alloc(Math.ceil(K / 8) * 8 * 2);
     k.packInt8(src, ptr, scales, K, N, transB ? 1 : 0);
     const w = { ptr, scales, row };
+    cache.set(t, w);
+    return w;
+  }
+
+  /** The weight quantized to int8 per output column in the int8 GEMM's panels (4+ rows), and its scales. */
+  int8Gemm(t: Tensor, transB: boolean): Int8Weight {
+    const cache = transB ? this.int8GemmTransposed : this.int8GemmPlain;
+    const hit = cache.get(t);
+    if (hit !== undefined) return hit;
+    const [r, c] = t.dims as [number, number];
+    const [K, N] = transB ? [c, r] : [r, c];
+    const src = this.place(t);
+    const k = this.runtime.kernels;
+    const ptr = this.runtime.alloc(k.packedInt8GemmSize(K, N));
+    const scales = this.runtime.alloc(Math.ceil(N / 8) * 8 * 4);
+    k.packInt8Gemm(src, ptr, scales, K, N, transB ? 1 : 0);
+    const w = { ptr, scales, row: 0 };
     cache.set(t, w);
     return w;
   }

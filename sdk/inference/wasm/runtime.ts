@@ -185,6 +185,23 @@ export interface KernelExports {
     OH: number,
     OW: number,
   ): void;
+  packedInt8GemmSize(K: number, N: number): number;
+  packInt8Gemm(b: number, bp: number, scales: number, K: number, N: number, transB: number): void;
+  gemmInt8(
+    a: number,
+    lda: number,
+    bp: number,
+    scales: number,
+    bias: number,
+    c: number,
+    ldc: number,
+    M: number,
+    N: number,
+    K: number,
+    act: number,
+    aq: number,
+    ascale: number,
+  ): void;
   heapBase(): number;
 }
 

@@ -15,3 +15,4 @@ export function heapBase(): usize {
 export { copyBlocks, select } from './copy';
 export { depthwise2d, im2colPanels, pool2d } from './window';
 export { gru, lstm } from './rnn';
+export { gemmInt8, packedInt8GemmSize, packInt8Gemm } from './gemm-int8';

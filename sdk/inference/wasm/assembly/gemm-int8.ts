@@ -1,0 +1,179 @@
+// Int8 matrix multiply for 4+ rows: B (int8 weights, per-column symmetric scales) packed in
+// panels of 8 columns as i16 pairs along k, so i32x4.dot_i16x8_s of a row's broadcast k-pair with
+// one panel vector gives 4 columns × 2 k per instruction; rows of A are quantized per call
+// (symmetric, one scale per row); i32 sums are rescaled in the epilogue.
+
+import { activateScalar, activateVec } from './math';
+
+const PANEL: i32 = 8;
+
+/** Bytes of the packed int8 B (K × N). */
+export function packedInt8GemmSize(K: i32, N: i32): i32 {
+  return ((N + PANEL - 1) / PANEL) * ((K + 1) / 2) * 32;
+}
+
+/** Quantizes and packs B (layouts as in packB); writes per-column scales (padded to whole panels with 1). */
+export function packInt8Gemm(b: usize, bp: usize, scales: usize, K: i32, N: i32, transB: i32): void {
+  const panels = (N + PANEL - 1) / PANEL;
+  for (let n = 0; n < panels * PANEL; n++) {
+    let amax: f32 = 0;
+    if (n < N) for (let k = 0; k < K; k++) amax = max<f32>(amax, abs<f32>(at(b, k, n, K, N, transB)));
+    store<f32>(scales + (<usize>n << 2), amax > 0 ? amax / 127 : 1);
+  }
+  const pairs = (K + 1) / 2;
+  let p = bp;
+  for (let pn = 0; pn < panels; pn++) {
+    for (let kp = 0; kp < pairs; kp++) {
+      for (let j = 0; j < PANEL; j++) {
+        const n = pn * PANEL + j;
+        const inv: f32 = 1 / load<f32>(scales + (<usize>n << 2));
+        for (let h = 0; h < 2; h++) {
+          const k = kp * 2 + h;
+          const v: f32 = n < N && k < K ? nearest<f32>(at(b, k, n, K, N, transB) * inv) : 0;
+          store<i16>(p, <i16>max<f32>(-127, min<f32>(127, v)));
+          p += 2;
+        }
+      }
+    }
+  }
+}
+
+// @ts-expect-error: decorator
+@inline
+function at(b: usize, k: i32, n: i32, K: i32, N: i32, transB: i32): f32 {
+  return transB ? load<f32>(b + (<usize>(n * K + k) << 2)) : load<f32>(b + (<usize>(k * N + n) << 2));
+}
+
+/**
+ * C[M, N] = act(A · B + bias) with B from packInt8Gemm. aq: scratch for M rows of
+ * 2·ceil(K/2) i16; ascale: M floats.
+ */
+export function gemmInt8(
+  a: usize,
+  lda: i32,
+  bp: usize,
+  scales: usize,
+  bias: usize,
+  c: usize,
+  ldc: i32,
+  M: i32,
+  N: i32,
+  K: i32,
+  act: i32,
+  aq: usize,
+  ascale: usize,
+): void {
+  const pairs = (K + 1) / 2;
+  const rowBytes = <usize>(pairs * 4);
+  for (let m = 0; m < M; m++) {
+    const am = a + (<usize>(m * lda) << 2);
+    let amax: f32 = 0;
+    for (let k = 0; k < K; k++) amax = max<f32>(amax, abs<f32>(load<f32>(am + (<usize>k << 2))));
+    const s: f32 = amax > 0 ? amax / 127 : 1;
+    store<f32>(ascale + (<usize>m << 2), s);
+    const inv: f32 = 1 / s;
+    const q = aq + <usize>m * rowBytes;
+    for (let k = 0; k < pairs * 2; k++) {
+      const v: f32 = k < K ? nearest<f32>(load<f32>(am + (<usize>k << 2)) * inv) : 0;
+      store<i16>(q + (<usize>k << 1), <i16>max<f32>(-127, min<f32>(127, v)));
+    }
+  }
+  const panels = (N + PANEL - 1) / PANEL;
+  for (let pn = 0; pn < panels; pn++) {
+    const panel = bp + <usize>(pn * pairs * 32);
+    const col = pn * PANEL;
+    const width = min(PANEL, N - col);
+    let m = 0;
+    if (ASC_FEATURE_SIMD) {
+      for (; m + 4 <= M; m += 4) tile4(aq + <usize>m * rowBytes, rowBytes, panel, pairs, scales, ascale + (<usize>m << 2), bias, c + (<usize>(m * ldc + col) << 2), ldc, col, width, act);
+      for (; m < M; m++) tile1(aq + <usize>m * rowBytes, panel, pairs, scales, load<f32>(ascale + (<usize>m << 2)), bias, c + (<usize>(m * ldc + col) << 2), col, width, act);
+    }
+    for (; m < M; m++) row1(aq + <usize>m * rowBytes, panel, pairs, scales, load<f32>(ascale + (<usize>m << 2)), bias, c + (<usize>(m * ldc + col) << 2), col, width, act);
+  }
+}
+
+/** Four rows × one panel of 8 columns. */
+function tile4(q: usize, rowBytes: usize, panel: usize, pairs: i32, scales: usize, ascale: usize, bias: usize, c: usize, ldc: i32, col: i32, width: i32, act: i32): void {
+  let a0 = i32x4.splat(0);
+  let b0 = a0;
+  let a1 = a0;
+  let b1 = a0;
+  let a2 = a0;
+  let b2 = a0;
+  let a3 = a0;
+  let b3 = a0;
+  let p = panel;
+  for (let kp = 0; kp < pairs; kp++) {
+    const lo = v128.load(p);
+    const hi = v128.load(p, 16);
+    const off = <usize>(kp << 2);
+    const x0 = i32x4.splat(load<i32>(q + off));
+    const x1 = i32x4.splat(load<i32>(q + rowBytes + off));
+    const x2 = i32x4.splat(load<i32>(q + 2 * rowBytes + off));
+    const x3 = i32x4.splat(load<i32>(q + 3 * rowBytes + off));
+    a0 = i32x4.add(a0, i32x4.dot_i16x8_s(x0, lo));
+    b0 = i32x4.add(b0, i32x4.dot_i16x8_s(x0, hi));
+    a1 = i32x4.add(a1, i32x4.dot_i16x8_s(x1, lo));
+    b1 = i32x4.add(b1, i32x4.dot_i16x8_s(x1, hi));
+    a2 = i32x4.add(a2, i32x4.dot_i16x8_s(x2, lo));
+    b2 = i32x4.add(b2, i32x4.dot_i16x8_s(x2, hi));
+    a3 = i32x4.add(a3, i32x4.dot_i16x8_s(x3, lo));
+    b3 = i32x4.add(b3, i32x4.dot_i16x8_s(x3, hi));
+    p += 32;
+  }
+  const sLo = v128.load(scales + (<usize>col << 2));
+  const sHi = v128.load(scales + (<usize>(col + 4) << 2));
+  const bLo = bias ? v128.load(bias + (<usize>col << 2)) : f32x4.splat(0);
+  const bHi = bias ? v128.load(bias + (<usize>(col + 4) << 2)) : f32x4.splat(0);
+  finish(a0, b0, load<f32>(ascale), sLo, sHi, bLo, bHi, c, width, act);
+  finish(a1, b1, load<f32>(ascale, 4), sLo, sHi, bLo, bHi, c + (<usize>ldc << 2), width, act);
+  finish(a2, b2, load<f32>(ascale, 8), sLo, sHi, bLo, bHi, c + (<usize>(2 * ldc) << 2), width, act);
+  finish(a3, b3, load<f32>(ascale, 12), sLo, sHi, bLo, bHi, c + (<usize>(3 * ldc) << 2), width, act);
+}
+
+/** One row × one panel of 8 columns (the rows past the last group of 4). */
+function tile1(q: usize, panel: usize, pairs: i32, scales: usize, rowScale: f32, bias: usize, c: usize, col: i32, width: i32, act: i32): void {
+  let lo = i32x4.splat(0);
+  let hi = lo;
+  let p = panel;
+  for (let kp = 0; kp < pairs; kp++) {
+    const x = i32x4.splat(load<i32>(q + (<usize>(kp << 2))));
+    lo = i32x4.add(lo, i32x4.dot_i16x8_s(x, v128.load(p)));
+    hi = i32x4.add(hi, i32x4.dot_i16x8_s(x, v128.load(p, 16)));
+    p += 32;
+  }
+  const bLo = bias ? v128.load(bias + (<usize>col << 2)) : f32x4.splat(0);
+  const bHi = bias ? v128.load(bias + (<usize>(col + 4) << 2)) : f32x4.splat(0);
+  finish(lo, hi, rowScale, v128.load(scales + (<usize>col << 2)), v128.load(scales + (<usize>(col + 4) << 2)), bLo, bHi, c, width, act);
+}
+
+/** Rescales one row's two i32 vectors (8 columns), adds the bias, activates, stores `width` of them. */
+function finish(lo: v128, hi: v128, rowScale: f32, sLo: v128, sHi: v128, bLo: v128, bHi: v128, c: usize, width: i32, act: i32): void {
+  const r = f32x4.splat(rowScale);
+  const x = activateVec(f32x4.add(f32x4.mul(f32x4.convert_i32x4_s(lo), f32x4.mul(r, sLo)), bLo), act);
+  const y = activateVec(f32x4.add(f32x4.mul(f32x4.convert_i32x4_s(hi), f32x4.mul(r, sHi)), bHi), act);
+  if (width == PANEL) {
+    v128.store(c, x);
+    v128.store(c, y, 16);
+    return;
+  }
+  const tmp = memory.data(32, 16);
+  v128.store(tmp, x);
+  v128.store(tmp, y, 16);
+  for (let j = 0; j < width; j++) store<f32>(c + (<usize>j << 2), load<f32>(tmp + (<usize>j << 2)));
+}
+
+/** One row × one panel, scalar (the tail rows and the scalar build). */
+function row1(q: usize, panel: usize, pairs: i32, scales: usize, rowScale: f32, bias: usize, c: usize, col: i32, width: i32, act: i32): void {
+  for (let j = 0; j < width; j++) {
+    let s: i32 = 0;
+    for (let kp = 0; kp < pairs; kp++) {
+      const w = panel + <usize>(kp * 32 + j * 4);
+      s += <i32>load<i16>(q + (<usize>(kp << 2))) * <i32>load<i16>(w) + <i32>load<i16>(q + (<usize>(kp << 2)) + 2) * <i32>load<i16>(w + 2);
+    }
+    const n = col + j;
+    let v: f32 = <f32>s * rowScale * load<f32>(scales + (<usize>n << 2));
+    if (bias) v += load<f32>(bias + (<usize>n << 2));
+    store<f32>(c + (<usize>j << 2), activateScalar(v, act));
+  }
+}
