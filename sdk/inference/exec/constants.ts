@@ -71,35 +71,29 @@ export class ConstantStore {
    * and room for one quantized row of A — for the few-rows kernel (gemvInt8).
    */
   int8Dot(t: Tensor, transB: boolean): Int8Weight {
-    const cache = transB ? this.int8Transposed : this.int8Plain;
-    const hit = cache.get(t);
-    if (hit !== undefined) return hit;
-    const [r, c] = t.dims as [number, number];
-    const [K, N] = transB ? [c, r] : [r, c];
-    const src = this.place(t);
-    const k = this.runtime.kernels;
-    const ptr = this.runtime.alloc(k.packedInt8Size(K, N));
-    const scales = this.runtime.alloc(Math.ceil(N / 4) * 4 * 4);
-    const row = this.runtime.alloc(Math.ceil(K / 8) * 8 * 2);
-    k.packInt8(src, ptr, scales, K, N, transB ? 1 : 0);
-    const w = { ptr, scales, row };
-    cache.set(t, w);
-    return w;
+    return this.quantized(t, transB, transB ? this.int8Transposed : this.int8Plain, 'dot');
   }
 
   /** The weight quantized to int8 per output column in the int8 GEMM's panels (4+ rows), and its scales. */
   int8Gemm(t: Tensor, transB: boolean): Int8Weight {
-    const cache = transB ? this.int8GemmTransposed : this.int8GemmPlain;
+    return this.quantized(t, transB, transB ? this.int8GemmTransposed : this.int8GemmPlain, 'gemm');
+  }
+
+  private quantized(t: Tensor, transB: boolean, cache: Map<Tensor, Int8Weight>, layout: 'dot' | 'gemm'): Int8Weight {
     const hit = cache.get(t);
     if (hit !== undefined) return hit;
     const [r, c] = t.dims as [number, number];
     const [K, N] = transB ? [c, r] : [r, c];
     const src = this.place(t);
     const k = this.runtime.kernels;
-    const ptr = this.runtime.alloc(k.packedInt8GemmSize(K, N));
+    const dot = layout === 'dot';
+    const ptr = this.runtime.alloc(dot ? k.packedInt8Size(K, N) : k.packedInt8GemmSize(K, N));
+    // Scales padded to whole column groups (4 for the dot packing, 8 for GEMM panels).
     const scales = this.runtime.alloc(Math.ceil(N / 8) * 8 * 4);
-    k.packInt8Gemm(src, ptr, scales, K, N, transB ? 1 : 0);
-    const w = { ptr, scales, row: 0 };
+    const row = dot ? this.runtime.alloc(Math.ceil(K / 8) * 8 * 2) : 0;
+    if (dot) k.packInt8(src, ptr, scales, K, N, transB ? 1 : 0);
+    else k.packInt8Gemm(src, ptr, scales, K, N, transB ? 1 : 0);
+    const w = { ptr, scales, row };
     cache.set(t, w);
     return w;
   }

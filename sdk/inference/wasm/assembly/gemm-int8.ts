@@ -4,6 +4,7 @@
 // (symmetric, one scale per row); i32 sums are rescaled in the epilogue.
 
 import { activateScalar, activateVec } from './math';
+import { columnScales, quantizedWeight, quantizeRow } from './quant';
 
 const PANEL: i32 = 8;
 
@@ -15,33 +16,19 @@ export function packedInt8GemmSize(K: i32, N: i32): i32 {
 /** Quantizes and packs B (layouts as in packB); writes per-column scales (padded to whole panels with 1). */
 export function packInt8Gemm(b: usize, bp: usize, scales: usize, K: i32, N: i32, transB: i32): void {
   const panels = (N + PANEL - 1) / PANEL;
-  for (let n = 0; n < panels * PANEL; n++) {
-    let amax: f32 = 0;
-    if (n < N) for (let k = 0; k < K; k++) amax = max<f32>(amax, abs<f32>(at(b, k, n, K, N, transB)));
-    store<f32>(scales + (<usize>n << 2), amax > 0 ? amax / 127 : 1);
-  }
+  columnScales(b, scales, K, N, panels * PANEL, transB);
   const pairs = (K + 1) / 2;
   let p = bp;
   for (let pn = 0; pn < panels; pn++) {
     for (let kp = 0; kp < pairs; kp++) {
       for (let j = 0; j < PANEL; j++) {
-        const n = pn * PANEL + j;
-        const inv: f32 = 1 / load<f32>(scales + (<usize>n << 2));
         for (let h = 0; h < 2; h++) {
-          const k = kp * 2 + h;
-          const v: f32 = n < N && k < K ? nearest<f32>(at(b, k, n, K, N, transB) * inv) : 0;
-          store<i16>(p, <i16>max<f32>(-127, min<f32>(127, v)));
+          store<i16>(p, quantizedWeight(b, scales, kp * 2 + h, pn * PANEL + j, K, N, transB));
           p += 2;
         }
       }
     }
   }
-}
-
-// @ts-expect-error: decorator
-@inline
-function at(b: usize, k: i32, n: i32, K: i32, N: i32, transB: i32): f32 {
-  return transB ? load<f32>(b + (<usize>(n * K + k) << 2)) : load<f32>(b + (<usize>(k * N + n) << 2));
 }
 
 /**
@@ -66,17 +53,7 @@ export function gemmInt8(
   const pairs = (K + 1) / 2;
   const rowBytes = <usize>(pairs * 4);
   for (let m = 0; m < M; m++) {
-    const am = a + (<usize>(m * lda) << 2);
-    let amax: f32 = 0;
-    for (let k = 0; k < K; k++) amax = max<f32>(amax, abs<f32>(load<f32>(am + (<usize>k << 2))));
-    const s: f32 = amax > 0 ? amax / 127 : 1;
-    store<f32>(ascale + (<usize>m << 2), s);
-    const inv: f32 = 1 / s;
-    const q = aq + <usize>m * rowBytes;
-    for (let k = 0; k < pairs * 2; k++) {
-      const v: f32 = k < K ? nearest<f32>(load<f32>(am + (<usize>k << 2)) * inv) : 0;
-      store<i16>(q + (<usize>k << 1), <i16>max<f32>(-127, min<f32>(127, v)));
-    }
+    store<f32>(ascale + (<usize>m << 2), quantizeRow(a + (<usize>(m * lda) << 2), K, pairs * 2, aq + <usize>m * rowBytes));
   }
   const panels = (N + PANEL - 1) / PANEL;
   for (let pn = 0; pn < panels; pn++) {

@@ -3,6 +3,7 @@
 // to whole groups and chunks), so one row of A is read as vectors and W streams once.
 
 import { activateScalar, activateVec } from './math';
+import { columnScales, quantizedWeight, quantizeRow } from './quant';
 
 const DOT_ROWS: i32 = 4;
 const DOT_K: i32 = 8;
@@ -145,33 +146,19 @@ export function packedInt8Size(K: i32, N: i32): i32 {
  */
 export function packInt8(b: usize, wq: usize, scales: usize, K: i32, N: i32, transB: i32): void {
   const groups = (N + DOT_ROWS - 1) / DOT_ROWS;
-  for (let n = 0; n < groups * DOT_ROWS; n++) {
-    let amax: f32 = 0;
-    if (n < N) for (let k = 0; k < K; k++) amax = max<f32>(amax, abs<f32>(weightAt(b, k, n, K, N, transB)));
-    store<f32>(scales + (<usize>n << 2), amax > 0 ? amax / 127 : 1);
-  }
+  columnScales(b, scales, K, N, groups * DOT_ROWS, transB);
   const chunks = (K + DOT_K - 1) / DOT_K;
   let p = wq;
   for (let g = 0; g < groups; g++) {
     for (let ch = 0; ch < chunks; ch++) {
       for (let r = 0; r < DOT_ROWS; r++) {
-        const n = g * DOT_ROWS + r;
-        const inv: f32 = 1 / load<f32>(scales + (<usize>n << 2));
         for (let q = 0; q < DOT_K; q++) {
-          const k = ch * DOT_K + q;
-          const v: f32 = n < N && k < K ? nearest<f32>(weightAt(b, k, n, K, N, transB) * inv) : 0;
-          store<i16>(p, <i16>max<f32>(-127, min<f32>(127, v)));
+          store<i16>(p, quantizedWeight(b, scales, ch * DOT_K + q, g * DOT_ROWS + r, K, N, transB));
           p += 2;
         }
       }
     }
   }
-}
-
-// @ts-expect-error: decorator
-@inline
-function weightAt(b: usize, k: i32, n: i32, K: i32, N: i32, transB: i32): f32 {
-  return transB ? load<f32>(b + (<usize>(n * K + k) << 2)) : load<f32>(b + (<usize>(k * N + n) << 2));
 }
 
 /**
@@ -198,14 +185,7 @@ export function gemvInt8(
   for (let m = 0; m < M; m++) {
     const am = a + (<usize>(m * lda) << 2);
     const cm = c + (<usize>(m * ldc) << 2);
-    let amax: f32 = 0;
-    for (let k = 0; k < K; k++) amax = max<f32>(amax, abs<f32>(load<f32>(am + (<usize>k << 2))));
-    const sa: f32 = amax > 0 ? amax / 127 : 1;
-    const inv: f32 = 1 / sa;
-    for (let k = 0; k < chunks * DOT_K; k++) {
-      const v: f32 = k < K ? nearest<f32>(load<f32>(am + (<usize>k << 2)) * inv) : 0;
-      store<i16>(aq + (<usize>k << 1), <i16>max<f32>(-127, min<f32>(127, v)));
-    }
+    const sa = quantizeRow(am, K, chunks * DOT_K, aq);
     let p = wq;
     for (let g = 0; g < groups; g++) {
       const col = g * DOT_ROWS;
