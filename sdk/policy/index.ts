@@ -5,6 +5,7 @@
  */
 
 export { f32, GraphBuilder, i64 } from './graph-builder.js';
+export type { PolicyLayoutConfig } from './layout.js';
 export type { MlpPolicyConfig } from './mlp.js';
 export { buildMlpPolicy, mlpPolicyBytes, mlpPolicyWeights } from './mlp.js';
 export type { PolicyOptions } from './policy.js';

@@ -6,36 +6,19 @@
  */
 import { encodeModel, type Model } from '../inference/index.js';
 import { GraphBuilder, i64 } from './graph-builder.js';
-import { POLICY_METADATA_KEY, POLICY_SPEC_VERSION, type PolicyMode, type PolicyRaySpec, type PolicySpec } from './spec.js';
+import { builtPolicySpec, type PolicyLayoutConfig, tokenWidth } from './layout.js';
+import { POLICY_METADATA_KEY } from './spec.js';
 
 /** Configuration of {@link buildMlpPolicy}. */
-export interface MlpPolicyConfig {
-  /** Joint or egocentric rows (recorded in the spec). */
-  mode: PolicyMode;
-  /** Tokens per row. */
-  tokens: number;
-  /** Objective tokens at the end of the tokens (default 0). */
-  objectives?: number;
-  /** Entity feature names. */
-  entityFeatures: string[];
-  /** The ray block in each token, or null. */
-  rays: PolicyRaySpec | null;
+export interface MlpPolicyConfig extends PolicyLayoutConfig {
   /** Width of both hidden layers (default 256). */
   hidden?: number;
-  /** Classes per token (default 97). */
-  classes?: number;
-  /** Weight seed (default 1). */
-  seed?: number;
-  /** Trained weights by parameter name (l1, l2, head). */
-  weights?: Readonly<Record<string, Float32Array>>;
-  /** How the weights were trained (recorded in the spec; marks the model trained). */
-  training?: Record<string, number | string>;
 }
 
 /** Builds the MLP policy as IR with its spec in metadata_props. */
 export function buildMlpPolicy(config: MlpPolicyConfig): Model {
   const T = config.tokens;
-  const F = config.entityFeatures.length + (config.rays === null ? 0 : config.rays.count * config.rays.valuesPerRay);
+  const F = tokenWidth(config);
   const H = config.hidden ?? 256;
   const C = config.classes ?? 97;
   const g = new GraphBuilder(config.seed ?? 1, config.weights ?? {});
@@ -48,23 +31,7 @@ export function buildMlpPolicy(config: MlpPolicyConfig): Model {
   const h2 = g.op1('Relu', [linear(h1, 'l2', H, H)]);
   const out = g.op1('Reshape', [linear(h2, 'head', H, T * C), g.constant(i64([0, T, C]), 'shape.logits')]);
   g.nodes.push({ name: 'logits', op: 'Identity', domain: '', inputs: [out], outputs: ['logits'], attrs: {} });
-  const spec: PolicySpec = {
-    version: POLICY_SPEC_VERSION,
-    mode: config.mode,
-    observation: {
-      tokens: T,
-      featuresPerToken: F,
-      entityFeatures: config.entityFeatures,
-      rays: config.rays,
-      stack: 1,
-      ...(config.objectives ? { objectives: config.objectives } : {}),
-    },
-    action: { heads: [{ name: 'movement', classes: C }] },
-    io: { tokens: 'tokens', mask: 'mask', logits: 'logits' },
-    architecture: { kind: 'mlp', hidden: H, layers: 2, seed: config.seed ?? 1 },
-    trained: config.weights !== undefined,
-    ...(config.training !== undefined ? { training: config.training } : {}),
-  };
+  const spec = builtPolicySpec(config, { kind: 'mlp', hidden: H, layers: 2, seed: config.seed ?? 1 });
   return g.build(17, { [POLICY_METADATA_KEY]: JSON.stringify(spec) });
 }
 

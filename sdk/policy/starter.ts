@@ -6,20 +6,11 @@
  */
 import { encodeModel, type Model } from '../inference/index.js';
 import { f32, GraphBuilder, i64 } from './graph-builder.js';
-import { POLICY_METADATA_KEY, POLICY_SPEC_VERSION, type PolicyMode, type PolicyRaySpec, type PolicySpec } from './spec.js';
+import { builtPolicySpec, type PolicyLayoutConfig, tokenWidth } from './layout.js';
+import { POLICY_METADATA_KEY } from './spec.js';
 
 /** Architecture and observation layout of a token transformer. */
-export interface TokenTransformerConfig {
-  /** Joint or egocentric batching (recorded in the spec). */
-  mode: PolicyMode;
-  /** Tokens per observation. */
-  tokens: number;
-  /** Objective tokens at the end of the tokens (points of interest such as the bomb; default 0). */
-  objectives?: number;
-  /** Entity feature names (their count plus the ray values is the token width). */
-  entityFeatures: string[];
-  /** The ray block in each token, or null. */
-  rays: PolicyRaySpec | null;
+export interface TokenTransformerConfig extends PolicyLayoutConfig {
   /** Model width (default 64). */
   d?: number;
   /** Encoder layers (default 2). */
@@ -28,14 +19,6 @@ export interface TokenTransformerConfig {
   heads?: number;
   /** Feed-forward width (default 2d). */
   ff?: number;
-  /** Action classes (default 97). */
-  classes?: number;
-  /** Weight seed (default 1). */
-  seed?: number;
-  /** Trained weights by parameter name (e.g. from tickmind/training); others come from the seed. */
-  weights?: Readonly<Record<string, Float32Array>>;
-  /** How the weights were trained (recorded in the spec; marks the model trained). */
-  training?: Record<string, number | string>;
 }
 
 /** Builds the transformer as IR with its policy spec in metadata_props. */
@@ -46,7 +29,7 @@ export function buildTokenTransformer(config: TokenTransformerConfig): Model {
   const ff = config.ff ?? 2 * d;
   const classes = config.classes ?? 97;
   const T = config.tokens;
-  const F = config.entityFeatures.length + (config.rays === null ? 0 : config.rays.count * config.rays.valuesPerRay);
+  const F = tokenWidth(config);
   if (d % H !== 0) throw new RangeError(`d = ${d} is not divisible by heads = ${H}`);
   const dh = d / H;
   const g = new GraphBuilder(config.seed ?? 1, config.weights ?? {});
@@ -97,23 +80,7 @@ export function buildTokenTransformer(config: TokenTransformerConfig): Model {
   const logits = linear(norm(h, 'final.norm'), 'head', d, classes);
   g.nodes.push({ name: 'logits', op: 'Identity', domain: '', inputs: [logits], outputs: ['logits'], attrs: {} });
 
-  const spec: PolicySpec = {
-    version: POLICY_SPEC_VERSION,
-    mode: config.mode,
-    observation: {
-      tokens: T,
-      featuresPerToken: F,
-      entityFeatures: config.entityFeatures,
-      rays: config.rays,
-      stack: 1,
-      ...(config.objectives ? { objectives: config.objectives } : {}),
-    },
-    action: { heads: [{ name: 'movement', classes }] },
-    io: { tokens: 'tokens', mask: 'mask', logits: 'logits' },
-    architecture: { kind: 'token-transformer', d, layers: L, heads: H, ff, seed: config.seed ?? 1 },
-    trained: config.weights !== undefined,
-    ...(config.training !== undefined ? { training: config.training } : {}),
-  };
+  const spec = builtPolicySpec(config, { kind: 'token-transformer', d, layers: L, heads: H, ff, seed: config.seed ?? 1 });
   return g.build(17, { [POLICY_METADATA_KEY]: JSON.stringify(spec) });
 }
 
