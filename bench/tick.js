@@ -2,7 +2,8 @@
 // npm run bench:tick — the whole AI tick (sense + decide + act) on the native backend.
 //   1. 5v5 joint: 10 agents, 16-ray fans, the joint starter transformer deciding for all ten every
 //      tick; act by kinematic integration (allocation-free) and, second row, Rapier's character
-//      controller (its binding allocates). Median, p99, per phase, heap growth per 10k ticks.
+//      controller (its binding allocates); third row, kinematic with the four waypoint features in
+//      every token (the shipped models' observation). Median, p99, per phase, heap growth per 10k ticks.
 //   2. 64 and 256 agents, egocentric starter transformer, every agent due every tick, a 500 µs
 //      decide budget: ticks over budget, deferrals, worst wait.
 //
@@ -13,7 +14,7 @@ import { Rng } from '../dist/sdk/core/index.js';
 import { actSystem, addAgent, createAiWorld, decideSystem, physicsSystem, policyDecider, senseSystem } from '../dist/sdk/ecs/index.js';
 import { BvhRayCaster, CharacterMover, initRapier, PhysicsWorld } from '../dist/sdk/physics/index.js';
 import { loadPolicy, starterModelBytes } from '../dist/sdk/policy/index.js';
-import { EGOCENTRIC_FEATURES, JOINT_FEATURES, RaySensor } from '../dist/sdk/sensors/index.js';
+import { EGOCENTRIC_FEATURES, JOINT_FEATURES, RaySensor, WAYPOINT_FEATURES } from '../dist/sdk/sensors/index.js';
 
 const argv = process.argv.slice(2);
 const arg = (name, fallback) => {
@@ -35,11 +36,11 @@ const sensor = () =>
   });
 
 /** A world of n agents (two teams) on a level, with the starter policy of `mode`. */
-async function makeWorld({ agents, mode, half, rapier, budgetUs }) {
+async function makeWorld({ agents, mode, half, rapier, budgetUs, waypoints = false }) {
   const level = arenaLevel(half, 40, agents);
   const s = sensor();
   const rays = { count: s.rays, valuesPerRay: s.valuesPerRay, detectableTags: [...s.config.detectableTags] };
-  const entityFeatures = mode === 'joint' ? [...JOINT_FEATURES] : [...EGOCENTRIC_FEATURES];
+  const entityFeatures = [...(mode === 'joint' ? JOINT_FEATURES : EGOCENTRIC_FEATURES), ...(waypoints ? WAYPOINT_FEATURES : [])];
   const policy = await loadPolicy(starterModelBytes({ mode, tokens: 10, entityFeatures, rays, seed: 1 }), {
     maxBatch: Math.max(agents, 1),
   });
@@ -58,12 +59,20 @@ async function makeWorld({ agents, mode, half, rapier, budgetUs }) {
   world.deciders.push(decider);
   const rng = new Rng(agents);
   for (let i = 0; i < agents; i++) {
-    addAgent(world, {
+    const e = addAgent(world, {
       team: i % 2,
       position: [rng.uniform(-half + 2, half - 2), 0, rng.uniform(-half + 2, half - 2)],
       yaw: rng.uniform(0, 6.28),
       period: 1,
     });
+    if (waypoints) {
+      // What a game's navigator writes each tick: here one fixed point per agent (the encoding is what costs).
+      const W = world.c.Waypoint;
+      W.x[e] = rng.uniform(-half, half);
+      W.z[e] = rng.uniform(-half, half);
+      W.goalDistance[e] = 20;
+      W.active[e] = 1;
+    }
   }
   physics?.step();
   return { world, physics, decider };
@@ -142,13 +151,17 @@ function noop(_i) {}
 const rapier = await initRapier();
 const report = { node: process.version, ticks: TICKS, cases: [] };
 
-for (const withRapier of [false, true]) {
-  const w = { ...(await makeWorld({ agents: 10, mode: 'joint', half: 20, rapier: withRapier ? rapier : undefined })), half: 20 };
+for (const [withRapier, waypoints] of [
+  [false, false],
+  [true, false],
+  [false, true],
+]) {
+  const w = { ...(await makeWorld({ agents: 10, mode: 'joint', half: 20, rapier: withRapier ? rapier : undefined, waypoints })), half: 20 };
   runTicks(w, 300);
   const samples = [0, 1, 2, 3].map(() => new Float64Array(TICKS));
   runTicks(w, TICKS, samples);
   const row = {
-    case: `5v5 joint, act: ${withRapier ? 'Rapier character controller' : 'kinematic'}`,
+    case: `5v5 joint${waypoints ? ' with waypoint features' : ''}, act: ${withRapier ? 'Rapier character controller' : 'kinematic'}`,
     senseUs: { median: quantile(samples[0], 0.5), p99: quantile(samples[0], 0.99) },
     decideUs: { median: quantile(samples[1], 0.5), p99: quantile(samples[1], 0.99) },
     actUs: { median: quantile(samples[2], 0.5), p99: quantile(samples[2], 0.99) },
@@ -194,7 +207,7 @@ for (const agents of [64, 256]) {
 
 console.log('| case | sense µs (p50/p99) | decide µs (p50/p99) | act µs (p50/p99) | AI tick µs (p50/p99) | heap growth / 10k ticks |');
 console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
-for (const r of report.cases.slice(0, 2)) {
+for (const r of report.cases.filter((c) => c.senseUs !== undefined)) {
   console.log(
     `| ${r.case} | ${r.senseUs.median} / ${r.senseUs.p99} | ${r.decideUs.median} / ${r.decideUs.p99} | ${r.actUs.median} / ${r.actUs.p99} | ${r.tickUs.median} / ${r.tickUs.p99} | ${r.heapGrowthPer10kTicks} B |`,
   );

@@ -68,6 +68,24 @@ export interface ScheduleStore {
   pending: Uint8Array;
 }
 
+/**
+ * The game's navigation intent for an agent: the next waypoint on its route and how far its goal
+ * is. Token policies whose entity features end with the waypoint features read it (see
+ * `WAYPOINT_FEATURES` in tickmind/sensors); the game's navigator writes it before each tick.
+ */
+export interface WaypointStore {
+  /** Next waypoint x, meters. */
+  x: Float32Array;
+  /** Floor height the route reaches next, meters (a step or ledge ahead; the agent's own height when none is near). */
+  y: Float32Array;
+  /** Next waypoint z, meters. */
+  z: Float32Array;
+  /** Distance to the route's goal, meters. */
+  goalDistance: Float32Array;
+  /** 1 when the game has set a waypoint for the agent (otherwise the features are zero). */
+  active: Uint8Array;
+}
+
 /** Every component store of a world. */
 export interface Components {
   /** Team, alive, health. */
@@ -84,6 +102,8 @@ export interface Components {
   Action: ActionStore;
   /** Decision schedule. */
   Schedule: ScheduleStore;
+  /** Navigation intent (set by the game). */
+  Waypoint: WaypointStore;
 }
 
 /** Stores for entity ids below `capacity`. */
@@ -98,5 +118,6 @@ export function createComponents(capacity: number): Components {
     PolicyRef: { decider: i() },
     Action: { movement: i() },
     Schedule: { period: i(), offset: i(), lastDecision: i().fill(-1), pending: new Uint8Array(capacity) },
+    Waypoint: { x: f(), y: f(), z: f(), goalDistance: f(), active: new Uint8Array(capacity) },
   };
 }

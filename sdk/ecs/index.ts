@@ -13,6 +13,7 @@ export type {
   SensorRefStore,
   TransformStore,
   VelocityStore,
+  WaypointStore,
 } from './components.js';
 export { createComponents } from './components.js';
 export type { Decider, DecisionBatch } from './deciders.js';

@@ -8,7 +8,7 @@ import { MOVEMENT_CLASSES } from '../actuators/movement.js';
 import { TickmindError } from '../core/errors.js';
 import { checkPolicyAgainstWorld, DecisionScheduler, type Policy, sampleLogits } from '../policy/index.js';
 import { type Clock, monotonicClock } from '../profiling/clock.js';
-import { EGOCENTRIC_FEATURES, JOINT_FEATURES } from '../sensors/index.js';
+import { EGOCENTRIC_FEATURES, hasWaypointFeatures, JOINT_FEATURES, WAYPOINT_FEATURES } from '../sensors/index.js';
 import type { Decider, DecisionBatch } from './deciders.js';
 import { TokenObservations } from './token-observations.js';
 import type { AiWorld } from './world.js';
@@ -79,7 +79,8 @@ export function policyDecider(world: AiWorld, policy: Policy, options: PolicyDec
     sensor === undefined
       ? null
       : { count: sensor.rays, valuesPerRay: sensor.valuesPerRay, detectableTags: [...sensor.config.detectableTags] };
-  const entityFeatures = spec.mode === 'joint' ? [...JOINT_FEATURES] : [...EGOCENTRIC_FEATURES];
+  const waypoints = hasWaypointFeatures(spec.observation.entityFeatures);
+  const entityFeatures = [...(spec.mode === 'joint' ? JOINT_FEATURES : EGOCENTRIC_FEATURES), ...(waypoints ? WAYPOINT_FEATURES : [])];
   checkPolicyAgainstWorld(spec, {
     mode: spec.mode,
     tokens: spec.observation.tokens,
@@ -97,6 +98,7 @@ export function policyDecider(world: AiWorld, policy: Policy, options: PolicyDec
     mode: spec.mode,
     tokens: T,
     objectives: spec.observation.objectives ?? 0,
+    waypoints,
     ...(options.sensor !== undefined ? { sensor: options.sensor } : {}),
     ...(options.maxAllies !== undefined ? { maxAllies: options.maxAllies } : {}),
     ...(options.maxEnemies !== undefined ? { maxEnemies: options.maxEnemies } : {}),

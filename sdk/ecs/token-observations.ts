@@ -13,6 +13,8 @@ import {
   JOINT_FEATURES,
   JointTokens,
   type PlayerStates,
+  WAYPOINT_FEATURES,
+  writeWaypoint,
 } from '../sensors/index.js';
 import type { AiWorld } from './world.js';
 
@@ -37,6 +39,12 @@ export interface TokenObservationOptions {
    * the world's objective k (masked when the world has fewer live objectives).
    */
   objectives?: number;
+  /**
+   * Waypoint features after the entity features (default false): the {@link WaypointStore}
+   * navigation intent in the player's frame — on the self token (egocentric) or on every
+   * player's token (joint, where every token decides).
+   */
+  waypoints?: boolean;
 }
 
 /** Token observations of a world's agents (see the module comment). */
@@ -49,8 +57,10 @@ export class TokenObservations {
   readonly objectives: number;
   /** Player tokens per row (tokens − objectives). */
   readonly playerTokens: number;
-  /** Entity feature names, in token order. */
+  /** Entity feature names, in token order (the waypoint features last when enabled). */
   readonly entityFeatures: readonly string[];
+  /** Whether tokens carry the waypoint features. */
+  readonly waypoints: boolean;
   /** Floats per ray block in a token (0 without a sensor). */
   readonly rayFloats: number;
   /** Floats per token: entity features then rays. */
@@ -62,6 +72,8 @@ export class TokenObservations {
   /** Player index of each entity after {@link gather} (-1: not a live agent). */
   readonly playerOf: Int32Array;
   private readonly rows: Int32Array;
+  /** Float offset of the waypoint features inside a token. */
+  private readonly waypointOffset: number;
   private readonly egocentric: EgocentricTokens | undefined;
   private readonly joint: JointTokens | undefined;
 
@@ -85,7 +97,10 @@ export class TokenObservations {
       );
     const sensor = world.sensors[options.sensor ?? 0];
     this.rayFloats = sensor === undefined ? 0 : sensor.rays * sensor.valuesPerRay;
-    this.entityFeatures = options.mode === 'joint' ? JOINT_FEATURES : EGOCENTRIC_FEATURES;
+    this.waypoints = options.waypoints ?? false;
+    const base = options.mode === 'joint' ? JOINT_FEATURES : EGOCENTRIC_FEATURES;
+    this.waypointOffset = base.length;
+    this.entityFeatures = this.waypoints ? [...base, ...WAYPOINT_FEATURES] : base;
     this.featuresPerToken = this.entityFeatures.length + this.rayFloats;
     this.rowFloats = this.tokens * this.featuresPerToken;
     this.players = createPlayerStates(world.capacity);
@@ -145,6 +160,7 @@ export class TokenObservations {
     out.fill(0, 0, n * this.rowFloats);
     tokens.encode(this.players, this.rows, n, out, mask, this.featuresPerToken);
     for (let i = 0; i < n; i++) this.copyRays(agents[i]!, out, i * this.rowFloats);
+    if (this.waypoints) for (let i = 0; i < n; i++) this.writeWaypointOf(agents[i]!, out, i * this.rowFloats);
     const objectives = this.world.objectives;
     for (let i = 0; i < n; i++) {
       for (let k = 0; k < this.objectives; k++) {
@@ -166,6 +182,9 @@ export class TokenObservations {
     joint.encode(this.players, out, mask, this.featuresPerToken);
     const n = Math.min(this.players.count, this.playerTokens);
     for (let p = 0; p < n; p++) this.copyRays(this.players.entity[p]!, out, p * this.featuresPerToken);
+    if (this.waypoints)
+      for (let p = 0; p < n; p++)
+        if (this.players.alive[p] === 1) this.writeWaypointOf(this.players.entity[p]!, out, p * this.featuresPerToken);
     const objectives = this.world.objectives;
     for (let k = 0; k < this.objectives; k++) {
       const t = this.playerTokens + k;
@@ -173,6 +192,15 @@ export class TokenObservations {
       mask[t] = live ? 0 : 1;
       if (live) joint.writeObjective(objectives[3 * k]!, objectives[3 * k + 1]!, objectives[3 * k + 2]!, out, t * this.featuresPerToken);
     }
+  }
+
+  /** Writes entity e's waypoint features into the token starting at float `o` (zeros without an active waypoint). */
+  private writeWaypointOf(e: number, out: Float32Array, o: number): void {
+    const { Transform, Waypoint } = this.world.c;
+    const at = o + this.waypointOffset;
+    if (Waypoint.active[e] !== 1) return; // the row was zeroed
+    const T = Transform;
+    writeWaypoint(T.x[e]!, T.y[e]!, T.z[e]!, T.yaw[e]!, Waypoint.x[e]!, Waypoint.y[e]!, Waypoint.z[e]!, Waypoint.goalDistance[e]!, out, at);
   }
 
   /** Copies entity e's ray readings into the token starting at float `o` (after its entity features). */

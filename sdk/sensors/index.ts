@@ -15,3 +15,4 @@ export { RaySensor } from './ray-sensor.js';
 export { ObservationStack } from './stack.js';
 export type { EgocentricTokenConfig, JointTokenConfig } from './tokens.js';
 export { EGOCENTRIC_FEATURES, EgocentricTokens, JOINT_FEATURES, JointTokens } from './tokens.js';
+export { hasWaypointFeatures, WAYPOINT_FEATURES, writeWaypoint } from './waypoint.js';
