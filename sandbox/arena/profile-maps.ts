@@ -54,7 +54,7 @@ async function arenaMatch(name: string, c: ArenaProfileConfig, tools: ArenaProfi
   if (c.agents % 2 !== 0 || c.agents < 2 || c.agents > 10)
     throw new TickmindError(
       'INVALID_ARGUMENT',
-      `--map ${name} plays retakes, 1 to 5 players a side: --agents must be 2, 4, 6, 8 or 10 (got ${c.agents})`,
+      `--map ${name} plays retakes, 1 to 5 players a side: --agents must be 2, 4, 6, 8 or 10 (got ${c.agents}; --map arena takes any number)`,
       {
         field: 'agents',
       },

@@ -64,7 +64,8 @@ function parseConfig(args: ParsedArgs, maps: readonly string[]): ProfileConfig {
     throw new UsageError(
       'joint policies run on the native backend (they decide everyone in the same tick); use --mode egocentric with --backend ort',
     );
-  const map = option(args, 'map') ?? 'arena';
+  // In a checkout the retake map with the shipped joint model is the default; elsewhere the built-in floor.
+  const map = option(args, 'map') ?? (maps.includes('dust2') ? 'dust2' : 'arena');
   if (!maps.includes(map)) throw new UsageError(`unknown --map '${map}' (available: ${maps.join(', ')})`);
   return {
     agents: intOption(args, 'agents', 10),

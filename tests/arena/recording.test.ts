@@ -13,12 +13,19 @@ import { directorySource } from '../../sdk/cli/files.js';
 import { datasetFromNpz, type Episode, readLeRobot } from '../../sdk/dataset/index.js';
 import { constantDecider, type Decider, policyDecider } from '../../sdk/ecs/index.js';
 import { loadPolicy, starterModelBytes } from '../../sdk/policy/index.js';
-import { EGOCENTRIC_FEATURES, JOINT_FEATURES } from '../../sdk/sensors/index.js';
+import { EGOCENTRIC_FEATURES, JOINT_FEATURES, WAYPOINT_FEATURES } from '../../sdk/sensors/index.js';
 
 const sensor = arenaSensor();
 const rays = { count: sensor.rays, valuesPerRay: sensor.valuesPerRay, detectableTags: [...sensor.config.detectableTags] };
-// 10 player tokens and the bomb: what the arena records by default.
-const bytes = starterModelBytes({ mode: 'egocentric', tokens: 11, objectives: 1, entityFeatures: [...EGOCENTRIC_FEATURES], rays, seed: 3 });
+// 10 player tokens and the bomb, the navigator's waypoint features: what the arena records by default.
+const bytes = starterModelBytes({
+  mode: 'egocentric',
+  tokens: 11,
+  objectives: 1,
+  entityFeatures: [...EGOCENTRIC_FEATURES, ...WAYPOINT_FEATURES],
+  rays,
+  seed: 3,
+});
 
 describe('arena recording', () => {
   it('records, per decision, the exact tokens and mask the policy decided on, and the class it chose', async () => {
@@ -80,6 +87,8 @@ describe('arena recording', () => {
         expect(s.mask[10]).toBe(0);
         const bomb = 10 * (w / 11);
         expect([obs[f * w + bomb + 5], obs[f * w + bomb + 6]]).toEqual([0, 1]);
+        // The self token carries the navigator's intent: a goal somewhere ahead on the route.
+        expect(obs[f * w + EGOCENTRIC_FEATURES.length + 3]).toBeGreaterThan(0);
         expect(e.columns.action![f]).toBe(s.action);
         checked++;
       }
@@ -88,7 +97,14 @@ describe('arena recording', () => {
   });
 
   it("joint: one match row per frame, exactly the joint policy's tokens, with each player's class on its token", async () => {
-    const jointBytes = starterModelBytes({ mode: 'joint', tokens: 11, objectives: 1, entityFeatures: [...JOINT_FEATURES], rays, seed: 4 });
+    const jointBytes = starterModelBytes({
+      mode: 'joint',
+      tokens: 11,
+      objectives: 1,
+      entityFeatures: [...JOINT_FEATURES, ...WAYPOINT_FEATURES],
+      rays,
+      seed: 4,
+    });
     const policy = await loadPolicy(jointBytes, { maxBatch: 1 });
     const seen = new Map<number, { tokens: Float32Array; mask: Uint8Array }>();
     const episodes: Episode[] = [];
@@ -190,7 +206,7 @@ describe('arena recording', () => {
     const args = ['record', '--rounds', '2', '--seed', '3', '--map', 'synthetic', '--team-size', '2', '--format', 'both', '--json'];
     const a = JSON.parse((await run(process.execPath, [bin, ...args, '--out', join(dir, 'a')])).stdout);
     await run(process.execPath, [bin, ...args, '--out', join(dir, 'b')]);
-    expect(a).toMatchObject({ rounds: 2, format: 'both', observationFloats: 979 });
+    expect(a).toMatchObject({ rounds: 2, format: 'both', observationFloats: 1023 });
     const parquet = await readLeRobot(directorySource(join(dir, 'a')));
     const npz = datasetFromNpz(new Uint8Array(readFileSync(join(dir, 'a', 'dataset.npz'))), 'dataset.npz');
     expect(parquet.episodes.length).toBe(a.episodes);

@@ -175,7 +175,20 @@ describe('tickmind profile', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tickmind-profile-'));
     const trace = join(dir, 'trace.json');
     const report = join(dir, 'report.html');
-    const r = await tickmind('profile', '--agents', '4', '--ticks', '120', '--json', '--trace', trace, '--report', report);
+    const r = await tickmind(
+      'profile',
+      '--map',
+      'arena',
+      '--agents',
+      '4',
+      '--ticks',
+      '120',
+      '--json',
+      '--trace',
+      trace,
+      '--report',
+      report,
+    );
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(Object.keys(out)).toEqual(
@@ -207,13 +220,41 @@ describe('tickmind profile', () => {
   });
 
   it('defers decisions under a tight egocentric budget and reports the wait', async () => {
-    const r = await tickmind('profile', '--agents', '32', '--ticks', '60', '--mode', 'egocentric', '--budget-us', '20', '--json');
+    const r = await tickmind(
+      'profile',
+      '--map',
+      'arena',
+      '--agents',
+      '32',
+      '--ticks',
+      '60',
+      '--mode',
+      'egocentric',
+      '--budget-us',
+      '20',
+      '--json',
+    );
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.deferredDecisions).toBeGreaterThan(0);
     expect(out.maxDecisionWaitTicks).toBeGreaterThan(0);
     const roomy = JSON.parse(
-      (await tickmind('profile', '--agents', '32', '--ticks', '60', '--mode', 'egocentric', '--budget-us', '100000', '--json')).stdout,
+      (
+        await tickmind(
+          'profile',
+          '--map',
+          'arena',
+          '--agents',
+          '32',
+          '--ticks',
+          '60',
+          '--mode',
+          'egocentric',
+          '--budget-us',
+          '100000',
+          '--json',
+        )
+      ).stdout,
     );
     expect(roomy).toMatchObject({ deferredDecisions: 0, maxDecisionWaitTicks: 0, overBudgetTicks: 0 });
   });
@@ -227,8 +268,8 @@ describe('tickmind profile', () => {
     expect(j.stderr).toMatch(/joint policies run on the native backend/);
   });
 
-  it('--map dust2 profiles retake rounds from the real plant states, the policy moving every player', async () => {
-    const r = await tickmind('profile', '--map', 'dust2', '--agents', '6', '--ticks', '150', '--json');
+  it('by default (--map dust2) profiles retake rounds from the real plant states, the shipped model moving every player', async () => {
+    const r = await tickmind('profile', '--agents', '6', '--ticks', '150', '--json');
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
     // Without --policy the shipped joint model plays (models/joint-5v5.onnx).
@@ -239,11 +280,11 @@ describe('tickmind profile', () => {
     expect(out.phases.decide.p50Us).toBeGreaterThan(0);
     const odd = await tickmind('profile', '--map', 'dust2', '--agents', '7');
     expect(odd.code).toBe(1);
-    expect(odd.stderr).toMatch(/--agents must be 2, 4, 6, 8 or 10/);
+    expect(odd.stderr).toMatch(/--agents must be 2, 4, 6, 8 or 10 \(got 7; --map arena takes any number\)/);
   });
 
   it('exits 1 when the policy file is not a tickmind policy', async () => {
-    const r = await tickmind('profile', '--policy', model('transformer_d64_l2'), '--ticks', '10');
+    const r = await tickmind('profile', '--map', 'arena', '--policy', model('transformer_d64_l2'), '--ticks', '10');
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/not a tickmind policy/);
   });

@@ -9,6 +9,7 @@
 import type { Episode } from '../../../sdk/dataset/index.js';
 import { policyDecider } from '../../../sdk/ecs/index.js';
 import { loadPolicy, type Policy } from '../../../sdk/policy/index.js';
+import { hasWaypointFeatures } from '../../../sdk/sensors/index.js';
 import type { Controller } from '../game/arena.js';
 import { Side } from '../game/round.js';
 import { ArenaRecorder } from '../recording/arena-recorder.js';
@@ -121,6 +122,7 @@ export async function evaluatePolicy(config: EvalConfig, progress: (line: string
             mode,
             every: 8,
             objectives: probe.spec.observation.objectives ?? 0,
+            waypoints: hasWaypointFeatures(probe.spec.observation.entityFeatures),
             onEpisode: (e) => episodes.push(e),
           });
           recorder.attach();

@@ -30,6 +30,7 @@ import { type ArenaMap, MAP_TAGS, mapBoxes } from '../map/arena-map.js';
 import { FloorIndex } from '../map/floor.js';
 import { NavGraph } from '../nav/graph.js';
 import type { RetakeStart } from '../scenarios/retake-start.js';
+import { Navigator, type NavigatorOptions } from '../teacher/navigator.js';
 import { Teacher, type TeacherOptions } from '../teacher/teacher.js';
 import { bombSystem } from './bomb.js';
 import { Combat, type CombatContext } from './combat.js';
@@ -52,6 +53,8 @@ export interface ArenaOptions {
   profiler?: Profiler;
   /** Teacher tuning. */
   teacher?: Partial<TeacherOptions>;
+  /** Navigation tuning (hold spots). */
+  navigator?: Partial<NavigatorOptions>;
 }
 
 /** Who controls a side: a built-in controller or a decider index from {@link Arena.addDecider}. */
@@ -68,6 +71,8 @@ export function arenaSensor(): RaySensor {
 
 /** Most players the arena holds (5v5 plus room for recycled ids). */
 const CAPACITY = 32;
+/** Index of the teacher among the deciders. */
+const TEACHER_DECIDER = 0;
 /** Index of the decider that holds a defuser still. */
 const HOLD_DECIDER = 2;
 /** How far below the lowest floor a player may fall before the safety net returns it, m. */
@@ -102,6 +107,8 @@ export class Arena {
   readonly combat = new Combat(CAPACITY);
   /** The stuck detector. */
   readonly stuck = new StuckDetector(CAPACITY);
+  /** The navigation layer: every player's goal, route and next waypoint. */
+  readonly navigator: Navigator;
   /** The scripted teacher (decider index 0). */
   readonly teacher: Teacher;
   /** Actual horizontal speed per entity over the last tick, m/s. */
@@ -144,6 +151,7 @@ export class Arena {
       ...(options.profiler !== undefined ? { profiler: options.profiler } : {}),
     });
     this.physicsCaster = createRapierRayCaster(this.physics);
+    this.navigator = new Navigator(this, { seed: this.seed, ...options.navigator });
     this.teacher = new Teacher(this, { seed: this.seed, ...options.teacher });
     // 0 teacher, 1 random, 2 the defuser's hold (a defuse roots the player, as in CS).
     this.world.deciders.push(this.teacher, randomDecider(), constantDecider(0));
@@ -202,7 +210,7 @@ export class Arena {
       [Side.t, start.t],
     ] as const) {
       const c = side === Side.ct ? controllers.ct : controllers.t;
-      const decider = c === 'teacher' ? 0 : c === 'random' ? 1 : c.decider;
+      const decider = c === 'teacher' ? TEACHER_DECIDER : c === 'random' ? 1 : c.decider;
       const period = c === 'teacher' ? 1 : c === 'random' ? RANDOM_PERIOD : (c.period ?? 1);
       if (decider < 0 || decider >= this.world.deciders.length)
         throw new TickmindError('INVALID_ARGUMENT', `decider ${decider} does not exist`, { field: 'controllers' });
@@ -222,6 +230,7 @@ export class Arena {
         this.safe.set(s.position, 3 * e);
       }
     }
+    this.navigator.startRound();
     this.teacher.startRound();
   }
 
@@ -267,11 +276,13 @@ export class Arena {
   /** The AI step and physics, then speeds and the stuck detector. */
   private advance(): void {
     const w = this.world;
-    const { Transform, Velocity } = w.c;
+    const { Transform, Velocity, Agent } = w.c;
     for (let i = 0; i < w.agentCount; i++) {
       const e = w.agents[i]!;
       this.prev[3 * i] = Transform.x[e]!;
       this.prev[3 * i + 2] = Transform.z[e]!;
+      // Every player's navigation intent, whoever plays it (the teacher steers by it too).
+      if (Agent.alive[e] === 1) this.navigator.guide(e);
     }
     step(w, this.record);
     const dt = w.dt;
@@ -284,6 +295,7 @@ export class Arena {
         this.round.stuckEvents++;
         this.events.push(ArenaEvent.stuck, e, -1, 0);
       }
+      this.navigator.observeProgress(e, commanded, moved);
       this.catchFall(e);
     }
   }

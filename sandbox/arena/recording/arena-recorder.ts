@@ -44,6 +44,8 @@ export interface ArenaRecorderOptions {
   objectives?: number;
   /** Egocentric rows per player (default) or one joint row per match. */
   mode?: 'egocentric' | 'joint';
+  /** Waypoint features in the tokens (default true: the navigation intent; false for policies that do not read it). */
+  waypoints?: boolean;
   /**
    * Labels the frames with this decider's classes instead of the ones played (egocentric rows, or every deciding token of a joint row):
    * with the teacher, a policy's rounds become teacher-labelled data on the states the policy
@@ -94,6 +96,7 @@ export class ArenaRecorder {
     this.mode = options.mode ?? 'egocentric';
     this.labeler = options.labeler;
     const objectives = options.objectives ?? 1;
+    const waypoints = options.waypoints ?? true;
     const TOKENS = PLAYER_TOKENS + objectives;
     this.tokens = TOKENS;
     this.jointActions = new Int32Array(TOKENS);
@@ -104,10 +107,11 @@ export class ArenaRecorder {
             mode: 'joint',
             tokens: TOKENS,
             objectives,
+            waypoints,
             center: arena.frame.center,
             halfExtent: arena.frame.halfExtent,
           })
-        : new TokenObservations(world, { mode: 'egocentric', tokens: TOKENS, objectives });
+        : new TokenObservations(world, { mode: 'egocentric', tokens: TOKENS, objectives, waypoints });
     const sensor = world.sensors[0];
     const rays =
       sensor === undefined

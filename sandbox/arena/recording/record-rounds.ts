@@ -30,7 +30,7 @@ export interface RecordConfig {
   split?: 'all' | 'train' | 'eval';
   /** Egocentric rows per player (default) or one joint row per match. */
   observations?: 'egocentric' | 'joint';
-  /** Label frames with the teacher's decisions instead of the played ones (DAgger; egocentric). */
+  /** Label frames with the teacher's decisions instead of the played ones (DAgger; the teacher in its labelling mode when a policy plays). */
   label?: 'played' | 'teacher';
 }
 
@@ -76,6 +76,7 @@ export async function recordRounds(
     seed: config.seed,
     split: config.split ?? 'train',
     ...(config.teamSize !== undefined ? { teamSize: config.teamSize } : {}),
+    ...(config.label === 'teacher' && typeof config.players === 'object' ? { arena: { teacher: { labelling: true } } } : {}),
     setup: async (arena) => {
       if (typeof config.players === 'object') {
         const policy = await loadPolicy(config.players.bytes, { file: config.players.file, maxBatch: arena.world.capacity });

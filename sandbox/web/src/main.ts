@@ -32,7 +32,7 @@ async function main(): Promise<void> {
   const sandbox = await Sandbox.create();
   const view = new View(element<HTMLCanvasElement>('view'), sandbox);
   const follow = new Follow(sandbox);
-  const viewOptions: ViewOptions = { camera: 'follow', follow: -1, rays: 'followed' };
+  const viewOptions: ViewOptions = { camera: 'follow', follow: -1, rays: 'followed', waypoints: 'followed' };
   const recorder = new PlayRecorder(sandbox);
   const paused = { value: false };
   const hud = new Hud(element('hud'), element('killfeed'));

@@ -1,5 +1,5 @@
 /**
- * The 3-D view: renderer, lights, the map, the figures, the rays and the camera — first person
+ * The 3-D view: renderer, lights, the map, the figures, the rays, the waypoints and the camera — first person
  * for the human, a chase camera behind a followed bot, or a free orbit camera over the map.
  */
 import * as THREE from 'three';
@@ -9,6 +9,7 @@ import { Stature } from '../sdk.js';
 import { Figures, lerpAngle } from './figures.js';
 import { buildMapView, type MapView } from './map-mesh.js';
 import { RayView } from './rays.js';
+import { WaypointView } from './waypoints.js';
 
 /** Camera modes. */
 export type CameraMode = 'first-person' | 'follow' | 'free';
@@ -21,6 +22,8 @@ export interface ViewOptions {
   follow: number;
   /** Ray debug view: none, the followed player's, or everyone's. */
   rays: 'off' | 'followed' | 'all';
+  /** Navigation view (lines to the next waypoint): none, the followed player's, or everyone's. */
+  waypoints: 'off' | 'followed' | 'all';
 }
 
 /** The renderer and its scene (see the module comment). */
@@ -31,6 +34,7 @@ export class View {
   readonly map: MapView;
   readonly figures: Figures;
   readonly rays: RayView;
+  readonly waypoints: WaypointView;
   private readonly orbit: OrbitControls;
   private readonly chase = new THREE.Vector3();
   private readonly look = new THREE.Vector3();
@@ -53,7 +57,8 @@ export class View {
     this.figures = new Figures(arena.world.capacity);
     const sensor = arena.world.sensors[0];
     this.rays = new RayView(arena.world.capacity * (sensor?.rays ?? 0));
-    this.scene.add(this.map.group, this.map.bomb, this.figures.group, this.rays.lines);
+    this.waypoints = new WaypointView(arena.world.capacity);
+    this.scene.add(this.map.group, this.map.bomb, this.figures.group, this.rays.lines, this.waypoints.lines);
     this.orbit = new OrbitControls(this.camera, canvas);
     this.orbit.enableDamping = true;
     const b = arena.map.bounds;
@@ -82,6 +87,8 @@ export class View {
     this.figures.update(sandbox, alpha, this.camera, firstPerson ? sandbox.humanEntity : options.follow);
     this.rays.lines.visible = options.rays !== 'off';
     if (options.rays !== 'off') this.rays.update(w, options.rays === 'followed' ? options.follow : -1);
+    this.waypoints.lines.visible = options.waypoints !== 'off';
+    if (options.waypoints !== 'off') this.waypoints.update(w, options.waypoints === 'followed' ? options.follow : -1);
     this.renderer.render(this.scene, this.camera);
   }
 

@@ -129,6 +129,7 @@ function viewFolder({ gui, ctx }: Panel): void {
   view.add(ctx.view, 'camera', cameras).listen();
   view.add({ next: () => ctx.followNext() }, 'next').name('follow next bot (Tab)');
   view.add(ctx.view, 'rays', { off: 'off', 'followed bot': 'followed', everyone: 'all' });
+  view.add(ctx.view, 'waypoints', { off: 'off', 'followed bot': 'followed', everyone: 'all' }).name('route (waypoint)');
 }
 
 /** The Record folder; returns the refresh of its status line. */
