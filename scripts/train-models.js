@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // npm run models — trains the shipped models from training-data/ with tickmind train, evaluates
-// each with tickmind eval (20 held-out rounds) and measures its per-tick cost with tickmind
+// each with tickmind eval (40 held-out rounds) and measures its per-tick cost with tickmind
 // profile (10 players on dust2), and writes models/<name>.onnx, its training curve, its
 // evaluation (JSON and HTML) and its model card (<name>.md). Deterministic for the committed data.
 import { execFileSync } from 'node:child_process';
@@ -40,12 +40,27 @@ for (const m of MODELS.filter((x) => only.length === 0 || only.includes(x.name))
   const out = `models/${m.name}.onnx`;
   const trainArgs = ['train', ...m.train, '--seed', '1', '--out', out];
   const trained = tickmind(trainArgs);
-  const evalArgs = ['eval', '--policy', out, '--rounds', '20', '--seed', '1', '--report', `models/${m.name}.eval.html`];
+  const evalArgs = ['eval', '--policy', out, '--rounds', '40', '--seed', '1', '--report', `models/${m.name}.eval.html`];
   const evaluation = tickmind(evalArgs);
   writeFileSync(join(ROOT, 'models', `${m.name}.eval.json`), `${JSON.stringify(evaluation, null, 2)}\n`);
   const profileArgs = ['profile', '--map', 'dust2', '--agents', '10', '--mode', m.mode, '--policy', out, '--ticks', '2000'];
   const cost = tickmind(profileArgs);
   writeFileSync(join(ROOT, 'models', `${m.name}.md`), card(m, out, trained, evaluation, cost, trainArgs, evalArgs, profileArgs));
+  if (m.name === 'joint-5v5') {
+    // The README's heatmap picture (needs Debian's chromium; the models are complete without it).
+    try {
+      execFileSync(
+        process.execPath,
+        [join(ROOT, 'scripts', 'eval-picture.js'), `models/${m.name}.eval.html`, 'docs/img/joint-5v5-eval.png'],
+        {
+          cwd: ROOT,
+          stdio: 'inherit',
+        },
+      );
+    } catch {
+      console.warn('models: docs/img/joint-5v5-eval.png not updated (no chromium?)');
+    }
+  }
 }
 
 function card(m, out, t, e, c, trainArgs, evalArgs, profileArgs) {
@@ -65,6 +80,13 @@ behavior cloning on the scripted teacher's de_dust2 retakes. Made by \`npm run m
 **training** split of the 3,461 professional plant states (MLMove release; the held-out tenth,
 row % 10 = 9, is used only for evaluation), each state's own team sizes, ${m.mode} observations,
 one frame every 8 ticks. ${t.frames} frames (${t.trainFrames} train, ${t.valFrames} validation by episode).
+
+Each player token carries the arena navigator's **waypoint features** (\`waypointForward\`,
+\`waypointLateral\`, \`waypointRise\`, \`goalDistance\`: where the route goes next, in the player's
+frame, and how far the goal is). The navigator picks goals (the bomb; an attacker's hold spot) and
+routes for every player whoever plays it, so the model learns how the teacher moves along a
+route — pace, stops, fights, jumps — while the route itself comes from the game's nav mesh. A game
+that runs this model writes each agent's \`Waypoint\` component (docs/sensing.md).
 
 ## Training
 
