@@ -2,13 +2,16 @@
 // npm run bench:quantize — int8 weights against float32 on the native backend, batch 1:
 // median latency of each (interleaved, same process), max |difference| relative to the largest
 // float32 output, and how often the argmax (the action a policy would take) agrees, over the
-// fixture's reference inputs row by row.
+// fixture's reference inputs row by row. Then single 3×3 convolutions of several sizes (built
+// here, seeded), where the table gives the max difference only.
 //
 //   node --expose-gc bench/quantize.js [--only NAME]
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Rng } from '../dist/sdk/core/index.js';
 import { readNpy } from '../dist/sdk/dataset/index.js';
-import { NativeSession } from '../dist/sdk/inference/index.js';
+import { encodeModel, NativeSession } from '../dist/sdk/inference/index.js';
+import { GraphBuilder, f32 as tensorOf } from '../dist/sdk/policy/index.js';
 
 const DIR = join(import.meta.dirname, '..', 'tests', 'fixtures', 'models');
 const argv = process.argv.slice(2);
@@ -86,5 +89,75 @@ for (const fixture of manifest.fixtures) {
   }
   console.log(
     `| ${fixture.name} | ${tf.toFixed(1)} µs | ${tq.toFixed(1)} µs | ${(tf / tq).toFixed(2)}× | ${(maxDiff / maxAbs).toExponential(1)} | ${((100 * agree) / total).toFixed(1)} % |`,
+  );
+}
+
+/** One 3×3 Conv (pads 1): C → M channels on H × H, seeded. */
+function convModel(C, M, H) {
+  const rng = new Rng(C * 31 + M);
+  const g = new GraphBuilder(1);
+  g.inputs.push({ name: 'x', dtype: 'float32', dims: [1, C, H, H] });
+  const K = C * 9;
+  const w = g.constant(
+    tensorOf(
+      [M, C, 3, 3],
+      Float32Array.from({ length: M * K }, () => rng.uniform(-1, 1) / Math.sqrt(K)),
+    ),
+    'w',
+  );
+  const b = g.constant(
+    tensorOf(
+      [M],
+      Float32Array.from({ length: M }, () => rng.uniform(-0.1, 0.1)),
+    ),
+    'b',
+  );
+  g.nodes.push({
+    name: 'conv',
+    op: 'Conv',
+    domain: '',
+    inputs: ['x', w, b],
+    outputs: ['y'],
+    attrs: { kernel_shape: [3, 3], pads: [1, 1, 1, 1] },
+  });
+  g.outputs.push({ name: 'y', dtype: 'float32', dims: [1, M, H, H] });
+  return encodeModel(g.build(13, {}), 'conv');
+}
+
+console.log('');
+console.log('| 3×3 Conv, batch 1 | taps K | float32 median | int8 median | speed-up | max abs diff / max abs |');
+console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+for (const [C, M, H] of [
+  [8, 16, 32],
+  [8, 32, 16],
+  [16, 32, 16],
+  [32, 64, 16],
+  [64, 64, 8],
+  [64, 128, 8],
+]) {
+  if (only !== undefined && !'conv'.includes(only)) break;
+  const bytes = convModel(C, M, H);
+  const f32 = NativeSession.create(bytes, { file: 'conv' });
+  const int8 = NativeSession.create(bytes, { file: 'conv', quantize: 'int8' });
+  const rng = new Rng(7);
+  const feeds = { x: { data: Float32Array.from({ length: C * H * H }, () => rng.uniform(-1, 1)), dims: [1, C, H, H] } };
+  const a = Float32Array.from(f32.runSync(feeds).y.data);
+  const b = int8.runSync(feeds).y.data;
+  let maxDiff = 0;
+  let maxAbs = 0;
+  for (let i = 0; i < a.length; i++) {
+    maxDiff = Math.max(maxDiff, Math.abs(a[i] - b[i]));
+    maxAbs = Math.max(maxAbs, Math.abs(a[i]));
+  }
+  median(f32, feeds, 200);
+  median(int8, feeds, 200);
+  let tf = 0;
+  let tq = 0;
+  for (let round = 0; round < 5; round++) {
+    tf += median(f32, feeds, 300) / 5;
+    tq += median(int8, feeds, 300) / 5;
+  }
+  console.log(
+    `| ${C} → ${M} ch, ${H}×${H} | ${C * 9}${C * 9 < 96 ? ' (float32: < 96)' : ''} | ${tf.toFixed(1)} µs | ${tq.toFixed(1)} µs | ${(tf / tq).toFixed(2)}× | ${maxDiff === 0 ? '0' : (maxDiff / maxAbs).toExponential(1)} |`,
   );
 }

@@ -1,6 +1,7 @@
 /**
  * `tickmind model quantize FILE --out OUT.onnx [--min-elements N] [--json]`: writes a copy whose
- * MatMul/Gemm weight matrices are int8 with per-column scales behind DequantizeLinear (standard
+ * MatMul/Gemm weight matrices and Conv filters are int8 with per-column (per-output-channel)
+ * scales behind DequantizeLinear (standard
  * ONNX; metadata, including a policy's spec, kept), then checks it: the same random inputs
  * (symbolic dims 1) through both files on the native backend, the largest output difference
  * relative to the largest float32 output.
@@ -24,7 +25,7 @@ export async function modelQuantizeCommand(args: ParsedArgs): Promise<number> {
   if (report.layers === 0)
     throw new TickmindError(
       'INVALID_ARGUMENT',
-      `${file}: no MatMul/Gemm weight matrix to quantize (float32, 2-D, at least --min-elements values)`,
+      `${file}: no MatMul/Gemm weight matrix or Conv filter to quantize (float32 initializer, at least --min-elements values)`,
       {
         file,
       },

@@ -1,6 +1,7 @@
 /**
- * Ahead-of-time int8 weights: rewrites the float32 weight matrices of MatMul and Gemm nodes as
- * int8 values with one symmetric scale per output column, dequantized by a DequantizeLinear node
+ * Ahead-of-time int8 weights: rewrites the float32 weight matrices of MatMul and Gemm nodes, and
+ * the filters of Conv nodes, as int8 values with one symmetric scale per output column (per
+ * output channel for Conv), dequantized by a DequantizeLinear node
  * (standard ONNX, so onnxruntime and other tools run the file too). The file's weights shrink to
  * a quarter; tickmind folds the DequantizeLinear at load, and `quantize: 'int8'` at load
  * recovers exactly these int8 values for its int8 kernel.
@@ -24,7 +25,7 @@ export interface QuantizeOptions {
   minElements?: number;
 }
 
-/** Quantizes the model's MatMul/Gemm weights in place (see the module comment). */
+/** Quantizes the model's MatMul/Gemm weights and Conv filters in place (see the module comment). */
 export function quantizeWeights(model: Model, options: QuantizeOptions = {}): QuantizeReport {
   const g = model.graph;
   const min = options.minElements ?? 1024;
@@ -32,13 +33,18 @@ export function quantizeWeights(model: Model, options: QuantizeOptions = {}): Qu
   const dequantize: Node[] = [];
   const done = new Set<string>();
   for (const node of g.nodes) {
-    if (node.domain !== '' || (node.op !== 'MatMul' && node.op !== 'Gemm')) continue;
+    if (node.domain !== '' || (node.op !== 'MatMul' && node.op !== 'Gemm' && node.op !== 'Conv')) continue;
     const name = node.inputs[1] ?? '';
     const w = g.initializers.get(name);
-    if (done.has(name) || w === undefined || w.dtype !== 'float32' || w.dims.length !== 2 || sizeOf(w.dims) < min) continue;
-    // Output columns: B is [K, N] (axis 1), or [N, K] for Gemm with transB (axis 0).
-    const axis = node.op === 'Gemm' && node.attrs.transB === 1 ? 0 : 1;
-    const { values, scales } = quantizeColumns(w, axis);
+    const conv = node.op === 'Conv';
+    if (done.has(name) || w === undefined || w.dtype !== 'float32' || sizeOf(w.dims) < min) continue;
+    if (conv ? w.dims.length < 3 : w.dims.length !== 2) continue;
+    // Output columns: B is [K, N] (axis 1), or [N, K] for Gemm with transB (axis 0); a Conv's
+    // filters [M, C/group, kernel…] are an M-row matrix (axis 0).
+    const axis = conv || (node.op === 'Gemm' && node.attrs.transB === 1) ? 0 : 1;
+    const matrix = conv ? { ...w, dims: [w.dims[0]!, sizeOf(w.dims) / w.dims[0]!] } : w;
+    const { values, scales } = quantizeColumns(matrix, axis);
+    values.dims = [...w.dims];
     g.initializers.delete(name);
     g.initializers.set(`${name}.int8`, values);
     g.initializers.set(`${name}.scale`, scales);

@@ -71,9 +71,10 @@ export interface SessionOptions {
   /** Native: portable JS kernels only (no WebAssembly); for testing. */
   jsKernels?: boolean;
   /**
-   * Native: `'int8'` quantizes the constant weights of MatMul/Gemm layers with a reduction of at
-   * least 192 per output column (symmetric) at load and runs them on the int8 kernels (rows of
-   * the input quantized per call); shorter layers, Conv and everything else keep float32.
+   * Native: `'int8'` quantizes at load the constant weights of MatMul/Gemm layers with a
+   * reduction of at least 64 per output column, and the filters of Conv layers with at least 96
+   * taps per output channel (symmetric), and runs them on the int8 kernels (the input's rows, or
+   * a Conv's image, quantized per call); shorter layers and everything else keep float32.
    * Default: float32 everywhere.
    */
   quantize?: 'int8';

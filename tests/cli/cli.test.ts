@@ -123,7 +123,7 @@ describe('tickmind model quantize', () => {
     expect(check.code, check.stderr).toBe(0);
     const none = await tickmind('model', 'quantize', model('layernorm_decomposed'), '--out', join(dir, 'x.onnx'));
     expect(none.code).toBe(1);
-    expect(none.stderr).toMatch(/no MatMul\/Gemm weight matrix to quantize/);
+    expect(none.stderr).toMatch(/no MatMul\/Gemm weight matrix or Conv filter to quantize/);
   });
 });
 

@@ -1,6 +1,8 @@
-/** Int8 weights on request: close to float32, exactly float32 where the int8 kernel does not apply, refused when misnamed. */
+/** Int8 weights on request (linear layers and Conv): close to float32, exactly float32 where the int8 kernel does not apply, refused when misnamed. */
 import { describe, expect, it } from 'vitest';
+import { Rng } from '../../sdk/core/index.js';
 import { decodeModel, encodeModel, NativeSession, OrtSession, quantizeWeights } from '../../sdk/inference/index.js';
+import { GraphBuilder, f32 as tensorOf } from '../../sdk/policy/index.js';
 import { fixtureBytes, fixtures, loadNpy } from '../helpers/fixtures.js';
 
 const mlp = fixtures().find((f) => f.name === 'mlp_200_256_256_32')!;
@@ -44,18 +46,31 @@ describe('int8 weights (quantize: int8)', () => {
     expect(maxDiff / scale).toBeLessThan(0.02);
   });
 
-  it('leave layers with a short reduction (K < 192) on float32, bit for bit', () => {
-    const small = fixtures().find((f) => f.name === 'transformer_d64_l2')!;
-    const feeds: Record<string, { data: Float32Array | Uint8Array; dims: number[] }> = {};
-    for (const io of small.inputs) {
-      const t = loadNpy(io.file);
-      const n = t.data.length / t.dims[0]!;
-      feeds[io.name] = { data: (t.data as Float32Array | Uint8Array).slice(0, n), dims: [1, ...t.dims.slice(1)] };
-    }
-    const a = NativeSession.create(fixtureBytes(small)).runSync(feeds).logits!.data as Float32Array;
-    const copy = Float32Array.from(a);
-    const b = NativeSession.create(fixtureBytes(small), { quantize: 'int8' }).runSync(feeds).logits!.data as Float32Array;
-    expect(Array.from(b)).toEqual(Array.from(copy));
+  it('leave layers with a short reduction (K < 64) on float32, bit for bit, and quantize K = 64', () => {
+    const linear = (K: number) => {
+      const rng = new Rng(K);
+      const g = new GraphBuilder(1);
+      g.inputs.push({ name: 'x', dtype: 'float32', dims: [1, K] });
+      const w = g.constant(
+        tensorOf(
+          [K, 16],
+          Float32Array.from({ length: K * 16 }, (_, i) => Math.sin(i * 0.7)),
+        ),
+        'w',
+      );
+      g.nodes.push({ name: 'mm', op: 'MatMul', domain: '', inputs: ['x', w], outputs: ['y'], attrs: {} });
+      g.outputs.push({ name: 'y', dtype: 'float32', dims: [1, 16] });
+      const bytes = encodeModel(g.build(13, {}), 'linear');
+      const feeds = { x: { data: Float32Array.from({ length: K }, () => rng.uniform(-1, 1)), dims: [1, K] } };
+      const a = Float32Array.from(NativeSession.create(bytes).runSync(feeds).y!.data as Float32Array);
+      const b = Float32Array.from(NativeSession.create(bytes, { quantize: 'int8' }).runSync(feeds).y!.data as Float32Array);
+      return { a, b };
+    };
+    const short = linear(48);
+    expect(Array.from(short.b)).toEqual(Array.from(short.a));
+    const long = linear(64);
+    expect(relativeDiff(long.a, long.b)).toBeGreaterThan(0);
+    expect(relativeDiff(long.a, long.b)).toBeLessThan(0.02);
   });
 
   it('refuse an unknown quantization, naming the field', () => {
@@ -97,5 +112,103 @@ describe('quantizeWeights (ahead of time, DequantizeLinear in the file)', () => 
     const a = Float32Array.from(atLoad.runSync(row(1)).logits!.data as Float32Array);
     const b = ahead.runSync(row(1)).logits!.data as Float32Array;
     for (let i = 0; i < a.length; i++) expect(Math.abs(a[i]! - b[i]!)).toBeLessThan(1e-5 * Math.max(1, Math.abs(a[i]!)));
+  });
+});
+
+/** One Conv (3×3, pads 1) as ONNX: C → M channels on H × H, `group` groups, stride `s`, seeded weights and bias. */
+function convModel(C: number, M: number, H: number, s = 1, group = 1): Uint8Array {
+  const rng = new Rng(C * 31 + M);
+  const g = new GraphBuilder(1);
+  g.inputs.push({ name: 'x', dtype: 'float32', dims: ['batch', C, H, H] });
+  const K = (C / group) * 9;
+  const w = g.constant(
+    tensorOf(
+      [M, C / group, 3, 3],
+      Float32Array.from({ length: M * K }, () => rng.uniform(-1, 1) / Math.sqrt(K)),
+    ),
+    'w',
+  );
+  const b = g.constant(
+    tensorOf(
+      [M],
+      Float32Array.from({ length: M }, () => rng.uniform(-0.1, 0.1)),
+    ),
+    'b',
+  );
+  g.nodes.push({
+    name: 'conv',
+    op: 'Conv',
+    domain: '',
+    inputs: ['x', w, b],
+    outputs: ['y'],
+    attrs: { kernel_shape: [3, 3], pads: [1, 1, 1, 1], strides: [s, s], group },
+  });
+  const O = Math.floor((H - 1) / s) + 1;
+  g.outputs.push({ name: 'y', dtype: 'float32', dims: ['batch', M, O, O] });
+  return encodeModel(g.build(13, {}), 'conv');
+}
+
+function image(n: number, C: number, H: number) {
+  return {
+    x: { data: Float32Array.from({ length: n * C * H * H }, (_, i) => Math.sin(i * 0.37) + 0.3 * Math.cos(i * 1.3)), dims: [n, C, H, H] },
+  };
+}
+
+function relativeDiff(a: Float32Array, b: Float32Array): number {
+  let d = 0;
+  let m = 0;
+  for (let i = 0; i < a.length; i++) {
+    d = Math.max(d, Math.abs(a[i]! - b[i]!));
+    m = Math.max(m, Math.abs(a[i]!));
+  }
+  return d / m;
+}
+
+describe('int8 Conv (quantize: int8)', () => {
+  it('runs filters with ≥ 96 taps on int8 (groups, strides, batches) within 2 % of float32; the SIMD and scalar builds agree', () => {
+    for (const [C, M, H, s, group, n] of [
+      [32, 64, 8, 1, 1, 1],
+      [32, 32, 9, 2, 2, 2],
+      [16, 24, 7, 1, 1, 3],
+    ] as const) {
+      const bytes = convModel(C, M, H, s, group);
+      const feeds = image(n, C, H);
+      const a = Float32Array.from(NativeSession.create(bytes).runSync(feeds).y!.data as Float32Array);
+      const b = Float32Array.from(NativeSession.create(bytes, { quantize: 'int8' }).runSync(feeds).y!.data as Float32Array);
+      const c = NativeSession.create(bytes, { quantize: 'int8', forceScalar: true }).runSync(feeds).y!.data as Float32Array;
+      const d = relativeDiff(a, b);
+      expect(d, `C${C} M${M} group ${group}`).toBeGreaterThan(0); // the int8 kernel ran
+      expect(d, `C${C} M${M} group ${group}`).toBeLessThan(0.02);
+      expect(relativeDiff(b, c)).toBeLessThan(1e-5);
+    }
+  });
+
+  it('leaves filters with fewer taps (3 × 3 × 8 = 72) on float32, bit for bit', () => {
+    const bytes = convModel(8, 16, 8);
+    const a = Float32Array.from(NativeSession.create(bytes).runSync(image(1, 8, 8)).y!.data as Float32Array);
+    const b = NativeSession.create(bytes, { quantize: 'int8' }).runSync(image(1, 8, 8)).y!.data as Float32Array;
+    expect(Array.from(b)).toEqual(Array.from(a));
+  });
+
+  it('ahead of time: int8 filters per output channel behind DequantizeLinear, which onnxruntime-web runs too', async () => {
+    const bytes = convModel(32, 64, 8);
+    const model = decodeModel(bytes);
+    expect(quantizeWeights(model).layers).toBe(1);
+    const dq = model.graph.nodes.find((n) => n.op === 'DequantizeLinear')!;
+    expect(dq.attrs.axis).toBe(0);
+    expect(model.graph.initializers.get('w.int8')!.dims).toEqual([64, 32, 3, 3]);
+    const file = encodeModel(model);
+    const feeds = image(1, 32, 8);
+    const float = Float32Array.from(NativeSession.create(bytes).runSync(feeds).y!.data as Float32Array);
+    const native = Float32Array.from(NativeSession.create(file).runSync(feeds).y!.data as Float32Array);
+    const ort = await OrtSession.create(file);
+    const viaOrt = (await ort.run(feeds)).y!.data as Float32Array;
+    await ort.dispose();
+    expect(relativeDiff(float, native)).toBeLessThan(0.02);
+    expect(relativeDiff(viaOrt, native)).toBeLessThan(1e-4);
+    // With quantize: 'int8' the folded filters give back the same int8 values as quantizing at load.
+    const atLoad = Float32Array.from(NativeSession.create(bytes, { quantize: 'int8' }).runSync(feeds).y!.data as Float32Array);
+    const ahead = NativeSession.create(file, { quantize: 'int8' }).runSync(feeds).y!.data as Float32Array;
+    expect(relativeDiff(atLoad, ahead)).toBeLessThan(1e-5);
   });
 });

@@ -67,14 +67,18 @@ function withNode(err: unknown, node: Node): Error {
   return new TickmindError('INTERNAL', `${nodeLabel(node)}: ${(err as Error).message}`, { node: node.name });
 }
 
-/** Options for {@link buildPlan}. */
-/** Shortest reduction (K) a linear layer runs on int8 weights for. */
-const INT8_MIN_K = 192;
+/**
+ * Shortest reduction (K) a linear layer runs on int8 weights for. Measured at batch 1 once the
+ * rows were quantized with SIMD: K = 64 layers gain (the d = 64 transformer 1.10×), shorter ones
+ * are left to float32 (quantizing a short row costs what its dot products save).
+ */
+const INT8_MIN_K = 64;
 
+/** Options for {@link buildPlan}. */
 export interface PlanOptions {
   /** Use WebAssembly kernels where available (false: portable JS kernels only). */
   wasm: boolean;
-  /** Linear layers with constant weights and K ≥ 192 run on int8 weights (per-column symmetric). */
+  /** Linear layers with constant weights and K ≥ 64, and Conv filters with ≥ 96 taps, run on int8 weights (per output column / channel, symmetric). */
   int8?: boolean;
 }
 
@@ -303,7 +307,7 @@ function buildStep(
         runtime,
         linear: (w, transB, rows, K, N) => {
           const k = runtime.kernels;
-          // Int8 pays where the reduction is long enough to amortize quantizing the rows (measured on the fixtures: K 64 and 128 lost or broke even, K 200-256 gained 13 %).
+          // Int8 pays where the reduction is long enough to amortize quantizing the rows (INT8_MIN_K).
           const int8 = options.int8 === true && K >= INT8_MIN_K;
           if (int8 && rows < SMALL_ROWS) {
             const q = constants.int8Dot(w, transB);
@@ -320,6 +324,7 @@ function buildStep(
             ? (a, bias, c, act) => k.gemvPacked(a, K, ptr, bias, c, N, rows, N, K, act)
             : (a, bias, c, act) => k.gemmPacked(a, K, ptr, bias, c, N, rows, N, K, act);
         },
+        int8Linear: (K, minK = INT8_MIN_K) => options.int8 === true && K >= minK,
         constPtr: (i) => (p.inputs[i] === undefined ? -1 : constants.place(p.inputs[i]!.value!)),
         scratch: (bytes) => runtime.alloc(bytes),
       };

@@ -202,6 +202,24 @@ export interface KernelExports {
     aq: number,
     ascale: number,
   ): void;
+  gemmInt8Quantized(
+    aq: number,
+    ascale: number,
+    bp: number,
+    scales: number,
+    bias: number,
+    c: number,
+    ldc: number,
+    M: number,
+    N: number,
+    K: number,
+    act: number,
+  ): void;
+  absMax(x: number, n: number): number;
+  quantizeRows(a: number, lda: number, K: number, M: number, aq: number, ascale: number): void;
+  quantizePanels(src: number, dst: number, K: number, N: number, inv: number): void;
+  addRowBias(c: number, bias: number, M: number, N: number): void;
+  fillF32(dst: number, value: number, n: number): void;
   heapBase(): number;
 }
 

@@ -55,6 +55,29 @@ export function gemmInt8(
   for (let m = 0; m < M; m++) {
     store<f32>(ascale + (<usize>m << 2), quantizeRow(a + (<usize>(m * lda) << 2), K, pairs * 2, aq + <usize>m * rowBytes));
   }
+  gemmInt8Quantized(aq, ascale, bp, scales, bias, c, ldc, M, N, K, act);
+}
+
+/**
+ * gemmInt8 on rows already quantized: aq holds M rows of 2·ceil(K/2) i16 (quantizeRow's layout),
+ * ascale their M scales; C[M, N] = act(rescaled A · B + bias), B and its column scales from
+ * packInt8Gemm (or im2colPanelsInt8, one scale for every column).
+ */
+export function gemmInt8Quantized(
+  aq: usize,
+  ascale: usize,
+  bp: usize,
+  scales: usize,
+  bias: usize,
+  c: usize,
+  ldc: i32,
+  M: i32,
+  N: i32,
+  K: i32,
+  act: i32,
+): void {
+  const pairs = (K + 1) / 2;
+  const rowBytes = <usize>(pairs * 4);
   const panels = (N + PANEL - 1) / PANEL;
   for (let pn = 0; pn < panels; pn++) {
     const panel = bp + <usize>(pn * pairs * 32);

@@ -31,12 +31,39 @@ export function quantizedWeight(b: usize, scales: usize, k: i32, n: i32, K: i32,
   return n < N && k < K ? quantize(weightAt(b, k, n, K, N, transB), 1 / load<f32>(scales + (<usize>n << 2))) : 0;
 }
 
+/** max |x[i]| over n floats. */
+export function absMax(x: usize, n: i32): f32 {
+  let i = 0;
+  let m: f32 = 0;
+  if (ASC_FEATURE_SIMD) {
+    let v = f32x4.splat(0);
+    // pmax: one maxps (max handles NaN and −0 in several instructions).
+    for (; i + 4 <= n; i += 4) v = f32x4.pmax(v, f32x4.abs(v128.load(x + (<usize>i << 2))));
+    m = max<f32>(max<f32>(f32x4.extract_lane(v, 0), f32x4.extract_lane(v, 1)), max<f32>(f32x4.extract_lane(v, 2), f32x4.extract_lane(v, 3)));
+  }
+  for (; i < n; i++) m = max<f32>(m, abs<f32>(load<f32>(x + (<usize>i << 2))));
+  return m;
+}
+
+/** Eight floats (two vectors) scaled and rounded to i16 (|v · inv| ≤ 127 by the choice of inv). */
+// @ts-expect-error: decorator
+@inline
+export function toI16(lo: v128, hi: v128, scale: v128): v128 {
+  const a = i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.mul(lo, scale)));
+  const b = i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.mul(hi, scale)));
+  return i16x8.narrow_i32x4_s(a, b);
+}
+
 /** Quantizes row `a` (K floats) into `q` (i16, zero-padded to `padded`); returns its scale. */
 export function quantizeRow(a: usize, K: i32, padded: i32, q: usize): f32 {
-  let amax: f32 = 0;
-  for (let k = 0; k < K; k++) amax = max<f32>(amax, abs<f32>(load<f32>(a + (<usize>k << 2))));
+  const amax = absMax(a, K);
   const s: f32 = amax > 0 ? amax / 127 : 1;
   const inv: f32 = 1 / s;
-  for (let k = 0; k < padded; k++) store<i16>(q + (<usize>k << 1), k < K ? quantize(load<f32>(a + (<usize>k << 2)), inv) : 0);
+  let k = 0;
+  if (ASC_FEATURE_SIMD) {
+    const scale = f32x4.splat(inv);
+    for (; k + 8 <= K; k += 8) v128.store(q + (<usize>k << 1), toI16(v128.load(a + (<usize>k << 2)), v128.load(a + (<usize>k << 2), 16), scale));
+  }
+  for (; k < padded; k++) store<i16>(q + (<usize>k << 1), k < K ? quantize(load<f32>(a + (<usize>k << 2)), inv) : 0);
   return s;
 }
