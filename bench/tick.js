@@ -3,7 +3,8 @@
 //   1. 5v5 joint: 10 agents, 16-ray fans, the joint starter transformer deciding for all ten every
 //      tick; act by kinematic integration (allocation-free) and, second row, Rapier's character
 //      controller (its binding allocates); third row, kinematic with the four waypoint features in
-//      every token (the shipped models' observation). Median, p99, per phase, heap growth per 10k ticks.
+//      every token (the shipped models' observation); fourth, the egocentric starter (one row per
+//      agent, line-of-sight rays). Median, p99, per phase, heap growth per 10k ticks.
 //   2. 64 and 256 agents, egocentric starter transformer, every agent due every tick, a 500 µs
 //      decide budget: ticks over budget, deferrals, worst wait.
 //
@@ -151,17 +152,18 @@ function noop(_i) {}
 const rapier = await initRapier();
 const report = { node: process.version, ticks: TICKS, cases: [] };
 
-for (const [withRapier, waypoints] of [
-  [false, false],
-  [true, false],
-  [false, true],
+for (const [withRapier, waypoints, mode] of [
+  [false, false, 'joint'],
+  [true, false, 'joint'],
+  [false, true, 'joint'],
+  [false, false, 'egocentric'],
 ]) {
-  const w = { ...(await makeWorld({ agents: 10, mode: 'joint', half: 20, rapier: withRapier ? rapier : undefined, waypoints })), half: 20 };
+  const w = { ...(await makeWorld({ agents: 10, mode, half: 20, rapier: withRapier ? rapier : undefined, waypoints })), half: 20 };
   runTicks(w, 300);
   const samples = [0, 1, 2, 3].map(() => new Float64Array(TICKS));
   runTicks(w, TICKS, samples);
   const row = {
-    case: `5v5 joint${waypoints ? ' with waypoint features' : ''}, act: ${withRapier ? 'Rapier character controller' : 'kinematic'}`,
+    case: `5v5 ${mode}${waypoints ? ' with waypoint features' : ''}, act: ${withRapier ? 'Rapier character controller' : 'kinematic'}`,
     senseUs: { median: quantile(samples[0], 0.5), p99: quantile(samples[0], 0.99) },
     decideUs: { median: quantile(samples[1], 0.5), p99: quantile(samples[1], 0.99) },
     actUs: { median: quantile(samples[2], 0.5), p99: quantile(samples[2], 0.99) },

@@ -104,7 +104,7 @@ export function encodeMovement(
   speeds: Readonly<MovementSpeeds> = DEFAULT_SPEEDS,
   standBelow = 0.25 * DEFAULT_SPEEDS.crouch,
 ): number {
-  const speed = Math.hypot(forward, lateral);
+  const speed = Math.sqrt(forward * forward + lateral * lateral); // not Math.hypot: it allocates in V8
   if (speed < standBelow) return 0;
   const angle = Math.atan2(lateral, forward);
   const dir = Math.round(angle / STEP);
