@@ -159,7 +159,7 @@ export function policyDecider(world: AiWorld, policy: Policy, options: PolicyDec
       for (let i = 0; i < batch.count; i++) actions[i] = -1;
       if (n === 0) return;
       // The budget covers the whole decision (tokens + forward pass), so time it all. Only with a
-      // budget: each performance.now() returns a fresh heap number (16 B a tick otherwise).
+      // budget: every clock reading is a fresh heap number (16 B a tick otherwise).
       const t0 = scheduler === undefined ? 0 : clock();
       obs.gather();
       for (let i = 0; i < n; i++) slot[agents[i]!] = i;
