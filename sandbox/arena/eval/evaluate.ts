@@ -29,9 +29,9 @@ export interface EvalConfig {
   map?: string;
   /** Players per side (default: each held-out state's own counts). */
   teamSize?: number;
-  /** The policy's sampling temperature in its rollout (default: the policy's recommended one, else 1). */
+  /** The policy's sampling temperature in its rollout (default 1). */
   temperature?: number;
-  /** Ticks between the policy's decisions in its rollout (default: the policy's recommended period, else 1). */
+  /** Ticks between the policy's decisions in its rollout (default 1: every tick). */
   period?: number;
 }
 
