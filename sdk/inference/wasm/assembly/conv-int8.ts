@@ -3,17 +3,7 @@
 // call with one scale for the whole image (symmetric), repacked from im2colPanels' floats into
 // the int8 GEMM's k-pair panels; the bias is added per channel after.
 
-import { absMax, quantizeRow, toI16 } from './quant';
-
-export { absMax };
-
-/** Quantizes M rows of K floats (row stride lda floats) into aq (quantizeRow's layout) and their scales into ascale. */
-export function quantizeRows(a: usize, lda: i32, K: i32, M: i32, aq: usize, ascale: usize): void {
-  const pairs = (K + 1) / 2;
-  for (let m = 0; m < M; m++) {
-    store<f32>(ascale + (<usize>m << 2), quantizeRow(a + (<usize>(m * lda) << 2), K, pairs * 2, aq + <usize>(m * pairs * 4)));
-  }
-}
+import { toI16 } from './quant';
 
 /**
  * im2colPanels' float panels (K taps × 8 pixels each) → the int8 GEMM's panels (per panel, per

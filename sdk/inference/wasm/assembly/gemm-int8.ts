@@ -4,7 +4,7 @@
 // (symmetric, one scale per row); i32 sums are rescaled in the epilogue.
 
 import { activateScalar, activateVec } from './math';
-import { columnScales, quantizedWeight, quantizeRow } from './quant';
+import { columnScales, quantizedWeight, quantizeRows } from './quant';
 
 const PANEL: i32 = 8;
 
@@ -50,11 +50,7 @@ export function gemmInt8(
   aq: usize,
   ascale: usize,
 ): void {
-  const pairs = (K + 1) / 2;
-  const rowBytes = <usize>(pairs * 4);
-  for (let m = 0; m < M; m++) {
-    store<f32>(ascale + (<usize>m << 2), quantizeRow(a + (<usize>(m * lda) << 2), K, pairs * 2, aq + <usize>m * rowBytes));
-  }
+  quantizeRows(a, lda, K, M, aq, ascale);
   gemmInt8Quantized(aq, ascale, bp, scales, bias, c, ldc, M, N, K, act);
 }
 

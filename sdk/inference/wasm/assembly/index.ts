@@ -16,4 +16,5 @@ export { copyBlocks, select } from './copy';
 export { depthwise2d, im2colPanels, pool2d } from './window';
 export { gru, lstm } from './rnn';
 export { gemmInt8, gemmInt8Quantized, packedInt8GemmSize, packInt8Gemm } from './gemm-int8';
-export { absMax, addRowBias, fillF32, quantizePanels, quantizeRows } from './conv-int8';
+export { addRowBias, fillF32, quantizePanels } from './conv-int8';
+export { absMax, quantizeRows } from './quant';

@@ -67,3 +67,11 @@ export function quantizeRow(a: usize, K: i32, padded: i32, q: usize): f32 {
   for (; k < padded; k++) store<i16>(q + (<usize>k << 1), k < K ? quantize(load<f32>(a + (<usize>k << 2)), inv) : 0);
   return s;
 }
+
+/** Quantizes M rows of K floats (row stride lda floats) into aq (quantizeRow's layout) and their scales into ascale. */
+export function quantizeRows(a: usize, lda: i32, K: i32, M: i32, aq: usize, ascale: usize): void {
+  const pairs = (K + 1) / 2;
+  for (let m = 0; m < M; m++) {
+    store<f32>(ascale + (<usize>m << 2), quantizeRow(a + (<usize>(m * lda) << 2), K, pairs * 2, aq + <usize>(m * pairs * 4)));
+  }
+}
