@@ -44,7 +44,6 @@ export class Navigator {
   private readonly options: NavigatorOptions;
   private readonly rng: Rng;
   private readonly route: NavRoute;
-  private readonly here: Int32Array;
   private readonly holdArea: Int32Array;
   private readonly holdUntil: Int32Array;
   private readonly sidestepUntil: Int32Array;
@@ -64,7 +63,6 @@ export class Navigator {
     this.rng = new Rng(this.options.seed * 15485863 + 11);
     const cap = arena.world.capacity;
     this.route = new NavRoute(arena.nav, arena.floor, cap);
-    this.here = new Int32Array(cap).fill(-1);
     this.holdArea = new Int32Array(cap).fill(-1);
     this.holdUntil = new Int32Array(cap);
     this.sidestepUntil = new Int32Array(cap);
@@ -77,7 +75,7 @@ export class Navigator {
 
   /** Nav area index under player e this tick (-1 unknown). */
   areaOf(e: number): number {
-    return this.here[e]!;
+    return this.route.areaOf(e);
   }
 
   /** Whether attacker e holds a spot (false while it heads for the bomb). */
@@ -96,7 +94,6 @@ export class Navigator {
     for (let i = 0; i < w.agentCount; i++) {
       const e = w.agents[i]!;
       this.route.reset(e, this.rng);
-      this.here[e] = -1;
       this.holdArea[e] = -1;
       this.holdUntil[e] = 0;
       this.sidestepUntil[e] = 0;
@@ -127,7 +124,7 @@ export class Navigator {
       gx = a.nav.centers[3 * goalArea]!;
       gz = a.nav.centers[3 * goalArea + 2]!;
     }
-    this.here[e] = this.route.update(e, x, y, z, goalArea, tick);
+    this.route.update(e, x, y, z, goalArea, tick);
     Waypoint.goalDistance[e] = Math.hypot(gx - x, gz - z);
     Waypoint.active[e] = 1;
     if (tick < this.sidestepUntil[e]!) {

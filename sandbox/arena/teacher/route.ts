@@ -65,6 +65,11 @@ export class NavRoute {
     for (let i = 0; i < pen.length; i++) pen[i] = this.placeOf[i]! >= 0 ? this.placePenalty[this.placeOf[i]!]! : 0.3;
   }
 
+  /** Bot e's area index as of its last {@link NavRoute.update} (-1 unknown). */
+  areaOf(e: number): number {
+    return this.area[e]!;
+  }
+
   /** The area index under a point, or `fallback` when it stands on none. */
   areaIndexAt(x: number, y: number, z: number, fallback: number): number {
     const a = this.floor.areaAt(x, y, z, 0.3, 1.2);
