@@ -2,7 +2,8 @@
  * Dense float32 matrix products on the inference core's WebAssembly GEMM (the packed SIMD128
  * kernel the sessions use), for host code such as the trainer: operands are copied into
  * reusable regions of the kernels' memory, B is packed, the product runs in one call, and the
- * result is copied (or added) back. Regions grow to the largest shapes seen and are reused.
+ * result is copied (or added) back. Regions grow to the largest shapes seen and are reused; a
+ * region that grows frees its old memory, and {@link DenseGemm.dispose} frees them all.
  */
 import { sharedRuntime, type WasmRuntime } from './wasm/runtime.js';
 
@@ -67,13 +68,26 @@ export class DenseGemm {
     else c.set(v.subarray(co, co + M * N));
   }
 
+  /** Frees the kernel memory this instance holds; a later {@link DenseGemm.gemm} allocates it again. */
+  dispose(): void {
+    for (const r of Object.values(this.regions)) this.drop(r);
+  }
+
   /** A region of at least `floats` floats (byte offset), reused across calls. */
   private region(name: string, floats: number): number {
     const r = this.regions[name]!;
     if (r[1] < floats) {
+      // Freed first, so that a region at the top of memory can grow in place.
+      this.drop(r);
       r[0] = this.rt.alloc(floats * 4);
       r[1] = floats;
     }
     return r[0];
+  }
+
+  private drop(r: [number, number]): void {
+    if (r[1] > 0) this.rt.free(r[0]);
+    r[0] = 0;
+    r[1] = 0;
   }
 }

@@ -2,7 +2,8 @@
  * The native backend: tickmind's own synchronous executor on WebAssembly SIMD kernels.
  * Load: decode, validate, optimize. Per concrete input shape: one cached plan. Per call:
  * validate feeds, copy them into the plan's arena, run the kernels. Allocates nothing per
- * call once a shape has been seen.
+ * call once a shape has been seen. The session owns its constants and plans in the shared
+ * kernel memory; `dispose` frees them for other sessions to reuse.
  */
 import { TickmindError } from '../../core/errors.js';
 import { ConstantStore } from '../exec/constants.js';
@@ -14,7 +15,7 @@ import { lowerControlFlow } from '../passes/control-flow.js';
 import { optimizeGraph, type PassReport } from '../passes/index.js';
 import { describe, type Feeds, type Results, type Session, type SessionOptions, type TensorDescription } from '../session.js';
 import { copyIntoStorage, dtypeOfArray, sizeOf } from '../tensor.js';
-import { sharedRuntime, type WasmRuntime } from '../wasm/runtime.js';
+import { AllocationScope, sharedRuntime, type WasmRuntime } from '../wasm/runtime.js';
 
 /** A feeds object whose names, types and dims were validated, with its plan. */
 interface FeedsCheck {
@@ -53,7 +54,9 @@ export class NativeSession implements Session {
   private readonly symbolValues: Float64Array;
   private last: FeedsCheck | undefined;
   private readonly seen = new WeakMap<Feeds, FeedsCheck>();
+  private disposed = false;
 
+  /** Allocates no kernel memory (constants are placed with the first plan): a failed construction leaves nothing behind. */
   constructor(model: Model, options: SessionOptions = {}) {
     this.model = model;
     this.file = options.file;
@@ -71,7 +74,7 @@ export class NativeSession implements Session {
     this.passes = { ...optimizeGraph(model.graph, { fuse: options.fuse !== false }), controlFlow: lowered.ifs + lowered.loops };
     this.runtime = sharedRuntime({ forceScalar: options.forceScalar === true });
     this.simd = this.runtime.simd;
-    this.constants = new ConstantStore(this.runtime);
+    this.constants = new ConstantStore(new AllocationScope(this.runtime));
     this.useWasm = options.jsKernels !== true;
     if (options.quantize !== undefined && options.quantize !== 'int8')
       throw new TickmindError('INVALID_ARGUMENT', `quantize must be 'int8' (got ${JSON.stringify(options.quantize)})`, {
@@ -108,9 +111,11 @@ export class NativeSession implements Session {
 
   /**
    * Runs synchronously. Returns the same Results object on every call with the same input
-   * shapes; its tensors are views into preallocated memory, overwritten by the next call.
+   * shapes; its tensors are views into preallocated memory, overwritten by the next call and
+   * emptied by {@link NativeSession.dispose}. Throws INVALID_ARGUMENT once the session is disposed.
    */
   runSync(feeds: Feeds): Results {
+    if (this.disposed) throw this.disposedError();
     const plan = this.planFor(feeds);
     plan.prepare();
     const inputs = this.model.graph.inputs;
@@ -165,9 +170,12 @@ export class NativeSession implements Session {
       if (this.plans.size >= MAX_PLANS) {
         throw new TickmindError('MODEL_LIMIT', `more than ${MAX_PLANS} distinct input shapes; pad batches to a few fixed sizes`);
       }
+      // A failed build frees its own arena and scratch; constants it placed are rolled back here.
+      const mark = this.constants.mark();
       try {
         plan = buildPlan(this.model.graph, dims, this.runtime, this.constants, { wasm: this.useWasm, int8: this.int8 });
       } catch (err) {
+        this.constants.rollback(mark);
         throw err instanceof TickmindError && this.file !== undefined ? err.withFile(this.file) : err;
       }
       this.plans.set(key, plan);
@@ -264,8 +272,25 @@ export class NativeSession implements Session {
     return this.last?.plan.flops ?? 0;
   }
 
+  /**
+   * Frees the session's kernel memory (constants, plans) at once, before the promise settles;
+   * other sessions may reuse it immediately. Results kept from earlier runs become empty. Later
+   * runs throw INVALID_ARGUMENT; disposing again does nothing.
+   */
   async dispose(): Promise<void> {
-    this.plans.clear();
+    if (this.disposed) return;
+    this.disposed = true;
     this.last = undefined;
+    for (const plan of this.plans.values()) plan.dispose();
+    this.plans.clear();
+    this.constants.dispose();
+  }
+
+  private disposedError(): TickmindError {
+    return new TickmindError(
+      'INVALID_ARGUMENT',
+      'the session was disposed; its kernel memory may belong to another session now (create a new session)',
+      this.file !== undefined ? { file: this.file } : {},
+    );
   }
 }

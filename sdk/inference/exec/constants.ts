@@ -1,10 +1,12 @@
 /**
  * Constants in kernel memory, shared by all plans of a session: weights are copied (and
- * packed for the GEMM) once, at first use, never per plan or per call.
+ * packed for the GEMM) once, at first use, never per plan or per call. The store owns their
+ * regions (one allocation scope): a failed plan build rolls back what it added, and disposing
+ * the session releases everything.
  */
 import type { Tensor } from '../tensor.js';
 import { byteSize, sizeOf } from '../tensor.js';
-import type { WasmRuntime } from '../wasm/runtime.js';
+import type { AllocationScope, WasmRuntime } from '../wasm/runtime.js';
 
 /** Below this many rows a linear layer runs the dot-product kernel. */
 export const SMALL_ROWS = 4;
@@ -19,7 +21,16 @@ export interface Int8Weight {
   row: number;
 }
 
+/** A point a {@link ConstantStore} can roll back to. */
+export interface ConstantsMark {
+  readonly entries: number;
+  readonly regions: number;
+}
+
 export class ConstantStore {
+  private readonly runtime: WasmRuntime;
+  /** Every cache entry, in the order added (for rollback). */
+  private readonly added: { cache: Map<Tensor, unknown>; key: Tensor }[] = [];
   private readonly raw = new Map<Tensor, number>();
   private readonly packedPlain = new Map<Tensor, number>();
   private readonly packedTransposed = new Map<Tensor, number>();
@@ -30,17 +41,44 @@ export class ConstantStore {
   private readonly int8GemmPlain = new Map<Tensor, Int8Weight>();
   private readonly int8GemmTransposed = new Map<Tensor, Int8Weight>();
 
-  constructor(private readonly runtime: WasmRuntime) {}
+  /** Allocates through `scope`, which then holds every constant of the session. */
+  constructor(private readonly scope: AllocationScope) {
+    this.runtime = scope.runtime;
+  }
+
+  /** The current state, to {@link ConstantStore.rollback} to if what follows fails. */
+  mark(): ConstantsMark {
+    return { entries: this.added.length, regions: this.scope.mark };
+  }
+
+  /** Forgets and frees every constant placed since `mark`. */
+  rollback(mark: ConstantsMark): void {
+    while (this.added.length > mark.entries) {
+      const { cache, key } = this.added.pop()!;
+      cache.delete(key);
+    }
+    this.scope.release(mark.regions);
+  }
+
+  /** Frees every constant; the store must not be used afterwards. */
+  dispose(): void {
+    this.rollback({ entries: 0, regions: 0 });
+  }
+
+  private remember<V>(cache: Map<Tensor, V>, key: Tensor, value: V): V {
+    cache.set(key, value);
+    this.added.push({ cache, key });
+    return value;
+  }
 
   /** Byte offset of the tensor's copy, zero-padded to a multiple of 32 bytes (GEMM bias reads whole panels). */
   place(t: Tensor): number {
     const hit = this.raw.get(t);
     if (hit !== undefined) return hit;
     const bytes = sizeOf(t.dims) * byteSize(t.dtype);
-    const ptr = this.runtime.alloc(Math.ceil(Math.max(bytes, 1) / 32) * 32);
+    const ptr = this.scope.alloc(Math.ceil(Math.max(bytes, 1) / 32) * 32);
     new Uint8Array(this.runtime.buffer, ptr, bytes).set(new Uint8Array(t.data.buffer, t.data.byteOffset, bytes));
-    this.raw.set(t, ptr);
-    return ptr;
+    return this.remember(this.raw, t, ptr);
   }
 
   /**
@@ -60,10 +98,9 @@ export class ConstantStore {
     const [K, N] = transB ? [c, r] : [r, c];
     const src = this.place(t);
     const k = this.runtime.kernels;
-    const ptr = this.runtime.alloc(k.packedDotSize(K, N) * 4);
+    const ptr = this.scope.alloc(k.packedDotSize(K, N) * 4);
     k.packDot(src, ptr, K, N, transB ? 1 : 0);
-    cache.set(t, ptr);
-    return ptr;
+    return this.remember(cache, t, ptr);
   }
 
   /**
@@ -87,15 +124,13 @@ export class ConstantStore {
     const src = this.place(t);
     const k = this.runtime.kernels;
     const dot = layout === 'dot';
-    const ptr = this.runtime.alloc(dot ? k.packedInt8Size(K, N) : k.packedInt8GemmSize(K, N));
+    const ptr = this.scope.alloc(dot ? k.packedInt8Size(K, N) : k.packedInt8GemmSize(K, N));
     // Scales padded to whole column groups (4 for the dot packing, 8 for GEMM panels).
-    const scales = this.runtime.alloc(Math.ceil(N / 8) * 8 * 4);
-    const row = dot ? this.runtime.alloc(Math.ceil(K / 8) * 8 * 2) : 0;
+    const scales = this.scope.alloc(Math.ceil(N / 8) * 8 * 4);
+    const row = dot ? this.scope.alloc(Math.ceil(K / 8) * 8 * 2) : 0;
     if (dot) k.packInt8(src, ptr, scales, K, N, transB ? 1 : 0);
     else k.packInt8Gemm(src, ptr, scales, K, N, transB ? 1 : 0);
-    const w = { ptr, scales, row };
-    cache.set(t, w);
-    return w;
+    return this.remember(cache, t, { ptr, scales, row });
   }
 
   /** Byte offset of the weight packed into GEMM panels (2-D float32; transB: stored [N, K]). */
@@ -107,9 +142,8 @@ export class ConstantStore {
     const [K, N] = transB ? [c, r] : [r, c];
     const src = this.place(t);
     const k = this.runtime.kernels;
-    const ptr = this.runtime.alloc(k.packedSize(K, N) * 4);
+    const ptr = this.scope.alloc(k.packedSize(K, N) * 4);
     k.packB(src, ptr, K, N, transB ? 1 : 0);
-    cache.set(t, ptr);
-    return ptr;
+    return this.remember(cache, t, ptr);
   }
 }

@@ -2,7 +2,8 @@
  * A plan: the model specialized to one set of concrete input shapes. Planning folds every
  * value computable from shapes and constants, picks a kernel per remaining node, and lays
  * all runtime tensors out in one arena. Running a plan copies the feeds in, calls the
- * kernels in order and allocates nothing.
+ * kernels in order and allocates nothing. A plan owns its arena and kernel scratch (one
+ * allocation scope) until {@link Plan.dispose}; the constants it reads belong to the session.
  */
 import { TickmindError } from '../../core/errors.js';
 import type { Graph, Node } from '../ir/graph.js';
@@ -11,7 +12,7 @@ import { findOp } from '../ops/registry.js';
 import type { Kernel, OpContext, OpDef, OutputInfo, Slot, ValueState, WasmContext } from '../ops/types.js';
 import type { DType, Tensor, TensorArray } from '../tensor.js';
 import { allocTensor, byteSize, publicView, sizeOf, storageView } from '../tensor.js';
-import type { WasmRuntime } from '../wasm/runtime.js';
+import { AllocationScope, type WasmRuntime } from '../wasm/runtime.js';
 import { type ConstantStore, SMALL_ROWS } from './constants.js';
 import { type BufferRequest, planMemory } from './memory.js';
 
@@ -99,9 +100,10 @@ export class Plan {
   }
 
   private boundBuffer: ArrayBufferLike | undefined;
+  private readonly runtime: WasmRuntime;
 
   constructor(
-    private readonly runtime: WasmRuntime,
+    private readonly memory: AllocationScope,
     private readonly steps: Step[],
     private readonly slots: Slot[],
     inputs: Slot[],
@@ -109,6 +111,7 @@ export class Plan {
     arenaBytes: number,
     flops: number,
   ) {
+    this.runtime = memory.runtime;
     this.inputs = inputs;
     this.flops = flops;
     this.arenaBytes = arenaBytes;
@@ -145,6 +148,21 @@ export class Plan {
       s.kernel(s.ins, s.outs);
     }
   }
+
+  /**
+   * Frees the arena and scratch for reuse. Outputs kept from earlier runs become empty arrays
+   * rather than views of memory another plan may now own. The plan must not run again.
+   */
+  dispose(): void {
+    this.memory.release();
+    for (const o of this.outputs) o.data = emptyLike(o.data);
+  }
+}
+
+/** An empty array of the same type, for the outputs of a disposed plan. */
+function emptyLike(data: TensorArray): TensorArray {
+  const ctor = data.constructor as new (length: number) => TensorArray;
+  return new ctor(0);
 }
 
 interface Pending {
@@ -194,14 +212,20 @@ export function buildPlan(
       pending.push({ node, op, inputs, outputs });
     }
   }
-  return layout(graph, pending, states, runtime, constants, options);
+  const memory = new AllocationScope(runtime);
+  try {
+    return layout(graph, pending, states, memory, constants, options);
+  } catch (err) {
+    memory.release();
+    throw err;
+  }
 }
 
 function layout(
   graph: Graph,
   pending: Pending[],
   states: Map<string, ValueState>,
-  runtime: WasmRuntime,
+  memory: AllocationScope,
   constants: ConstantStore,
   options: PlanOptions,
 ): Plan {
@@ -248,7 +272,7 @@ function layout(
     requests[b]!.end = END;
   }
   const { offsets, total } = planMemory(requests);
-  const arena = runtime.alloc(total);
+  const arena = memory.alloc(total);
 
   const slots: Slot[] = [];
   const slotOf = new Map<string, Slot>();
@@ -266,11 +290,11 @@ function layout(
     return slot;
   };
 
-  const steps: Step[] = live.map((p) => buildStep(p, runtime, constants, options, runtimeSlot));
+  const steps: Step[] = live.map((p) => buildStep(p, memory, constants, options, runtimeSlot));
   const inputSlots = graph.inputs.map((vi) => runtimeSlot(vi.name));
   const outputSlots = graph.outputs.map((o) => ({ name: o.name, slot: runtimeSlot(o.name) }));
   const flops = live.reduce((sum, p) => sum + (p.op.flops?.({ node: p.node, inputs: p.inputs }, p.outputs) ?? 0), 0);
-  const plan = new Plan(runtime, steps, slots, inputSlots, outputSlots, total, flops);
+  const plan = new Plan(memory, steps, slots, inputSlots, outputSlots, total, flops);
   // Outputs that were folded to constants are written once, now.
   for (const o of graph.outputs) {
     const state = states.get(o.name)!;
@@ -288,7 +312,7 @@ function isAlias(p: Pending): boolean {
 
 function buildStep(
   p: Pending,
-  runtime: WasmRuntime,
+  memory: AllocationScope,
   constants: ConstantStore,
   options: PlanOptions,
   slotFor: (name: string) => Slot,
@@ -299,6 +323,7 @@ function buildStep(
   if (isAlias(p)) return { node: p.node, kernel: noop, ins, outs };
   try {
     if (options.wasm && p.op.wasm !== undefined) {
+      const runtime = memory.runtime;
       const ctx: WasmContext = {
         node: p.node,
         inputs: p.inputs,
@@ -315,8 +340,8 @@ function buildStep(
           }
           if (int8) {
             const q = constants.int8Gemm(w, transB);
-            const rowsQ = runtime.alloc(rows * Math.ceil(K / 2) * 4);
-            const rowScales = runtime.alloc(rows * 4);
+            const rowsQ = memory.alloc(rows * Math.ceil(K / 2) * 4);
+            const rowScales = memory.alloc(rows * 4);
             return (a, bias, c, act) => k.gemmInt8(a, K, q.ptr, q.scales, bias, c, N, rows, N, K, act, rowsQ, rowScales);
           }
           const { ptr, small } = constants.linear(w, transB, rows);
@@ -326,7 +351,7 @@ function buildStep(
         },
         int8Linear: (K, minK = INT8_MIN_K) => options.int8 === true && K >= minK,
         constPtr: (i) => (p.inputs[i] === undefined ? -1 : constants.place(p.inputs[i]!.value!)),
-        scratch: (bytes) => runtime.alloc(bytes),
+        scratch: (bytes) => memory.alloc(bytes),
       };
       kernel = p.op.wasm(ctx);
     }

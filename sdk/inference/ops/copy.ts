@@ -23,7 +23,7 @@ export function planBlockCopy(ctx: WasmContext, rm: RunMap, dtype: DType): Block
   let uniform = true;
   for (let r = 1; r < count && uniform; r++) uniform = rm.map[r]! - rm.map[r - 1]! === step;
   if (uniform) return { map: 0, srcStride: step * eb, count, runBytes: rm.run * eb, srcOffset: first * eb };
-  const ptr = ctx.runtime.alloc(count * 4);
+  const ptr = ctx.scratch(count * 4);
   const view = new Int32Array(ctx.runtime.buffer, ptr, count);
   for (let r = 0; r < count; r++) view[r] = rm.map[r]! * eb;
   return { map: ptr, srcStride: 0, count, runBytes: rm.run * eb, srcOffset: 0 };

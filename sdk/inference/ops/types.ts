@@ -40,7 +40,11 @@ export interface OpContext {
 export interface WasmContext extends OpContext {
   outputs: readonly OutputInfo[];
   kernels: KernelExports;
-  runtime: WasmRuntime;
+  /**
+   * The kernels' memory, to fill regions from {@link WasmContext.scratch} at plan time. There is
+   * no `alloc` here on purpose: scratch belongs to the plan and is freed with it.
+   */
+  runtime: Pick<WasmRuntime, 'buffer'>;
   /**
    * A linear layer: returns a kernel call `(a, bias, c, act)` computing act(A·W + bias) for
    * `rows` rows of A, with W packed (once per session) for the kernel that suits `rows`.
@@ -53,7 +57,7 @@ export interface WasmContext extends OpContext {
   int8Linear(K: number, minK?: number): boolean;
   /** A constant's copy in kernel memory (cached per session), or -1 for a missing input. */
   constPtr(index: number): number;
-  /** Scratch bytes private to this node, allocated with the plan. */
+  /** Scratch bytes private to this node (zeroed, 64-byte aligned), allocated and freed with the plan. */
   scratch(bytes: number): number;
 }
 

@@ -1,8 +1,14 @@
 /**
  * Loads tickmind's WebAssembly kernels (SIMD128 where the engine validates it, else the
- * scalar build) and manages their linear memory: a bump allocator of 64-byte aligned
- * regions. Regions are never freed individually; a session owns one runtime and frees
- * everything by dropping it.
+ * scalar build) and manages their linear memory: an allocator of 64-byte aligned regions.
+ *
+ * All sessions share one runtime (see {@link sharedRuntime}), so regions are freed one by one
+ * and reused: freed regions go to a free list (kept sorted by offset, neighbours merged), an
+ * allocation takes the best-fitting free region before bumping `top`, and a region freed at the
+ * top lowers it. WebAssembly memory never shrinks; reuse keeps its high-water mark flat across
+ * create/dispose cycles. Every region starts zeroed, reused or not (weights are padded with
+ * zeros). Owners record what they allocate in an {@link AllocationScope} and give it all back
+ * at once (a disposed session, a plan, a build that failed half-way).
  */
 import { TickmindError } from '../../core/errors.js';
 import { decodeBase64, simdSupported } from '../../core/wasm.js';
@@ -234,6 +240,8 @@ export { simdSupported };
 
 const PAGE = 65536;
 const ALIGN = 64;
+/** 32-bit WebAssembly addresses 65536 pages at most. */
+const MAX_BYTES = 65536 * PAGE;
 
 let compiled: { module: WebAssembly.Module; simd: boolean } | undefined;
 
@@ -250,6 +258,8 @@ function compileKernels(forceScalar: boolean): { module: WebAssembly.Module; sim
 export interface WasmRuntimeOptions {
   /** Use the scalar kernels even where SIMD128 is available (testing, comparison). */
   forceScalar?: boolean;
+  /** Most 64 KiB pages the memory may grow to (default: the engine's limit); tests use it to make a grow fail. */
+  maxPages?: number;
 }
 
 const sharedRuntimes: { simd?: WasmRuntime; scalar?: WasmRuntime } = {};
@@ -259,9 +269,9 @@ const sharedRuntimes: { simd?: WasmRuntime; scalar?: WasmRuntime } = {};
  * keeps each kernel call site monomorphic (one exports object), which lets the engine inline
  * the JS-to-WebAssembly call without allocating, however many sessions a game creates.
  */
-export function sharedRuntime(options: WasmRuntimeOptions = {}): WasmRuntime {
+export function sharedRuntime(options: Pick<WasmRuntimeOptions, 'forceScalar'> = {}): WasmRuntime {
   const key = options.forceScalar === true || !simdSupported() ? 'scalar' : 'simd';
-  sharedRuntimes[key] ??= new WasmRuntime(options);
+  sharedRuntimes[key] ??= new WasmRuntime({ forceScalar: options.forceScalar === true });
   return sharedRuntimes[key];
 }
 
@@ -271,46 +281,213 @@ export class WasmRuntime {
   readonly memory: WebAssembly.Memory;
   /** Whether the SIMD128 build is running. */
   readonly simd: boolean;
+  /** Where regions start: the kernels' heap base, aligned. */
+  readonly heapStart: number;
+  /** End of the highest live region: nothing at or above it is allocated. */
   private top: number;
+  /** Highest `top` so far: memory above it has never been handed out (still zero). */
+  private peak: number;
+  /** Size of every live region, by offset. */
+  private readonly live = new Map<number, number>();
+  private liveBytes = 0;
+  // Free regions below `top`, sorted by offset; never adjacent to one another nor ending at `top`.
+  private readonly freeStarts: number[] = [];
+  private readonly freeSizes: number[] = [];
 
   constructor(options: WasmRuntimeOptions = {}) {
     const { module, simd } = compileKernels(options.forceScalar === true);
     this.simd = simd;
-    this.memory = new WebAssembly.Memory({ initial: 16 });
+    this.memory = new WebAssembly.Memory(
+      options.maxPages === undefined ? { initial: 16 } : { initial: Math.min(16, options.maxPages), maximum: options.maxPages },
+    );
     const instance = new WebAssembly.Instance(module, { env: { memory: this.memory, abort: abort } });
     this.kernels = instance.exports as unknown as KernelExports;
-    this.top = align(this.kernels.heapBase());
+    this.heapStart = align(this.kernels.heapBase());
+    this.top = this.heapStart;
+    this.peak = this.heapStart;
   }
 
-  /** Reserves `bytes` (64-byte aligned) and returns the byte offset. Grows memory as needed. */
+  /**
+   * Reserves a zeroed region of at least `bytes` (64-byte aligned) and returns its byte offset:
+   * the smallest free region that fits, else fresh space at the top, growing memory as needed.
+   * Throws MODEL_LIMIT when memory cannot grow, leaving the allocator as it was.
+   */
   alloc(bytes: number): number {
-    const ptr = this.top;
-    this.top = align(ptr + Math.max(bytes, 1));
-    const needed = this.top - this.memory.buffer.byteLength;
-    if (needed > 0) {
-      const pages = Math.ceil(needed / PAGE);
-      try {
-        this.memory.grow(pages);
-      } catch (err) {
-        throw new TickmindError('MODEL_LIMIT', `cannot grow WebAssembly memory to ${this.top} bytes: ${(err as Error).message}`);
-      }
-    }
+    const size = regionSize(bytes);
+    const clean = this.peak;
+    const i = this.bestFit(size);
+    const ptr = i >= 0 ? this.takeFree(i, size) : this.bump(size);
+    this.live.set(ptr, size);
+    this.liveBytes += size;
+    // Fresh memory is zero; a region (or its part) below the old peak held someone's data.
+    const dirtyEnd = Math.min(ptr + size, clean);
+    if (dirtyEnd > ptr) new Uint8Array(this.memory.buffer, ptr, dirtyEnd - ptr).fill(0);
     return ptr;
   }
 
-  /** Bytes reserved so far. */
+  /** Gives back a region {@link WasmRuntime.alloc} returned; its memory may be handed out again at once. */
+  free(ptr: number): void {
+    const size = this.live.get(ptr);
+    if (size === undefined) throw new TickmindError('INTERNAL', `kernel memory at ${ptr} is not an allocated region (freed twice?)`);
+    this.live.delete(ptr);
+    this.liveBytes -= size;
+    this.release(ptr, size);
+  }
+
+  /**
+   * End of the highest live region, in bytes from the start of memory (kernel data and stack
+   * included): what the allocator holds now. It drops when the top regions are freed.
+   */
   get bytesUsed(): number {
     return this.top;
+  }
+
+  /** The highest {@link WasmRuntime.bytesUsed} ever: what memory had to grow to. */
+  get highWaterMark(): number {
+    return this.peak;
+  }
+
+  /** Bytes in live regions (sizes rounded up to 64). */
+  get bytesLive(): number {
+    return this.liveBytes;
+  }
+
+  /** Bytes in free regions below {@link WasmRuntime.bytesUsed}, waiting for reuse. */
+  get bytesFree(): number {
+    let sum = 0;
+    for (const s of this.freeSizes) sum += s;
+    return sum;
   }
 
   /** The current memory buffer (changes when memory grows; views over the old one detach). */
   get buffer(): ArrayBuffer {
     return this.memory.buffer;
   }
+
+  /** Index of the smallest free region of at least `size` bytes (lowest offset on ties), or -1. */
+  private bestFit(size: number): number {
+    let best = -1;
+    for (let i = 0; i < this.freeSizes.length; i++) {
+      const s = this.freeSizes[i]!;
+      if (s >= size && (best < 0 || s < this.freeSizes[best]!)) best = i;
+    }
+    return best;
+  }
+
+  /** Takes `size` bytes from the start of free region `i`. */
+  private takeFree(i: number, size: number): number {
+    const ptr = this.freeStarts[i]!;
+    if (this.freeSizes[i] === size) {
+      this.freeStarts.splice(i, 1);
+      this.freeSizes.splice(i, 1);
+    } else {
+      this.freeStarts[i] = ptr + size;
+      this.freeSizes[i] = this.freeSizes[i]! - size;
+    }
+    return ptr;
+  }
+
+  /** Takes `size` bytes at the top, growing memory first so that a failure changes nothing. */
+  private bump(size: number): number {
+    const ptr = this.top;
+    const end = ptr + size;
+    this.reserve(end);
+    this.top = end;
+    if (end > this.peak) this.peak = end;
+    return ptr;
+  }
+
+  /** Grows memory to at least `end` bytes; throws MODEL_LIMIT when it cannot. */
+  private reserve(end: number): void {
+    if (end > MAX_BYTES) {
+      throw new TickmindError('MODEL_LIMIT', `kernel memory would need ${end} bytes, over the ${MAX_BYTES}-byte limit of WebAssembly`);
+    }
+    const needed = end - this.memory.buffer.byteLength;
+    if (needed <= 0) return;
+    try {
+      this.memory.grow(Math.ceil(needed / PAGE));
+    } catch (err) {
+      throw new TickmindError('MODEL_LIMIT', `cannot grow WebAssembly memory to ${end} bytes: ${(err as Error).message}`);
+    }
+  }
+
+  /** Puts [ptr, ptr + size) back: merged with free neighbours, or lowering `top` when it ends there. */
+  private release(ptr: number, size: number): void {
+    const starts = this.freeStarts;
+    const sizes = this.freeSizes;
+    const next = this.firstFreeAfter(ptr);
+    let start = ptr;
+    let end = ptr + size;
+    let from = next;
+    let to = next;
+    if (next > 0 && starts[next - 1]! + sizes[next - 1]! === start) {
+      from = next - 1;
+      start = starts[from]!;
+    }
+    if (next < starts.length && starts[next] === end) {
+      end = starts[next]! + sizes[next]!;
+      to = next + 1;
+    }
+    if (end === this.top) {
+      this.top = start;
+      starts.splice(from, to - from);
+      sizes.splice(from, to - from);
+    } else {
+      starts.splice(from, to - from, start);
+      sizes.splice(from, to - from, end - start);
+    }
+  }
+
+  /** Index of the first free region starting after `ptr` (binary search). */
+  private firstFreeAfter(ptr: number): number {
+    let lo = 0;
+    let hi = this.freeStarts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.freeStarts[mid]! < ptr) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+}
+
+/**
+ * The regions one owner (a session's constants, a plan) holds in a runtime. Owners allocate
+ * through their scope so that they can give everything back: {@link AllocationScope.release}
+ * frees all of it, or what was allocated since a {@link AllocationScope.mark} (a build that
+ * failed half-way).
+ */
+export class AllocationScope {
+  private readonly regions: number[] = [];
+
+  constructor(readonly runtime: WasmRuntime) {}
+
+  /** Allocates like {@link WasmRuntime.alloc} and records the region. */
+  alloc(bytes: number): number {
+    const ptr = this.runtime.alloc(bytes);
+    this.regions.push(ptr);
+    return ptr;
+  }
+
+  /** A point to release back to: the number of regions allocated so far. */
+  get mark(): number {
+    return this.regions.length;
+  }
+
+  /** Frees the regions allocated since `mark` (default: all), newest first. Harmless to repeat. */
+  release(mark = 0): void {
+    while (this.regions.length > mark) this.runtime.free(this.regions.pop()!);
+  }
 }
 
 function align(n: number): number {
   return Math.ceil(n / ALIGN) * ALIGN;
+}
+
+/** A request's region size: at least 1 byte, rounded up to 64. */
+function regionSize(bytes: number): number {
+  if (!(bytes >= 0)) throw new TickmindError('INTERNAL', `cannot allocate ${bytes} bytes of kernel memory`);
+  return align(Math.max(bytes, 1));
 }
 
 function abort(): never {
