@@ -8,10 +8,19 @@
 import { arenaLevel, wrapAgents } from '../dist/sdk/cli/profile-match.js';
 import { Rng } from '../dist/sdk/core/index.js';
 import { Recorder } from '../dist/sdk/dataset/index.js';
-import { actSystem, addAgent, createAiWorld, decideSystem, policyDecider, senseSystem, TokenObservations } from '../dist/sdk/ecs/index.js';
+import {
+  actSystem,
+  addAgent,
+  createAiWorld,
+  decideSystem,
+  layoutForWorld,
+  policyDecider,
+  senseSystem,
+  TokenObservations,
+} from '../dist/sdk/ecs/index.js';
 import { BvhRayCaster } from '../dist/sdk/physics/index.js';
 import { loadPolicy, starterModelBytes } from '../dist/sdk/policy/index.js';
-import { JOINT_FEATURES, RaySensor } from '../dist/sdk/sensors/index.js';
+import { RaySensor } from '../dist/sdk/sensors/index.js';
 
 const argv = process.argv.slice(2);
 const TICKS = Number(argv[argv.indexOf('--ticks') + 1] || 4000);
@@ -27,13 +36,11 @@ const sensor = new RaySensor({
   length: 25,
   detectableTags: [1, 2, 3],
 });
-const rays = { count: sensor.rays, valuesPerRay: sensor.valuesPerRay, detectableTags: [...sensor.config.detectableTags] };
 const caster = new BvhRayCaster(arenaLevel(HALF, 40, AGENTS), { maxAgents: AGENTS });
 const world = createAiWorld({ seed: 1, capacity: AGENTS + 2, sensors: [sensor], caster, bvh: caster });
-const policy = await loadPolicy(starterModelBytes({ mode: 'joint', tokens: 10, entityFeatures: [...JOINT_FEATURES], rays, seed: 1 }), {
-  maxBatch: 1,
-});
-world.deciders.push(policyDecider(world, policy, { halfExtent: HALF }));
+const joint = layoutForWorld(world, { mode: 'joint', playerTokens: 10, halfExtent: HALF });
+const policy = await loadPolicy(starterModelBytes({ observation: joint.toJSON(), seed: 1 }), { maxBatch: 1 });
+world.deciders.push(policyDecider(world, policy));
 const rng = new Rng(3);
 for (let i = 0; i < AGENTS; i++)
   addAgent(world, {
@@ -43,7 +50,7 @@ for (let i = 0; i < AGENTS; i++)
   });
 
 // The recorder: egocentric observations as the arena records them.
-const obs = new TokenObservations(world, { mode: 'egocentric', tokens: 10 });
+const obs = new TokenObservations(world, layoutForWorld(world, { mode: 'egocentric' }));
 const MAX_FRAMES = 512;
 const recorder = new Recorder(
   {

@@ -2,9 +2,10 @@
 // npm run bench:tick — the whole AI tick (sense + decide + act) on the native backend.
 //   1. 5v5 joint: 10 agents, 16-ray fans, the joint starter transformer deciding for all ten every
 //      tick; act by kinematic integration (allocation-free) and, second row, Rapier's character
-//      controller (its binding allocates); third row, kinematic with the four waypoint features in
-//      every token (the shipped models' observation); fourth, the egocentric starter (one row per
-//      agent, line-of-sight rays). Median, p99, per phase, heap growth per 10k ticks.
+//      controller (its binding allocates); third row, kinematic with the shipped models' layout
+//      (waypoint features and line of sight cast in the sense phase in every token); fourth, the
+//      egocentric starter with the same blocks (one row per agent). Median, p99, per phase, heap
+//      growth per 10k ticks.
 //   2. 64 and 256 agents, egocentric starter transformer, every agent due every tick, a 500 µs
 //      decide budget: ticks over budget, deferrals, worst wait.
 //
@@ -12,10 +13,19 @@
 import { writeFileSync } from 'node:fs';
 import { arenaLevel, wrapAgents } from '../dist/sdk/cli/profile-match.js';
 import { Rng } from '../dist/sdk/core/index.js';
-import { actSystem, addAgent, createAiWorld, decideSystem, physicsSystem, policyDecider, senseSystem } from '../dist/sdk/ecs/index.js';
+import {
+  actSystem,
+  addAgent,
+  createAiWorld,
+  decideSystem,
+  layoutForWorld,
+  physicsSystem,
+  policyDecider,
+  senseSystem,
+} from '../dist/sdk/ecs/index.js';
 import { BvhRayCaster, CharacterMover, initRapier, PhysicsWorld } from '../dist/sdk/physics/index.js';
 import { loadPolicy, starterModelBytes } from '../dist/sdk/policy/index.js';
-import { EGOCENTRIC_FEATURES, JOINT_FEATURES, RaySensor, WAYPOINT_FEATURES } from '../dist/sdk/sensors/index.js';
+import { RaySensor } from '../dist/sdk/sensors/index.js';
 
 const argv = process.argv.slice(2);
 const arg = (name, fallback) => {
@@ -36,15 +46,10 @@ const sensor = () =>
     detectableTags: [1, 2, 3],
   });
 
-/** A world of n agents (two teams) on a level, with the starter policy of `mode`. */
-async function makeWorld({ agents, mode, half, rapier, budgetUs, waypoints = false }) {
+/** A world of n agents (two teams) on a level, with the starter policy of `mode` (waypoints and line of sight: the shipped models' layout). */
+async function makeWorld({ agents, mode, half, rapier, budgetUs, waypoints = false, sight = waypoints }) {
   const level = arenaLevel(half, 40, agents);
   const s = sensor();
-  const rays = { count: s.rays, valuesPerRay: s.valuesPerRay, detectableTags: [...s.config.detectableTags] };
-  const entityFeatures = [...(mode === 'joint' ? JOINT_FEATURES : EGOCENTRIC_FEATURES), ...(waypoints ? WAYPOINT_FEATURES : [])];
-  const policy = await loadPolicy(starterModelBytes({ mode, tokens: 10, entityFeatures, rays, seed: 1 }), {
-    maxBatch: Math.max(agents, 1),
-  });
   const caster = new BvhRayCaster(level, { maxAgents: agents });
   const physics = rapier === undefined ? undefined : new PhysicsWorld(rapier, level);
   const world = createAiWorld({
@@ -56,7 +61,10 @@ async function makeWorld({ agents, mode, half, rapier, budgetUs, waypoints = fal
     bvh: caster,
     ...(physics !== undefined ? { physics: { world: physics, mover: new CharacterMover(physics, { capacity: agents + 2 }) } } : {}),
   });
-  const decider = policyDecider(world, policy, { temperature: 1, halfExtent: half, ...(budgetUs !== undefined ? { budgetUs } : {}) });
+  const frame = mode === 'joint' ? { playerTokens: 10, halfExtent: half } : {};
+  const layout = layoutForWorld(world, { mode, ...frame, waypoints, lineOfSight: sight ? {} : false });
+  const policy = await loadPolicy(starterModelBytes({ observation: layout.toJSON(), seed: 1 }), { maxBatch: Math.max(agents, 1) });
+  const decider = policyDecider(world, policy, { temperature: 1, ...(budgetUs !== undefined ? { budgetUs } : {}) });
   world.deciders.push(decider);
   const rng = new Rng(agents);
   for (let i = 0; i < agents; i++) {
@@ -156,14 +164,14 @@ for (const [withRapier, waypoints, mode] of [
   [false, false, 'joint'],
   [true, false, 'joint'],
   [false, true, 'joint'],
-  [false, false, 'egocentric'],
+  [false, true, 'egocentric'],
 ]) {
   const w = { ...(await makeWorld({ agents: 10, mode, half: 20, rapier: withRapier ? rapier : undefined, waypoints })), half: 20 };
   runTicks(w, 300);
   const samples = [0, 1, 2, 3].map(() => new Float64Array(TICKS));
   runTicks(w, TICKS, samples);
   const row = {
-    case: `5v5 ${mode}${waypoints ? ' with waypoint features' : ''}, act: ${withRapier ? 'Rapier character controller' : 'kinematic'}`,
+    case: `5v5 ${mode}${waypoints ? ' with waypoints and line of sight' : ''}, act: ${withRapier ? 'Rapier character controller' : 'kinematic'}`,
     senseUs: { median: quantile(samples[0], 0.5), p99: quantile(samples[0], 0.99) },
     decideUs: { median: quantile(samples[1], 0.5), p99: quantile(samples[1], 0.99) },
     actUs: { median: quantile(samples[2], 0.5), p99: quantile(samples[2], 0.99) },

@@ -5,10 +5,10 @@
 //   npm install && node examples/match-5v5.js
 //
 // The starter model is UNTRAINED (seeded random weights): the bots wander; the costs are real.
-import { actSystem, addAgent, createAiWorld, decideSystem, physicsSystem, policyDecider, senseSystem } from 'tickmind/ecs';
+import { actSystem, addAgent, createAiWorld, decideSystem, layoutForWorld, physicsSystem, policyDecider, senseSystem } from 'tickmind/ecs';
 import { BvhRayCaster, CharacterMover, initRapier, levelFromBoxes, PhysicsWorld } from 'tickmind/physics';
 import { loadPolicy, starterModelBytes } from 'tickmind/policy';
-import { JOINT_FEATURES, RaySensor } from 'tickmind/sensors';
+import { RaySensor } from 'tickmind/sensors';
 
 const TAGS = { agent: 1, wall: 2, crate: 3 };
 const level = levelFromBoxes([
@@ -29,16 +29,6 @@ const sensor = new RaySensor({
   detectableTags: [TAGS.agent, TAGS.wall, TAGS.crate],
 });
 
-// The joint starter model: one token per player (map-frame features + that player's rays).
-const bytes = starterModelBytes({
-  mode: 'joint',
-  tokens: 10,
-  entityFeatures: [...JOINT_FEATURES],
-  rays: { count: sensor.rays, valuesPerRay: sensor.valuesPerRay, detectableTags: [...sensor.config.detectableTags] },
-  seed: 1,
-});
-const policy = await loadPolicy(bytes, { backend: 'native', maxBatch: 1 });
-
 const physics = new PhysicsWorld(await initRapier(), level);
 const caster = new BvhRayCaster(level, { maxAgents: 10 });
 const world = createAiWorld({
@@ -50,7 +40,11 @@ const world = createAiWorld({
   bvh: caster,
   physics: { world: physics, mover: new CharacterMover(physics) },
 });
-world.deciders.push(policyDecider(world, policy, { temperature: 1, halfExtent: 20 }));
+// The joint starter model for what this world provides: one token per player — map-frame
+// features, whether it sees an enemy (line of sight through the caster), its rays.
+const layout = layoutForWorld(world, { mode: 'joint', playerTokens: 10, halfExtent: 20 });
+const policy = await loadPolicy(starterModelBytes({ observation: layout.toJSON(), seed: 1 }), { backend: 'native', maxBatch: 1 });
+world.deciders.push(policyDecider(world, policy, { temperature: 1 }));
 for (let i = 0; i < 10; i++) {
   const attackers = i < 5;
   addAgent(world, {

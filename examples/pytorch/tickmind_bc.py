@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
 """Behavior cloning of a tickmind policy in PyTorch, from the `.npz` that `tickmind record` writes.
 
-The same architecture as tickmind's own trainer (the egocentric token transformer: a linear
-embedding, pre-norm layers of masked multi-head attention and a GELU MLP, a final LayerNorm with
-no affine weights, a per-token head over the 97 movement classes), the same loss on the agent's
-own token, AdamW with warm-up and cosine decay, and a validation split by episode. It exports ONNX
-with the policy spec in metadata_props, so tickmind loads and runs the result:
+The same architecture as tickmind's own trainer (the token transformer: a linear embedding,
+pre-norm layers of masked multi-head attention and a GELU MLP, a final LayerNorm with no affine
+weights, a per-token head over the 97 movement classes), the same loss — on the agent's own token
+for egocentric recordings, on every deciding player's token for joint ones — AdamW with warm-up
+and cosine decay, and a validation split by episode. Everything about the observation comes from
+the dataset's token layout (`extra.observation` of its spec: mode, tokens, feature blocks, the
+sensor), which the exported policy carries as its spec's `observation`, so tickmind loads and runs
+the result with the world it was recorded in:
 
     /usr/bin/python3 examples/pytorch/tickmind_bc.py --data demos/dataset.npz --out bot.onnx
     npx tickmind model check bot.onnx
@@ -115,11 +118,16 @@ def main():
     rng = np.random.default_rng(args.seed)
     data = np.load(args.data)
     spec = json.loads(data["spec_json"].tobytes())
-    layout = spec["extra"]["observation"]
-    tokens, features = layout["tokens"], layout["featuresPerToken"]
+    layout = spec["extra"]["observation"]  # the token layout: what every float of a row is
+    tokens, features, mode = layout["tokens"], layout["featuresPerToken"], layout["mode"]
+    names = [n for b in layout.get("blocks", []) for n in b["names"][:4]]
+    print(f"{mode} rows of {tokens} tokens x {features} floats; blocks {[b['kind'] for b in layout.get('blocks', [])]} ({', '.join(names[:12])}, ...)")
     obs = data["observation.state"].reshape(-1, tokens, features).astype(np.float32)
     mask = data["observation.mask"].astype(bool)
-    action = data["action"].astype(np.int64)
+    # Egocentric: one class per frame, on the agent's own token 0. Joint: one per token, -1 where nobody decided.
+    action = data["action"].astype(np.int64).reshape(len(obs), -1)
+    if mode == "egocentric":
+        action = np.concatenate([action[:, :1], np.full((len(obs), tokens - 1), -1, np.int64)], axis=1)
     episode = data["episode_index"]
 
     # Validation split by episode: no frame of a held-out episode is trained on.
@@ -128,7 +136,7 @@ def main():
     held = set(episodes[: max(1, round(0.1 * len(episodes)))].tolist()) if len(episodes) > 1 else set()
     is_val = np.array([e in held for e in episode])
     train_idx, val_idx = np.nonzero(~is_val)[0], np.nonzero(is_val)[0]
-    print(f"{len(action)} frames from {len(episodes)} episodes: {len(train_idx)} train, {len(val_idx)} validation")
+    print(f"{len(obs)} frames from {len(episodes)} episodes: {len(train_idx)} train, {len(val_idx)} validation")
 
     model = TokenTransformer(features, args.d, args.layers, args.heads)
     decay = [p for n, p in model.named_parameters() if n.endswith("weight")]
@@ -138,11 +146,17 @@ def main():
     warmup = max(1, round(0.05 * steps))
     x_all, m_all, y_all = torch.from_numpy(obs), torch.from_numpy(mask), torch.from_numpy(action)
 
+    def loss_of(idx):
+        """Cross-entropy over the tokens that carry a class (ignore_index -1), and their logits and targets."""
+        logits = model(x_all[idx], m_all[idx]).reshape(-1, CLASSES)
+        target = y_all[idx].reshape(-1)
+        return F.cross_entropy(logits, target, ignore_index=-1), logits, target
+
     def evaluate(idx):
         with torch.no_grad():
-            logits = model(x_all[idx], m_all[idx])[:, 0, :]
-            loss = F.cross_entropy(logits, y_all[idx]).item()
-            return loss, (logits.argmax(-1) == y_all[idx]).float().mean().item()
+            loss, logits, target = loss_of(idx)
+            keep = target >= 0
+            return loss.item(), (logits[keep].argmax(-1) == target[keep]).float().mean().item()
 
     step, best, best_state, started = 0, None, None, time.time()
     for epoch in range(1, args.epochs + 1):
@@ -151,7 +165,7 @@ def main():
             idx = order[i : i + args.batch]
             for g in opt.param_groups:
                 g["lr"] = learning_rate(step, steps, args.lr, warmup)
-            loss = F.cross_entropy(model(x_all[idx], m_all[idx])[:, 0, :], y_all[idx])
+            loss = loss_of(idx)[0]
             opt.zero_grad()
             loss.backward()
             opt.step()
@@ -162,21 +176,21 @@ def main():
             best, best_state = (val_loss, val_acc, epoch), {k: v.clone() for k, v in model.state_dict().items()}
     model.load_state_dict(best_state)
 
+    # A layout with blocks goes into a version-2 spec as it is; an older recording's flat layout into version 1.
+    versioned = "blocks" in layout
+    observation = layout if versioned else {
+        "tokens": tokens, "featuresPerToken": features, "entityFeatures": layout["entityFeatures"], "rays": layout["rays"], "stack": 1,
+        **({"objectives": layout["objectives"]} if layout.get("objectives") else {}),
+    }
     policy_spec = {
-        "version": 1,
-        "mode": "egocentric",
-        "observation": {
-            "tokens": tokens,
-            "featuresPerToken": features,
-            "entityFeatures": layout["entityFeatures"],
-            "rays": layout["rays"],
-            "stack": 1,
-        },
+        "version": 2 if versioned else 1,
+        "mode": mode,
+        "observation": observation,
         "action": {"heads": [{"name": "movement", "classes": CLASSES}]},
         "io": {"tokens": "tokens", "mask": "mask", "logits": "logits"},
         "architecture": {"kind": "token-transformer", "d": args.d, "layers": args.layers, "heads": args.heads, "ff": 2 * args.d, "framework": "pytorch"},
         "trained": True,
-        "training": {"data": args.data, "frames": int(len(action)), "epochs": args.epochs, "bestEpoch": best[2], "seed": args.seed, "valLoss": round(best[0], 4), "valAccuracy": round(best[1], 4)},
+        "training": {"data": args.data, "frames": int(len(obs)), "epochs": args.epochs, "bestEpoch": best[2], "seed": args.seed, "valLoss": round(best[0], 4), "valAccuracy": round(best[1], 4)},
     }
     export(model, tokens, features, args.out, policy_spec)
     print(f"wrote {args.out}: validation accuracy {100 * best[1]:.1f} % (epoch {best[2]})")

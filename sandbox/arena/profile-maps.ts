@@ -9,7 +9,6 @@ import { Rng, TickmindError } from '../../sdk/core/index.js';
 import { type AiWorld, type PolicyDecider, policyDecider } from '../../sdk/ecs/index.js';
 import type { Policy } from '../../sdk/policy/index.js';
 import type { Profiler } from '../../sdk/profiling/index.js';
-import type { RaySensor } from '../../sdk/sensors/index.js';
 import { createArena } from './game/arena.js';
 import { mapsDir } from './map/build-maps.js';
 import { loadMap } from './map/load.js';
@@ -46,8 +45,13 @@ export interface ArenaProfileMatch {
 
 /** The CLI's policy loading (its --policy, --mode and --backend, checked). */
 export interface ArenaProfileTools {
-  /** Loads --policy, else `fallback`, else the starter, for this sensor and token count. */
-  loadPolicy(sensor: RaySensor, tokens: number, fallback?: { bytes: Uint8Array; file: string }): Promise<Policy>;
+  /** Loads --policy, else `fallback`, else the starter for what this world provides, for this token count (joint: in `frame`). */
+  loadPolicy(
+    world: AiWorld,
+    tokens: number,
+    fallback?: { bytes: Uint8Array; file: string },
+    frame?: { center: readonly [number, number, number]; halfExtent: number },
+  ): Promise<Policy>;
 }
 
 async function arenaMatch(name: string, c: ArenaProfileConfig, tools: ArenaProfileTools): Promise<ArenaProfileMatch> {
@@ -60,10 +64,9 @@ async function arenaMatch(name: string, c: ArenaProfileConfig, tools: ArenaProfi
       },
     );
   const arena = await createArena({ map: loadMap(name), seed: c.seed, ...(c.profiler !== undefined ? { profiler: c.profiler } : {}) });
-  const sensor = arena.world.sensors[0]!;
   // Without --policy, the shipped model of the mode plays (models/joint-5v5.onnx, models/egocentric.onnx).
   const shipped = shippedModel(c.mode);
-  const policy = await tools.loadPolicy(sensor, c.mode === 'joint' ? c.agents : 10, shipped);
+  const policy = await tools.loadPolicy(arena.world, c.mode === 'joint' ? c.agents : 10, shipped, arena.frame);
   const decider = policyDecider(arena.world, policy, {
     temperature: 1,
     center: arena.frame.center,

@@ -6,6 +6,8 @@
  * 2 crouch, jumping when `jump` is 1. Frames: Y up; yaw θ faces (cos θ, 0, sin θ) in world X/Z.
  */
 
+import { TickmindError } from '../core/errors.js';
+
 /** Number of movement classes. */
 export const MOVEMENT_CLASSES = 97;
 /** Directions per stature. */
@@ -65,7 +67,7 @@ for (let d = 0; d < MOVEMENT_DIRECTIONS; d++) {
 /** Writes the command for class `cls` into `out` (no allocation). Throws on an invalid class. */
 export function decodeMovement(cls: number, out: MovementCommand, speeds: Readonly<MovementSpeeds> = DEFAULT_SPEEDS): MovementCommand {
   if (!Number.isInteger(cls) || cls < 0 || cls >= MOVEMENT_CLASSES)
-    throw new RangeError(`movement class ${cls} is outside 0..${MOVEMENT_CLASSES - 1}`);
+    throw new TickmindError('INVALID_ARGUMENT', `movement class ${cls} is outside 0..${MOVEMENT_CLASSES - 1}`, { field: 'movement' });
   if (cls === 0) {
     out.forward = 0;
     out.lateral = 0;

@@ -4,11 +4,11 @@
  * (agents wrap at the walls), and one policy deciding for everyone.
  */
 import { Rng, TickmindError } from '../core/index.js';
-import { type AiWorld, addAgent, createAiWorld, type PolicyDecider, policyDecider, step } from '../ecs/index.js';
+import { type AiWorld, addAgent, createAiWorld, layoutForWorld, type PolicyDecider, policyDecider, step } from '../ecs/index.js';
 import { BvhRayCaster, type LevelBoxes, levelFromBoxes } from '../physics/index.js';
 import { loadPolicy, type Policy, type PolicyMode, starterModelBytes } from '../policy/index.js';
 import type { Profiler } from '../profiling/index.js';
-import { EGOCENTRIC_FEATURES, JOINT_FEATURES, RaySensor } from '../sensors/index.js';
+import { RaySensor } from '../sensors/index.js';
 
 /** The built-in map of the profile command; more come from {@link ProfileMapProvider}s (the sandbox's dust2, inferno). */
 export const PROFILE_MAPS = ['arena'] as const;
@@ -47,13 +47,18 @@ export interface ProfileMatch {
   policyName?: string;
 }
 
-/** What the command lends a map provider: its policy loading and checks, for a given sensor and token count. */
+/** What the command lends a map provider: its policy loading and checks, for a world and a token count. */
 export interface ProfileTools {
   /**
-   * Loads --policy (else `fallback`, e.g. a shipped model; else the starter model for the sensor)
-   * and checks it fits `tokens` players.
+   * Loads --policy (else `fallback`, e.g. a shipped model; else the starter model for what the
+   * world provides — its sensor, line of sight — in `frame`) and checks it fits `tokens` players.
    */
-  loadPolicy(sensor: RaySensor, tokens: number, fallback?: { bytes: Uint8Array; file: string }): Promise<Policy>;
+  loadPolicy(
+    world: AiWorld,
+    tokens: number,
+    fallback?: { bytes: Uint8Array; file: string },
+    frame?: { center: readonly [number, number, number]; halfExtent: number },
+  ): Promise<Policy>;
 }
 
 /**
@@ -87,8 +92,8 @@ export function arenaLevel(half: number, crates: number, seed: number): LevelBox
 /** Builds the match; throws TickmindError for a policy that does not fit it. */
 export async function buildProfileMatch(c: ProfileMatchConfig, providers: Record<string, ProfileMapProvider> = {}): Promise<ProfileMatch> {
   const tools: ProfileTools = {
-    loadPolicy: (sensor, tokens, fallback) =>
-      loadProfilePolicy(c.policy === undefined && fallback !== undefined ? { ...c, policy: fallback } : c, sensor, tokens),
+    loadPolicy: (world, tokens, fallback, frame) =>
+      loadProfilePolicy(c.policy === undefined && fallback !== undefined ? { ...c, policy: fallback } : c, world, tokens, frame),
   };
   const provider = providers[c.map];
   if (provider !== undefined) return provider(c, tools);
@@ -101,8 +106,6 @@ export async function buildProfileMatch(c: ProfileMatchConfig, providers: Record
     length: 25,
     detectableTags: [1, 2, 3],
   });
-  // The starter joint model gets one token per agent; the egocentric one sees self + 4 allies + 5 enemies.
-  const policy = await loadProfilePolicy(c, sensor, c.mode === 'joint' ? Math.max(c.agents, 2) : 10);
   const caster = new BvhRayCaster(arenaLevel(HALF, 40, c.seed), { maxAgents: c.agents });
   const world = createAiWorld({
     seed: c.seed,
@@ -112,9 +115,14 @@ export async function buildProfileMatch(c: ProfileMatchConfig, providers: Record
     bvh: caster,
     ...(c.profiler !== undefined ? { profiler: c.profiler } : {}),
   });
+  // The starter joint model gets one token per agent; the egocentric one sees self + 4 allies + 5 enemies.
+  const policy = await loadProfilePolicy(c, world, c.mode === 'joint' ? Math.max(c.agents, 2) : 10, {
+    center: [0, 0, 0],
+    halfExtent: HALF,
+  });
   const decider = policyDecider(world, policy, {
     temperature: 1,
-    halfExtent: HALF,
+    ...(c.policy !== undefined ? { file: c.policy.file } : {}),
     ...(c.mode === 'egocentric' ? { budgetUs: c.budgetUs } : {}),
   });
   world.deciders.push(decider);
@@ -137,11 +145,20 @@ export async function buildProfileMatch(c: ProfileMatchConfig, providers: Record
   };
 }
 
-/** --policy (or the starter model for this sensor and token count), loaded and checked against the config. */
-async function loadProfilePolicy(c: ProfileMatchConfig, sensor: RaySensor, tokens: number): Promise<Policy> {
-  const rays = { count: sensor.rays, valuesPerRay: sensor.valuesPerRay, detectableTags: [...sensor.config.detectableTags] };
-  const entityFeatures = c.mode === 'joint' ? [...JOINT_FEATURES] : [...EGOCENTRIC_FEATURES];
-  const bytes = c.policy?.bytes ?? starterModelBytes({ mode: c.mode, tokens, entityFeatures, rays, seed: 1 });
+/** --policy (or the starter model for what this world provides and this token count), loaded and checked against the config. */
+async function loadProfilePolicy(
+  c: ProfileMatchConfig,
+  world: AiWorld,
+  tokens: number,
+  frame?: { center: readonly [number, number, number]; halfExtent: number },
+): Promise<Policy> {
+  const layout = layoutForWorld(
+    world,
+    c.mode === 'joint'
+      ? { mode: 'joint', playerTokens: tokens, ...(frame ?? {}) }
+      : { mode: 'egocentric', maxAllies: 4, maxEnemies: tokens - 5 },
+  );
+  const bytes = c.policy?.bytes ?? starterModelBytes({ observation: layout.toJSON(), seed: 1 });
   const policy = await loadPolicy(bytes, {
     backend: c.backend,
     maxBatch: c.mode === 'joint' ? 1 : c.agents,
@@ -153,12 +170,12 @@ async function loadProfilePolicy(c: ProfileMatchConfig, sensor: RaySensor, token
       ...(c.policy !== undefined ? { file: c.policy.file } : {}),
     });
   }
-  if (c.mode === 'joint' && policy.spec.observation.tokens < tokens) {
+  if (c.mode === 'joint' && policy.spec.observation.playerTokens < tokens) {
     throw new TickmindError(
       'SHAPE_MISMATCH',
-      `the joint policy has ${policy.spec.observation.tokens} player tokens, fewer than the ${tokens} players of this match`,
+      `the joint policy has ${policy.spec.observation.playerTokens} player tokens, fewer than the ${tokens} players of this match`,
       {
-        field: 'observation.tokens',
+        field: 'observation.playerTokens',
         ...(c.policy !== undefined ? { file: c.policy.file } : {}),
       },
     );

@@ -148,15 +148,7 @@ function architecture(
   described: string;
 } {
   const batch = intOption(args, 'batch', 64);
-  const shape = {
-    tokens: layout.tokens,
-    entityFeatures: layout.entityFeatures,
-    rays: layout.rays,
-    classes: 97,
-    seed,
-    mode: layout.mode,
-    ...(layout.objectives ? { objectives: layout.objectives } : {}),
-  };
+  const shape = { observation: layout, classes: 97, seed };
   if (arch === 'mlp') {
     const mlp = { ...shape, hidden: intOption(args, 'hidden', 256) };
     return {

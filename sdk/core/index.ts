@@ -6,6 +6,23 @@
 
 export type { ErrorLocation, TickmindErrorCode } from './errors.js';
 export { isTickmindError, TickmindError } from './errors.js';
+export type {
+  EntityBlockJson,
+  FanLayout,
+  FeatureBlockJson,
+  GridLayout,
+  LayersLayout,
+  LayoutSource,
+  LineOfSightBlockJson,
+  RayLayout,
+  RaySensorJson,
+  RaysBlockJson,
+  RaysSummary,
+  TokenLayoutJson,
+  TokenScope,
+  WaypointBlockJson,
+} from './layout-json.js';
+export { BLOCK_KINDS, layoutDifference, parseTokenLayout, rayNames, TOKEN_LAYOUT_VERSION } from './layout-json.js';
 export { Rng } from './rng.js';
 export type { ActionHeadSpec, ActionSpec, ObservationSpec } from './spec.js';
 export { add3, dot3, length3, toYawFrame } from './vec.js';

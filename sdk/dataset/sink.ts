@@ -1,4 +1,5 @@
 /** Where datasets go and come from: injected, so the module needs no `fs` and no DOM. */
+import { TickmindError } from '../core/errors.js';
 
 /** Writes files of a dataset. Node's implementation writes a temporary file then renames it (atomic per file). */
 export interface DatasetSink {
@@ -33,7 +34,7 @@ export class MemoryFiles implements DatasetSink, DatasetSource {
   /** Returns the stored bytes. */
   async read(path: string): Promise<Uint8Array> {
     const b = this.files.get(path);
-    if (b === undefined) throw new Error(`${this.name}/${path}: no such file`);
+    if (b === undefined) throw new TickmindError('IO', `${this.name}/${path}: no such file`, { file: path });
     return b;
   }
 }

@@ -31,6 +31,14 @@ export interface Decider {
   readonly name: string;
   /** Decides for the batch. */
   decide(batch: DecisionBatch, actions: Int32Array): void;
+  /**
+   * Optional, in the sense phase: the agents due this tick (the batch `decide` will get), so the
+   * decider can queue line-of-sight pairs in `world.sight`; the world then casts every queued
+   * pair in one batch. Must not allocate.
+   */
+  sense?(batch: DecisionBatch): void;
+  /** Optional: an entity left the world (or its id was reused): drop any state kept for it. */
+  forget?(entity: number): void;
 }
 
 /** Uniformly random movement classes from the world's RNG. */

@@ -4,9 +4,10 @@
  * the state the deciders saw (act overwrites velocities). A game may call each system itself instead. Nothing
  * here allocates per tick.
  */
-import { commandVelocity, createMovementCommand, decodeMovement } from '../actuators/movement.js';
+import { commandVelocity, createMovementCommand, decodeMovement, MOVEMENT_CLASSES } from '../actuators/movement.js';
+import { TickmindError } from '../core/errors.js';
 import { deciderSpan } from './tick-profile.js';
-import type { AiWorld } from './world.js';
+import { type AiWorld, gatherPlayers } from './world.js';
 
 const command = createMovementCommand();
 const velocity = new Float32Array(2);
@@ -17,13 +18,24 @@ export function isDue(world: AiWorld, e: number): boolean {
   return s.pending[e] === 1 || (world.tick - s.offset[e]!) % s.period[e]! === 0 || s.lastDecision[e]! < 0;
 }
 
-/** Sense: every due agent's rays, grouped by sensor, one batch cast per sensor; rows land in world.observations. */
+/**
+ * Sense: every due agent's rays, grouped by sensor, one batch cast per sensor (rows land in
+ * world.observations); then each decider with a `sense` hook queues the line-of-sight pairs its
+ * due agents will read, and every queued pair is cast in one batch.
+ */
 export function senseSystem(world: AiWorld): void {
-  const { Transform, SensorRef, Agent } = world.c;
   if (world.bvh !== undefined) syncBvh(world);
   world.stats.sensed = 0;
   world.stats.rays = 0;
   if (world.caster === undefined) return;
+  senseRays(world);
+  if (world.sight !== undefined) senseSight(world);
+}
+
+/** Every due agent's rays, one batch cast per sensor. */
+function senseRays(world: AiWorld): void {
+  const { Transform, SensorRef, Agent } = world.c;
+  const caster = world.caster!;
   for (let s = 0; s < world.sensors.length; s++) {
     const sensor = world.sensors[s]!;
     const poses = world.poses;
@@ -43,13 +55,45 @@ export function senseSystem(world: AiWorld): void {
     poses.count = n;
     const batch = world.batches[s]!;
     sensor.fill(batch, poses);
-    world.caster.castBatch(batch);
+    caster.castBatch(batch);
     // Encode straight into each agent's row (rows are indexed by entity id).
     for (let k = 0; k < n; k++)
       sensor.encode(batch, 1, world.observations, sensor.size, poses.entity[k]! * world.obsStride, k * sensor.rays);
     world.stats.sensed += n;
     world.stats.rays += n * sensor.rays;
   }
+}
+
+/** The deciders' line-of-sight pairs for their due agents, cast in one batch. */
+function senseSight(world: AiWorld): void {
+  const sight = world.sight!;
+  const raysBefore = sight.raysCast;
+  let asked = false;
+  for (let d = 0; d < world.deciders.length; d++) {
+    const decider = world.deciders[d]!;
+    if (decider.sense === undefined) continue;
+    const n = collectDue(world, d);
+    if (n === 0) continue;
+    if (!asked) gatherPlayers(world);
+    asked = true;
+    world.decision.count = n;
+    decider.sense(world.decision);
+  }
+  if (!asked) return;
+  sight.resolve(world.players, world.caster!);
+  world.stats.rays += sight.raysCast - raysBefore;
+}
+
+/** Writes the live agents of decider d that are due this tick into world.due; returns how many. */
+function collectDue(world: AiWorld, d: number): number {
+  const { PolicyRef, Agent } = world.c;
+  let n = 0;
+  for (let i = 0; i < world.agentCount; i++) {
+    const e = world.agents[i]!;
+    if (PolicyRef.decider[e] !== d || Agent.alive[e] === 0 || !isDue(world, e)) continue;
+    world.due[n++] = e;
+  }
+  return n;
 }
 
 function syncBvh(world: AiWorld): void {
@@ -67,19 +111,16 @@ function syncBvh(world: AiWorld): void {
 
 /** Decide: per decider, ONE call for all its due agents; the class persists in Action until the next decision. */
 export function decideSystem(world: AiWorld): void {
-  const { PolicyRef, Agent, Action, Schedule } = world.c;
+  const { Action, Schedule } = world.c;
   world.stats.decided = 0;
   world.stats.deferred = 0;
   const profile = world.profile;
+  const stride = world.obsStride;
   for (let d = 0; d < world.deciders.length; d++) {
-    let n = 0;
-    for (let i = 0; i < world.agentCount; i++) {
-      const e = world.agents[i]!;
-      if (PolicyRef.decider[e] !== d || Agent.alive[e] === 0 || !isDue(world, e)) continue;
-      world.due[n] = e;
-      const stride = world.obsStride;
-      for (let j = 0; j < stride; j++) world.dueObs[n * stride + j] = world.observations[e * stride + j]!;
-      n++;
+    const n = collectDue(world, d);
+    for (let k = 0; k < n; k++) {
+      const e = world.due[k]!;
+      for (let j = 0; j < stride; j++) world.dueObs[k * stride + j] = world.observations[e * stride + j]!;
     }
     if (n === 0) continue;
     world.decision.count = n;
@@ -90,6 +131,7 @@ export function decideSystem(world: AiWorld): void {
     for (let k = 0; k < n; k++) {
       const e = world.due[k]!;
       const action = world.dueActions[k]!;
+      if (!(action < MOVEMENT_CLASSES)) badAction(decider.name, e, action);
       if (action < 0) {
         Schedule.pending[e] = 1;
         world.stats.deferred++;
@@ -101,6 +143,17 @@ export function decideSystem(world: AiWorld): void {
       world.stats.decided++;
     }
   }
+}
+
+/** A decider broke its contract (a class per due agent, or -1 to defer): a coded error naming it, before act would choke on it. */
+function badAction(decider: string, entity: number, action: number): never {
+  throw new TickmindError(
+    'INVALID_ARGUMENT',
+    `decider '${decider}' chose movement class ${action} for entity ${entity}: classes are 0..${MOVEMENT_CLASSES - 1}, -1 defers`,
+    {
+      field: 'actions',
+    },
+  );
 }
 
 /** Act: each live agent's movement class → desired velocity → the character controller (or direct integration without physics). */

@@ -11,8 +11,10 @@ import type { BvhRayCaster } from '../physics/bvh-caster.js';
 import type { CharacterMover } from '../physics/character.js';
 import type { PhysicsWorld } from '../physics/rapier.js';
 import type { Profiler } from '../profiling/profiler.js';
+import { createPlayerStates, type PlayerStates } from '../sensors/players.js';
 import { createRayBatch, type RayBatch, type RayCaster } from '../sensors/ray-caster.js';
 import type { AgentPoses, RaySensor } from '../sensors/ray-sensor.js';
+import { SightTable } from '../sensors/sight.js';
 import { type Components, createComponents } from './components.js';
 import type { Decider, DecisionBatch } from './deciders.js';
 import { createTickProfile, type TickProfile } from './tick-profile.js';
@@ -47,6 +49,17 @@ export interface AiWorldOptions {
   profiler?: Profiler;
   /** Most objectives (points of interest token policies see, e.g. the bomb) the game may set (default 4). */
   maxObjectives?: number;
+  /**
+   * Line of sight between agents (token policies' line-of-sight blocks), cast through `caster`:
+   * the eye height above the feet (default 1.6 m). Only with a caster; null for none.
+   */
+  sight?: WorldSightOptions | null;
+}
+
+/** Line of sight between a world's agents. */
+export interface WorldSightOptions {
+  /** Eye height above the feet, m (default 1.6). */
+  eyeHeight?: number;
 }
 
 /** Per-agent options of {@link addAgent}. */
@@ -137,6 +150,15 @@ export interface AiWorld {
   readonly objectives: Float32Array;
   /** Live objectives (the game sets it, ≤ objectives.length / 3). */
   objectiveCount: number;
+  /**
+   * Pairwise line of sight of the agents, cast through `caster` (one batch per tick for every
+   * reader); undefined without a caster.
+   */
+  readonly sight: SightTable | undefined;
+  /** The player table token encoders read: every live agent in `agents` order (see `gatherPlayers`). */
+  readonly players: PlayerStates;
+  /** Player index of each entity after `gatherPlayers` (-1: not an agent). */
+  readonly playerOf: Int32Array;
 }
 
 /** Creates a world. Buffers are sized for `capacity` entities. */
@@ -178,6 +200,12 @@ export function createAiWorld(options: AiWorldOptions = {}): AiWorld {
     stats: { sensed: 0, decided: 0, rays: 0, deferred: 0 },
     objectives: new Float32Array(3 * (options.maxObjectives ?? 4)),
     objectiveCount: 0,
+    sight:
+      options.caster === undefined || options.sight === null
+        ? undefined
+        : new SightTable({ eyeHeight: options.sight?.eyeHeight ?? 1.6, players: Math.min(capacity, 64) }),
+    players: createPlayerStates(capacity),
+    playerOf: new Int32Array(capacity).fill(-1),
     profile: options.profiler !== undefined ? createTickProfile(options.profiler) : undefined,
   };
 }
@@ -216,11 +244,39 @@ export function addAgent(world: AiWorld, options: AgentOptions): number {
   Schedule.offset[eid] = (options.offset ?? world.agentCount) % period;
   Schedule.lastDecision[eid] = -1;
   Schedule.pending[eid] = 0;
+  // bitecs recycles removed ids at once: nothing of the previous holder may carry over.
+  world.c.Waypoint.active[eid] = 0;
+  for (let d = 0; d < world.deciders.length; d++) world.deciders[d]!.forget?.(eid);
   world.physics?.world.addAgent(eid, options.position[0], options.position[1], options.position[2]);
-  // bitecs recycles removed ids at once: the mover must not inherit the previous holder's fall.
   world.physics?.mover.reset(eid);
   world.agents[world.agentCount++] = eid;
   return eid;
+}
+
+/**
+ * Copies every live agent into `world.players` (entity order = `world.agents` order) and sets
+ * `world.playerOf`. Token encoders call it before encoding; allocation-free.
+ */
+export function gatherPlayers(world: AiWorld): PlayerStates {
+  const { Agent, Transform, Velocity } = world.c;
+  const players = world.players;
+  players.count = world.agentCount;
+  for (let p = 0; p < world.agentCount; p++) {
+    const e = world.agents[p]!;
+    world.playerOf[e] = p;
+    players.position[3 * p] = Transform.x[e]!;
+    players.position[3 * p + 1] = Transform.y[e]!;
+    players.position[3 * p + 2] = Transform.z[e]!;
+    players.velocity[3 * p] = Velocity.x[e]!;
+    players.velocity[3 * p + 1] = Velocity.y[e]!;
+    players.velocity[3 * p + 2] = Velocity.z[e]!;
+    players.yaw[p] = Transform.yaw[e]!;
+    players.health[p] = Agent.health[e]!;
+    players.alive[p] = Agent.alive[e]!;
+    players.team[p] = Agent.team[e]!;
+    players.entity[p] = e;
+  }
+  return players;
 }
 
 /** Removes an agent between ticks. */
@@ -229,6 +285,9 @@ export function removeAgent(world: AiWorld, eid: number): void {
   if (i < 0) return;
   world.agents.copyWithin(i, i + 1, world.agentCount);
   world.agentCount--;
+  world.playerOf[eid] = -1;
+  world.c.Waypoint.active[eid] = 0;
+  for (let d = 0; d < world.deciders.length; d++) world.deciders[d]!.forget?.(eid);
   world.physics?.world.removeAgent(eid);
   removeEntity(world.ecs, eid);
 }

@@ -1,4 +1,5 @@
 /** A small builder for ONNX graphs in tickmind's IR, with seeded weights. */
+import { TickmindError } from '../core/errors.js';
 import { Rng } from '../core/rng.js';
 import type { AttrValue, Model, Node, Tensor, ValueInfo } from '../inference/index.js';
 
@@ -58,7 +59,10 @@ export class GraphBuilder {
     for (let i = 0; i < n; i++) data[i] = this.rng.uniform(-bound, bound);
     const given = this.preset[name];
     if (given !== undefined) {
-      if (given.length !== n) throw new RangeError(`weight '${name}' needs ${n} values (shape [${dims}]), got ${given.length}`);
+      if (given.length !== n)
+        throw new TickmindError('SHAPE_MISMATCH', `weight '${name}' needs ${n} values (shape [${dims}]), got ${given.length}`, {
+          field: name,
+        });
       data.set(given);
     }
     return this.constant({ dtype: 'float32', dims, data }, name);

@@ -5,23 +5,16 @@
  */
 
 export { f32, GraphBuilder, i64 } from './graph-builder.js';
+export { checkGraphSignature, probePolicy } from './graph-check.js';
 export type { PolicyLayoutConfig } from './layout.js';
 export type { MlpPolicyConfig } from './mlp.js';
 export { buildMlpPolicy, mlpPolicyBytes, mlpPolicyWeights } from './mlp.js';
 export type { PolicyOptions } from './policy.js';
 export { loadPolicy, Policy } from './policy.js';
 export { argmax, sampleLogits } from './sampling.js';
-export type { SchedulerConfig, SchedulerStats } from './scheduler.js';
+export type { CostModel, SchedulerConfig, SchedulerStats } from './scheduler.js';
 export { DecisionScheduler } from './scheduler.js';
-export type {
-  PolicyHeadSpec,
-  PolicyIoSpec,
-  PolicyMode,
-  PolicyObservationSpec,
-  PolicyRaySpec,
-  PolicySpec,
-  WorldObservation,
-} from './spec.js';
-export { checkPolicyAgainstWorld, POLICY_METADATA_KEY, POLICY_SPEC_VERSION, parsePolicySpec } from './spec.js';
+export type { PolicyHeadSpec, PolicyIoSpec, PolicyMode, PolicyObservationSpec, PolicyRaySpec, PolicySpec } from './spec.js';
+export { checkPolicyAgainstWorld, movementHead, POLICY_METADATA_KEY, POLICY_SPEC_VERSION, parsePolicySpec } from './spec.js';
 export type { TokenTransformerConfig } from './starter.js';
 export { buildTokenTransformer, starterModelBytes, tokenTransformerWeights } from './starter.js';

@@ -1,21 +1,14 @@
 /**
- * What every policy the SDK builds shares (the starter transformer, the MLP): its batching,
- * observation layout, classes, seed and weights, and the spec written from them.
+ * What every policy the SDK builds shares (the starter transformer, the MLP): its observation
+ * layout, classes, seed and weights, and the spec written from them.
  */
-import { POLICY_SPEC_VERSION, type PolicyMode, type PolicyRaySpec, type PolicySpec } from './spec.js';
+import type { TokenLayoutJson } from '../core/layout-json.js';
+import { POLICY_SPEC_VERSION, type PolicySpec } from './spec.js';
 
 /** The configuration fields every built policy has. */
 export interface PolicyLayoutConfig {
-  /** Joint or egocentric batching (recorded in the spec). */
-  mode: PolicyMode;
-  /** Tokens per observation. */
-  tokens: number;
-  /** Objective tokens at the end of the tokens (points of interest such as the bomb; default 0). */
-  objectives?: number;
-  /** Entity feature names (their count plus the ray values is the token width). */
-  entityFeatures: string[];
-  /** The ray block in each token, or null. */
-  rays: PolicyRaySpec | null;
+  /** The token layout the policy reads (`TokenLayout.toJSON()` from tickmind/sensors, or a dataset's `extra.observation`). */
+  observation: TokenLayoutJson;
   /** Action classes (default 97). */
   classes?: number;
   /** Weight seed (default 1). */
@@ -26,24 +19,17 @@ export interface PolicyLayoutConfig {
   training?: Record<string, number | string>;
 }
 
-/** Floats per token: entity features, then the ray block. */
+/** Floats per token. */
 export function tokenWidth(config: PolicyLayoutConfig): number {
-  return config.entityFeatures.length + (config.rays === null ? 0 : config.rays.count * config.rays.valuesPerRay);
+  return config.observation.featuresPerToken;
 }
 
 /** The spec of a built policy (tensor names tokens/mask/logits, one movement head). */
 export function builtPolicySpec(config: PolicyLayoutConfig, architecture: Record<string, number | string>): PolicySpec {
   return {
     version: POLICY_SPEC_VERSION,
-    mode: config.mode,
-    observation: {
-      tokens: config.tokens,
-      featuresPerToken: tokenWidth(config),
-      entityFeatures: config.entityFeatures,
-      rays: config.rays,
-      stack: 1,
-      ...(config.objectives ? { objectives: config.objectives } : {}),
-    },
+    mode: config.observation.mode,
+    observation: config.observation,
     action: { heads: [{ name: 'movement', classes: config.classes ?? 97 }] },
     io: { tokens: 'tokens', mask: 'mask', logits: 'logits' },
     architecture,

@@ -17,7 +17,7 @@ export interface MlpPolicyConfig extends PolicyLayoutConfig {
 
 /** Builds the MLP policy as IR with its spec in metadata_props. */
 export function buildMlpPolicy(config: MlpPolicyConfig): Model {
-  const T = config.tokens;
+  const T = config.observation.tokens;
   const F = tokenWidth(config);
   const H = config.hidden ?? 256;
   const C = config.classes ?? 97;

@@ -6,6 +6,7 @@
  */
 import { TickmindError } from '../core/errors.js';
 import { type BackendChoice, createSession, decodeModel, NativeSession, type Results, type Session } from '../inference/index.js';
+import { checkGraphSignature, probePolicy } from './graph-check.js';
 import { type PolicySpec, parsePolicySpec } from './spec.js';
 
 /** Options of {@link loadPolicy}. */
@@ -76,18 +77,36 @@ export class Policy {
     return this.session instanceof NativeSession;
   }
 
+  /** Releases the session (its WebAssembly memory goes back to the allocator); the policy cannot run afterwards. */
+  async dispose(): Promise<void> {
+    await this.session.dispose();
+  }
+
   private checkBatch(n: number): void {
     if (!Number.isInteger(n) || n < 1 || n > this.maxBatch)
       throw new TickmindError('INVALID_ARGUMENT', `batch of ${n} rows; this policy holds 1..${this.maxBatch}`, { field: 'n' });
   }
 }
 
-/** Loads a policy file: validates its spec, creates its session. */
+/**
+ * Loads a policy file: validates its spec (version 1 upgraded), creates its session, checks the
+ * spec against the graph (input and output names, dtypes, ranks, dims) and runs it once on a zero
+ * row to confirm the logits' shape — so a file that does not fit fails here with a TickmindError,
+ * never later inside a tick.
+ */
 export async function loadPolicy(bytes: Uint8Array, options: PolicyOptions = {}): Promise<Policy> {
-  const spec = parsePolicySpec(decodeModel(bytes, options.file !== undefined ? { file: options.file } : {}).metadata, options.file);
-  const session = await createSession(bytes, {
-    backend: options.backend ?? 'native',
-    ...(options.file !== undefined ? { file: options.file } : {}),
-  });
-  return new Policy(spec, session, options.maxBatch ?? 256);
+  const file = options.file;
+  const maxBatch = options.maxBatch ?? 256;
+  if (!Number.isInteger(maxBatch) || maxBatch < 1 || maxBatch > 65536)
+    throw new TickmindError('INVALID_ARGUMENT', `maxBatch must be an integer from 1 to 65536, got ${maxBatch}`, { field: 'maxBatch' });
+  const spec = parsePolicySpec(decodeModel(bytes, file !== undefined ? { file } : {}).metadata, file);
+  const session = await createSession(bytes, { backend: options.backend ?? 'native', ...(file !== undefined ? { file } : {}) });
+  try {
+    checkGraphSignature(spec, session, file);
+    await probePolicy(spec, session, file);
+    return new Policy(spec, session, maxBatch);
+  } catch (err) {
+    await session.dispose();
+    throw err;
+  }
 }

@@ -21,6 +21,20 @@ export interface SchedulerConfig {
   initialCallUs?: number;
   /** Initial guess of µs per agent (default 5). */
   initialAgentUs?: number;
+  /**
+   * A fixed cost model instead of one fitted to measured times: the choices then depend only on
+   * who is due and for how long, so a match is deterministic for a seed (measured times still
+   * feed the over-budget counter).
+   */
+  costModel?: CostModel;
+}
+
+/** A decision's predicted cost: µs per call plus µs per agent. */
+export interface CostModel {
+  /** Fixed cost of one call, µs. */
+  callUs: number;
+  /** Cost per agent in the call, µs. */
+  agentUs: number;
 }
 
 /** Counters since creation (or the last reset). */
@@ -49,6 +63,8 @@ export class DecisionScheduler {
   /** Tick since which each agent (by id) has been due, -1 when not waiting. */
   private readonly dueSince: Int32Array;
   private readonly order: Int32Array;
+  /** Whether the cost model is fixed (deterministic choices). */
+  private readonly fixed: boolean;
   // Least squares of µs on (1, n) with exponential forgetting: sums of 1, n, n², y, n·y.
   private s1 = 0;
   private sn = 0;
@@ -62,8 +78,14 @@ export class DecisionScheduler {
     this.budgetUs = config.budgetUs;
     this.maxWait = Math.max(0, config.maxWaitTicks ?? 8);
     this.maxForced = config.maxOverBudgetBatch === undefined ? -1 : Math.max(1, config.maxOverBudgetBatch);
-    this.callUs = config.initialCallUs ?? 20;
-    this.agentUs = config.initialAgentUs ?? 5;
+    const fixed = config.costModel;
+    if (fixed !== undefined && !(fixed.callUs >= 0 && fixed.agentUs > 0))
+      throw new TickmindError('INVALID_ARGUMENT', `costModel needs callUs >= 0 and agentUs > 0, got ${JSON.stringify(fixed)}`, {
+        field: 'costModel',
+      });
+    this.fixed = fixed !== undefined;
+    this.callUs = fixed?.callUs ?? config.initialCallUs ?? 20;
+    this.agentUs = fixed?.agentUs ?? config.initialAgentUs ?? 5;
     this.dueSince = new Int32Array(capacity).fill(-1);
     this.order = new Int32Array(capacity);
   }
@@ -75,9 +97,10 @@ export class DecisionScheduler {
 
   /**
    * Chooses who decides at `tick` among the `count` due agents (ids in `due`): writes them,
-   * oldest first, into `out` and returns how many. The others stay due and wait.
+   * oldest first, into `out` and returns how many — never more than `max` (a policy's largest
+   * batch). The others stay due and keep their place: they go first once they are the oldest.
    */
-  select(tick: number, due: Int32Array, count: number, out: Int32Array): number {
+  select(tick: number, due: Int32Array, count: number, out: Int32Array, max = Number.MAX_SAFE_INTEGER): number {
     // Oldest first: insertion sort by the tick each agent became due (ties by id order given).
     for (let i = 0; i < count; i++) {
       const e = due[i]!;
@@ -99,7 +122,7 @@ export class DecisionScheduler {
       const waited = tick - this.dueSince[e]!;
       const fits = this.predict(n + 1) <= this.budgetUs;
       const mustGo = waited >= this.maxWait && forced < maxForced;
-      if (!fits && !mustGo) break;
+      if ((!fits && !mustGo) || n >= max) break;
       if (!fits) forced++;
       out[n++] = e;
       if (waited > this.stats.worstWaitTicks) this.stats.worstWaitTicks = waited;
@@ -117,7 +140,7 @@ export class DecisionScheduler {
    */
   record(n: number, us: number): void {
     if (us > this.budgetUs) this.stats.overBudgetTicks++;
-    if (n <= 0) return;
+    if (n <= 0 || this.fixed) return;
     const f = 0.98;
     this.s1 = this.s1 * f + 1;
     this.sn = this.sn * f + n;

@@ -1,19 +1,22 @@
 /**
  * Policy specs: what a policy file promises about its inputs and outputs, stored as JSON in the
- * ONNX `metadata_props` under `tickmind.policy`, so a file is self-describing and a mismatch with
- * the world is a precise error at load.
+ * ONNX `metadata_props` under `tickmind.policy`, so a file is self-describing: its `observation`
+ * is the full token layout (blocks, the ray sensor, line of sight, frames) — enough to build
+ * the world a policy needs — and a mismatch with the world or the graph is a precise error at
+ * load. Version-1 specs (entity feature names and a ray shape) are upgraded on read.
  */
 import { TickmindError } from '../core/errors.js';
+import { layoutDifference, parseTokenLayout, type TokenLayoutJson } from '../core/layout-json.js';
 
 /** The metadata key policy specs live under. */
 export const POLICY_METADATA_KEY = 'tickmind.policy';
-/** Spec versions this SDK reads. */
-export const POLICY_SPEC_VERSION = 1;
+/** The spec version this SDK writes (it also reads version 1). */
+export const POLICY_SPEC_VERSION = 2;
 
 /** How a policy batches players: one pass per match (joint) or one row per agent (egocentric). */
 export type PolicyMode = 'joint' | 'egocentric';
 
-/** The ray block inside each token. */
+/** The ray block's shape (the summary a layout carries in `rays`). */
 export interface PolicyRaySpec {
   /** Rays per agent. */
   count: number;
@@ -23,24 +26,8 @@ export interface PolicyRaySpec {
   detectableTags: number[];
 }
 
-/** The observation a policy expects: tokens × features, with the ray block inside each token. */
-export interface PolicyObservationSpec {
-  /** Tokens per observation. */
-  tokens: number;
-  /** Floats per token: entity features + ray values. */
-  featuresPerToken: number;
-  /** Names of the entity features at the start of each token. */
-  entityFeatures: string[];
-  /** The ray block after the entity features, or null for no rays. */
-  rays: PolicyRaySpec | null;
-  /** Observations stacked per agent (1: no stacking). */
-  stack: number;
-  /**
-   * Objective tokens (points of interest the game sets, such as the planted bomb) at the end of
-   * the tokens, after the players' (default 0).
-   */
-  objectives?: number;
-}
+/** The observation a policy expects: its token layout. */
+export type PolicyObservationSpec = TokenLayoutJson;
 
 /** One categorical action head. */
 export interface PolicyHeadSpec {
@@ -62,11 +49,11 @@ export interface PolicyIoSpec {
 
 /** A policy's spec (the JSON in metadata_props). */
 export interface PolicySpec {
-  /** Spec format version. */
+  /** Spec format version ({@link POLICY_SPEC_VERSION}; a version-1 file reads as version 2 with `upgradedFrom: 1`). */
   version: number;
-  /** How players are batched. */
+  /** How players are batched (the layout's mode). */
   mode: PolicyMode;
-  /** The expected observation. */
+  /** The expected observation: the token layout. */
   observation: PolicyObservationSpec;
   /** The action heads. */
   action: {
@@ -81,13 +68,19 @@ export interface PolicySpec {
   trained: boolean;
   /** How a trained model was trained (data, epochs, seed, validation accuracy…). */
   training?: Record<string, number | string>;
+  /**
+   * Set when the file holds an older spec that was upgraded on read: version 1 recorded neither
+   * the ray sensor nor the frames, so the SDK's old defaults stand in (a decider's options may
+   * still set the frames for such a file).
+   */
+  upgradedFrom?: number;
 }
 
 function fail(field: string, message: string, file?: string): never {
   throw new TickmindError('MODEL_INVALID', `policy spec: ${message}`, { field, ...(file !== undefined ? { file } : {}) });
 }
 
-/** Parses and validates the spec from a model's metadata. */
+/** Parses and validates the spec from a model's metadata (version 1 upgraded). */
 export function parsePolicySpec(metadata: Readonly<Record<string, string>>, file?: string): PolicySpec {
   const text = metadata[POLICY_METADATA_KEY];
   if (text === undefined)
@@ -98,84 +91,67 @@ export function parsePolicySpec(metadata: Readonly<Record<string, string>>, file
   } catch (err) {
     fail(POLICY_METADATA_KEY, `not valid JSON: ${(err as Error).message}`, file);
   }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail(POLICY_METADATA_KEY, 'must be a JSON object', file);
   const s = raw as Partial<PolicySpec>;
-  if (s.version !== POLICY_SPEC_VERSION)
-    fail('version', `version ${String(s.version)} is not supported (this SDK reads ${POLICY_SPEC_VERSION})`, file);
+  if (s.version !== 1 && s.version !== POLICY_SPEC_VERSION)
+    fail('version', `version ${String(s.version)} is not supported (this SDK reads 1 and ${POLICY_SPEC_VERSION})`, file);
   if (s.mode !== 'joint' && s.mode !== 'egocentric')
     fail('mode', `mode must be 'joint' or 'egocentric', got ${JSON.stringify(s.mode)}`, file);
-  const o = s.observation;
-  if (o === undefined || !(o.tokens > 0) || !(o.featuresPerToken > 0) || !Array.isArray(o.entityFeatures) || !(o.stack >= 1)) {
-    fail('observation', 'observation needs tokens > 0, featuresPerToken > 0, entityFeatures[] and stack >= 1', file);
-  }
-  const objectives = o.objectives ?? 0;
-  if (!Number.isInteger(objectives) || objectives < 0 || objectives >= o.tokens)
-    fail(
-      'observation.objectives',
-      `${String(o.objectives)} objective tokens: need an integer from 0 to tokens − 1 (${o.tokens - 1})`,
-      file,
-    );
-  const rayValues = o.rays === null ? 0 : o.rays.count * o.rays.valuesPerRay;
-  if (o.entityFeatures.length + rayValues !== o.featuresPerToken) {
-    fail(
-      'observation.featuresPerToken',
-      `${o.featuresPerToken} does not equal ${o.entityFeatures.length} entity features + ${rayValues} ray values`,
-      file,
-    );
-  }
+  if (s.version === POLICY_SPEC_VERSION && (s.observation as { blocks?: unknown } | undefined)?.blocks === undefined)
+    fail('observation.blocks', `a version-${POLICY_SPEC_VERSION} spec's observation is a token layout with blocks`, file);
+  const observation = parseTokenLayout(s.observation, { ...(file !== undefined ? { file } : {}), path: 'observation' }, s.mode);
+  if (observation.mode !== s.mode) fail('mode', `the spec says ${s.mode}, its observation layout ${observation.mode}`, file);
   const heads = s.action?.heads;
-  if (!Array.isArray(heads) || heads.length === 0 || heads.some((h) => typeof h.name !== 'string' || !(h.classes > 1))) {
-    fail('action.heads', 'action needs at least one head with a name and classes > 1', file);
-  }
-  if (s.io === undefined || typeof s.io.tokens !== 'string' || typeof s.io.mask !== 'string' || typeof s.io.logits !== 'string') {
+  if (
+    !Array.isArray(heads) ||
+    heads.length === 0 ||
+    heads.some((h) => typeof h?.name !== 'string' || !(Number.isInteger(h.classes) && h.classes > 1))
+  )
+    fail('action.heads', 'action needs at least one head with a name and an integer number of classes > 1', file);
+  if (s.io === undefined || typeof s.io.tokens !== 'string' || typeof s.io.mask !== 'string' || typeof s.io.logits !== 'string')
     fail('io', 'io must name the tokens, mask and logits tensors', file);
-  }
-  return { ...(s as PolicySpec), architecture: s.architecture ?? {}, trained: s.trained ?? false };
+  return {
+    ...(s as PolicySpec),
+    version: POLICY_SPEC_VERSION,
+    observation,
+    architecture: s.architecture ?? {},
+    trained: s.trained ?? false,
+    ...(s.version === 1 ? { upgradedFrom: 1 } : {}),
+  };
 }
 
-/** What the world provides, checked against a spec. */
-export interface WorldObservation {
-  /** How the world batches players for this policy. */
-  mode: PolicyMode;
-  /** Tokens per observation. */
-  tokens: number;
-  /** Entity feature names, in order. */
-  entityFeatures: readonly string[];
-  /** The sensor's ray block, or null. */
-  rays: Readonly<PolicyRaySpec> | null;
-  /** Stack depth. */
-  stack: number;
-  /** Objective tokens the world fills (default 0). */
-  objectives?: number;
-  /** Classes of the movement action the actuators decode. */
-  movementClasses: number;
+/** The spec's movement head, or a MODEL_INVALID error. */
+export function movementHead(spec: PolicySpec, file?: string): PolicyHeadSpec {
+  const movement = spec.action.heads.find((h) => h.name === 'movement');
+  if (movement === undefined) fail('action.heads', "the policy has no 'movement' head", file);
+  return movement;
 }
 
-/** Throws a precise error naming the first field where the world and the policy disagree. */
-export function checkPolicyAgainstWorld(spec: PolicySpec, world: WorldObservation, file?: string): void {
-  const where = (field: string) => ({ field, ...(file !== undefined ? { file } : {}) });
-  const mismatch = (field: string, want: unknown, got: unknown): never => {
+/**
+ * Throws SHAPE_MISMATCH naming the first path where the world's view of the layout (what its
+ * sensors, caster and objectives provide) differs from the policy's, e.g.
+ * `observation.rays.detectableTags: policy [1,2,4], world [1,2,3]`; and when the actuators'
+ * movement classes differ from the policy's head.
+ */
+export function checkPolicyAgainstWorld(
+  spec: PolicySpec,
+  world: TokenLayoutJson,
+  options: {
+    /** Classes of the movement action the world's actuators decode. */
+    movementClasses: number;
+    /** Named in errors. */
+    file?: string;
+  },
+): void {
+  const where = (field: string) => ({ field, ...(options.file !== undefined ? { file: options.file } : {}) });
+  const diff = layoutDifference(spec.observation, world);
+  if (diff !== undefined)
+    throw new TickmindError('SHAPE_MISMATCH', `the policy does not fit this world: ${diff}`, where(diff.slice(0, diff.indexOf(':'))));
+  const movement = movementHead(spec, options.file);
+  if (movement.classes !== options.movementClasses)
     throw new TickmindError(
       'SHAPE_MISMATCH',
-      `policy expects ${field} = ${JSON.stringify(want)}, the world provides ${JSON.stringify(got)}`,
-      where(field),
+      `the policy does not fit this world: action.heads.movement.classes: policy ${movement.classes}, world ${options.movementClasses}`,
+      where('action.heads.movement.classes'),
     );
-  };
-  if (spec.mode !== world.mode) mismatch('mode', spec.mode, world.mode);
-  const o = spec.observation;
-  if (o.tokens !== world.tokens) mismatch('observation.tokens', o.tokens, world.tokens);
-  if (o.entityFeatures.join(',') !== world.entityFeatures.join(','))
-    mismatch('observation.entityFeatures', o.entityFeatures, world.entityFeatures);
-  if ((o.rays === null) !== (world.rays === null)) mismatch('observation.rays', o.rays, world.rays);
-  if (o.rays !== null && world.rays !== null) {
-    if (o.rays.count !== world.rays.count) mismatch('observation.rays.count', o.rays.count, world.rays.count);
-    if (o.rays.valuesPerRay !== world.rays.valuesPerRay)
-      mismatch('observation.rays.valuesPerRay', o.rays.valuesPerRay, world.rays.valuesPerRay);
-    if (o.rays.detectableTags.join(',') !== world.rays.detectableTags.join(','))
-      mismatch('observation.rays.detectableTags', o.rays.detectableTags, world.rays.detectableTags);
-  }
-  if (o.stack !== world.stack) mismatch('observation.stack', o.stack, world.stack);
-  if ((o.objectives ?? 0) !== (world.objectives ?? 0)) mismatch('observation.objectives', o.objectives ?? 0, world.objectives ?? 0);
-  const movement = spec.action.heads.find((h) => h.name === 'movement');
-  if (movement === undefined) throw new TickmindError('SHAPE_MISMATCH', 'policy has no movement head', where('action.heads'));
-  if (movement.classes !== world.movementClasses) mismatch('action.heads.movement.classes', movement.classes, world.movementClasses);
 }

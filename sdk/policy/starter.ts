@@ -4,6 +4,7 @@
  * code with seeded weights, so the whole sense → decide → act loop runs and can be profiled
  * before trained models exist. Its actions are noise; its cost is real.
  */
+import { TickmindError } from '../core/errors.js';
 import { encodeModel, type Model } from '../inference/index.js';
 import { f32, GraphBuilder, i64 } from './graph-builder.js';
 import { builtPolicySpec, type PolicyLayoutConfig, tokenWidth } from './layout.js';
@@ -28,9 +29,13 @@ export function buildTokenTransformer(config: TokenTransformerConfig): Model {
   const H = config.heads ?? 4;
   const ff = config.ff ?? 2 * d;
   const classes = config.classes ?? 97;
-  const T = config.tokens;
+  const T = config.observation.tokens;
   const F = tokenWidth(config);
-  if (d % H !== 0) throw new RangeError(`d = ${d} is not divisible by heads = ${H}`);
+  if (!Number.isInteger(d) || !Number.isInteger(H) || !Number.isInteger(L) || !Number.isInteger(ff) || d < 1 || H < 1 || L < 1 || ff < 1)
+    throw new TickmindError('INVALID_ARGUMENT', `d, heads, layers and ff must be positive integers (got ${d}, ${H}, ${L}, ${ff})`, {
+      field: 'd',
+    });
+  if (d % H !== 0) throw new TickmindError('INVALID_ARGUMENT', `d = ${d} is not divisible by heads = ${H}`, { field: 'heads' });
   const dh = d / H;
   const g = new GraphBuilder(config.seed ?? 1, config.weights ?? {});
   g.inputs.push({ name: 'tokens', dtype: 'float32', dims: ['batch', T, F] }, { name: 'mask', dtype: 'bool', dims: ['batch', T] });

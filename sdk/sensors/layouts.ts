@@ -3,51 +3,9 @@
  * (forward, up, lateral), forward along the agent's yaw, lateral 90° further in yaw.
  */
 import { TickmindError } from '../core/errors.js';
+import type { RayLayout } from '../core/layout-json.js';
 
-/** ML-Agents-style horizontal fan: 2·raysPerDirection + 1 rays spread over ±maxDegrees. */
-export interface FanLayout {
-  /** Layout discriminator. */
-  kind: 'fan';
-  /** Rays on each side of the center ray. */
-  raysPerDirection: number;
-  /** Angle of the outermost rays from forward, in degrees. */
-  maxDegrees: number;
-}
-
-/** The fan repeated at several elevations (degrees, positive up). */
-export interface LayersLayout {
-  /** Layout discriminator. */
-  kind: 'layers';
-  /** Rays on each side of the center ray. */
-  raysPerDirection: number;
-  /** Angle of the outermost rays from forward, in degrees. */
-  maxDegrees: number;
-  /** Elevation of each layer, degrees (positive up). */
-  elevationsDegrees: readonly number[];
-}
-
-/**
- * A cols × rows grid over a horizontal and vertical field of view. foveation ≥ 1 packs rays
- * toward the view center: a ray at normalized offset u ∈ [-1, 1] points at sign(u)·|u|^foveation
- * of the half field of view (1 = uniform).
- */
-export interface GridLayout {
-  /** Layout discriminator. */
-  kind: 'grid';
-  /** Rays per row. */
-  cols: number;
-  /** Rows. */
-  rows: number;
-  /** Full horizontal field of view, degrees. */
-  horizontalFovDegrees: number;
-  /** Full vertical field of view, degrees. */
-  verticalFovDegrees: number;
-  /** Center density exponent (default 1, uniform). */
-  foveation?: number;
-}
-
-/** Every supported layout. */
-export type RayLayout = FanLayout | LayersLayout | GridLayout;
+export type { FanLayout, GridLayout, LayersLayout, RayLayout } from '../core/layout-json.js';
 
 const DEG = Math.PI / 180;
 

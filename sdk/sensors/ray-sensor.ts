@@ -20,6 +20,8 @@ export interface RaySensorConfig {
   radius?: number;
   /** Tag ids that get a one-hot slot, in slot order. Hits on other tags are hits with no tag. */
   detectableTags: readonly number[];
+  /** What each detectable tag means, same order (e.g. `['agent', 'wall', 'floor']`): names in layouts and datasets. */
+  tagNames?: readonly string[];
 }
 
 /** Agent poses, structure of arrays; entry i describes the i-th sensing agent. */
@@ -71,6 +73,10 @@ export class RaySensor {
     this.valuesPerRay = this.tagCount + 2;
     this.size = this.rays * this.valuesPerRay;
     const maxTag = Math.max(0, ...config.detectableTags);
+    if (config.tagNames !== undefined && config.tagNames.length !== this.tagCount)
+      throw new TickmindError('INVALID_ARGUMENT', `${config.tagNames.length} tag names for ${this.tagCount} detectable tags`, {
+        field: 'tagNames',
+      });
     this.slotOfTag = new Int32Array(maxTag + 1).fill(-1);
     config.detectableTags.forEach((tag, slot) => {
       if (!Number.isInteger(tag) || tag < 0)

@@ -4,7 +4,7 @@
  * token (token 0), -1 elsewhere; joint recordings: each player's class on its token (-1 where it
  * did not decide) — plus each frame's episode for splitting.
  */
-import { TickmindError } from '../core/index.js';
+import { parseTokenLayout, TickmindError, type TokenLayoutJson } from '../core/index.js';
 import type { Dataset } from '../dataset/index.js';
 
 /** Rows ready for the network. */
@@ -25,50 +25,26 @@ export interface TrainingData {
   episode: Int32Array;
 }
 
-/** Observation layout a dataset declares (in its spec's `extra.observation`). */
-export interface ObservationLayout {
-  /** Egocentric rows per agent, or one joint row per match. */
-  mode: 'egocentric' | 'joint';
-  /** Tokens per row. */
-  tokens: number;
-  /** Features per token. */
-  featuresPerToken: number;
-  /** Entity feature names. */
-  entityFeatures: string[];
-  /** Rays in each token, or null. */
-  rays: RayBlock | null;
-  /** Objective tokens at the end of each row (absent: 0). */
-  objectives?: number;
-}
+/** The observation layout a dataset declares (its spec's `extra.observation`): a token layout. */
+export type ObservationLayout = TokenLayoutJson;
 
-/** The ray block of a token. */
-export interface RayBlock {
-  /** Rays. */
-  count: number;
-  /** Values per ray. */
-  valuesPerRay: number;
-  /** Tags with a one-hot slot. */
-  detectableTags: number[];
-}
-
-/** The observation layout of a dataset, checked against its features. */
+/** The observation layout of a dataset (version 1 upgraded), checked against its features. */
 export function observationLayout(dataset: Dataset): ObservationLayout {
-  const o = dataset.spec.extra?.observation as ObservationLayout | undefined;
   const fail = (m: string): never => {
     throw new TickmindError('INVALID_ARGUMENT', `dataset: ${m}`, { field: 'observation' });
   };
-  if (o === undefined || typeof o.tokens !== 'number' || typeof o.featuresPerToken !== 'number')
-    fail('its spec has no extra.observation {mode, tokens, featuresPerToken, …}; was it recorded by tickmind record?');
+  const raw = dataset.spec.extra?.observation;
+  if (raw === undefined) fail('its spec has no extra.observation (a token layout); was it recorded by tickmind record?');
+  const o = parseTokenLayout(raw, { code: 'INVALID_ARGUMENT', path: 'extra.observation' });
   const state = dataset.spec.features['observation.state'] ?? fail("no 'observation.state' feature");
-  if (state.shape[0] !== o!.tokens * o!.featuresPerToken)
-    fail(`'observation.state' has ${state.shape[0]} values per frame, not ${o!.tokens} tokens × ${o!.featuresPerToken}`);
-  if (dataset.spec.features['observation.mask']?.shape[0] !== o!.tokens) fail(`no 'observation.mask' feature of ${o!.tokens} values`);
+  if (state.shape[0] !== o.tokens * o.featuresPerToken)
+    fail(`'observation.state' has ${state.shape[0]} values per frame, not ${o.tokens} tokens × ${o.featuresPerToken}`);
+  if (dataset.spec.features['observation.mask']?.shape[0] !== o.tokens) fail(`no 'observation.mask' feature of ${o.tokens} values`);
   const action = dataset.spec.features.action ?? fail("no 'action' feature");
-  if (o!.mode !== 'egocentric' && o!.mode !== 'joint') fail(`unknown observation mode '${String(o!.mode)}'`);
-  const perFrame = o!.mode === 'joint' ? o!.tokens : 1;
+  const perFrame = o.mode === 'joint' ? o.tokens : 1;
   if (action.shape[0] !== perFrame || action.shape.length !== 1)
-    fail(`'action' has shape [${action.shape}], a ${o!.mode} recording has [${perFrame}]`);
-  return o!;
+    fail(`'action' has shape [${action.shape}], a ${o.mode} recording has [${perFrame}]`);
+  return o;
 }
 
 /** Flattens a dataset's frames into training rows (egocentric: the target on token 0). */

@@ -7,7 +7,7 @@
  */
 
 export { trainingCurveHtml } from './curve.js';
-export type { ObservationLayout, RayBlock, TrainingData } from './data.js';
+export type { ObservationLayout, TrainingData } from './data.js';
 export { observationLayout, trainingData } from './data.js';
 export type { LossResult } from './loss.js';
 export { crossEntropy } from './loss.js';

@@ -58,6 +58,6 @@ describe('movement action', () => {
 
   it('rejects invalid classes', () => {
     expect(() => decodeMovement(97, createMovementCommand())).toThrow(/outside 0..96/);
-    expect(() => decodeMovement(1.5, createMovementCommand())).toThrow(RangeError);
+    expect(() => decodeMovement(1.5, createMovementCommand())).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
   });
 });

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { addSample, createHeatmap, heatmapEmd, histogramEmd } from '../../sandbox/arena/eval/distances.js';
 import { arenaSensor } from '../../sandbox/arena/game/arena.js';
 import { starterModelBytes } from '../../sdk/policy/index.js';
-import { EGOCENTRIC_FEATURES } from '../../sdk/sensors/index.js';
+import { TokenLayout } from '../../sdk/sensors/index.js';
 
 describe('distances', () => {
   it('heatmap EMD: 0 for the same occupancy, the shift for a moved mass, symmetric', () => {
@@ -45,9 +45,8 @@ describe('tickmind eval', () => {
   it('prints the JSON contract and writes a self-contained report with the heatmaps', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tickmind-eval-'));
     const policy = join(dir, 'starter.onnx');
-    const sensor = arenaSensor();
-    const rays = { count: sensor.rays, valuesPerRay: sensor.valuesPerRay, detectableTags: [...sensor.config.detectableTags] };
-    writeFileSync(policy, starterModelBytes({ mode: 'egocentric', tokens: 10, entityFeatures: [...EGOCENTRIC_FEATURES], rays, seed: 1 }));
+    const layout = TokenLayout.create({ mode: 'egocentric', rays: arenaSensor(), lineOfSight: {} });
+    writeFileSync(policy, starterModelBytes({ observation: layout.toJSON(), seed: 1 }));
     const report = join(dir, 'report.html');
     const bin = join(import.meta.dirname, '..', '..', 'bin', 'tickmind.js');
     const { stdout } = await promisify(execFile)(process.execPath, [

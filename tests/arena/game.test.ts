@@ -15,7 +15,7 @@ import { runRetakes } from '../../sandbox/arena/runner/run.js';
 import { generatedStart, type RetakeStart, snapToFloor } from '../../sandbox/arena/scenarios/retake-start.js';
 import { constantDecider, policyDecider } from '../../sdk/ecs/index.js';
 import { loadPolicy, starterModelBytes } from '../../sdk/policy/index.js';
-import { EGOCENTRIC_FEATURES } from '../../sdk/sensors/index.js';
+import { TokenLayout } from '../../sdk/sensors/index.js';
 
 const map = syntheticMap();
 const placeArea = (place: string) => map.areas.find((a) => a.place === place)!;
@@ -234,9 +234,7 @@ describe('teacher', () => {
 });
 
 describe('policies in the arena', () => {
-  const sensor = arenaSensor();
-  const rays = { count: sensor.rays, valuesPerRay: sensor.valuesPerRay, detectableTags: [...sensor.config.detectableTags] };
-  const bytes = starterModelBytes({ mode: 'egocentric', tokens: 10, entityFeatures: [...EGOCENTRIC_FEATURES], rays, seed: 2 });
+  const bytes = starterModelBytes({ observation: TokenLayout.create({ mode: 'egocentric', rays: arenaSensor() }).toJSON(), seed: 2 });
 
   it('a policy moves one side through the same sense → decide → act path as the teacher', async () => {
     const policy = await loadPolicy(bytes, { maxBatch: 32 });

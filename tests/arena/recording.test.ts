@@ -5,31 +5,25 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { arenaSensor } from '../../sandbox/arena/game/arena.js';
+import type { Arena } from '../../sandbox/arena/game/arena.js';
+import { loadMap } from '../../sandbox/arena/map/load.js';
 import { syntheticMap } from '../../sandbox/arena/map/synthetic.js';
-import { ArenaRecorder } from '../../sandbox/arena/recording/arena-recorder.js';
+import { ArenaRecorder, arenaLayout } from '../../sandbox/arena/recording/arena-recorder.js';
 import { runRetakes } from '../../sandbox/arena/runner/run.js';
 import { directorySource } from '../../sdk/cli/files.js';
+import type { TokenLayoutJson } from '../../sdk/core/index.js';
 import { datasetFromNpz, type Episode, readLeRobot } from '../../sdk/dataset/index.js';
 import { constantDecider, type Decider, policyDecider } from '../../sdk/ecs/index.js';
-import { loadPolicy, starterModelBytes } from '../../sdk/policy/index.js';
-import { EGOCENTRIC_FEATURES, JOINT_FEATURES, WAYPOINT_FEATURES } from '../../sdk/sensors/index.js';
+import { loadPolicy, type Policy, starterModelBytes } from '../../sdk/policy/index.js';
 
-const sensor = arenaSensor();
-const rays = { count: sensor.rays, valuesPerRay: sensor.valuesPerRay, detectableTags: [...sensor.config.detectableTags] };
-// 10 player tokens and the bomb, the navigator's waypoint features: what the arena records by default.
-const bytes = starterModelBytes({
-  mode: 'egocentric',
-  tokens: 11,
-  objectives: 1,
-  entityFeatures: [...EGOCENTRIC_FEATURES, ...WAYPOINT_FEATURES],
-  rays,
-  seed: 3,
-});
+/** A starter policy of the arena's own layout: 10 player tokens and the bomb, line of sight, waypoints, rays. */
+function arenaPolicy(arena: Arena, mode: 'egocentric' | 'joint', seed: number): Promise<Policy> {
+  return loadPolicy(starterModelBytes({ observation: arenaLayout(arena, mode).toJSON(), seed }), { maxBatch: mode === 'joint' ? 1 : 32 });
+}
 
 describe('arena recording', () => {
   it('records, per decision, the exact tokens and mask the policy decided on, and the class it chose', async () => {
-    const policy = await loadPolicy(bytes, { maxBatch: 32 });
+    let policy: Policy;
     const seen = new Map<string, { tokens: Float32Array; mask: Uint8Array; action: number }>();
     const episodes: Episode[] = [];
     let index = -1;
@@ -39,8 +33,9 @@ describe('arena recording', () => {
       map: syntheticMap(),
       rounds: 1,
       seed: 2,
-      setup: (arena) => {
-        const inner = policyDecider(arena.world, policy, { center: arena.frame.center, halfExtent: arena.frame.halfExtent });
+      setup: async (arena) => {
+        policy = await arenaPolicy(arena, 'egocentric', 3);
+        const inner = policyDecider(arena.world, policy);
         // Wrap the policy: keep what it saw per (tick, entity).
         const spy: Decider = {
           name: inner.name,
@@ -88,7 +83,7 @@ describe('arena recording', () => {
         const bomb = 10 * (w / 11);
         expect([obs[f * w + bomb + 5], obs[f * w + bomb + 6]]).toEqual([0, 1]);
         // The self token carries the navigator's intent: a goal somewhere ahead on the route.
-        expect(obs[f * w + EGOCENTRIC_FEATURES.length + 3]).toBeGreaterThan(0);
+        expect(obs[f * w + (recorder!.spec.extra!.observation as TokenLayoutJson).blocks[2]!.offset + 3]).toBeGreaterThan(0);
         expect(e.columns.action![f]).toBe(s.action);
         checked++;
       }
@@ -97,15 +92,7 @@ describe('arena recording', () => {
   });
 
   it("joint: one match row per frame, exactly the joint policy's tokens, with each player's class on its token", async () => {
-    const jointBytes = starterModelBytes({
-      mode: 'joint',
-      tokens: 11,
-      objectives: 1,
-      entityFeatures: [...JOINT_FEATURES, ...WAYPOINT_FEATURES],
-      rays,
-      seed: 4,
-    });
-    const policy = await loadPolicy(jointBytes, { maxBatch: 1 });
+    let policy: Policy;
     const seen = new Map<number, { tokens: Float32Array; mask: Uint8Array }>();
     const episodes: Episode[] = [];
     let index = -1;
@@ -115,8 +102,9 @@ describe('arena recording', () => {
       rounds: 1,
       seed: 3,
       teamSize: 2,
-      setup: (arena) => {
-        const inner = policyDecider(arena.world, policy, { center: arena.frame.center, halfExtent: arena.frame.halfExtent });
+      setup: async (arena) => {
+        policy = await arenaPolicy(arena, 'joint', 4);
+        const inner = policyDecider(arena.world, policy);
         index = arena.addDecider({
           name: inner.name,
           decide(batch, actions) {
@@ -197,6 +185,42 @@ describe('arena recording', () => {
     const actions = Array.from(episodes[0]!.columns.action!);
     expect(actions.filter((a) => a >= 0).length).toBeGreaterThan(10);
     expect(new Set(actions)).toEqual(new Set([7, -1]));
+  });
+
+  it('line of sight varies in recorded dust2 rounds, and the frames say which feature it is', async () => {
+    for (const mode of ['egocentric', 'joint'] as const) {
+      const episodes: Episode[] = [];
+      let recorder: ArenaRecorder | undefined;
+      await runRetakes({
+        map: loadMap('dust2'),
+        rounds: 2,
+        seed: 11,
+        setup: (arena) => {
+          recorder = new ArenaRecorder(arena, { mode, every: 8, onEpisode: (e) => episodes.push(e) });
+          recorder.attach();
+        },
+        onRoundStart: (start) => recorder!.beginRound(start.row),
+        onTick: () => recorder!.afterTick(),
+        onRound: () => void recorder!.endRound(),
+      });
+      const layout = recorder!.spec.extra!.observation as {
+        featuresPerToken: number;
+        tokens: number;
+        playerTokens: number;
+        blocks: { kind: string; offset: number; names: string[] }[];
+      };
+      const los = layout.blocks.find((b) => b.kind === 'lineOfSight')!;
+      expect(los.names).toEqual([mode === 'joint' ? 'enemyInSight' : 'lineOfSight']);
+      const seen = new Set<number>();
+      for (const e of episodes) {
+        const obs = e.columns['observation.state']!;
+        const mask = e.columns['observation.mask']!;
+        for (let f = 0; f < e.length; f++)
+          for (let t = mode === 'joint' ? 0 : 1; t < layout.playerTokens; t++)
+            if (mask[f * layout.tokens + t] === 0) seen.add(obs[(f * layout.tokens + t) * layout.featuresPerToken + los.offset]!);
+      }
+      expect([...seen].sort(), mode).toEqual([0, 1]);
+    }
   });
 
   it('tickmind record writes both formats, identical when read back, and the same bytes for the same seed', async () => {

@@ -12,7 +12,7 @@ import {
   TokenObservations,
 } from '../../sdk/ecs/index.js';
 import { loadPolicy, starterModelBytes } from '../../sdk/policy/index.js';
-import { EGOCENTRIC_FEATURES, hasWaypointFeatures, JOINT_FEATURES, WAYPOINT_FEATURES, writeWaypoint } from '../../sdk/sensors/index.js';
+import { EGOCENTRIC_FEATURES, JOINT_FEATURES, TokenLayout, WAYPOINT_FEATURES, writeWaypoint } from '../../sdk/sensors/index.js';
 
 const out = new Float32Array(4);
 
@@ -39,10 +39,14 @@ describe('waypoint features', () => {
     expect([...out.subarray(0, 2)]).toEqual([0, 0]);
   });
 
-  it('are recognised at the end of a feature list only', () => {
-    expect(hasWaypointFeatures([...JOINT_FEATURES, ...WAYPOINT_FEATURES])).toBe(true);
-    expect(hasWaypointFeatures([...JOINT_FEATURES])).toBe(false);
-    expect(hasWaypointFeatures([...WAYPOINT_FEATURES, 'x'])).toBe(false);
+  it('are a block of their own in the layout, after the entity features', () => {
+    const layout = TokenLayout.create({ mode: 'joint', waypoints: true });
+    expect(layout.block('waypoint')!.json).toMatchObject({
+      offset: JOINT_FEATURES.length,
+      names: [...WAYPOINT_FEATURES],
+      scope: 'players',
+    });
+    expect(TokenLayout.create({ mode: 'joint' }).block('waypoint')).toBeUndefined();
   });
 });
 
@@ -70,7 +74,7 @@ function world3(decider: (world: AiWorld) => Decider = () => constantDecider(0))
 describe('token observations with waypoints', () => {
   it('egocentric: the self token carries its own waypoint; other tokens and unguided players read zeros', () => {
     const { world, a, c } = world3();
-    const obs = new TokenObservations(world, { mode: 'egocentric', tokens: 10, waypoints: true });
+    const obs = new TokenObservations(world, TokenLayout.create({ mode: 'egocentric', waypoints: true }));
     expect(obs.entityFeatures).toEqual([...EGOCENTRIC_FEATURES, ...WAYPOINT_FEATURES]);
     const rows = new Float32Array(2 * obs.rowFloats);
     const mask = new Uint8Array(20);
@@ -86,7 +90,7 @@ describe('token observations with waypoints', () => {
 
   it('joint: every live player token carries its own waypoint in its own frame', () => {
     const { world } = world3();
-    const obs = new TokenObservations(world, { mode: 'joint', tokens: 4, waypoints: true });
+    const obs = new TokenObservations(world, TokenLayout.create({ mode: 'joint', playerTokens: 4, waypoints: true }));
     const row = new Float32Array(obs.rowFloats);
     obs.gather();
     obs.encodeMatch(row, new Uint8Array(4));
@@ -99,11 +103,9 @@ describe('token observations with waypoints', () => {
   });
 
   it('a policy built with waypoint features decides on them; one without ignores the waypoints', async () => {
-    const features = [...JOINT_FEATURES, ...WAYPOINT_FEATURES];
-    const guided = await loadPolicy(starterModelBytes({ mode: 'joint', tokens: 4, entityFeatures: features, rays: null, seed: 3 }));
-    const plain = await loadPolicy(
-      starterModelBytes({ mode: 'joint', tokens: 4, entityFeatures: [...JOINT_FEATURES], rays: null, seed: 3 }),
-    );
+    const layout = (waypoints: boolean) => TokenLayout.create({ mode: 'joint', playerTokens: 4, waypoints }).toJSON();
+    const guided = await loadPolicy(starterModelBytes({ observation: layout(true), seed: 3 }));
+    const plain = await loadPolicy(starterModelBytes({ observation: layout(false), seed: 3 }));
     const logitsWith = async (policy: typeof guided, waypointZ: number) => {
       const probe = createDecisionProbe(97);
       const { world, a } = world3((w) => policyDecider(w, policy, { temperature: 0, probe }));
@@ -114,11 +116,12 @@ describe('token observations with waypoints', () => {
     };
     expect(await logitsWith(guided, 3)).not.toEqual(await logitsWith(guided, 0));
     expect(await logitsWith(plain, 3)).toEqual(await logitsWith(plain, 0));
-    // The spec check names the field when the world's features and the policy's differ.
+    // A layout whose blocks this SDK does not write fails at load, naming the block.
+    const wrong = layout(true);
+    wrong.blocks[1]!.names = [...wrong.blocks[1]!.names].reverse();
+    wrong.entityFeatures = [...JOINT_FEATURES, ...wrong.blocks[1]!.names];
     const { world } = world3();
-    const wrong = await loadPolicy(
-      starterModelBytes({ mode: 'joint', tokens: 4, entityFeatures: [...WAYPOINT_FEATURES, ...JOINT_FEATURES], rays: null, seed: 3 }),
-    );
-    expect(() => policyDecider(world, wrong)).toThrow(/observation\.entityFeatures/);
+    expect(() => policyDecider(world, plain)).not.toThrow();
+    expect(() => new TokenObservations(world, wrong)).toThrow(/waypoint features must be/);
   });
 });

@@ -148,6 +148,14 @@ describe('AI world', () => {
     for (let i = 0; i < rowsA.length; i++) expect(rowsA[i]!).toBeCloseTo(rowsB[i]!, 4);
   });
 
+  it('a decider that breaks its contract gets a coded error naming it, not a crash in act', () => {
+    const world = createAiWorld({ deciders: [{ name: 'sloppy', decide: (b, a) => a.fill(97, 0, b.count) }] });
+    addAgent(world, { team: 0, position: [0, 0, 0] });
+    expect(() => step(world)).toThrow(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/decider 'sloppy' chose movement class 97/) }),
+    );
+  });
+
   it('adds and removes agents between ticks', () => {
     const world = createAiWorld({ capacity: 4, deciders: [randomDecider()] });
     const a = addAgent(world, { team: 0, position: [0, 0, 0] });

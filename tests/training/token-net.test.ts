@@ -21,12 +21,10 @@ import {
   trainBehaviorCloning,
   useCoreKernels,
 } from '../../sdk/training/index.js';
+import { shapeOnlyLayout } from '../helpers/layouts.js';
 
 const small: TokenTransformerConfig = {
-  mode: 'egocentric',
-  tokens: 4,
-  entityFeatures: ['a', 'b', 'c', 'd', 'e'],
-  rays: null,
+  observation: shapeOnlyLayout(4, 5),
   d: 8,
   layers: 2,
   heads: 2,
@@ -175,10 +173,7 @@ describe('against PyTorch', () => {
 describe('core kernels', () => {
   it('gradients on the WebAssembly GEMM equal those of the plain loops (sizes large enough to use it)', () => {
     const cfg: TokenTransformerConfig = {
-      mode: 'egocentric',
-      tokens: 10,
-      entityFeatures: Array.from({ length: 64 }, (_, i) => `f${i}`),
-      rays: null,
+      observation: shapeOnlyLayout(10, 64),
       d: 32,
       layers: 1,
       heads: 4,

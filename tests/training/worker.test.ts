@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { expect, it } from 'vitest';
+import { shapeOnlyLayout } from '../helpers/layouts.js';
 
 it('trains in a worker, posting batch and epoch progress events', async () => {
   const dist = pathToFileURL(join(import.meta.dirname, '..', '..', 'dist', 'sdk')).href;
@@ -15,7 +16,7 @@ it('trains in a worker, posting batch and epoch progress events', async () => {
 import { Rng } from '${dist}/core/index.js';
 import { tokenTransformerWeights } from '${dist}/policy/index.js';
 import { TokenNet, trainBehaviorCloning } from '${dist}/training/index.js';
-const config = { mode: 'egocentric', tokens: 2, entityFeatures: ['a', 'b', 'c'], rays: null, d: 8, layers: 1, heads: 2, classes: 4, seed: 1 };
+const config = { observation: ${JSON.stringify(shapeOnlyLayout(2, 3))}, d: 8, layers: 1, heads: 2, classes: 4, seed: 1 };
 const net = new TokenNet({ tokens: 2, features: 3, d: 8, layers: 1, heads: 2, ff: 16, classes: 4 }, 16, tokenTransformerWeights(config));
 const rng = new Rng(1);
 const count = 64;

@@ -7,9 +7,8 @@
  * EMD per side, speed and turn-rate histogram EMDs, lifetimes, outcome rates, stuck events.
  */
 import type { Episode } from '../../../sdk/dataset/index.js';
-import { policyDecider } from '../../../sdk/ecs/index.js';
+import { policyDecider, withFrame } from '../../../sdk/ecs/index.js';
 import { loadPolicy, type Policy } from '../../../sdk/policy/index.js';
-import { hasWaypointFeatures } from '../../../sdk/sensors/index.js';
 import type { Controller } from '../game/arena.js';
 import { Side } from '../game/round.js';
 import { ArenaRecorder } from '../recording/arena-recorder.js';
@@ -118,13 +117,9 @@ export async function evaluatePolicy(config: EvalConfig, progress: (line: string
         }
         stats = new RolloutStats(arena);
         if (record) {
-          recorder = new ArenaRecorder(arena, {
-            mode,
-            every: 8,
-            objectives: probe.spec.observation.objectives ?? 0,
-            waypoints: hasWaypointFeatures(probe.spec.observation.entityFeatures),
-            onEpisode: (e) => episodes.push(e),
-          });
+          // The policy's own layout (a version-1 file recorded no frame: the arena's stands in, as for its decider).
+          const layout = probe.spec.upgradedFrom === 1 ? withFrame(probe.spec.observation, arena.frame) : probe.spec.observation;
+          recorder = new ArenaRecorder(arena, { layout, every: 8, onEpisode: (e) => episodes.push(e) });
           recorder.attach();
         }
       },

@@ -66,6 +66,7 @@ export function arenaSensor(): RaySensor {
     layout: { kind: 'grid', cols: 16, rows: 1, horizontalFovDegrees: 180, verticalFovDegrees: 0 },
     length: 30,
     detectableTags: [MAP_TAGS.agent, MAP_TAGS.wall, MAP_TAGS.floor],
+    tagNames: ['agent', 'wall', 'floor'],
   });
 }
 
@@ -146,7 +147,7 @@ export class Arena {
       seed: this.seed,
       capacity: CAPACITY,
       sensors: sensor === null ? [] : [sensor],
-      ...(bvh !== undefined ? { caster: bvh, bvh } : {}),
+      ...(bvh !== undefined ? { caster: bvh, bvh, sight: { eyeHeight: this.rules.eyeHeightM } } : {}),
       physics: { world: this.physics, mover },
       ...(options.profiler !== undefined ? { profiler: options.profiler } : {}),
     });

@@ -14,15 +14,14 @@ import { createMovementCommand, decodeMovement } from '../../../sdk/actuators/in
 import { Rng } from '../../../sdk/core/index.js';
 import type { DatasetSpec, Episode, RecorderOptions } from '../../../sdk/dataset/index.js';
 import { Recorder } from '../../../sdk/dataset/index.js';
-import { type AiWorld, type Decider, type DecisionBatch, TokenObservations } from '../../../sdk/ecs/index.js';
+import { type AiWorld, type Decider, type DecisionBatch, layoutForWorld, TokenObservations } from '../../../sdk/ecs/index.js';
+import type { TokenLayoutJson } from '../../../sdk/sensors/index.js';
 import type { Arena } from '../game/arena.js';
 import { ArenaEvent } from '../game/events.js';
 import { Side } from '../game/round.js';
 
 /** Event types counted per frame (ArenaEvent 1..11). */
 const EVENT_TYPES = 11;
-/** Player tokens per row: egocentric self, 4 allies, 5 enemies; joint, 10 players. */
-const PLAYER_TOKENS = 10;
 
 /** Options of {@link ArenaRecorder}. */
 export interface ArenaRecorderOptions {
@@ -40,18 +39,39 @@ export interface ArenaRecorderOptions {
   maxFrames?: number;
   /** Extra fields for the dataset spec (seed, command…). */
   extra?: Record<string, unknown>;
-  /** Objective tokens after the players' (default 1: the planted bomb; 0 for policies that do not see it). */
-  objectives?: number;
-  /** Egocentric rows per player (default) or one joint row per match. */
+  /**
+   * The layout to record in (e.g. a policy's `spec.observation`, to record what that policy
+   * sees); default: the arena's own — `mode`, 10 player tokens, the bomb as an objective, line
+   * of sight, waypoints and the bots' rays.
+   */
+  layout?: TokenLayoutJson;
+  /** Without `layout`: egocentric rows per player (default) or one joint row per match. */
   mode?: 'egocentric' | 'joint';
-  /** Waypoint features in the tokens (default true: the navigation intent; false for policies that do not read it). */
-  waypoints?: boolean;
   /**
    * Labels the frames with this decider's classes instead of the ones played (egocentric rows, or every deciding token of a joint row):
    * with the teacher, a policy's rounds become teacher-labelled data on the states the policy
    * visits (DAgger).
    */
   labeler?: Decider;
+}
+
+/**
+ * The arena's own token layout: 10 player tokens (egocentric: self, 4 allies, 5 enemies; joint:
+ * the map-normalised frame), the planted bomb as an objective token, line of sight to the
+ * weapon's range, the navigator's waypoints and the bots' rays.
+ */
+export function arenaLayout(arena: Arena, mode: 'egocentric' | 'joint') {
+  const frame =
+    mode === 'joint'
+      ? { playerTokens: 10, center: arena.frame.center, halfExtent: arena.frame.halfExtent }
+      : { maxAllies: 4, maxEnemies: 5 };
+  return layoutForWorld(arena.world, {
+    mode,
+    ...frame,
+    objectives: 1,
+    waypoints: true,
+    lineOfSight: { maxDistance: arena.rules.weapon.rangeM },
+  });
 }
 
 /** Records an arena's rounds (see the module comment). Attach with {@link ArenaRecorder.attach}. */
@@ -93,30 +113,14 @@ export class ArenaRecorder {
     this.sides = options.sides ?? 'both';
     this.players = options.players;
     this.controller = options.controller ?? 'teacher';
-    this.mode = options.mode ?? 'egocentric';
     this.labeler = options.labeler;
-    const objectives = options.objectives ?? 1;
-    const waypoints = options.waypoints ?? true;
-    const TOKENS = PLAYER_TOKENS + objectives;
+    const layout = options.layout ?? arenaLayout(arena, options.mode ?? 'egocentric').toJSON();
+    this.obs = new TokenObservations(world, layout);
+    this.mode = this.obs.mode;
+    const TOKENS = this.obs.tokens;
     this.tokens = TOKENS;
     this.jointActions = new Int32Array(TOKENS);
     this.jointTeams = new Int32Array(TOKENS);
-    this.obs =
-      this.mode === 'joint'
-        ? new TokenObservations(world, {
-            mode: 'joint',
-            tokens: TOKENS,
-            objectives,
-            waypoints,
-            center: arena.frame.center,
-            halfExtent: arena.frame.halfExtent,
-          })
-        : new TokenObservations(world, { mode: 'egocentric', tokens: TOKENS, objectives, waypoints });
-    const sensor = world.sensors[0];
-    const rays =
-      sensor === undefined
-        ? null
-        : { count: sensor.rays, valuesPerRay: sensor.valuesPerRay, detectableTags: [...sensor.config.detectableTags] };
     this.spec = {
       fps: arena.rules.tickRate / this.every,
       robotType: 'tickmind-arena-player',
@@ -164,15 +168,7 @@ export class ArenaRecorder {
         map: arena.map.name,
         tickRate: arena.rules.tickRate,
         recordEveryTicks: this.every,
-        observation: {
-          mode: this.mode,
-          tokens: TOKENS,
-          objectives,
-          ...(this.mode === 'joint' ? { center: arena.frame.center, halfExtent: arena.frame.halfExtent } : { maxAllies: 4, maxEnemies: 5 }),
-          entityFeatures: [...this.obs.entityFeatures],
-          rays,
-          featuresPerToken: this.obs.featuresPerToken,
-        },
+        observation: this.obs.layout.toJSON(),
         action: { kind: 'categorical', classes: 97 },
         ...options.extra,
       },

@@ -1,4 +1,5 @@
 /** Data movement: Transpose, Expand, Tile, Concat, Slice, Split, Gather — all copies of strided runs. */
+import { TickmindError } from '../../core/errors.js';
 import { attrInt, attrInts } from '../ir/graph.js';
 import { byteSize, readElement, sizeOf } from '../tensor.js';
 import { blockCopyKernel, planBlockCopy } from './copy.js';
@@ -305,7 +306,13 @@ export const Gather: OpDef = {
           let k = readElement(indices, i);
           if (k < 0) k += dAxis;
           if (k < 0 || k >= dAxis)
-            throw new RangeError(`Gather ${label}: index ${readElement(indices, i)} out of range [${-dAxis}, ${dAxis})`);
+            throw new TickmindError(
+              'INVALID_ARGUMENT',
+              `Gather ${label}: index ${readElement(indices, i)} out of range [${-dAxis}, ${dAxis})`,
+              {
+                node: label,
+              },
+            );
           const src = (a * dAxis + k) * inner * w;
           for (let j = 0; j < inner * w; j++) yd[o++] = xd[src + j]!;
         }

@@ -52,7 +52,7 @@ export interface WasmContext extends OpContext {
   linear(weight: Tensor, transB: boolean, rows: number, K: number, N: number): LinearCall;
   /**
    * Whether a reduction of length K runs on int8 weights in this session: `quantize: 'int8'` and
-   * K ≥ minK (default the linear layers' 192; {@link WasmContext.linear} applies it itself).
+   * K ≥ minK (default the linear layers' 64; {@link WasmContext.linear} applies it itself).
    */
   int8Linear(K: number, minK?: number): boolean;
   /** A constant's copy in kernel memory (cached per session), or -1 for a missing input. */

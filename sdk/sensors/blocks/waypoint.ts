@@ -1,8 +1,13 @@
 /**
- * Waypoint features: where the game's navigator wants a player to go next, in that player's own
+ * The waypoint block: where the game's navigator wants a player to go next, in that player's own
  * frame, so a policy can follow routes it could not learn from a few recorded rounds (which way
  * round a wall the path goes is map knowledge; the policy learns how people move along it).
+ * Egocentric rows carry it on the self token, joint rows on every player token; a player without
+ * an active `Waypoint` reads zeros.
  */
+import { TickmindError } from '../../core/errors.js';
+import type { FeatureBlockJson, TokenLayoutJson, WaypointBlockJson } from '../../core/layout-json.js';
+import type { BlockWriter, EncodeContext, TokenSources } from './block.js';
 
 /** Names of the waypoint features a token carries after the entity features, in order. */
 export const WAYPOINT_FEATURES = ['waypointForward', 'waypointLateral', 'waypointRise', 'goalDistance'] as const;
@@ -13,14 +18,6 @@ const FADE_M = 0.5;
 const GOAL_LOG = 4;
 /** Largest rise or drop, m (a ledge to jump is about half a meter). */
 const RISE_MAX_M = 2;
-
-/** Whether a feature list ends with the waypoint features (a policy that reads waypoints). */
-export function hasWaypointFeatures(features: readonly string[]): boolean {
-  const n = WAYPOINT_FEATURES.length;
-  if (features.length < n) return false;
-  for (let k = 0; k < n; k++) if (features[features.length - n + k] !== WAYPOINT_FEATURES[k]) return false;
-  return true;
-}
 
 /**
  * Writes the waypoint features at out[o..o+4) for a player with feet at (x, y, z) facing `yaw`:
@@ -50,4 +47,54 @@ export function writeWaypoint(
   out[o + 1] = (-s * dx + c * dz) * scale;
   out[o + 2] = Math.min(RISE_MAX_M, Math.max(-RISE_MAX_M, wy - y));
   out[o + 3] = Math.log1p(Math.max(0, goalDistance)) / GOAL_LOG;
+}
+
+/** The block's JSON for a mode (offset set by the layout). */
+export function waypointBlock(mode: 'joint' | 'egocentric'): WaypointBlockJson {
+  return {
+    kind: 'waypoint',
+    scope: mode === 'joint' ? 'players' : 'self',
+    offset: 0,
+    width: WAYPOINT_FEATURES.length,
+    names: [...WAYPOINT_FEATURES],
+  };
+}
+
+/** The writer of a waypoint block. */
+export function waypointWriter(json: FeatureBlockJson, layout: Readonly<TokenLayoutJson>): BlockWriter {
+  if (json.names.join(',') !== WAYPOINT_FEATURES.join(','))
+    throw new TickmindError('MODEL_INVALID', `waypoint features must be [${WAYPOINT_FEATURES.join(', ')}]`, {
+      field: 'observation.waypoint.names',
+    });
+  if (layout.mode === 'egocentric' && json.scope !== 'self')
+    throw new TickmindError('MODEL_INVALID', "egocentric rows carry waypoints on the self token (scope 'self')", {
+      field: 'observation.waypoint.scope',
+    });
+  return new WaypointWriter(json as WaypointBlockJson);
+}
+
+class WaypointWriter implements BlockWriter {
+  readonly scope: 'self' | 'players' | 'all';
+  readonly offset: number;
+  readonly width = WAYPOINT_FEATURES.length;
+
+  constructor(readonly json: WaypointBlockJson) {
+    this.scope = json.scope;
+    this.offset = json.offset;
+  }
+
+  missing(sources: Readonly<TokenSources>): string | undefined {
+    return sources.waypoints === undefined ? 'waypoint features need per-entity waypoints (the Waypoint component)' : undefined;
+  }
+
+  player(ctx: EncodeContext, _self: number, p: number, out: Float32Array, o: number): void {
+    const w = ctx.sources.waypoints;
+    const players = ctx.players;
+    const e = players.entity[p]!;
+    if (w === undefined || w.active[e] !== 1) return; // the row was zeroed
+    const x = players.position[3 * p]!;
+    const y = players.position[3 * p + 1]!;
+    const z = players.position[3 * p + 2]!;
+    writeWaypoint(x, y, z, players.yaw[p]!, w.x[e]!, w.y[e]!, w.z[e]!, w.goalDistance[e]!, out, o);
+  }
 }

@@ -34,13 +34,9 @@ function train(req: TrainRequest): void {
   const data = trainingData(dataset);
   if (data.count < 16) throw new Error(`only ${data.count} labelled frames: record at least a few seconds of movement first`);
   const config: TokenTransformerConfig = {
-    tokens: layout.tokens,
-    entityFeatures: layout.entityFeatures,
-    rays: layout.rays,
+    observation: layout,
     classes: 97,
     seed: req.seed,
-    mode: layout.mode,
-    ...(layout.objectives ? { objectives: layout.objectives } : {}),
     d: 64,
     layers: 2,
     heads: 4,
