@@ -94,8 +94,10 @@ export class BvhRayCaster implements RayCaster {
   readonly simd: boolean;
   // Rays (grown when a batch needs more).
   private rays = { origins: 0, dirs: 0, maxDist: 0, exclude: 0, dist: 0, tag: 0, entity: 0 };
-  // Typed views over the regions; re-made whenever memory grows (only in reserveRays).
+  // Typed views over the regions, one set per batch capacity seen (whole-array copies need
+  // views of exactly the batch's size); all re-made when memory grows.
   private views!: ReturnType<BvhRayCaster['makeViews']>;
+  private readonly viewsByCapacity = new Map<number, ReturnType<BvhRayCaster['makeViews']>>();
 
   constructor(level: Readonly<LevelBoxes>, options: BvhCasterOptions = {}) {
     this.shape = { ...DEFAULT_AGENT_SHAPE, ...options.shape };
@@ -177,7 +179,8 @@ export class BvhRayCaster implements RayCaster {
 
   castBatch(batch: RayBatch): void {
     const n = batch.count;
-    // Views are sized to the batch's capacity so whole arrays copy with no subarray per call.
+    // Views are sized to the batch's capacity so whole arrays copy with no subarray per call;
+    // batches of several capacities (sensor rays, line of sight) each keep their own views.
     if (batch.capacity !== this.maxRays) this.reserveRays(batch.capacity);
     const v = this.views;
     v.origins.set(batch.origins);
@@ -216,9 +219,15 @@ export class BvhRayCaster implements RayCaster {
   private reserveRays(n: number): void {
     if (n <= this.rayRoom) {
       this.maxRays = n;
-      this.views = this.makeViews();
+      let views = this.viewsByCapacity.get(n);
+      if (views === undefined || views.origins.buffer !== this.memory.buffer) {
+        views = this.makeViews();
+        this.viewsByCapacity.set(n, views);
+      }
+      this.views = views;
       return;
     }
+    this.viewsByCapacity.clear();
     this.rayRoom = n;
     this.maxRays = n;
     this.rays = {
@@ -231,6 +240,7 @@ export class BvhRayCaster implements RayCaster {
       entity: this.alloc(n * 4).ptr,
     };
     this.views = this.makeViews();
+    this.viewsByCapacity.set(n, this.views);
   }
 
   private makeViews() {

@@ -84,6 +84,8 @@ export class TokenLayout {
   slotPlayer = new Int32Array(0);
   private readonly json: TokenLayoutJson;
   private readonly ctx: EncodeContext;
+  /** The line-of-sight block, if any (looked up once: the sense phase asks every tick). */
+  private readonly sight: BlockWriter | undefined;
   private order = new Int32Array(0);
   private dist = new Float64Array(0);
   private selectedRows = new Int32Array(0);
@@ -102,6 +104,7 @@ export class TokenLayout {
     this.maxAllies = json.maxAllies ?? 0;
     this.maxEnemies = json.maxEnemies ?? 0;
     this.blocks = json.blocks.map((b) => WRITERS[b.kind](b, json));
+    this.sight = this.blocks.find((b) => b.json.kind === 'lineOfSight');
     const empty: TokenSources = { rayStride: 0, objectiveCount: 0, stamp: 0 };
     this.ctx = {
       players: undefined as unknown as PlayerStates,
@@ -252,9 +255,8 @@ export class TokenLayout {
    * the rows' players; joint: every live pair of opponents.
    */
   queueSight(players: Readonly<PlayerStates>, sources: TokenSources, rows: Int32Array, n: number): void {
-    const los = this.block('lineOfSight');
-    if (los === undefined || sources.sight === undefined) return;
-    queueSight(los, this.context(players, sources, rows, n));
+    if (this.sight === undefined || sources.sight === undefined) return;
+    queueSight(this.sight, this.context(players, sources, rows, n));
   }
 
   private context(players: Readonly<PlayerStates>, sources: TokenSources, rows: Int32Array, n: number): EncodeContext {

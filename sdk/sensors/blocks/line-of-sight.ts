@@ -79,16 +79,12 @@ abstract class SightBlock implements BlockWriter {
     return dx * dx + dy * dy + dz * dz <= this.maxD2;
   }
 
-  protected sources(ctx: EncodeContext): { sight: NonNullable<TokenSources['sight']>; caster: NonNullable<TokenSources['caster']> } {
-    const { sight, caster } = ctx.sources;
-    if (sight === undefined || caster === undefined)
-      throw new TickmindError('SHAPE_MISMATCH', 'line of sight needs a ray caster and a sight table', { field: 'observation.lineOfSight' });
-    return { sight, caster };
-  }
-
   /** Queues the pairs this call reads, then casts them (nothing when all are known this tick). */
   prepare(ctx: EncodeContext): void {
-    const { sight, caster } = this.sources(ctx);
+    const sight = ctx.sources.sight;
+    const caster = ctx.sources.caster;
+    if (sight === undefined || caster === undefined)
+      throw new TickmindError('SHAPE_MISMATCH', 'line of sight needs a ray caster and a sight table', { field: 'observation.lineOfSight' });
     sight.begin(ctx.players, ctx.sources.stamp);
     this.queue(ctx);
     sight.resolve(ctx.players, caster);
