@@ -11,8 +11,17 @@ import { checkKnown, intOption, option, type ParsedArgs, UsageError } from './ar
 
 const OPTIONS = ['policy', 'rounds', 'seed', 'map', 'team-size', 'temperature', 'period', 'json', 'report'];
 
+interface InSight {
+  ticks: number;
+  standing: number;
+  walking: number;
+  running: number;
+}
+
 interface Metrics {
   ctWinRate: number;
+  ctWinRateInterval: [number, number];
+  inSight: { ct: InSight; t: InSight };
   meanRoundSeconds: number;
   stuckPerRound: number;
   lifetime: { ct: number; t: number };
@@ -28,6 +37,7 @@ export interface EvalEngineResult {
     policyMetrics: Metrics;
     teacherMetrics: Metrics;
     randomMetrics: Metrics;
+    referenceMetrics: Metrics;
   } & Record<string, unknown>;
 }
 
@@ -101,6 +111,9 @@ export async function evalCommand(args: ParsedArgs, engine: EvalEngine | undefin
   const f = (x: number, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : '–');
   const line = (name: string, m: Metrics) =>
     `${name.padEnd(28)}${`${f(m.occupancyEmd.ct)} / ${f(m.occupancyEmd.t)}`.padStart(16)}${`${f(m.speedEmd.ct)} / ${f(m.speedEmd.t)}`.padStart(14)}${`${f(m.turnRateEmd.ct, 0)} / ${f(m.turnRateEmd.t, 0)}`.padStart(14)}${`${f(m.lifetime.ct, 1)} / ${f(m.lifetime.t, 1)}`.padStart(14)}${`${f(100 * m.ctWinRate, 0)} %`.padStart(9)}${f(m.stuckPerRound).padStart(8)}`;
+  const pct = (x: number) => `${f(100 * x, 0)} %`;
+  const sight = (name: string, m: Metrics) =>
+    `${name.padEnd(28)}${`${pct(m.inSight.ct.standing)} / ${pct(m.inSight.t.standing)}`.padStart(16)}${`${pct(m.inSight.ct.walking)} / ${pct(m.inSight.t.walking)}`.padStart(14)}${`${pct(m.inSight.ct.running)} / ${pct(m.inSight.t.running)}`.padStart(14)}${`${f(100 * m.ctWinRate, 1)} % (${f(100 * m.ctWinRateInterval[0], 1)}–${f(100 * m.ctWinRateInterval[1], 1)})`.padStart(28)}`;
   const v = r.validation;
   process.stdout.write(
     `${[
@@ -109,6 +122,12 @@ export async function evalCommand(args: ParsedArgs, engine: EvalEngine | undefin
       line('policy', r.policyMetrics),
       line('teacher (other randomness)', r.teacherMetrics),
       line('random', r.randomMetrics),
+      '',
+      `${'enemy in sight, CT / T'.padEnd(28)}${'standing'.padStart(16)}${'walking'.padStart(14)}${'running'.padStart(14)}${'CT wins (95 % interval)'.padStart(28)}`,
+      sight('policy', r.policyMetrics),
+      sight('teacher (reference)', r.referenceMetrics),
+      sight('teacher (other randomness)', r.teacherMetrics),
+      sight('random', r.randomMetrics),
       ...(report !== undefined ? [`report: ${report}`] : []),
     ].join('\n')}\n`,
   );

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { addSample, createHeatmap, heatmapEmd, histogramEmd } from '../../sandbox/arena/eval/distances.js';
+import { wilsonInterval } from '../../sandbox/arena/eval/evaluate.js';
 import { arenaSensor } from '../../sandbox/arena/game/arena.js';
 import { starterModelBytes } from '../../sdk/policy/index.js';
 import { TokenLayout } from '../../sdk/sensors/index.js';
@@ -68,9 +69,12 @@ describe('tickmind eval', () => {
     expect(r).toMatchObject({ policy, mode: 'egocentric', map: 'synthetic', split: 'eval', rounds: 2 });
     expect(r.validation.frames).toBeGreaterThan(0);
     expect(r.validation.randomAccuracy).toBeCloseTo(1 / 97, 9);
-    for (const k of ['policyMetrics', 'teacherMetrics', 'randomMetrics'])
+    for (const k of ['policyMetrics', 'teacherMetrics', 'randomMetrics', 'referenceMetrics'])
       expect(Object.keys(r[k]).sort()).toEqual([
         'ctWinRate',
+        'ctWinRateInterval',
+        'ctWins',
+        'inSight',
         'lifetime',
         'meanRoundSeconds',
         'occupancyEmd',
@@ -78,10 +82,36 @@ describe('tickmind eval', () => {
         'stuckPerRound',
         'turnRateEmd',
       ]);
+    for (const k of ['policyMetrics', 'referenceMetrics']) {
+      const m = r[k];
+      const [lo, hi] = m.ctWinRateInterval;
+      expect(lo).toBeLessThanOrEqual(m.ctWinRate);
+      expect(hi).toBeGreaterThanOrEqual(m.ctWinRate);
+      expect(hi - lo).toBeGreaterThan(0.3); // two rounds say little, and the interval says so
+      for (const side of ['ct', 't']) {
+        const s = m.inSight[side];
+        if (s.ticks > 0) expect(s.standing + s.walking + s.running).toBeCloseTo(1, 9);
+      }
+    }
+    // The teacher fights: somebody sees an enemy in two rounds of retakes.
+    expect(r.referenceMetrics.inSight.ct.ticks + r.referenceMetrics.inSight.t.ticks).toBeGreaterThan(0);
     // The untrained starter is no better than chance on the teacher's decisions.
     expect(r.validation.accuracy).toBeLessThan(0.2);
     const html = readFileSync(report, 'utf8');
     expect(html).toMatch(/<svg/);
+    expect(html).toMatch(/enemy is in sight/);
     expect(html).not.toMatch(/https?:\/\/|<script/);
+  });
+});
+
+describe('wilsonInterval', () => {
+  it('gives the 95 % Wilson score interval', () => {
+    // Reference values: 20 of 100 → [0.1333, 0.2888]; 0 of 10 → [0, 0.2775].
+    const [a, b] = wilsonInterval(20, 100);
+    expect(a).toBeCloseTo(0.1333, 3);
+    expect(b).toBeCloseTo(0.2888, 3);
+    const [c, d] = wilsonInterval(0, 10);
+    expect(c).toBe(0);
+    expect(d).toBeCloseTo(0.2775, 3);
   });
 });

@@ -14,7 +14,7 @@ import { Side } from '../game/round.js';
 import { ArenaRecorder } from '../recording/arena-recorder.js';
 import { runRetakes } from '../runner/run.js';
 import { type Heatmap, heatmapEmd, histogramEmd } from './distances.js';
-import { RolloutStats, SPEED_BIN, TURN_BIN } from './rollout-stats.js';
+import { type InSightTicks, RolloutStats, SPEED_BIN, TURN_BIN } from './rollout-stats.js';
 
 /** What to evaluate. */
 export interface EvalConfig {
@@ -34,10 +34,28 @@ export interface EvalConfig {
   period?: number;
 }
 
+/** Shares of a side's in-sight ticks by speed (see {@link InSightTicks}). */
+export interface InSightShares {
+  /** Live-player ticks with an enemy in sight. */
+  ticks: number;
+  /** Share standing. */
+  standing: number;
+  /** Share walking. */
+  walking: number;
+  /** Share running. */
+  running: number;
+}
+
 /** One controller's rollout figures (distances are to the reference teacher's play). */
 export interface ControllerMetrics {
   /** Share of rounds the defenders won. */
   ctWinRate: number;
+  /** 95 % interval of the CT win rate (Wilson score). */
+  ctWinRateInterval: [number, number];
+  /** Rounds the defenders won. */
+  ctWins: number;
+  /** While an enemy is in sight, the share of ticks standing / walking / running, per side. */
+  inSight: { ct: InSightShares; t: InSightShares };
   /** Mean round length, s. */
   meanRoundSeconds: number;
   /** Stuck events per round. */
@@ -72,6 +90,8 @@ export interface EvalResult {
   policyMetrics: ControllerMetrics;
   teacherMetrics: ControllerMetrics;
   randomMetrics: ControllerMetrics;
+  /** The reference teacher rollout itself (same starts and seed as the policy's; distances to itself are 0). */
+  referenceMetrics: ControllerMetrics;
 }
 
 /** The result plus the heatmaps, for the report. */
@@ -154,8 +174,12 @@ export async function evaluatePolicy(config: EvalConfig, progress: (line: string
   const metrics = (s: RolloutStats): ControllerMetrics => {
     const r = reference.stats;
     const per = (f: (side: number) => number) => ({ ct: f(Side.ct), t: f(Side.t) });
+    const wins = s.rounds.filter((x) => x.winner === 'ct').length;
     return {
       ctWinRate: s.ctWinRate,
+      ctWinRateInterval: wilsonInterval(wins, s.rounds.length),
+      ctWins: wins,
+      inSight: { ct: shares(s.inSight[Side.ct]!), t: shares(s.inSight[Side.t]!) },
       meanRoundSeconds: s.meanRoundSeconds,
       stuckPerRound: s.stuckPerRound,
       lifetime: per((side) => s.lifetime(side)),
@@ -179,6 +203,7 @@ export async function evaluatePolicy(config: EvalConfig, progress: (line: string
     policyMetrics: metrics(policy.stats),
     teacherMetrics: metrics(teacher.stats),
     randomMetrics: metrics(random.stats),
+    referenceMetrics: metrics(reference.stats),
   };
   return {
     result,
@@ -189,6 +214,22 @@ export async function evaluatePolicy(config: EvalConfig, progress: (line: string
       random: random.stats.heatmaps,
     },
   };
+}
+
+/** The 95 % Wilson score interval of k successes in n trials. */
+export function wilsonInterval(k: number, n: number): [number, number] {
+  if (n === 0) return [0, 1];
+  const z = 1.959964;
+  const p = k / n;
+  const d = 1 + (z * z) / n;
+  const centre = (p + (z * z) / (2 * n)) / d;
+  const half = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / d;
+  return [Math.max(0, centre - half), Math.min(1, centre + half)];
+}
+
+function shares(s: InSightTicks): InSightShares {
+  const n = Math.max(1, s.ticks);
+  return { ticks: s.ticks, standing: s.standing / n, walking: s.walking / n, running: s.running / n };
 }
 
 /** Action accuracy and NLL of the policy (argmax; mean nats) on the reference teacher's decisions. */

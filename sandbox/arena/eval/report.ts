@@ -11,6 +11,9 @@ export function evalReportHtml(e: Evaluation): string {
   const v = r.validation;
   const row = (name: string, m: ControllerMetrics) =>
     `<tr><th>${name}</th><td>${fmt(m.occupancyEmd.ct)} / ${fmt(m.occupancyEmd.t)}</td><td>${fmt(m.speedEmd.ct)} / ${fmt(m.speedEmd.t)}</td><td>${fmt(m.turnRateEmd.ct, 0)} / ${fmt(m.turnRateEmd.t, 0)}</td><td>${fmt(m.lifetime.ct, 1)} / ${fmt(m.lifetime.t, 1)}</td><td>${fmt(100 * m.ctWinRate, 0)} %</td><td>${fmt(m.meanRoundSeconds, 1)}</td><td>${fmt(m.stuckPerRound)}</td></tr>`;
+  const pct = (x: number) => `${fmt(100 * x, 0)} %`;
+  const sight = (name: string, m: ControllerMetrics) =>
+    `<tr><th>${name}</th><td>${pct(m.inSight.ct.standing)} / ${pct(m.inSight.t.standing)}</td><td>${pct(m.inSight.ct.walking)} / ${pct(m.inSight.t.walking)}</td><td>${pct(m.inSight.ct.running)} / ${pct(m.inSight.t.running)}</td><td>${fmt(100 * m.ctWinRate, 1)} % (${fmt(100 * m.ctWinRateInterval[0], 1)}–${fmt(100 * m.ctWinRateInterval[1], 1)} %)</td></tr>`;
   const maps = (['reference', 'policy', 'random', 'teacher'] as const)
     .map(
       (k) =>
@@ -26,6 +29,9 @@ export function evalReportHtml(e: Evaluation): string {
 <h2>Rollouts against the teacher's play (CT / T)</h2>
 <table><thead><tr><th></th><th>occupancy EMD (m)</th><th>speed EMD (m/s)</th><th>turn-rate EMD (°/s)</th><th>lifetime (s)</th><th>CT wins</th><th>round (s)</th><th>stuck / round</th></tr></thead>
 ${row('policy', r.policyMetrics)}${row('teacher, other randomness', r.teacherMetrics)}${row('random', r.randomMetrics)}</table>
+<h2>Fights: movement while an enemy is in sight (CT / T), and CT wins with 95 % intervals</h2>
+<table><thead><tr><th></th><th>standing</th><th>walking</th><th>running</th><th>CT wins</th></tr></thead>
+${sight('policy', r.policyMetrics)}${sight('teacher (reference)', r.referenceMetrics)}${sight('teacher, other randomness', r.teacherMetrics)}${sight('random', r.randomMetrics)}</table>
 <h2>Occupancy (blue CT, red T)</h2>${maps}
 </body></html>\n`;
 }

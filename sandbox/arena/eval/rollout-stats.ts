@@ -6,6 +6,7 @@
 
 import { angleDiff } from '../game/angles.js';
 import type { Arena } from '../game/arena.js';
+import { RUNNING_MS, WALKING_MS } from '../game/combat.js';
 import { Side } from '../game/round.js';
 import type { RoundResult } from '../runner/run.js';
 import { addSample, createHeatmap, type Heatmap } from './distances.js';
@@ -19,6 +20,18 @@ const TURN_BINS = 48;
 /** Heatmap cell, m. */
 export const HEATMAP_CELL = 4;
 
+/** Live-player ticks with an enemy in sight (the game's line of sight), by how fast the player moved. */
+export interface InSightTicks {
+  /** Ticks with an enemy in sight. */
+  ticks: number;
+  /** Of those, standing (below walking speed: full accuracy). */
+  standing: number;
+  /** Walking (accuracy × the walking factor). */
+  walking: number;
+  /** Running (accuracy × the running factor). */
+  running: number;
+}
+
 /** Per-side statistics of a set of rounds. */
 export class RolloutStats {
   /** Occupancy per side (index Side.ct, Side.t). */
@@ -31,6 +44,11 @@ export class RolloutStats {
   readonly life = { sum: [0, 0], count: [0, 0] };
   /** Round results. */
   readonly rounds: RoundResult[] = [];
+  /** Ticks with an enemy in sight, per side, by speed. */
+  readonly inSight: [InSightTicks, InSightTicks] = [
+    { ticks: 0, standing: 0, walking: 0, running: 0 },
+    { ticks: 0, standing: 0, walking: 0, running: 0 },
+  ];
   private readonly yaw: Float32Array;
   private readonly seen: Uint8Array;
   private readonly deathTick: Int32Array;
@@ -71,6 +89,14 @@ export class RolloutStats {
         continue;
       }
       const side = this.teamOf[e]!;
+      if (this.seesEnemy(e)) {
+        const s = this.inSight[side]!;
+        const speed = a.speed[e]!;
+        s.ticks++;
+        if (speed > RUNNING_MS) s.running++;
+        else if (speed > WALKING_MS) s.walking++;
+        else s.standing++;
+      }
       const v = Math.min(SPEED_BINS - 1, Math.floor(a.speed[e]! / SPEED_BIN));
       this.speed[side]![v] = this.speed[side]![v]! + 1;
       if (this.seen[e] === 1) {
@@ -82,6 +108,16 @@ export class RolloutStats {
       this.seen[e] = 1;
       if (a.round.tick % 8 === 0) addSample(this.heatmaps[side]!, Transform.x[e]!, Transform.z[e]!);
     }
+  }
+
+  /** Whether e sees a live opponent this tick (the combat's line of sight, eye to chest). */
+  private seesEnemy(e: number): boolean {
+    const w = this.arena.world;
+    for (let j = 0; j < w.agentCount; j++) {
+      const f = w.agents[j]!;
+      if (w.c.Agent.alive[f] === 1 && w.c.Agent.team[f] !== this.teamOf[e] && this.arena.combat.sees(e, f)) return true;
+    }
+    return false;
   }
 
   /** A round ended. */

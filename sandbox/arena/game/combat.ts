@@ -16,10 +16,10 @@ import type { RetakeRules } from './rules.js';
 
 /** Chest height of a target above its feet, m. */
 const CHEST_M = 1.2;
-/** Speed above which a shooter counts as walking, m/s. */
-const WALKING_MS = 0.6;
+/** Speed above which a shooter counts as walking, m/s (below: standing, full accuracy). */
+export const WALKING_MS = 0.6;
 /** Speed above which a shooter counts as running (between walk, 2.5 m/s, and run, 4.8 m/s). */
-const RUNNING_MS = 3.2;
+export const RUNNING_MS = 3.2;
 
 /** What combat reads and writes besides the world. */
 export interface CombatContext {
