@@ -59,7 +59,7 @@ async function makeWorld({ agents, mode, half, rapier, budgetUs, waypoints = fal
     deciders: [],
     caster,
     bvh: caster,
-    ...(physics !== undefined ? { physics: { world: physics, mover: new CharacterMover(physics, { capacity: agents + 2 }) } } : {}),
+    ...(physics !== undefined ? { mover: new CharacterMover(physics, { capacity: agents + 2 }) } : {}),
   });
   const frame = mode === 'joint' ? { playerTokens: 10, halfExtent: half } : {};
   const layout = layoutForWorld(world, { mode, ...frame, waypoints, lineOfSight: sight ? {} : false });

@@ -38,7 +38,7 @@ const world = createAiWorld({
   deciders: [],
   caster,
   bvh: caster,
-  physics: { world: physics, mover: new CharacterMover(physics) },
+  mover: new CharacterMover(physics),
 });
 // The joint starter model for what this world provides: one token per player — map-frame
 // features, whether it sees an enemy (line of sight through the caster), its rays.

@@ -41,7 +41,7 @@ const world = createAiWorld({
   deciders: [wanderer],
   caster,
   bvh: caster,
-  physics: { world: physics, mover: new CharacterMover(physics) },
+  mover: new CharacterMover(physics),
 });
 for (let i = 0; i < 6; i++) addAgent(world, { team: i % 2, position: [-10 + 4 * i, 0, -8 + (i % 3) * 6], yaw: i * 1.1, period: 4 });
 

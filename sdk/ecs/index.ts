@@ -26,7 +26,7 @@ export { actSystem, decideSystem, isDue, physicsSystem, senseSystem, step } from
 export type { TickProfile } from './tick-profile.js';
 export type { TokenObservationOptions } from './token-observations.js';
 export { TokenObservations } from './token-observations.js';
-export type { AgentOptions, AiWorld, AiWorldOptions, PhysicsBinding, WorldSightOptions } from './world.js';
+export type { AgentOptions, AiWorld, AiWorldOptions, WorldSightOptions } from './world.js';
 export { addAgent, createAiWorld, gatherPlayers, removeAgent } from './world.js';
 export type { LayoutFrame, WorldLayoutConfig, WorldSightRange, WorldViewOptions } from './world-layout.js';
 export { checkLayoutAgainstWorld, layoutForWorld, withFrame, worldView } from './world-layout.js';

@@ -4,8 +4,9 @@
  * the state the deciders saw (act overwrites velocities). A game may call each system itself instead. Nothing
  * here allocates per tick.
  */
-import { commandVelocity, createMovementCommand, decodeMovement, MOVEMENT_CLASSES } from '../actuators/movement.js';
+import { commandVelocity, createMovementCommand, decodeMovement, MOVEMENT_CLASSES, Stature } from '../actuators/movement.js';
 import { TickmindError } from '../core/errors.js';
+import type { AgentMover } from '../physics/mover.js';
 import { deciderSpan } from './tick-profile.js';
 import { type AiWorld, gatherPlayers } from './world.js';
 
@@ -156,35 +157,40 @@ function badAction(decider: string, entity: number, action: number): never {
   );
 }
 
-/** Act: each live agent's movement class → desired velocity → the character controller (or direct integration without physics). */
+/**
+ * Act: each live agent's movement class → desired velocity (Velocity) → its intent to the world's
+ * mover, then ONE call moves them all; without a mover, direct integration. Dead agents stand.
+ */
 export function actSystem(world: AiWorld): void {
   const { Agent, Action, Transform, Velocity } = world.c;
-  const mover = world.physics?.mover;
+  const mover = world.mover;
   for (let i = 0; i < world.agentCount; i++) {
     const e = world.agents[i]!;
-    if (Agent.alive[e] === 0) continue;
+    if (Agent.alive[e] === 0) {
+      mover?.setIntent(e, 0, 0, false, false);
+      continue;
+    }
     decodeMovement(Action.movement[e]!, command);
     commandVelocity(command, Transform.yaw[e]!, velocity, 0);
     Velocity.x[e] = velocity[0]!;
     Velocity.z[e] = velocity[1]!;
     if (mover !== undefined) {
-      mover.move(e, velocity[0]!, velocity[1]!, command.jump);
+      mover.setIntent(e, velocity[0]!, velocity[1]!, command.jump, command.stature === Stature.crouch);
     } else {
       Transform.x[e] = Transform.x[e]! + velocity[0]! * world.dt;
       Transform.z[e] = Transform.z[e]! + velocity[1]! * world.dt;
     }
   }
+  mover?.moveAll();
 }
 
-/** After the physics step: copy body positions back into Transform. */
-function syncTransforms(world: AiWorld): void {
-  const physics = world.physics;
-  if (physics === undefined) return;
+/** After the physics step: copy the mover's positions back into Transform. */
+function syncTransforms(world: AiWorld, mover: AgentMover): void {
   const { Transform } = world.c;
   const p = world.poses.position;
   for (let i = 0; i < world.agentCount; i++) {
     const e = world.agents[i]!;
-    physics.world.agentPosition(e, p, 0);
+    mover.position(e, p, 0);
     Transform.x[e] = p[0]!;
     Transform.y[e] = p[1]!;
     Transform.z[e] = p[2]!;
@@ -211,13 +217,14 @@ export function step(world: AiWorld, record?: (world: AiWorld) => void): void {
 }
 
 /**
- * Physics: steps the world's Rapier world (when it has one) and copies the agents' body positions
- * back into Transform. For games that run the systems one by one instead of `step`.
+ * Physics: completes the mover's step (the Rapier mover steps its world) and copies the agents'
+ * positions into Transform. For games that run the systems one by one instead of `step`.
  */
 export function physicsSystem(world: AiWorld): void {
-  if (world.physics !== undefined) {
-    world.physics.world.step();
-    syncTransforms(world);
+  const mover = world.mover;
+  if (mover !== undefined) {
+    mover.step();
+    syncTransforms(world, mover);
   }
 }
 
@@ -240,7 +247,7 @@ function profiledStep(world: AiWorld, record: ((world: AiWorld) => void) | undef
   p.begin(profile.act);
   actSystem(world);
   p.end();
-  if (world.physics !== undefined) {
+  if (world.mover !== undefined) {
     p.begin(profile.physics);
     physicsSystem(world);
     p.end();

@@ -1,6 +1,6 @@
 /**
  * The AI world: a bitecs world plus what the systems need — fixed dt, an integer tick, the
- * seeded RNG, component stores, sensors and deciders, a caster, optional Rapier physics, and
+ * seeded RNG, component stores, sensors and deciders, a caster, an optional character mover, and
  * every per-tick buffer preallocated for the world's capacity. Agents are added and removed
  * between ticks; the dense agent list is kept in insertion order so iteration is deterministic.
  */
@@ -8,8 +8,7 @@ import { addComponent, addEntity, createWorld, removeEntity, type World } from '
 import { TickmindError } from '../core/errors.js';
 import { Rng } from '../core/rng.js';
 import type { BvhRayCaster } from '../physics/bvh-caster.js';
-import type { CharacterMover } from '../physics/character.js';
-import type { PhysicsWorld } from '../physics/rapier.js';
+import type { AgentMover } from '../physics/mover.js';
 import type { Profiler } from '../profiling/profiler.js';
 import { createPlayerStates, type PlayerStates } from '../sensors/players.js';
 import { createRayBatch, type RayBatch, type RayCaster } from '../sensors/ray-caster.js';
@@ -18,14 +17,6 @@ import { SightTable } from '../sensors/sight.js';
 import { type Components, createComponents } from './components.js';
 import type { Decider, DecisionBatch } from './deciders.js';
 import { createTickProfile, type TickProfile } from './tick-profile.js';
-
-/** Rapier world and the mover that moves its agents. */
-export interface PhysicsBinding {
-  /** The Rapier world. */
-  world: PhysicsWorld;
-  /** The character controller. */
-  mover: CharacterMover;
-}
 
 /** Options of {@link createAiWorld}. */
 export interface AiWorldOptions {
@@ -43,8 +34,12 @@ export interface AiWorldOptions {
   caster?: RayCaster;
   /** When the caster is a BvhRayCaster, the world updates its agent capsules each tick. */
   bvh?: BvhRayCaster;
-  /** Rapier world and mover: agents become kinematic capsules moved by the character controller. */
-  physics?: PhysicsBinding;
+  /**
+   * The character mover (the batched `BvhMover`, or Rapier's `CharacterMover`): agents are added
+   * to it, act hands it every agent's intent and moves them all in one call, and the physics
+   * phase copies its positions into Transform. Without one, act integrates the velocity.
+   */
+  mover?: AgentMover;
   /** A profiler: `step` then records one tick per call, with a span per phase and per decider. */
   profiler?: Profiler;
   /** Most objectives (points of interest token policies see, e.g. the bomb) the game may set (default 4). */
@@ -108,8 +103,8 @@ export interface AiWorld {
   readonly caster: RayCaster | undefined;
   /** The BVH caster whose agent capsules the world updates. */
   readonly bvh: BvhRayCaster | undefined;
-  /** Rapier world and character mover, when agents move physically. */
-  readonly physics: PhysicsBinding | undefined;
+  /** The character mover, when agents move physically. */
+  readonly mover: AgentMover | undefined;
   /** Observation rows by entity id: row e starts at e · obsStride. */
   observations: Float32Array;
   /** Floats per observation row. */
@@ -171,7 +166,7 @@ export function createAiWorld(options: AiWorldOptions = {}): AiWorld {
   const rng = new Rng(options.seed ?? 1);
   return {
     ecs: createWorld(),
-    dt: options.physics?.world.dt ?? options.dt ?? 1 / 64,
+    dt: options.mover?.dt ?? options.dt ?? 1 / 64,
     tick: 0,
     rng,
     capacity,
@@ -182,7 +177,7 @@ export function createAiWorld(options: AiWorldOptions = {}): AiWorld {
     deciders: options.deciders ?? [],
     caster: options.caster,
     bvh: options.bvh,
-    physics: options.physics,
+    mover: options.mover,
     observations: new Float32Array(capacity * obsStride),
     obsStride,
     batches: sensors.map((s) => createRayBatch(s.rays * capacity)),
@@ -247,8 +242,7 @@ export function addAgent(world: AiWorld, options: AgentOptions): number {
   // bitecs recycles removed ids at once: nothing of the previous holder may carry over.
   world.c.Waypoint.active[eid] = 0;
   for (let d = 0; d < world.deciders.length; d++) world.deciders[d]!.forget?.(eid);
-  world.physics?.world.addAgent(eid, options.position[0], options.position[1], options.position[2]);
-  world.physics?.mover.reset(eid);
+  world.mover?.addAgent(eid, options.position[0], options.position[1], options.position[2]);
   world.agents[world.agentCount++] = eid;
   return eid;
 }
@@ -288,6 +282,6 @@ export function removeAgent(world: AiWorld, eid: number): void {
   world.playerOf[eid] = -1;
   world.c.Waypoint.active[eid] = 0;
   for (let d = 0; d < world.deciders.length; d++) world.deciders[d]!.forget?.(eid);
-  world.physics?.world.removeAgent(eid);
+  world.mover?.removeAgent(eid);
   removeEntity(world.ecs, eid);
 }

@@ -1,29 +1,42 @@
 /**
- * Movement actuation on Rapier's kinematic character controller: desired planar velocity from
- * the action, gravity and jumps, slopes and steps, collision sliding. One controller serves
- * every agent; vertical speed is kept per agent in a preallocated array.
+ * The Rapier character mover: Rapier's kinematic character controller, one
+ * `computeColliderMovement` per agent — desired planar velocity, gravity and jumps, slopes and
+ * steps, collision sliding — and the world's step. One controller serves every agent; vertical
+ * speeds, intents and the capsules' centers are kept in preallocated arrays, and the vectors
+ * handed to Rapier are reused. Rapier's binding still allocates inside each
+ * `computeColliderMovement` (a wasm-side vector and a filter closure per call) and each world step;
+ * docs/benchmarks.md gives the figure. Crouching changes nothing here (the capsule keeps its
+ * height); the {@link BvhMover} lowers it.
  */
 import type RAPIER from '@dimforge/rapier3d-compat';
 import { TickmindError } from '../core/errors.js';
+import type { AgentShape } from './agents.js';
+import type { AgentMover, MoverOptions } from './mover.js';
 import type { PhysicsWorld } from './rapier.js';
 
 /** Options of a {@link CharacterMover}. */
-export interface CharacterOptions {
+export interface CharacterOptions extends MoverOptions {
   /** Steepest walkable slope, degrees (default 46, CS-like). */
   maxSlopeDegrees?: number;
-  /** Highest step climbed without jumping, meters (default 0.45). */
-  stepHeight?: number;
-  /** Vertical take-off speed of a jump, m/s (default 4.2: ~0.9 m high). */
-  jumpSpeed?: number;
-  /** Most agents (entity ids must be below this; default 1024). */
-  capacity?: number;
 }
 
 /** Moves agents with Rapier's kinematic character controller (see the module comment). */
-export class CharacterMover {
+export class CharacterMover implements AgentMover {
+  /** Fixed step, s (the world's). */
+  readonly dt: number;
+  /** The agents' capsule (the world's). */
+  readonly shape: Readonly<AgentShape>;
   private readonly controller: RAPIER.KinematicCharacterController;
   private readonly vy: Float32Array;
   private readonly grounded: Uint8Array;
+  /** Capsule centers of the agents added through the mover (where their bodies are after a step). */
+  private readonly center: Float32Array;
+  private readonly known: Uint8Array;
+  private readonly intentV: Float32Array;
+  private readonly intentJump: Uint8Array;
+  /** Agents added through the mover, in order. */
+  private readonly agents: Int32Array;
+  private count = 0;
   private readonly desired = { x: 0, y: 0, z: 0 };
   private readonly moved = { x: 0, y: 0, z: 0 };
   private readonly next = { x: 0, y: 0, z: 0 };
@@ -35,6 +48,8 @@ export class CharacterMover {
     readonly physics: PhysicsWorld,
     options: CharacterOptions = {},
   ) {
+    this.dt = physics.dt;
+    this.shape = physics.shape;
     this.controller = physics.world.createCharacterController(0.01);
     this.controller.setMaxSlopeClimbAngle(((options.maxSlopeDegrees ?? 46) * Math.PI) / 180);
     this.controller.enableAutostep(options.stepHeight ?? 0.45, 0.2, false);
@@ -45,6 +60,63 @@ export class CharacterMover {
     const capacity = options.capacity ?? 1024;
     this.vy = new Float32Array(capacity);
     this.grounded = new Uint8Array(capacity);
+    this.center = new Float32Array(3 * capacity);
+    this.known = new Uint8Array(capacity);
+    this.intentV = new Float32Array(2 * capacity);
+    this.intentJump = new Uint8Array(capacity);
+    this.agents = new Int32Array(capacity);
+  }
+
+  addAgent(entity: number, x: number, y: number, z: number): void {
+    this.checkCapacity(entity);
+    this.physics.addAgent(entity, x, y, z);
+    this.agents[this.count++] = entity;
+    this.known[entity] = 1;
+    this.setCenter(entity, x, y, z);
+    this.setIntent(entity, 0, 0, false, false);
+    this.reset(entity);
+  }
+
+  removeAgent(entity: number): void {
+    const i = this.agents.subarray(0, this.count).indexOf(entity);
+    if (i >= 0) {
+      this.agents.copyWithin(i, i + 1, this.count);
+      this.count--;
+      this.known[entity] = 0;
+    }
+    this.physics.removeAgent(entity);
+  }
+
+  teleport(entity: number, x: number, y: number, z: number): void {
+    this.physics.teleportAgent(entity, x, y, z);
+    if (entity < this.known.length && this.known[entity] === 1) this.setCenter(entity, x, y, z);
+    this.reset(entity);
+  }
+
+  setIntent(entity: number, vx: number, vz: number, jump: boolean, _crouch: boolean): void {
+    this.checkCapacity(entity);
+    this.intentV[2 * entity] = vx;
+    this.intentV[2 * entity + 1] = vz;
+    this.intentJump[entity] = jump ? 1 : 0;
+  }
+
+  moveAll(): void {
+    for (let i = 0; i < this.count; i++) {
+      const e = this.agents[i]!;
+      this.move(e, this.intentV[2 * e]!, this.intentV[2 * e + 1]!, this.intentJump[e] === 1);
+    }
+  }
+
+  step(): void {
+    this.physics.step();
+  }
+
+  position(entity: number, out: Float32Array, o: number): void {
+    if (entity < this.known.length && this.known[entity] === 1) {
+      out[o] = this.center[3 * entity]!;
+      out[o + 1] = this.center[3 * entity + 1]! - this.shape.halfHeight - this.shape.radius;
+      out[o + 2] = this.center[3 * entity + 2]!;
+    } else this.physics.agentPosition(entity, out, o);
   }
 
   /**
@@ -56,9 +128,8 @@ export class CharacterMover {
     const collider = this.physics.agentCollider(entity);
     if (body === undefined || collider === undefined)
       throw new TickmindError('INVALID_ARGUMENT', `no agent ${entity}`, { field: 'entity' });
-    if (entity >= this.vy.length)
-      throw new TickmindError('INVALID_ARGUMENT', `entity ${entity} is beyond the mover's capacity ${this.vy.length}`, { field: 'entity' });
-    const dt = this.physics.dt;
+    this.checkCapacity(entity);
+    const dt = this.dt;
     let vy = this.vy[entity]! - this.gravity * dt;
     if (jump && this.grounded[entity] === 1) vy = this.jumpSpeed;
     this.desired.x = vx * dt;
@@ -69,11 +140,27 @@ export class CharacterMover {
     const grounded = this.controller.computedGrounded();
     this.grounded[entity] = grounded ? 1 : 0;
     this.vy[entity] = grounded && vy < 0 ? 0 : vy;
-    const t = body.translation();
-    this.next.x = t.x + m.x;
-    this.next.y = t.y + m.y;
-    this.next.z = t.z + m.z;
+    // Where the body is (kept here: reading it back from Rapier allocates a vector per call).
+    let cx: number;
+    let cy: number;
+    let cz: number;
+    if (this.known[entity] === 1) {
+      cx = this.center[3 * entity]!;
+      cy = this.center[3 * entity + 1]!;
+      cz = this.center[3 * entity + 2]!;
+    } else {
+      const t = body.translation();
+      cx = t.x;
+      cy = t.y;
+      cz = t.z;
+    }
+    this.next.x = cx + m.x;
+    this.next.y = cy + m.y;
+    this.next.z = cz + m.z;
     body.setNextKinematicTranslation(this.next);
+    this.center[3 * entity] = this.next.x;
+    this.center[3 * entity + 1] = this.next.y;
+    this.center[3 * entity + 2] = this.next.z;
   }
 
   /** Forgets an entity's vertical speed and ground contact (call when an entity id is reused for a new agent). */
@@ -84,8 +171,23 @@ export class CharacterMover {
     }
   }
 
-  /** Whether the agent stood on the ground after its last move. */
   isGrounded(entity: number): boolean {
     return this.grounded[entity] === 1;
+  }
+
+  isCrouching(_entity: number): boolean {
+    return false;
+  }
+
+  private setCenter(entity: number, x: number, y: number, z: number): void {
+    this.center[3 * entity] = x;
+    // The same sums PhysicsWorld makes, so positions are bit-identical to reading the body.
+    this.center[3 * entity + 1] = y + this.shape.halfHeight + this.shape.radius;
+    this.center[3 * entity + 2] = z;
+  }
+
+  private checkCapacity(entity: number): void {
+    if (!(entity >= 0 && entity < this.vy.length))
+      throw new TickmindError('INVALID_ARGUMENT', `entity ${entity} is beyond the mover's capacity ${this.vy.length}`, { field: 'entity' });
   }
 }

@@ -1,6 +1,7 @@
 /**
  * `tickmind/physics`: the Rapier adapter (world, agents as kinematic capsules, the Rapier ray
- * caster, the character mover) and the batched WebAssembly BVH ray caster.
+ * caster, the character mover behind the `AgentMover` port) and the batched WebAssembly BVH ray
+ * caster.
  * @module physics
  */
 
@@ -12,5 +13,6 @@ export type { CharacterOptions } from './character.js';
 export { CharacterMover } from './character.js';
 export type { LevelBoxes } from './level.js';
 export { boxCount, levelFromBoxes } from './level.js';
+export type { AgentMover, MoverOptions } from './mover.js';
 export type { PhysicsWorldOptions } from './rapier.js';
 export { createPhysicsWorld, createRapierRayCaster, initRapier, PhysicsWorld } from './rapier.js';

@@ -28,7 +28,7 @@ function physicsWorld(seed: number, decider: Decider, profiler?: Profiler) {
     deciders: [decider],
     caster: bvh,
     bvh,
-    physics: { world: physics, mover: new CharacterMover(physics) },
+    mover: new CharacterMover(physics),
     ...(profiler !== undefined ? { profiler } : {}),
   });
   for (let i = 0; i < 6; i++) addAgent(world, { team: i % 2, position: [-6 + 2 * i, 0, -2 + (i % 3)], yaw: i, period: 1 + (i % 3) });
@@ -80,7 +80,7 @@ describe('AI world', () => {
     const world = createAiWorld({
       capacity: 4,
       deciders: [constantDecider(movementClass(0, Stature.run, false))],
-      physics: { world: physics, mover: new CharacterMover(physics) },
+      mover: new CharacterMover(physics),
     });
     const free = addAgent(world, { team: 0, position: [0, 0, -10], yaw: Math.PI });
     const blocked = addAgent(world, { team: 0, position: [5, 0, 10], yaw: 0 });
@@ -97,7 +97,7 @@ describe('AI world', () => {
     const world = createAiWorld({
       capacity: 2,
       deciders: [constantDecider(movementClass(0, Stature.run, true))],
-      physics: { world: physics, mover: new CharacterMover(physics) },
+      mover: new CharacterMover(physics),
     });
     const e = addAgent(world, { team: 0, position: [0, 0, 0], period: 1000 });
     let top = 0;
@@ -137,7 +137,7 @@ describe('AI world', () => {
       sensors: [sensor()],
       deciders: [constantDecider(0)],
       caster: createRapierRayCaster(physics),
-      physics: { world: physics, mover: new CharacterMover(physics) },
+      mover: new CharacterMover(physics),
     });
     for (const w of [a, b]) for (let i = 0; i < 3; i++) addAgent(w, { team: i, position: [-4 + 3 * i, 0, i], yaw: 1.3 * i });
     physics.step(); // Rapier's queries see bodies after a step

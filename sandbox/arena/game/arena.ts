@@ -148,7 +148,7 @@ export class Arena {
       capacity: CAPACITY,
       sensors: sensor === null ? [] : [sensor],
       ...(bvh !== undefined ? { caster: bvh, bvh, sight: { eyeHeight: this.rules.eyeHeightM } } : {}),
-      physics: { world: this.physics, mover },
+      mover,
       ...(options.profiler !== undefined ? { profiler: options.profiler } : {}),
     });
     this.physicsCaster = createRapierRayCaster(this.physics);
@@ -313,8 +313,7 @@ export class Arena {
     const z = T.z[e]!;
     if (y < this.map.bounds[1]! - FALL_MARGIN_M) {
       const s = this.safe;
-      this.physics.teleportAgent(e, s[3 * e]!, s[3 * e + 1]!, s[3 * e + 2]!);
-      this.mover.reset(e);
+      this.mover.teleport(e, s[3 * e]!, s[3 * e + 1]!, s[3 * e + 2]!);
       T.x[e] = s[3 * e]!;
       T.y[e] = s[3 * e + 1]!;
       T.z[e] = s[3 * e + 2]!;
