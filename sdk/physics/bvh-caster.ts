@@ -1,53 +1,24 @@
 /**
  * The batched ray caster: the whole batch goes into WebAssembly in ONE call and is cast against
- * a BVH of the static level (surface-area-heuristic build, once) and the agents' capsules
- * (set each tick by setAgents, swept four at a time with SIMD128). Same tags and self-exclusion as the Rapier caster; about an order of magnitude
- * more rays per millisecond, and nothing allocated per tick.
+ * the level's BVH (a {@link BvhLevel}, possibly shared) and the agents'
+ * capsules (set each tick by setAgents). Up to AGENT_TREE_MIN agents a ray sweeps every agent's
+ * box four at a time with SIMD128; past that setAgents builds a 4-wide BVH over the capsules, so
+ * a ray tests the few it passes. Same tags and self-exclusion as the Rapier caster; about an
+ * order of magnitude more rays per millisecond, and nothing allocated per tick.
  *
  * Sphere casts treat boxes as grown by the radius on every side (a box with square, not
  * rounded, edges): exact on faces, conservative near edges and corners.
  */
 import { TickmindError } from '../core/errors.js';
-import { decodeBase64, simdSupported } from '../core/wasm.js';
 import type { RayBatch, RayCaster } from '../sensors/ray-caster.js';
 import { type AgentShape, DEFAULT_AGENT_SHAPE } from './agents.js';
+import { type BvhLevel, bvhLevelOf } from './bvh-level.js';
 import type { LevelBoxes } from './level.js';
-import { PHYSICS_SCALAR_WASM_BASE64, PHYSICS_SIMD_WASM_BASE64 } from './wasm/binaries.generated.js';
 
-interface Kernels {
-  buildBvh(bounds: number, n: number, idx: number, nodes: number, leaf: number): number;
-  collapseBvh4(nodes2: number, nodes4: number): number;
-  castBatch(
-    nodes: number,
-    idx: number,
-    boxes: number,
-    boxTags: number,
-    boxCount: number,
-    capNodes: number,
-    capIdx: number,
-    caps: number,
-    capTags: number,
-    capEntities: number,
-    capCount: number,
-    origins: number,
-    dirs: number,
-    maxDist: number,
-    exclude: number,
-    count: number,
-    radius: number,
-    outDist: number,
-    outTag: number,
-    outEntity: number,
-  ): void;
-  heapBase(): number;
-}
-
-const compiled: { simd?: WebAssembly.Module; scalar?: WebAssembly.Module } = {};
-
-/** Most boxes per BVH leaf (the surface area heuristic decides below that). */
-const BOX_LEAF = 4;
 /** Padding capsules sit here: no ray reaches them. */
 const FAR = 1e9;
+/** From this many agents on, rays traverse a BVH over the agents instead of sweeping them all. */
+export const AGENT_TREE_MIN = 32;
 
 /** Capacity options of a {@link BvhRayCaster}. */
 export interface BvhCasterOptions {
@@ -57,39 +28,29 @@ export interface BvhCasterOptions {
   maxRays?: number;
   /** Agent capsule shape (default DEFAULT_AGENT_SHAPE). */
   shape?: Partial<AgentShape>;
-  /** Use the scalar kernels even where SIMD128 is available (testing). */
+  /** Use the scalar kernels even where SIMD128 is available (testing; ignored when given a BvhLevel). */
   forceScalar?: boolean;
 }
 
-/** A region of the caster's memory. */
-interface Region {
-  ptr: number;
-  bytes: number;
-}
-
+/** Casts ray batches against a level's BVH and the agents' capsules (see the module comment). */
 export class BvhRayCaster implements RayCaster {
   /** Agent capsule shape. */
   readonly shape: AgentShape;
-  private readonly kernels: Kernels;
-  private readonly memory: WebAssembly.Memory;
-  private top: number;
-  private readonly boxCount: number;
+  /** The level (its kernels, memory and BVH). */
+  readonly level: BvhLevel;
   private readonly maxAgents: number;
   private maxRays = 0;
   private rayRoom = 0;
   private capCount = 0;
-  // Static level.
-  private readonly boxes: Region;
-  private readonly boxTags: Region;
-  private readonly boxIdx: Region;
-  private readonly boxNodes: Region;
-  private readonly boxNodes4: Region;
   // Agents: capsules (5 f32 each) and their bounds as SoA planes of capStride floats.
-  private readonly caps: Region;
-  private readonly capSoa: Region;
+  private readonly caps: number;
+  private readonly capSoa: number;
   private readonly capStride: number;
-  private readonly capTags: Region;
-  private readonly capEntities: Region;
+  private readonly capTags: number;
+  private readonly capEntities: number;
+  // The agents' BVH (built by setAgents past AGENT_TREE_MIN agents).
+  private readonly tree: { bounds: number; idx: number; nodes: number; nodes4: number };
+  private treeBuilt = false;
   /** Whether the SIMD128 build runs. */
   readonly simd: boolean;
   // Rays (grown when a batch needs more).
@@ -98,46 +59,27 @@ export class BvhRayCaster implements RayCaster {
   // views of exactly the batch's size); all re-made when memory grows.
   private views!: ReturnType<BvhRayCaster['makeViews']>;
   private readonly viewsByCapacity = new Map<number, ReturnType<BvhRayCaster['makeViews']>>();
+  private generation: number;
 
-  constructor(level: Readonly<LevelBoxes>, options: BvhCasterOptions = {}) {
+  /** A caster over `level`: boxes (a level of its own) or a BvhLevel (shared). */
+  constructor(level: Readonly<LevelBoxes> | BvhLevel, options: BvhCasterOptions = {}) {
     this.shape = { ...DEFAULT_AGENT_SHAPE, ...options.shape };
-    this.simd = options.forceScalar !== true && simdSupported();
-    const key = this.simd ? 'simd' : 'scalar';
-    compiled[key] ??= new WebAssembly.Module(
-      decodeBase64(this.simd ? PHYSICS_SIMD_WASM_BASE64 : PHYSICS_SCALAR_WASM_BASE64) as BufferSource,
-    );
-    this.memory = new WebAssembly.Memory({ initial: 2 });
-    const instance = new WebAssembly.Instance(compiled[key], {
-      env: {
-        memory: this.memory,
-        abort: () => {
-          throw new TickmindError('INTERNAL', 'the BVH kernel aborted');
-        },
-      },
-    });
-    this.kernels = instance.exports as unknown as Kernels;
-    this.top = Math.ceil(this.kernels.heapBase() / 64) * 64;
-    this.boxCount = level.tags.length;
+    this.level = bvhLevelOf(level, options.forceScalar !== undefined ? { forceScalar: options.forceScalar } : {});
+    this.simd = this.level.simd;
     this.maxAgents = options.maxAgents ?? 256;
-    const n = Math.max(this.boxCount, 1);
     const m = Math.max(this.maxAgents, 1);
-    this.boxes = this.alloc(n * 24);
-    this.boxTags = this.alloc(n * 4);
-    this.boxIdx = this.alloc(n * 4);
-    this.boxNodes = this.alloc(2 * n * 32);
-    this.boxNodes4 = this.alloc(2 * n * 128);
     this.capStride = Math.ceil(m / 4) * 4;
-    this.caps = this.alloc(this.capStride * 20);
-    this.capSoa = this.alloc(this.capStride * 24);
-    this.capTags = this.alloc(this.capStride * 4);
-    this.capEntities = this.alloc(this.capStride * 4);
+    const L = this.level;
+    this.caps = L.alloc(this.capStride * 20);
+    this.capSoa = L.alloc(this.capStride * 24);
+    this.capTags = L.alloc(this.capStride * 4);
+    this.capEntities = L.alloc(this.capStride * 4);
+    this.tree =
+      this.maxAgents >= AGENT_TREE_MIN
+        ? { bounds: L.alloc(m * 24), idx: L.alloc(m * 4), nodes: L.alloc(2 * m * 32), nodes4: L.alloc(2 * m * 128) }
+        : { bounds: 0, idx: 0, nodes: 0, nodes4: 0 };
+    this.generation = L.generation;
     this.reserveRays(options.maxRays ?? 16384);
-    new Float32Array(this.memory.buffer, this.boxes.ptr, this.boxCount * 6).set(level.bounds);
-    new Int32Array(this.memory.buffer, this.boxTags.ptr, this.boxCount).set(level.tags);
-    if (this.boxCount > 0) {
-      this.kernels.buildBvh(this.boxes.ptr, this.boxCount, this.boxIdx.ptr, this.boxNodes.ptr, BOX_LEAF);
-      this.kernels.collapseBvh4(this.boxNodes.ptr, this.boxNodes4.ptr);
-    }
   }
 
   /** Places the agents' capsules for this tick (feet at position, xyz per agent). Allocation-free. */
@@ -146,7 +88,7 @@ export class BvhRayCaster implements RayCaster {
       throw new TickmindError('INVALID_ARGUMENT', `${count} agents, the caster was sized for ${this.maxAgents} (maxAgents)`, {
         field: 'count',
       });
-    const v = this.views;
+    const v = this.currentViews();
     const { radius, halfHeight, tag } = this.shape;
     const S = this.capStride;
     for (let i = 0; i < count; i++) {
@@ -175,6 +117,17 @@ export class BvhRayCaster implements RayCaster {
       v.capEntities[i] = -1;
     }
     this.capCount = count;
+    this.treeBuilt = count >= AGENT_TREE_MIN;
+    if (this.treeBuilt)
+      this.level.kernels.buildAgentTree(
+        this.capSoa,
+        this.capStride,
+        count,
+        this.tree.bounds,
+        this.tree.idx,
+        this.tree.nodes,
+        this.tree.nodes4,
+      );
   }
 
   castBatch(batch: RayBatch): void {
@@ -182,24 +135,27 @@ export class BvhRayCaster implements RayCaster {
     // Views are sized to the batch's capacity so whole arrays copy with no subarray per call;
     // batches of several capacities (sensor rays, line of sight) each keep their own views.
     if (batch.capacity !== this.maxRays) this.reserveRays(batch.capacity);
-    const v = this.views;
+    const v = this.currentViews();
     v.origins.set(batch.origins);
     v.dirs.set(batch.dirs);
     v.maxDist.set(batch.maxDist);
     v.exclude.set(batch.exclude);
     const r = this.rays;
-    this.kernels.castBatch(
-      this.boxNodes4.ptr,
-      this.boxIdx.ptr,
-      this.boxes.ptr,
-      this.boxTags.ptr,
-      this.boxCount,
-      this.capSoa.ptr,
+    const L = this.level;
+    L.kernels.castBatch(
+      L.nodes4,
+      L.boxIdx,
+      L.boxes,
+      L.boxTags,
+      L.boxCount,
+      this.capSoa,
       this.capStride,
-      this.caps.ptr,
-      this.capTags.ptr,
-      this.capEntities.ptr,
+      this.caps,
+      this.capTags,
+      this.capEntities,
       this.capCount,
+      this.treeBuilt ? this.tree.nodes4 : 0,
+      this.tree.idx,
       r.origins,
       r.dirs,
       r.maxDist,
@@ -220,7 +176,7 @@ export class BvhRayCaster implements RayCaster {
     if (n <= this.rayRoom) {
       this.maxRays = n;
       let views = this.viewsByCapacity.get(n);
-      if (views === undefined || views.origins.buffer !== this.memory.buffer) {
+      if (views === undefined || views.origins.buffer !== this.level.memory.buffer) {
         views = this.makeViews();
         this.viewsByCapacity.set(n, views);
       }
@@ -230,27 +186,40 @@ export class BvhRayCaster implements RayCaster {
     this.viewsByCapacity.clear();
     this.rayRoom = n;
     this.maxRays = n;
+    const L = this.level;
     this.rays = {
-      origins: this.alloc(n * 12).ptr,
-      dirs: this.alloc(n * 12).ptr,
-      maxDist: this.alloc(n * 4).ptr,
-      exclude: this.alloc(n * 4).ptr,
-      dist: this.alloc(n * 4).ptr,
-      tag: this.alloc(n * 4).ptr,
-      entity: this.alloc(n * 4).ptr,
+      origins: L.alloc(n * 12),
+      dirs: L.alloc(n * 12),
+      maxDist: L.alloc(n * 4),
+      exclude: L.alloc(n * 4),
+      dist: L.alloc(n * 4),
+      tag: L.alloc(n * 4),
+      entity: L.alloc(n * 4),
     };
+    this.generation = L.generation;
     this.views = this.makeViews();
     this.viewsByCapacity.set(n, this.views);
   }
 
+  /** The views of the current batch capacity, re-made when the level's memory grew since. */
+  private currentViews(): ReturnType<BvhRayCaster['makeViews']> {
+    if (this.generation !== this.level.generation) {
+      this.generation = this.level.generation;
+      this.viewsByCapacity.clear();
+      this.views = this.makeViews();
+      this.viewsByCapacity.set(this.maxRays, this.views);
+    }
+    return this.views;
+  }
+
   private makeViews() {
-    const b = this.memory.buffer;
+    const b = this.level.memory.buffer;
     const r = this.maxRays;
     return {
-      caps: new Float32Array(b, this.caps.ptr, this.capStride * 5),
-      capSoa: new Float32Array(b, this.capSoa.ptr, this.capStride * 6),
-      capTags: new Int32Array(b, this.capTags.ptr, this.capStride),
-      capEntities: new Int32Array(b, this.capEntities.ptr, this.capStride),
+      caps: new Float32Array(b, this.caps, this.capStride * 5),
+      capSoa: new Float32Array(b, this.capSoa, this.capStride * 6),
+      capTags: new Int32Array(b, this.capTags, this.capStride),
+      capEntities: new Int32Array(b, this.capEntities, this.capStride),
       origins: new Float32Array(b, this.rays.origins, 3 * r),
       dirs: new Float32Array(b, this.rays.dirs, 3 * r),
       maxDist: new Float32Array(b, this.rays.maxDist, r),
@@ -259,13 +228,5 @@ export class BvhRayCaster implements RayCaster {
       tag: new Int32Array(b, this.rays.tag, r),
       entity: new Int32Array(b, this.rays.entity, r),
     };
-  }
-
-  private alloc(bytes: number): Region {
-    const ptr = this.top;
-    this.top = Math.ceil((ptr + Math.max(bytes, 1)) / 64) * 64;
-    const needed = this.top - this.memory.buffer.byteLength;
-    if (needed > 0) this.memory.grow(Math.ceil(needed / 65536));
-    return { ptr, bytes };
   }
 }

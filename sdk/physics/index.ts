@@ -1,14 +1,16 @@
 /**
- * `tickmind/physics`: the Rapier adapter (world, agents as kinematic capsules, the Rapier ray
- * caster, the character mover behind the `AgentMover` port) and the batched WebAssembly BVH ray
- * caster.
+ * `tickmind/physics`: the batched WebAssembly side over a level's BVH — the ray caster and the
+ * character mover — and the Rapier adapter (world, agents as kinematic capsules, the Rapier ray
+ * caster, the Rapier character mover). Both movers implement `AgentMover`.
  * @module physics
  */
 
 export type { AgentShape } from './agents.js';
 export { DEFAULT_AGENT_SHAPE } from './agents.js';
 export type { BvhCasterOptions } from './bvh-caster.js';
-export { BvhRayCaster } from './bvh-caster.js';
+export { AGENT_TREE_MIN, BvhRayCaster } from './bvh-caster.js';
+export type { BvhLevelOptions } from './bvh-level.js';
+export { BvhLevel } from './bvh-level.js';
 export type { CharacterOptions } from './character.js';
 export { CharacterMover } from './character.js';
 export type { LevelBoxes } from './level.js';

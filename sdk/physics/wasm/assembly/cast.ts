@@ -3,7 +3,8 @@
 // The ray travels through the traversal as parameters (locals), not globals, so the engine
 // keeps it in registers.
 
-import { NODE4_BYTES } from './bvh4';
+import { buildBvh } from './bvh';
+import { collapseBvh4, NODE4_BYTES } from './bvh4';
 
 const STACK_DEPTH: i32 = 64;
 const stack = memory.data(STACK_DEPTH * 4, 16);
@@ -58,13 +59,14 @@ function leafBoxes(idx: usize, boxes: usize, first: i32, count: i32, ox: f32, oy
 }
 
 /**
- * Closest hit among the boxes of a 4-wide BVH before `limit`; returns its distance (limit when
- * none) and sets hitPrim (-1 when none). Entered inner children are pushed far first, so the
- * nearest is visited next and its hits prune the rest.
+ * Closest hit among the primitives of a 4-wide BVH before `limit` — boxes, or capsules (5 f32
+ * each, skipping entity `exclude`) — returns its distance (limit when none) and sets hitPrim (-1
+ * when none). Entered inner children are pushed far first, so the nearest is visited next and
+ * its hits prune the rest.
  */
-function traverseBoxes(
-  nodes: usize, idx: usize, boxes: usize,
-  ox: f32, oy: f32, oz: f32, ix: f32, iy: f32, iz: f32, g: f32, limit: f32,
+function traverse(
+  nodes: usize, idx: usize, prims: usize, capsules: bool, entities: usize, exclude: i32,
+  ox: f32, oy: f32, oz: f32, dx: f32, dy: f32, dz: f32, ix: f32, iy: f32, iz: f32, g: f32, limit: f32,
 ): f32 {
   let best = limit;
   hitPrim = -1;
@@ -108,7 +110,12 @@ function traverseBoxes(
       const k = ctz(m);
       const count = load<i32>(p + (<usize>(28 + k) << 2));
       if (count > 0) {
-        if (load<f32>(entry + (<usize>k << 2)) <= best) best = leafBoxes(idx, boxes, load<i32>(p + (<usize>(24 + k) << 2)), count, ox, oy, oz, ix, iy, iz, g, best);
+        if (load<f32>(entry + (<usize>k << 2)) <= best) {
+          const first = load<i32>(p + (<usize>(24 + k) << 2));
+          best = capsules
+            ? leafCapsules(idx, prims, entities, exclude, first, count, ox, oy, oz, dx, dy, dz, g, best)
+            : leafBoxes(idx, prims, first, count, ox, oy, oz, ix, iy, iz, g, best);
+        }
       } else if (count == 0) {
         inner |= 1 << k;
       }
@@ -168,6 +175,27 @@ function capsuleHit(cx: f32, y0: f32, y1: f32, cz: f32, r: f32, ox: f32, oy: f32
     if (d2 >= 0) {
       const t = -bb - Mathf.sqrt(d2);
       if (t >= 0 && t < best) best = t;
+    }
+  }
+  return best;
+}
+
+/** Tests a leaf's capsules (skipping entity `exclude`); returns the new best and sets hitPrim when one is closer. */
+// @ts-ignore: decorator
+@inline
+function leafCapsules(
+  idx: usize, caps: usize, entities: usize, exclude: i32, first: i32, count: i32,
+  ox: f32, oy: f32, oz: f32, dx: f32, dy: f32, dz: f32, g: f32, best0: f32,
+): f32 {
+  let best = best0;
+  for (let i = first; i < first + count; i++) {
+    const k = load<i32>(idx + (<usize>i << 2));
+    if (load<i32>(entities + (<usize>k << 2)) == exclude) continue;
+    const q = caps + (<usize>(k * 5) << 2);
+    const t = capsuleHit(load<f32>(q), load<f32>(q, 4), load<f32>(q, 12), load<f32>(q, 8), load<f32>(q, 16) + g, ox, oy, oz, dx, dy, dz);
+    if (t <= best) {
+      best = t;
+      hitPrim = k;
     }
   }
   return best;
@@ -247,12 +275,14 @@ function sweepCapsules(
  * Casts `count` rays. Static level: nodes4 (collapseBvh4)/idx/boxes/boxTags (boxCount may be 0). Agents:
  * capSoa (their bounds, SoA planes of capStride floats, capStride a multiple of 4 with padding
  * boxes that no ray enters), caps (5 f32 each: x, y0, z, y1, radius), capTags, capEntities
- * (capCount may be 0). Rays: origins, dirs (3 f32 each), maxDist, exclude (entity). Out: dist (maxDist on a
+ * (capCount may be 0); capTree/capTreeIdx: a 4-wide BVH over the capsules (buildAgentTree), or 0
+ * to sweep them all. Rays: origins, dirs (3 f32 each), maxDist, exclude (entity). Out: dist (maxDist on a
  * miss), tag (-1 on a miss), entity (-1 unless an agent was hit).
  */
 export function castBatch(
   nodes4: usize, idx: usize, boxes: usize, boxTags: usize, boxCount: i32,
   capSoa: usize, capStride: i32, caps: usize, capTags: usize, capEntities: usize, capCount: i32,
+  capTree: usize, capTreeIdx: usize,
   origins: usize, dirs: usize, maxDist: usize, exclude: usize, count: i32, radius: f32,
   outDist: usize, outTag: usize, outEntity: usize,
 ): void {
@@ -273,11 +303,14 @@ export function castBatch(
     let tag = -1;
     let entity = -1;
     if (boxCount > 0) {
-      best = traverseBoxes(nodes4, idx, boxes, ox, oy, oz, ix, iy, iz, radius, limit);
+      best = traverse(nodes4, idx, boxes, false, 0, -1, ox, oy, oz, dx, dy, dz, ix, iy, iz, radius, limit);
       if (hitPrim >= 0) tag = load<i32>(boxTags + (<usize>hitPrim << 2));
     }
     if (capCount > 0) {
-      best = sweepCapsules(capSoa, capStride, caps, capEntities, capCount, load<i32>(exclude + (<usize>r << 2)), radius, ox, oy, oz, dx, dy, dz, ix, iy, iz, best);
+      const ex = load<i32>(exclude + (<usize>r << 2));
+      best = capTree != 0
+        ? traverse(capTree, capTreeIdx, caps, true, capEntities, ex, ox, oy, oz, dx, dy, dz, ix, iy, iz, radius, best)
+        : sweepCapsules(capSoa, capStride, caps, capEntities, capCount, ex, radius, ox, oy, oz, dx, dy, dz, ix, iy, iz, best);
       if (hitPrim >= 0) {
         tag = load<i32>(capTags + (<usize>hitPrim << 2));
         entity = load<i32>(capEntities + (<usize>hitPrim << 2));
@@ -287,4 +320,21 @@ export function castBatch(
     store<i32>(outTag + (<usize>r << 2), tag);
     store<i32>(outEntity + (<usize>r << 2), entity);
   }
+}
+
+/**
+ * Builds a 4-wide BVH over the agents' capsules (their bounds as SoA planes of `capStride`
+ * floats): bounds (6 f32 per agent, written here), idx (i32 per agent), nodes (2n binary nodes),
+ * nodes4 (2n node4s). Past a few dozen agents a ray visits a handful of leaves instead of every
+ * agent's box.
+ */
+export function buildAgentTree(capSoa: usize, capStride: i32, capCount: i32, bounds: usize, idx: usize, nodes: usize, nodes4: usize): void {
+  const plane = <usize>capStride << 2;
+  for (let i = 0; i < capCount; i++) {
+    const p = capSoa + (<usize>i << 2);
+    const q = bounds + (<usize>(i * 6) << 2);
+    for (let k = 0; k < 6; k++) store<f32>(q + (<usize>k << 2), load<f32>(p + <usize>k * plane));
+  }
+  buildBvh(bounds, capCount, idx, nodes, 2);
+  collapseBvh4(nodes, nodes4);
 }

@@ -1,9 +1,9 @@
 // tickmind's physics kernels: BVH building and batched ray casts. Byte pointers into this
-// module's memory, laid out by the host (sdk/physics/bvh-caster.ts).
+// module's memory, laid out by the host (sdk/physics/bvh-level.ts, bvh-caster.ts).
 
 export { buildBvh, NODE_BYTES } from './bvh';
 export { collapseBvh4, NODE4_BYTES } from './bvh4';
-export { castBatch } from './cast';
+export { buildAgentTree, castBatch } from './cast';
 
 /** First byte the host may use. */
 export function heapBase(): usize {

@@ -1,0 +1,125 @@
+/**
+ * The level in WebAssembly: one instance of the physics kernels, its memory, the level's boxes
+ * and their BVH (binned surface-area-heuristic build, collapsed to 4-wide nodes; built once).
+ * Everything built on the same `BvhLevel` shares it — one copy of the level, one memory — and
+ * reserves its own regions in it.
+ */
+import { TickmindError } from '../core/errors.js';
+import { decodeBase64, simdSupported } from '../core/wasm.js';
+import type { LevelBoxes } from './level.js';
+import { PHYSICS_SCALAR_WASM_BASE64, PHYSICS_SIMD_WASM_BASE64 } from './wasm/binaries.generated.js';
+
+/** The kernels' exports (byte pointers into the level's memory). */
+export interface PhysicsKernels {
+  buildBvh(bounds: number, n: number, idx: number, nodes: number, leaf: number): number;
+  collapseBvh4(nodes2: number, nodes4: number): number;
+  castBatch(
+    nodes: number,
+    idx: number,
+    boxes: number,
+    boxTags: number,
+    boxCount: number,
+    capNodes: number,
+    capIdx: number,
+    caps: number,
+    capTags: number,
+    capEntities: number,
+    capCount: number,
+    capTree: number,
+    capTreeIdx: number,
+    origins: number,
+    dirs: number,
+    maxDist: number,
+    exclude: number,
+    count: number,
+    radius: number,
+    outDist: number,
+    outTag: number,
+    outEntity: number,
+  ): void;
+  buildAgentTree(capSoa: number, capStride: number, capCount: number, bounds: number, idx: number, nodes: number, nodes4: number): void;
+  heapBase(): number;
+}
+
+/** Options of a {@link BvhLevel}. */
+export interface BvhLevelOptions {
+  /** Use the scalar kernels even where SIMD128 is available (testing). */
+  forceScalar?: boolean;
+}
+
+const compiled: { simd?: WebAssembly.Module; scalar?: WebAssembly.Module } = {};
+
+/** Most boxes per BVH leaf (the surface area heuristic decides below that). */
+export const BOX_LEAF = 4;
+
+/** The level's boxes and BVH in the kernels' memory (see the module comment). */
+export class BvhLevel {
+  /** Boxes in the level. */
+  readonly boxCount: number;
+  /** Whether the SIMD128 build runs. */
+  readonly simd: boolean;
+  /** The kernels (for the caster and the mover built on this level). */
+  readonly kernels: PhysicsKernels;
+  /** The kernels' memory. */
+  readonly memory: WebAssembly.Memory;
+  /** Bumped whenever the memory grows: typed views made before are detached and must be re-made. */
+  generation = 0;
+  /** Boxes: 6 f32 each (min xyz, max xyz). */
+  readonly boxes: number;
+  /** Tag per box (i32). */
+  readonly boxTags: number;
+  /** Box order of the BVH leaves (i32). */
+  readonly boxIdx: number;
+  /** The 4-wide BVH's nodes (128 bytes each). */
+  readonly nodes4: number;
+  private top: number;
+
+  constructor(level: Readonly<LevelBoxes>, options: BvhLevelOptions = {}) {
+    this.simd = options.forceScalar !== true && simdSupported();
+    const key = this.simd ? 'simd' : 'scalar';
+    compiled[key] ??= new WebAssembly.Module(
+      decodeBase64(this.simd ? PHYSICS_SIMD_WASM_BASE64 : PHYSICS_SCALAR_WASM_BASE64) as BufferSource,
+    );
+    this.memory = new WebAssembly.Memory({ initial: 2 });
+    const instance = new WebAssembly.Instance(compiled[key], {
+      env: {
+        memory: this.memory,
+        abort: () => {
+          throw new TickmindError('INTERNAL', 'the physics kernel aborted');
+        },
+      },
+    });
+    this.kernels = instance.exports as unknown as PhysicsKernels;
+    this.top = Math.ceil(this.kernels.heapBase() / 64) * 64;
+    this.boxCount = level.tags.length;
+    const n = Math.max(this.boxCount, 1);
+    this.boxes = this.alloc(n * 24);
+    this.boxTags = this.alloc(n * 4);
+    this.boxIdx = this.alloc(n * 4);
+    const nodes2 = this.alloc(2 * n * 32);
+    this.nodes4 = this.alloc(2 * n * 128);
+    new Float32Array(this.memory.buffer, this.boxes, this.boxCount * 6).set(level.bounds);
+    new Int32Array(this.memory.buffer, this.boxTags, this.boxCount).set(level.tags);
+    if (this.boxCount > 0) {
+      this.kernels.buildBvh(this.boxes, this.boxCount, this.boxIdx, nodes2, BOX_LEAF);
+      this.kernels.collapseBvh4(nodes2, this.nodes4);
+    }
+  }
+
+  /** Reserves `bytes` (64-byte aligned) for a caster or mover on this level; returns the byte offset. */
+  alloc(bytes: number): number {
+    const ptr = this.top;
+    this.top = Math.ceil((ptr + Math.max(bytes, 1)) / 64) * 64;
+    const needed = this.top - this.memory.buffer.byteLength;
+    if (needed > 0) {
+      this.memory.grow(Math.ceil(needed / 65536));
+      this.generation++;
+    }
+    return ptr;
+  }
+}
+
+/** The level itself when given one, else a new BvhLevel over the boxes. */
+export function bvhLevelOf(level: Readonly<LevelBoxes> | BvhLevel, options: BvhLevelOptions = {}): BvhLevel {
+  return level instanceof BvhLevel ? level : new BvhLevel(level, options);
+}
