@@ -1,6 +1,6 @@
 /**
  * The batched ray caster: the whole batch goes into WebAssembly in ONE call and is cast against
- * the level's BVH (a {@link BvhLevel}, possibly shared) and the agents'
+ * the level's BVH (a {@link BvhLevel}, possibly shared with a {@link BvhMover}) and the agents'
  * capsules (set each tick by setAgents). Up to AGENT_TREE_MIN agents a ray sweeps every agent's
  * box four at a time with SIMD128; past that setAgents builds a 4-wide BVH over the capsules, so
  * a ray tests the few it passes. Same tags and self-exclusion as the Rapier caster; about an
@@ -61,7 +61,7 @@ export class BvhRayCaster implements RayCaster {
   private readonly viewsByCapacity = new Map<number, ReturnType<BvhRayCaster['makeViews']>>();
   private generation: number;
 
-  /** A caster over `level`: boxes (a level of its own) or a BvhLevel (shared). */
+  /** A caster over `level`: boxes (a level of its own) or a BvhLevel (shared, e.g. with a BvhMover). */
   constructor(level: Readonly<LevelBoxes> | BvhLevel, options: BvhCasterOptions = {}) {
     this.shape = { ...DEFAULT_AGENT_SHAPE, ...options.shape };
     this.level = bvhLevelOf(level, options.forceScalar !== undefined ? { forceScalar: options.forceScalar } : {});

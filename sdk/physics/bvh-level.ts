@@ -1,8 +1,8 @@
 /**
  * The level in WebAssembly: one instance of the physics kernels, its memory, the level's boxes
  * and their BVH (binned surface-area-heuristic build, collapsed to 4-wide nodes; built once).
- * Everything built on the same `BvhLevel` shares it — one copy of the level, one memory — and
- * reserves its own regions in it.
+ * The batched ray caster and the batched character mover built on the same `BvhLevel` share
+ * it — one copy of the level, one memory — and each reserves its own regions in it.
  */
 import { TickmindError } from '../core/errors.js';
 import { decodeBase64, simdSupported } from '../core/wasm.js';
@@ -38,6 +38,7 @@ export interface PhysicsKernels {
     outEntity: number,
   ): void;
   buildAgentTree(capSoa: number, capStride: number, capCount: number, bounds: number, idx: number, nodes: number, nodes4: number): void;
+  moveAgents(header: number): void;
   heapBase(): number;
 }
 

@@ -11,6 +11,8 @@ export type { BvhCasterOptions } from './bvh-caster.js';
 export { AGENT_TREE_MIN, BvhRayCaster } from './bvh-caster.js';
 export type { BvhLevelOptions } from './bvh-level.js';
 export { BvhLevel } from './bvh-level.js';
+export type { BvhMoverOptions } from './bvh-mover.js';
+export { BvhMover } from './bvh-mover.js';
 export type { CharacterOptions } from './character.js';
 export { CharacterMover } from './character.js';
 export type { LevelBoxes } from './level.js';

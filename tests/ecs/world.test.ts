@@ -1,7 +1,17 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { movementClass, Stature } from '../../sdk/actuators/index.js';
 import { addAgent, constantDecider, createAiWorld, type Decider, randomDecider, removeAgent, step } from '../../sdk/ecs/index.js';
-import { BvhRayCaster, CharacterMover, createRapierRayCaster, initRapier, levelFromBoxes, PhysicsWorld } from '../../sdk/physics/index.js';
+import {
+  type AgentMover,
+  BvhLevel,
+  BvhMover,
+  BvhRayCaster,
+  CharacterMover,
+  createRapierRayCaster,
+  initRapier,
+  levelFromBoxes,
+  PhysicsWorld,
+} from '../../sdk/physics/index.js';
 import { Profiler } from '../../sdk/profiling/index.js';
 import { RaySensor } from '../../sdk/sensors/index.js';
 
@@ -18,9 +28,17 @@ const level = levelFromBoxes([
 const sensor = () =>
   new RaySensor({ layout: { kind: 'fan', raysPerDirection: 4, maxDegrees: 90 }, length: 15, detectableTags: [1, 2, 3, 4] });
 
-function physicsWorld(seed: number, decider: Decider, profiler?: Profiler) {
-  const physics = new PhysicsWorld(R, level);
-  const bvh = new BvhRayCaster(level, { maxAgents: 16 });
+type MoverKind = 'rapier' | 'bvh';
+const movers: MoverKind[] = ['rapier', 'bvh'];
+
+/** A mover of each kind over `level` (the BVH mover shares the caster's level when given one). */
+function makeMover(kind: MoverKind, shared?: BvhLevel): AgentMover {
+  return kind === 'rapier' ? new CharacterMover(new PhysicsWorld(R, level)) : new BvhMover(shared ?? level, { capacity: 16 });
+}
+
+function physicsWorld(seed: number, decider: Decider, profiler?: Profiler, kind: MoverKind = 'rapier') {
+  const shared = new BvhLevel(level);
+  const bvh = new BvhRayCaster(shared, { maxAgents: 16 });
   const world = createAiWorld({
     seed,
     capacity: 16,
@@ -28,7 +46,7 @@ function physicsWorld(seed: number, decider: Decider, profiler?: Profiler) {
     deciders: [decider],
     caster: bvh,
     bvh,
-    mover: new CharacterMover(physics),
+    mover: makeMover(kind, shared),
     ...(profiler !== undefined ? { profiler } : {}),
   });
   for (let i = 0; i < 6; i++) addAgent(world, { team: i % 2, position: [-6 + 2 * i, 0, -2 + (i % 3)], yaw: i, period: 1 + (i % 3) });
@@ -36,9 +54,9 @@ function physicsWorld(seed: number, decider: Decider, profiler?: Profiler) {
 }
 
 describe('AI world', () => {
-  it('is deterministic: the same seed gives bit-identical positions and observations after 1000 ticks', () => {
+  it.each(movers)('is deterministic (%s mover): the same seed gives bit-identical positions and observations after 1000 ticks', (kind) => {
     const run = () => {
-      const world = physicsWorld(5, randomDecider());
+      const world = physicsWorld(5, randomDecider(), undefined, kind);
       for (let t = 0; t < 1000; t++) step(world);
       const { x, y, z } = world.c.Transform;
       return { pos: [...x, ...y, ...z], obs: Array.from(world.observations) };
@@ -75,12 +93,11 @@ describe('AI world', () => {
     expect(profiler.counterSeries(profiler.counter('rays')).every((n) => n > 0)).toBe(true);
   });
 
-  it('moves agents by their action: running forward covers speed x time, walls stop them', () => {
-    const physics = new PhysicsWorld(R, level);
+  it.each(movers)('moves agents by their action (%s mover): running forward covers speed x time, walls stop them', (kind) => {
     const world = createAiWorld({
       capacity: 4,
       deciders: [constantDecider(movementClass(0, Stature.run, false))],
-      mover: new CharacterMover(physics),
+      mover: makeMover(kind),
     });
     const free = addAgent(world, { team: 0, position: [0, 0, -10], yaw: Math.PI });
     const blocked = addAgent(world, { team: 0, position: [5, 0, 10], yaw: 0 });
@@ -92,12 +109,11 @@ describe('AI world', () => {
     expect(T.x[blocked]!).toBeGreaterThan(7);
   });
 
-  it('jumps and lands', () => {
-    const physics = new PhysicsWorld(R, level);
+  it.each(movers)('jumps and lands (%s mover)', (kind) => {
     const world = createAiWorld({
       capacity: 2,
       deciders: [constantDecider(movementClass(0, Stature.run, true))],
-      mover: new CharacterMover(physics),
+      mover: makeMover(kind),
     });
     const e = addAgent(world, { team: 0, position: [0, 0, 0], period: 1000 });
     let top = 0;

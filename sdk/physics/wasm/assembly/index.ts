@@ -1,9 +1,11 @@
-// tickmind's physics kernels: BVH building and batched ray casts. Byte pointers into this
-// module's memory, laid out by the host (sdk/physics/bvh-level.ts, bvh-caster.ts).
+// tickmind's physics kernels: BVH building, batched ray casts and the batched character mover.
+// Byte pointers into this module's memory, laid out by the host (sdk/physics/bvh-level.ts,
+// bvh-caster.ts, bvh-mover.ts).
 
 export { buildBvh, NODE_BYTES } from './bvh';
 export { collapseBvh4, NODE4_BYTES } from './bvh4';
 export { buildAgentTree, castBatch } from './cast';
+export { MOVER_HEADER_WORDS, moveAgents } from './move';
 
 /** First byte the host may use. */
 export function heapBase(): usize {
