@@ -1,9 +1,11 @@
 /**
- * The retake arena: a map's geometry in Rapier (movement, line of sight) and in the batched BVH
- * caster (the bots' ray sensors), an ECS world whose agents are the players, and the rules
- * around `step`. One tick: combat (sight, aim, shots, deaths) → bomb and round end → the SDK's
- * sense → decide → act → physics → the stuck detector. Headless: runs in Node and in the
- * browser. Fully deterministic for a seed.
+ * The retake arena: a map's geometry in one BVH (WebAssembly) that the batched character mover
+ * (movement), the batched ray caster (the bots' ray sensors and every line of sight) and nothing
+ * else use — or, with `physics: 'rapier'`, in Rapier (its character controller, its rays for
+ * combat's line of sight) as before, for comparison — an ECS world whose agents are the players,
+ * and the rules around `step`. One tick: combat (sight, aim, shots, deaths) → bomb and round end
+ * → the SDK's sense → decide → act → physics → the stuck detector. Headless: runs in Node and in
+ * the browser. Fully deterministic for a seed.
  */
 import { Rng, TickmindError } from '../../../sdk/core/index.js';
 import {
@@ -17,6 +19,9 @@ import {
   step,
 } from '../../../sdk/ecs/index.js';
 import {
+  type AgentMover,
+  BvhLevel,
+  BvhMover,
   BvhRayCaster,
   CharacterMover,
   createRapierRayCaster,
@@ -55,6 +60,12 @@ export interface ArenaOptions {
   teacher?: Partial<TeacherOptions>;
   /** Navigation tuning (hold spots). */
   navigator?: Partial<NavigatorOptions>;
+  /**
+   * Movement and combat's line of sight: the batched WebAssembly mover and ray caster over the
+   * map's BVH (default; no Rapier at all), or Rapier's character controller and ray casts (the
+   * arena as it was, kept for comparison).
+   */
+  physics?: 'bvh' | 'rapier';
 }
 
 /** Who controls a side: a built-in controller or a decider index from {@link Arena.addDecider}. */
@@ -81,9 +92,9 @@ const FALL_MARGIN_M = 3;
 /** Decision period of the random controller, ticks (a random walk rather than jitter). */
 const RANDOM_PERIOD = 8;
 
-/** Loads Rapier and builds an arena for the map. */
+/** Builds an arena for the map (loading Rapier first when `physics` is 'rapier'). */
 export async function createArena(options: ArenaOptions): Promise<Arena> {
-  return new Arena(options, await initRapier());
+  return new Arena(options, options.physics === 'rapier' ? await initRapier() : undefined);
 }
 
 /** The game around one ECS world (see the module comment). Create with {@link createArena}. */
@@ -96,8 +107,14 @@ export class Arena {
   readonly nav: NavGraph;
   /** The rules. */
   readonly rules: RetakeRules;
-  /** Rapier world of the map and players. */
-  readonly physics: PhysicsWorld;
+  /** The map's boxes and their BVH in WebAssembly (the mover's and the caster's). */
+  readonly level: BvhLevel;
+  /** The batched ray caster over the map and players: the bots' sensors and line of sight. */
+  readonly caster: BvhRayCaster;
+  /** Moves the players: the batched BvhMover, or Rapier's CharacterMover with `physics: 'rapier'`. */
+  readonly mover: AgentMover;
+  /** Rapier's world of the map and players, with `physics: 'rapier'` only. */
+  readonly physics: PhysicsWorld | undefined;
   /** The ECS world: players are its agents; team 0 defends (CT), team 1 attacks (T). */
   readonly world: AiWorld;
   /** This tick's events. */
@@ -120,17 +137,18 @@ export class Arena {
   record: ((world: AiWorld) => void) | undefined;
   /** Map-normalised frame for joint policies: centre and half extent, m. */
   readonly frame: { center: [number, number, number]; halfExtent: number };
-  /** Rapier ray caster over the map and players (line of sight). */
-  readonly physicsCaster: RayCaster;
+  /** What combat and the navigator cast lines of sight through: `caster`, or Rapier's rays with `physics: 'rapier'`. */
+  readonly sightCaster: RayCaster;
   private readonly ctx: CombatContext;
   private readonly prev = new Float32Array(3 * CAPACITY);
   /** Last position per entity at which it stood over a floor area (the fall-out safety net's respawn point). */
   private readonly safe = new Float32Array(3 * CAPACITY);
-  private readonly mover: CharacterMover;
   private readonly seed: number;
+  private readonly positions = new Float32Array(3 * CAPACITY);
+  private readonly entities = new Int32Array(CAPACITY);
 
-  /** Use {@link createArena} (it loads Rapier first). */
-  constructor(options: ArenaOptions, rapier: Awaited<ReturnType<typeof initRapier>>) {
+  /** Use {@link createArena} (it loads Rapier first when asked for). */
+  constructor(options: ArenaOptions, rapier?: Awaited<ReturnType<typeof initRapier>>) {
     this.map = options.map;
     this.seed = options.seed ?? 1;
     this.rules = resolveRules(options.rules);
@@ -138,20 +156,29 @@ export class Arena {
     this.nav = new NavGraph(this.map);
     this.rng = new Rng(this.seed * 7919 + 1);
     const level = levelFromBoxes(mapBoxes(this.map));
-    this.physics = new PhysicsWorld(rapier, level, { dt: 1 / this.rules.tickRate });
-    const mover = new CharacterMover(this.physics, { capacity: CAPACITY });
-    this.mover = mover;
+    const dt = 1 / this.rules.tickRate;
+    this.level = new BvhLevel(level);
+    this.caster = new BvhRayCaster(this.level, { maxAgents: CAPACITY });
+    if (options.physics === 'rapier') {
+      if (rapier === undefined)
+        throw new TickmindError('INVALID_ARGUMENT', "physics 'rapier' needs Rapier loaded: use createArena", { field: 'physics' });
+      this.physics = new PhysicsWorld(rapier, level, { dt });
+      this.mover = new CharacterMover(this.physics, { capacity: CAPACITY });
+      this.sightCaster = createRapierRayCaster(this.physics);
+    } else {
+      this.physics = undefined;
+      this.mover = new BvhMover(this.level, { capacity: CAPACITY, dt });
+      this.sightCaster = this.caster;
+    }
     const sensor = options.sensor === undefined ? arenaSensor() : options.sensor;
-    const bvh = sensor === null ? undefined : new BvhRayCaster(level, { maxAgents: CAPACITY });
     this.world = createAiWorld({
       seed: this.seed,
       capacity: CAPACITY,
       sensors: sensor === null ? [] : [sensor],
-      ...(bvh !== undefined ? { caster: bvh, bvh, sight: { eyeHeight: this.rules.eyeHeightM } } : {}),
-      mover,
+      ...(sensor !== null ? { caster: this.caster, bvh: this.caster, sight: { eyeHeight: this.rules.eyeHeightM } } : {}),
+      mover: this.mover,
       ...(options.profiler !== undefined ? { profiler: options.profiler } : {}),
     });
-    this.physicsCaster = createRapierRayCaster(this.physics);
     this.navigator = new Navigator(this, { seed: this.seed, ...options.navigator });
     this.teacher = new Teacher(this, { seed: this.seed, ...options.teacher });
     // 0 teacher, 1 random, 2 the defuser's hold (a defuse roots the player, as in CS).
@@ -166,7 +193,7 @@ export class Arena {
       rules: this.rules,
       events: this.events,
       rng: this.rng,
-      caster: this.physicsCaster,
+      caster: this.sightCaster,
       tick: 0,
       speed: this.speed,
       bomb: this.round.bomb,
@@ -231,6 +258,7 @@ export class Arena {
         this.safe.set(s.position, 3 * e);
       }
     }
+    this.placeCasterAgents();
     this.navigator.startRound();
     this.teacher.startRound();
   }
@@ -241,6 +269,7 @@ export class Arena {
     if (r.over) return;
     this.events.clear();
     this.ctx.tick = r.tick;
+    this.placeCasterAgents();
     this.combat.update(this.ctx);
     for (let k = 0; k < this.combat.deathCount; k++) this.kill(this.combat.deaths[k]!);
     bombSystem(this.world, r, this.rules, this.speed, this.events);
@@ -260,6 +289,20 @@ export class Arena {
     PolicyRef.decider[e] = HOLD_DECIDER;
     Action.movement[e] = 0;
     Schedule.pending[e] = 0;
+  }
+
+  /** Puts the caster's agent capsules where the players stand now (combat casts before the AI step does). */
+  private placeCasterAgents(): void {
+    const w = this.world;
+    const T = w.c.Transform;
+    for (let i = 0; i < w.agentCount; i++) {
+      const e = w.agents[i]!;
+      this.positions[3 * i] = T.x[e]!;
+      this.positions[3 * i + 1] = T.y[e]!;
+      this.positions[3 * i + 2] = T.z[e]!;
+      this.entities[i] = e;
+    }
+    this.caster.setAgents(w.agentCount, this.positions, this.entities);
   }
 
   /** Removes every player (the end of a round). */

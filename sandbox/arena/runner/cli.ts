@@ -1,8 +1,10 @@
 /**
  * `npm run arena -- [--rounds N] [--seed S] [--map dust2|inferno|synthetic] [--ct C] [--t C]
- * [--team-size N] [--split all|train|eval] [--json]`: plays retake rounds headlessly and prints
- * outcome rates, mean round length, stuck events and ticks per second. C is teacher, random or
- * policy:FILE (a tickmind policy file, on the native backend, for that side).
+ * [--team-size N] [--split all|train|eval] [--physics bvh|rapier] [--json]`: plays retake rounds
+ * headlessly and prints outcome rates, mean round length, stuck events and ticks per second. C is
+ * teacher, random or policy:FILE (a tickmind policy file, on the native backend, for that side);
+ * --physics rapier moves players with Rapier's character controller (the default is the batched
+ * BvhMover).
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -16,7 +18,7 @@ import { runRetakes } from './run.js';
 
 const USAGE = `usage: npm run arena -- [--rounds N] [--seed S] [--map ${LOADABLE_MAPS.join('|')}]
                       [--ct teacher|random|policy:FILE] [--t teacher|random|policy:FILE]
-                      [--team-size 1..5] [--split all|train|eval] [--json]`;
+                      [--team-size 1..5] [--split all|train|eval] [--physics bvh|rapier] [--json]`;
 
 function fail(message: string): never {
   process.stderr.write(`arena: ${message}\n${USAGE}\n`);
@@ -79,6 +81,7 @@ async function main(): Promise<void> {
         t: { type: 'string' },
         'team-size': { type: 'string' },
         split: { type: 'string' },
+        physics: { type: 'string' },
         json: { type: 'boolean' },
         help: { type: 'boolean' },
       },
@@ -94,6 +97,8 @@ async function main(): Promise<void> {
   if (resolveMapName(map) === undefined) fail(`unknown --map '${map}' (available: ${LOADABLE_MAPS.join(', ')})`);
   const split = (values.split as string | undefined) ?? 'all';
   if (split !== 'all' && split !== 'train' && split !== 'eval') fail(`--split must be all, train or eval, got '${split}'`);
+  const physics = (values.physics as string | undefined) ?? 'bvh';
+  if (physics !== 'bvh' && physics !== 'rapier') fail(`--physics must be bvh or rapier, got '${physics}'`);
   const rounds = int(values.rounds as string | undefined, 'rounds', 50, 1, 1_000_000);
   const teamSize = values['team-size'] === undefined ? undefined : int(values['team-size'] as string, 'team-size', 5, 1, 5);
   const json = values.json === true;
@@ -115,6 +120,7 @@ async function main(): Promise<void> {
     },
     labels: { ct: label(sides[0]!), t: label(sides[1]!) },
     split,
+    arena: { physics },
     ...(teamSize !== undefined ? { teamSize } : {}),
     onRound: (r) => {
       if (!json)

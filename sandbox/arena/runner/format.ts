@@ -5,7 +5,7 @@ import type { RunSummary } from './run.js';
 export function formatSummary(s: RunSummary): string {
   const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
   return [
-    `${s.rounds} rounds on ${s.map}, seed ${s.seed}: CT ${s.ct} vs T ${s.t}`,
+    `${s.rounds} rounds on ${s.map}, seed ${s.seed}: CT ${s.ct} vs T ${s.t} (${s.physics === 'rapier' ? "Rapier's character controller" : 'BvhMover'})`,
     `  outcomes     CT win ${pct(s.ctWinRate)} · T win ${pct(s.tWinRate)}  (defused ${s.reasons.defused}, exploded ${s.reasons.exploded}, CTs eliminated ${s.reasons.eliminated})`,
     `  round length ${s.meanRoundSeconds.toFixed(1)} s mean · kills per round CT ${s.meanKills.ct.toFixed(2)}, T ${s.meanKills.t.toFixed(2)}`,
     `  stuck events ${s.stuckEvents} (${s.stuckEventsPerRound.toFixed(2)} per round)`,

@@ -72,6 +72,8 @@ export interface RunSummary {
   seed: number;
   ct: string;
   t: string;
+  /** What moved the players: 'bvh' (the batched BvhMover) or 'rapier'. */
+  physics: 'bvh' | 'rapier';
   ctWinRate: number;
   tWinRate: number;
   reasons: { defused: number; exploded: number; eliminated: number };
@@ -166,6 +168,7 @@ function summarize(
     seed: options.seed,
     ct: options.labels?.ct ?? controllerName(ct),
     t: options.labels?.t ?? controllerName(t),
+    physics: options.arena?.physics ?? 'bvh',
     ctWinRate: count((r) => r.winner === 'ct') / n,
     tWinRate: count((r) => r.winner === 't') / n,
     reasons: {

@@ -191,7 +191,7 @@ export class Navigator {
       n++;
     }
     b.count = n;
-    a.physicsCaster.castBatch(b);
+    a.sightCaster.castBatch(b);
     let kept = 0;
     for (let k = 0; k < n; k++) if (b.hitTag[k] === -1 || b.hitEntity[k]! >= 0) this.holdCandidates[kept++] = this.holdCandidates[k]!;
     this.holdCount = kept;
