@@ -332,9 +332,11 @@ export class Arena {
     const dt = w.dt;
     for (let i = 0; i < w.agentCount; i++) {
       const e = w.agents[i]!;
-      const moved = Math.hypot(Transform.x[e]! - this.prev[3 * i]!, Transform.z[e]! - this.prev[3 * i + 2]!);
+      const mx = Transform.x[e]! - this.prev[3 * i]!;
+      const mz = Transform.z[e]! - this.prev[3 * i + 2]!;
+      const moved = Math.sqrt(mx * mx + mz * mz); // not Math.hypot: V8's allocates
       this.speed[e] = moved / dt;
-      const commanded = Math.hypot(Velocity.x[e]!, Velocity.z[e]!) * dt;
+      const commanded = Math.sqrt(Velocity.x[e]! * Velocity.x[e]! + Velocity.z[e]! * Velocity.z[e]!) * dt;
       if (this.stuck.observe(e, commanded, moved, this.round.tick + 1)) {
         this.round.stuckEvents++;
         this.events.push(ArenaEvent.stuck, e, -1, 0);

@@ -136,7 +136,7 @@ export class Combat {
         const dx = Transform.x[f]! - ox;
         const dy = Transform.y[f]! + CHEST_M - oy;
         const dz = Transform.z[f]! - oz;
-        const d = Math.hypot(dx, dy, dz);
+        const d = Math.sqrt(dx * dx + dy * dy + dz * dz); // not Math.hypot: V8's allocates
         if (d > ctx.rules.weapon.rangeM || d < 1e-3) continue;
         b.origins[3 * n] = ox;
         b.origins[3 * n + 1] = oy;
@@ -229,7 +229,7 @@ export class Combat {
   /** Whether a's facing is within a chest's width of the direction `exact` to t. */
   private onTarget(ctx: CombatContext, a: number, t: number, exact: number): boolean {
     const T = ctx.world.c.Transform;
-    const d = Math.hypot(T.x[t]! - T.x[a]!, T.z[t]! - T.z[a]!);
+    const d = planarDistance(T.x[t]! - T.x[a]!, T.z[t]! - T.z[a]!);
     return Math.abs(angleDiff(T.yaw[a]!, exact)) <= Math.atan2(0.3, d) + 0.5 * (Math.PI / 180);
   }
 
@@ -267,7 +267,7 @@ export class Combat {
   private tryShot(ctx: CombatContext, a: number, t: number, exact: number): void {
     const { Agent, Transform } = ctx.world.c;
     const weapon = ctx.rules.weapon;
-    const d = Math.hypot(Transform.x[t]! - Transform.x[a]!, Transform.z[t]! - Transform.z[a]!);
+    const d = planarDistance(Transform.x[t]! - Transform.x[a]!, Transform.z[t]! - Transform.z[a]!);
     if (!this.onTarget(ctx, a, t, exact)) return;
     if (ctx.tick - this.nextShot[a]! > 26) this.burst[a] = 0; // ~0.4 s without firing resets the recoil
     const s = ctx.speed[a]!;
@@ -290,4 +290,9 @@ export class Combat {
       ctx.events.push(ArenaEvent.death, a, t, head ? 1 : 0);
     }
   }
+}
+
+/** Horizontal distance of an offset (not Math.hypot: V8's allocates, and combat runs every tick). */
+function planarDistance(dx: number, dz: number): number {
+  return Math.sqrt(dx * dx + dz * dz);
 }

@@ -75,7 +75,10 @@ export class NavGraph {
   /** Straight-line distance between two area centres, m. */
   distance(a: number, b: number): number {
     const c = this.centers;
-    return Math.hypot(c[3 * a]! - c[3 * b]!, c[3 * a + 1]! - c[3 * b + 1]!, c[3 * a + 2]! - c[3 * b + 2]!);
+    const dx = c[3 * a]! - c[3 * b]!;
+    const dy = c[3 * a + 1]! - c[3 * b + 1]!;
+    const dz = c[3 * a + 2]! - c[3 * b + 2]!;
+    return Math.sqrt(dx * dx + dy * dy + dz * dz); // not Math.hypot: V8's allocates, and A* calls this per edge
   }
 
   /**

@@ -102,7 +102,9 @@ export class Teacher implements Decider {
     const tick = a.round.tick;
     const { Transform, Agent, Waypoint } = a.world.c;
     const bomb = a.round.bomb;
-    const toBomb = Math.hypot(bomb[0]! - Transform.x[e]!, bomb[2]! - Transform.z[e]!);
+    const bx = bomb[0]! - Transform.x[e]!;
+    const bz = bomb[2]! - Transform.z[e]!;
+    const toBomb = Math.sqrt(bx * bx + bz * bz); // not Math.hypot: V8's allocates
     // A defender on the bomb keeps defusing whatever happens around it.
     if (Agent.team[e] === Side.ct && toBomb < a.rules.defuseRangeM * 0.6) return 0;
     const fight = this.fightMove(e, tick);
