@@ -1,15 +1,20 @@
 /**
  * The arena's maps for `tickmind profile --map dust2|inferno|synthetic`: retake rounds (real
  * plant states on de_dust2) where one policy moves every player — --policy, else the shipped
- * model of the mode — rounds following each other for as many ticks as asked. The bin passes these to the CLI; the SDK never imports the sandbox.
+ * model of the mode — rounds following each other for as many ticks as asked, the players moved
+ * by the batched BvhMover (`--physics rapier`: Rapier's character controller). With --matches,
+ * the matches of one process share the map's BVH. The bin passes these to the CLI; the SDK never
+ * imports the sandbox.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { Rng, TickmindError } from '../../sdk/core/index.js';
 import { type AiWorld, type PolicyDecider, policyDecider } from '../../sdk/ecs/index.js';
+import { BvhLevel, levelFromBoxes } from '../../sdk/physics/index.js';
 import type { Policy } from '../../sdk/policy/index.js';
 import type { Profiler } from '../../sdk/profiling/index.js';
 import { createArena } from './game/arena.js';
+import { type ArenaMap, mapBoxes } from './map/arena-map.js';
 import { mapsDir } from './map/build-maps.js';
 import { loadMap } from './map/load.js';
 import { loadPlantStates } from './scenarios/load.js';
@@ -23,6 +28,10 @@ export interface ArenaProfileConfig {
   mode: 'joint' | 'egocentric';
   /** Decide every this many ticks. */
   decisionPeriod: number;
+  /** Tick of the period at which this match decides (joint: the whole match at once; default 0). */
+  decisionOffset?: number;
+  /** What moves the players: the batched BvhMover (default) or Rapier's character controller. */
+  physics?: 'bvh' | 'rapier';
   /** Decide budget (egocentric), µs. */
   budgetUs: number;
   /** Seed of the rounds. */
@@ -63,7 +72,14 @@ async function arenaMatch(name: string, c: ArenaProfileConfig, tools: ArenaProfi
         field: 'agents',
       },
     );
-  const arena = await createArena({ map: loadMap(name), seed: c.seed, ...(c.profiler !== undefined ? { profiler: c.profiler } : {}) });
+  const map = loadMap(name);
+  const arena = await createArena({
+    map,
+    seed: c.seed,
+    physics: c.physics ?? 'bvh',
+    level: sharedLevel(map),
+    ...(c.profiler !== undefined ? { profiler: c.profiler } : {}),
+  });
   // Without --policy, the shipped model of the mode plays (models/joint-5v5.onnx, models/egocentric.onnx).
   const shipped = shippedModel(c.mode);
   const policy = await tools.loadPolicy(arena.world, c.mode === 'joint' ? c.agents : 10, shipped, arena.frame);
@@ -73,7 +89,9 @@ async function arenaMatch(name: string, c: ArenaProfileConfig, tools: ArenaProfi
     halfExtent: arena.frame.halfExtent,
     ...(c.mode === 'egocentric' ? { budgetUs: c.budgetUs } : {}),
   });
-  const controller = { decider: arena.addDecider(decider), period: c.decisionPeriod };
+  // A joint policy decides the whole match in one pass: every player at the match's offset.
+  const offset = c.mode === 'joint' ? (c.decisionOffset ?? 0) % c.decisionPeriod : undefined;
+  const controller = { decider: arena.addDecider(decider), period: c.decisionPeriod, ...(offset !== undefined ? { offset } : {}) };
   const teamSize = c.agents / 2;
   const states = arena.map.name === 'de_dust2' ? loadPlantStates() : undefined;
   const rng = new Rng(c.seed);
@@ -93,6 +111,18 @@ async function arenaMatch(name: string, c: ArenaProfileConfig, tools: ArenaProfi
       if (arena.round.over) nextRound();
     },
   };
+}
+
+/** One BvhLevel per map for the whole process (the matches of `--matches N` share it). */
+const levels = new Map<string, BvhLevel>();
+
+function sharedLevel(map: ArenaMap): BvhLevel {
+  let level = levels.get(map.name);
+  if (level === undefined) {
+    level = new BvhLevel(levelFromBoxes(mapBoxes(map)));
+    levels.set(map.name, level);
+  }
+  return level;
 }
 
 /** The shipped model for a mode, if the repository has it: joint → models/joint-5v5.onnx, egocentric → models/egocentric.onnx. */

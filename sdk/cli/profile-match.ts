@@ -25,6 +25,10 @@ export interface ProfileMatchConfig {
   backend: 'native' | 'ort';
   /** Decide every `decisionPeriod` ticks. */
   decisionPeriod: number;
+  /** Tick of the period this match decides at (joint: the whole match at once; default 0). */
+  decisionOffset?: number;
+  /** Map providers with physics: the batched BvhMover (default) or Rapier's character controller. */
+  physics?: 'bvh' | 'rapier';
   /** Decide budget for the scheduler (egocentric), µs. */
   budgetUs: number;
   /** Map name (see PROFILE_MAPS). */
@@ -133,6 +137,8 @@ export async function buildProfileMatch(c: ProfileMatchConfig, providers: Record
       position: [rng.uniform(-HALF + 2, HALF - 2), 0, rng.uniform(-HALF + 2, HALF - 2)],
       yaw: rng.uniform(0, 2 * Math.PI),
       period: c.decisionPeriod,
+      // A joint policy decides the whole match in one pass: every agent at the match's offset.
+      ...(c.mode === 'joint' ? { offset: (c.decisionOffset ?? 0) % c.decisionPeriod } : {}),
     });
   }
   return {

@@ -2,7 +2,8 @@
  * `tickmind profile`: runs a headless match with a profiler attached and prints per-phase
  * latency percentiles, budget verdicts, deferrals and heap growth; optionally writes a Chrome
  * trace (Perfetto, DevTools) and a self-contained HTML report. `--json` prints the contract
- * object documented in docs/profiling.md.
+ * object documented in docs/profiling.md. `--matches N` runs N matches in one process, each
+ * profiled tick stepping all of them (a server's tick), their decisions staggered over the period.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
@@ -12,9 +13,28 @@ import type { AiWorld } from '../ecs/index.js';
 import type { PolicyMode } from '../policy/index.js';
 import { chromeTrace, htmlReport, monotonicClock, type PhaseStats, Profiler, profileSummary } from '../profiling/index.js';
 import { checkKnown, intOption, option, type ParsedArgs, UsageError } from './args.js';
-import { buildProfileMatch, PROFILE_MAPS, type ProfileMapProvider } from './profile-match.js';
+import { buildProfileMatch, PROFILE_MAPS, type ProfileMapProvider, type ProfileMatch } from './profile-match.js';
 
-const OPTIONS = ['agents', 'ticks', 'policy', 'mode', 'budget-us', 'decision-period', 'backend', 'map', 'seed', 'json', 'trace', 'report'];
+const OPTIONS = [
+  'agents',
+  'ticks',
+  'policy',
+  'mode',
+  'budget-us',
+  'decision-period',
+  'backend',
+  'map',
+  'seed',
+  'json',
+  'trace',
+  'report',
+  'matches',
+  'physics',
+];
+/** Windows the heap growth is measured over (the smallest counts). */
+const HEAP_WINDOWS = 3;
+/** Most matches --matches runs. */
+const MAX_MATCHES = 64;
 const WARMUP_TICKS = 200;
 /** Ticks the profiler's ring keeps: percentiles cover the latest this many (19 B per span slot, 16 slots per tick). */
 const RING_TICKS = 200_000;
@@ -38,6 +58,16 @@ export interface ProfileResult {
   seed: number;
   decisionPeriod: number;
   policy: string;
+  /** Matches stepped per tick (--matches). */
+  matches: number;
+  /** What moved the agents: 'bvh' (BvhMover), 'rapier' (Rapier's character controller), 'kinematic' (--map arena). */
+  physics: 'bvh' | 'rapier' | 'kinematic';
+  /**
+   * With --matches above 1: the process's whole tick — every match's game rules (combat, bomb,
+   * navigation) and AI step. `phases.total` is then the matches' AI steps summed per tick, as it is
+   * one match's AI step otherwise.
+   */
+  serverTick?: Percentiles;
 }
 
 type Percentiles = Pick<PhaseStats, 'p50Us' | 'p90Us' | 'p99Us' | 'p999Us' | 'maxUs'>;
@@ -52,6 +82,8 @@ interface ProfileConfig {
   map: string;
   seed: number;
   policyFile: string | undefined;
+  matches: number;
+  physics: 'bvh' | 'rapier' | undefined;
 }
 
 function parseConfig(args: ParsedArgs, maps: readonly string[]): ProfileConfig {
@@ -67,7 +99,16 @@ function parseConfig(args: ParsedArgs, maps: readonly string[]): ProfileConfig {
   // In a checkout the retake map with the shipped joint model is the default; elsewhere the built-in floor.
   const map = option(args, 'map') ?? (maps.includes('dust2') ? 'dust2' : 'arena');
   if (!maps.includes(map)) throw new UsageError(`unknown --map '${map}' (available: ${maps.join(', ')})`);
+  const physics = option(args, 'physics');
+  if (physics !== undefined && physics !== 'bvh' && physics !== 'rapier')
+    throw new UsageError(`--physics must be bvh or rapier, got '${physics}'`);
+  if (physics !== undefined && map === 'arena')
+    throw new UsageError('--physics applies to the retake maps (dust2, inferno, synthetic); --map arena moves agents kinematically');
+  const matches = intOption(args, 'matches', 1);
+  if (matches < 1 || matches > MAX_MATCHES) throw new UsageError(`--matches must be 1..${MAX_MATCHES}, got ${matches}`);
   return {
+    matches,
+    physics,
     agents: intOption(args, 'agents', 10),
     ticks: intOption(args, 'ticks', 2000),
     budgetUs: intOption(args, 'budget-us', 1000),
@@ -113,40 +154,67 @@ export async function profileCommand(args: ParsedArgs, maps: Record<string, Prof
   const c = parseConfig(args, [...PROFILE_MAPS, ...Object.keys(maps)]);
   const json = args.options.has('json');
   const policy = c.policyFile === undefined ? undefined : { bytes: readPolicy(c.policyFile), file: c.policyFile };
-  const profiler = new Profiler({ ticks: Math.min(c.ticks, RING_TICKS), spansPerTick: 16, budgetUs: c.budgetUs });
-  const match = await buildProfileMatch({ ...c, policy, profiler }, maps);
-  const { world } = match;
+  // Several matches: the command owns the ticks, each world records its phases into the open one.
+  const many = c.matches > 1;
+  const profiler = new Profiler({
+    ticks: Math.min(c.ticks, RING_TICKS),
+    spansPerTick: many ? 8 * c.matches + 16 : 16,
+    budgetUs: c.budgetUs,
+    ticksByCaller: many,
+  });
+  const list: ProfileMatch[] = [];
+  for (let m = 0; m < c.matches; m++) {
+    // Each match its own rounds (seed + m), its decisions at offset m of the period (staggered).
+    const physics = c.physics !== undefined ? { physics: c.physics } : {};
+    list.push(await buildProfileMatch({ ...c, ...physics, seed: c.seed + m, decisionOffset: m, policy, profiler }, maps));
+  }
+  const match = list[0]!;
   const log = (s: string) => process.stderr.write(s);
   log(
-    `tickmind profile: ${c.agents} agents, ${c.ticks} ticks, ${c.mode} ${c.policyFile ?? match.policyName ?? 'starter model'}, ${c.backend}, map ${c.map}, seed ${c.seed}\n`,
+    `tickmind profile: ${c.agents} agents${many ? ` × ${c.matches} matches` : ''}, ${c.ticks} ticks, ${c.mode} ${c.policyFile ?? match.policyName ?? 'starter model'}, ${c.backend}, map ${c.map}, seed ${c.seed}\n`,
   );
   const async = c.backend === 'ort';
+  const advance = many
+    ? () => {
+        profiler.beginTick();
+        for (let m = 0; m < list.length; m++) list[m]!.advance();
+        profiler.endTick();
+      }
+    : () => match.advance();
   for (let i = 0; i < WARMUP_TICKS; i++) {
-    match.advance();
+    advance();
     if (async) await yieldToEventLoop();
   }
   profiler.reset();
-  match.decider.scheduler?.resetStats(); // the warm-up's waits (cold JIT, untrained cost model) are not the run's
+  // The warm-up's waits (cold JIT, untrained cost model) are not the run's.
+  for (const m of list) m.decider.scheduler?.resetStats();
   const gc = collector();
-  // Heap growth is measured after full GCs between ticks, from a quarter into the run to its end,
-  // so one-time costs (JIT code, lazily sized buffers) are not counted as growth per tick.
+  // Heap growth is measured after full GCs between ticks, from a quarter into the run (one-time
+  // costs such as JIT code and lazily sized buffers are not growth per tick) to its end, in three
+  // windows; the smallest window's growth is the figure (an allocation per tick shows in every
+  // window, the engine's own background work — compiled code, feedback — in some only).
   const heapFrom = Math.floor(c.ticks / 4);
-  let heapBefore = 0;
-  const waits = waitTracker(world);
+  const heapWindow = Math.max(1, Math.floor((c.ticks - heapFrom) / HEAP_WINDOWS));
+  const heapAt = new Float64Array(HEAP_WINDOWS + 1).fill(Number.NaN);
+  const waits = list.map((m) => waitTracker(m.world));
   // Run totals (the profiler's ring may hold fewer ticks than the run).
   let deferred = 0;
   let rays = 0;
   const started = monotonicClock();
   let nextReport = started + 1e6;
   for (let t = 0; t < c.ticks; t++) {
-    if (t === heapFrom && gc !== undefined) {
+    const w = (t - heapFrom) / heapWindow;
+    if (gc !== undefined && t >= heapFrom && Number.isInteger(w) && w < HEAP_WINDOWS) {
       gc();
-      heapBefore = process.memoryUsage().heapUsed;
+      heapAt[w] = process.memoryUsage().heapUsed;
     }
-    match.advance();
-    waits.update();
-    deferred += world.stats.deferred;
-    rays += world.stats.rays;
+    advance();
+    for (let m = 0; m < list.length; m++) {
+      const world = list[m]!.world;
+      waits[m]!.update();
+      deferred += world.stats.deferred;
+      rays += world.stats.rays;
+    }
     if (async) await yieldToEventLoop();
     if ((t & 63) === 63 && monotonicClock() > nextReport) {
       log(`  tick ${t + 1}/${c.ticks} (${Math.round(((t + 1) / c.ticks) * 100)}%)\n`);
@@ -154,7 +222,13 @@ export async function profileCommand(args: ParsedArgs, maps: Record<string, Prof
     }
   }
   gc?.();
-  const heapGrowth = gc === undefined ? Number.NaN : ((process.memoryUsage().heapUsed - heapBefore) / (c.ticks - heapFrom)) * 1000;
+  heapAt[HEAP_WINDOWS] = process.memoryUsage().heapUsed;
+  let heapGrowth = Number.NaN;
+  for (let k = 0; k < HEAP_WINDOWS; k++) {
+    const ticks = k === HEAP_WINDOWS - 1 ? c.ticks - heapFrom - k * heapWindow : heapWindow;
+    const g = ((heapAt[k + 1]! - heapAt[k]!) / ticks) * 1000;
+    if (!(g >= heapGrowth)) heapGrowth = g;
+  }
   const summary = profileSummary(profiler);
   const pick = (p: PhaseStats | undefined): Percentiles => {
     const s = p ?? { p50Us: 0, p90Us: 0, p99Us: 0, p999Us: 0, maxUs: 0 };
@@ -169,18 +243,21 @@ export async function profileCommand(args: ParsedArgs, maps: Record<string, Prof
       sense: pick(summary.phases.sense),
       decide: pick(summary.phases.decide),
       act: pick(summary.phases.act),
-      total: pick(summary.phases.total),
+      total: pick(many ? summary.phases.step : summary.phases.total),
     },
-    overBudgetTicks: summary.overBudgetTicks,
+    overBudgetTicks: many ? overBudget(profiler, c.budgetUs) : summary.overBudgetTicks,
     deferredDecisions: deferred,
-    maxDecisionWaitTicks: Math.max(waits.worst, match.decider.scheduler?.stats.worstWaitTicks ?? 0),
+    maxDecisionWaitTicks: list.reduce((w, m, k) => Math.max(w, waits[k]!.worst, m.decider.scheduler?.stats.worstWaitTicks ?? 0), 0),
     raysPerTick: Math.round((rays / c.ticks) * 10) / 10,
-    heapGrowthBytesPer1kTicks: Number.isNaN(heapGrowth) ? 0 : Math.round(heapGrowth),
+    heapGrowthBytesPer1kTicks: Number.isNaN(heapGrowth) ? 0 : Math.max(0, Math.round(heapGrowth)),
     mode: c.mode,
     map: c.map,
     seed: c.seed,
     decisionPeriod: c.decisionPeriod,
     policy: c.policyFile ?? match.policyName ?? 'starter',
+    matches: c.matches,
+    physics: c.map === 'arena' ? 'kinematic' : (c.physics ?? 'bvh'),
+    ...(many ? { serverTick: pick(summary.phases.total) } : {}),
   };
   const facts = {
     agents: c.agents,
@@ -190,6 +267,8 @@ export async function profileCommand(args: ParsedArgs, maps: Record<string, Prof
     seed: c.seed,
     policy: result.policy,
     'decision period': c.decisionPeriod,
+    matches: c.matches,
+    physics: result.physics,
     'heap growth B/1k ticks': result.heapGrowthBytesPer1kTicks,
   };
   const tracePath = option(args, 'trace');
@@ -209,6 +288,14 @@ export async function profileCommand(args: ParsedArgs, maps: Record<string, Prof
       `${formatTable(result, summary.phases)}\n${tracePath !== undefined ? `trace: ${tracePath} (open it in https://ui.perfetto.dev or Chrome DevTools → Performance → Load profile)\n` : ''}${reportPath !== undefined ? `report: ${reportPath}\n` : ''}`,
     );
   return 0;
+}
+
+/** Held ticks whose AI steps (the `step` spans of all matches) took longer than the budget. */
+function overBudget(profiler: Profiler, budgetUs: number): number {
+  const step = profiler.names.indexOf('step');
+  let n = 0;
+  for (const us of profiler.series(step)) if (us > budgetUs) n++;
+  return n;
 }
 
 function readPolicy(file: string): Uint8Array {
@@ -241,7 +328,13 @@ function formatTable(r: ProfileResult, phases: Record<string, PhaseStats>): stri
     .sort((a, b) => a.key - b.key)
     .map(({ name, p }) => [name, p] as const)
     .map(([name, p]) => {
-      const label = name.startsWith('decide:') ? `  ${name.slice(7)}` : name;
+      const label = name.startsWith('decide:')
+        ? `  ${name.slice(7)}`
+        : name === 'step'
+          ? `ai step (${r.matches} matches)`
+          : name === 'total' && r.matches > 1
+            ? 'tick (game rules included)'
+            : name;
       return `${label.slice(0, 41).padEnd(42)}${[p.p50Us, p.p90Us, p.p99Us, p.p999Us, p.maxUs].map((v) => v.toFixed(1).padStart(9)).join('')}`;
     });
   return [

@@ -232,7 +232,9 @@ export function physicsSystem(world: AiWorld): void {
 function profiledStep(world: AiWorld, record: ((world: AiWorld) => void) | undefined): void {
   const profile = world.profile!;
   const p = profile.profiler;
-  p.beginTick();
+  const ownsTick = !p.ticksByCaller;
+  if (ownsTick) p.beginTick();
+  else p.begin(profile.step);
   p.begin(profile.sense);
   senseSystem(world);
   p.end();
@@ -252,9 +254,16 @@ function profiledStep(world: AiWorld, record: ((world: AiWorld) => void) | undef
     physicsSystem(world);
     p.end();
   }
-  p.count(profile.rays, world.stats.rays);
-  p.count(profile.decided, world.stats.decided);
-  p.count(profile.deferred, world.stats.deferred);
-  p.endTick();
+  if (ownsTick) {
+    p.count(profile.rays, world.stats.rays);
+    p.count(profile.decided, world.stats.decided);
+    p.count(profile.deferred, world.stats.deferred);
+    p.endTick();
+  } else {
+    p.add(profile.rays, world.stats.rays);
+    p.add(profile.decided, world.stats.decided);
+    p.add(profile.deferred, world.stats.deferred);
+    p.end();
+  }
   world.tick++;
 }

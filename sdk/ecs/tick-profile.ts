@@ -1,7 +1,9 @@
 /**
  * Span and counter ids a world records into its profiler: one span per phase (sense, decide, act,
  * record, physics), one nested span per decider inside decide ("decide:NAME", registered on the
- * first tick a decider runs), and counters per tick (rays, decided, deferred).
+ * first tick a decider runs), and counters per tick (rays, decided, deferred). With a profiler
+ * whose caller owns the ticks (`ticksByCaller`), the phases nest in a `step` span per world and
+ * the counters add up over the worlds of a tick.
  */
 import type { Profiler } from '../profiling/profiler.js';
 
@@ -19,6 +21,8 @@ export interface TickProfile {
   readonly record: number;
   /** Span id of the physics step and transform sync. */
   readonly physics: number;
+  /** Span id of the whole step, recorded when the profiler's caller owns the ticks; -1 otherwise. */
+  readonly step: number;
   /** Span id per decider index; -1 until registered. */
   readonly deciders: Int32Array;
   /** Counter ids. */
@@ -41,6 +45,7 @@ export function createTickProfile(profiler: Profiler): TickProfile {
     act: profiler.span('act'),
     record: profiler.span('record'),
     physics: profiler.span('physics'),
+    step: profiler.ticksByCaller ? profiler.span('step') : -1,
     deciders: new Int32Array(MAX_DECIDERS).fill(-1),
     rays: profiler.counter('rays'),
     decided: profiler.counter('decided'),

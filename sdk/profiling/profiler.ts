@@ -20,6 +20,12 @@ export interface ProfilerOptions {
   heapUsed?: () => number;
   /** Browser dev mode: also emit performance.measure entries (and clear them each tick). */
   devtools?: boolean;
+  /**
+   * The caller begins and ends the ticks: a world stepped with this profiler records its spans
+   * (under a `step` span) and adds its counters into the tick already open, so one tick can hold
+   * several worlds — a server running many matches. Default false: each world step is a tick.
+   */
+  ticksByCaller?: boolean;
 }
 
 /** Percentiles of one series, µs. */
@@ -71,6 +77,8 @@ export class Profiler {
   readonly counterNames: string[] = [];
   /** Budget per tick, µs. */
   readonly budgetUs: number;
+  /** Whether the caller begins and ends the ticks (see {@link ProfilerOptions.ticksByCaller}). */
+  readonly ticksByCaller: boolean;
   private readonly clock: Clock;
   private readonly capacity: number;
   private readonly spansPerTick: number;
@@ -101,6 +109,7 @@ export class Profiler {
     this.capacity = options.ticks ?? 4096;
     this.spansPerTick = options.spansPerTick ?? 64;
     this.budgetUs = options.budgetUs ?? 1000;
+    this.ticksByCaller = options.ticksByCaller ?? false;
     this.clock = options.clock ?? monotonicClock;
     this.heapUsed = options.heapUsed;
     this.devtools = options.devtools === true && typeof performance !== 'undefined' && typeof performance.measure === 'function';
@@ -139,10 +148,12 @@ export class Profiler {
     return k;
   }
 
-  /** Starts a tick. */
+  /** Starts a tick (its counters at 0). */
   beginTick(): void {
     this.current = this.recorded % this.capacity;
     this.tickSpans[this.current] = 0;
+    const c = this.counterNames.length;
+    this.counters.fill(0, this.current * c, this.current * c + c);
     this.depth = 0;
     this.t0 = this.clock();
     this.tickStart[this.current] = this.t0;
@@ -180,6 +191,13 @@ export class Profiler {
   /** Sets counter `id` for the current tick. */
   count(id: number, value: number): void {
     if (this.current >= 0) this.counters[this.current * this.counterNames.length + id] = value;
+  }
+
+  /** Adds `value` to counter `id` for the current tick. */
+  add(id: number, value: number): void {
+    if (this.current < 0) return;
+    const i = this.current * this.counterNames.length + id;
+    this.counters[i] = this.counters[i]! + value;
   }
 
   /** Ends the tick (closing any spans left open). */

@@ -284,6 +284,28 @@ describe('tickmind profile', () => {
     expect(odd.stderr).toMatch(/--agents must be 2, 4, 6, 8 or 10 \(got 7; --map arena takes any number\)/);
   });
 
+  it('--matches steps several matches per tick, their joint passes staggered; --physics picks the mover', async () => {
+    const r = await tickmind('profile', '--agents', '4', '--matches', '3', '--decision-period', '4', '--ticks', '120', '--json');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out).toMatchObject({
+      map: 'dust2',
+      matches: 3,
+      physics: 'bvh',
+      decisionPeriod: 4,
+      deferredDecisions: 0,
+      maxDecisionWaitTicks: 0,
+    });
+    // phases.total sums the matches' AI steps; serverTick adds every match's game rules.
+    expect(out.serverTick.p50Us).toBeGreaterThan(out.phases.total.p50Us);
+    expect(out.phases.total.p50Us).toBeGreaterThanOrEqual(out.phases.act.p50Us);
+    const rapier = JSON.parse((await tickmind('profile', '--agents', '2', '--physics', 'rapier', '--ticks', '20', '--json')).stdout);
+    expect(rapier).toMatchObject({ matches: 1, physics: 'rapier' });
+    const bad = await tickmind('profile', '--map', 'arena', '--physics', 'rapier');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--physics applies to the retake maps/);
+  });
+
   it('exits 1 when the policy file is not a tickmind policy', async () => {
     const r = await tickmind('profile', '--map', 'arena', '--policy', model('transformer_d64_l2'), '--ticks', '10');
     expect(r.code).toBe(1);

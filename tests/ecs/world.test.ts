@@ -93,6 +93,31 @@ describe('AI world', () => {
     expect(profiler.counterSeries(profiler.counter('rays')).every((n) => n > 0)).toBe(true);
   });
 
+  it('steps several worlds into one profiled tick when the caller owns the ticks (a server of many matches)', () => {
+    let now = 0;
+    const profiler = new Profiler({ ticks: 16, spansPerTick: 64, clock: () => (now += 1), ticksByCaller: true });
+    const worlds = [physicsWorld(5, randomDecider(), profiler, 'bvh'), physicsWorld(6, randomDecider(), profiler, 'bvh')];
+    for (let t = 0; t < 3; t++) {
+      profiler.beginTick();
+      for (const w of worlds) step(w);
+      profiler.endTick();
+    }
+    expect(profiler.ticks).toBe(3);
+    const spans = profiler.spansOf(profiler.slots().at(-1)!).map((s) => [profiler.names[s.id], s.depth]);
+    const one = [
+      ['step', 0],
+      ['sense', 1],
+      ['decide', 1],
+      ['decide:random', 2],
+      ['act', 1],
+      ['physics', 1],
+    ];
+    expect(spans).toEqual([...one, ...one]);
+    // Counters add up over the worlds of a tick.
+    const rays = profiler.counterSeries(profiler.counter('rays')).at(-1)!;
+    expect(rays).toBe(worlds[0]!.stats.rays + worlds[1]!.stats.rays);
+  });
+
   it.each(movers)('moves agents by their action (%s mover): running forward covers speed x time, walls stop them', (kind) => {
     const world = createAiWorld({
       capacity: 4,

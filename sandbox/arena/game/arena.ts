@@ -66,10 +66,15 @@ export interface ArenaOptions {
    * arena as it was, kept for comparison).
    */
   physics?: 'bvh' | 'rapier';
+  /** The map's BvhLevel, when several arenas of one process share it (it must hold this map's boxes). */
+  level?: BvhLevel;
 }
 
-/** Who controls a side: a built-in controller or a decider index from {@link Arena.addDecider}. */
-export type Controller = 'teacher' | 'random' | { decider: number; period?: number };
+/**
+ * Who controls a side: a built-in controller or a decider index from {@link Arena.addDecider},
+ * deciding every `period` ticks at tick `offset` of the period (default: staggered by player).
+ */
+export type Controller = 'teacher' | 'random' | { decider: number; period?: number; offset?: number };
 
 /** The default sensor: 16 rays over the 180° in front, 30 m, one-hot agent/wall/floor. */
 export function arenaSensor(): RaySensor {
@@ -157,7 +162,7 @@ export class Arena {
     this.rng = new Rng(this.seed * 7919 + 1);
     const level = levelFromBoxes(mapBoxes(this.map));
     const dt = 1 / this.rules.tickRate;
-    this.level = new BvhLevel(level);
+    this.level = options.level ?? new BvhLevel(level);
     this.caster = new BvhRayCaster(this.level, { maxAgents: CAPACITY });
     if (options.physics === 'rapier') {
       if (rapier === undefined)
@@ -240,6 +245,7 @@ export class Arena {
       const c = side === Side.ct ? controllers.ct : controllers.t;
       const decider = c === 'teacher' ? TEACHER_DECIDER : c === 'random' ? 1 : c.decider;
       const period = c === 'teacher' ? 1 : c === 'random' ? RANDOM_PERIOD : (c.period ?? 1);
+      const offset = typeof c === 'object' ? c.offset : undefined;
       if (decider < 0 || decider >= this.world.deciders.length)
         throw new TickmindError('INVALID_ARGUMENT', `decider ${decider} does not exist`, { field: 'controllers' });
       for (const s of spawns) {
@@ -250,6 +256,7 @@ export class Arena {
           health: this.rules.health,
           decider,
           period,
+          ...(offset !== undefined ? { offset } : {}),
           sensor,
         });
         this.combat.reset(e);
