@@ -1,9 +1,9 @@
 /**
  * The batched ray caster: the whole batch goes into WebAssembly in ONE call and is cast against
  * the level's BVH (a {@link BvhLevel}, possibly shared with a {@link BvhMover}) and the agents'
- * capsules (set each tick by setAgents). Up to AGENT_TREE_MIN agents a ray sweeps every agent's
- * box four at a time with SIMD128; past that setAgents builds a 4-wide BVH over the capsules, so
- * a ray tests the few it passes. Same tags and self-exclusion as the Rapier caster; about an
+ * capsules (set each tick by setAgents). Below AGENT_GRID_MIN agents a ray sweeps every agent's
+ * box four at a time with SIMD128; from there setAgents sorts the agents into a uniform grid over
+ * their footprints and a ray walks the cells it crosses, testing the few capsules there. Same tags and self-exclusion as the Rapier caster; about an
  * order of magnitude more rays per millisecond, and nothing allocated per tick.
  *
  * Sphere casts treat boxes as grown by the radius on every side (a box with square, not
@@ -17,8 +17,11 @@ import type { LevelBoxes } from './level.js';
 
 /** Padding capsules sit here: no ray reaches them. */
 const FAR = 1e9;
-/** From this many agents on, rays traverse a BVH over the agents instead of sweeping them all. */
-export const AGENT_TREE_MIN = 32;
+/** From this many agents on, rays walk a grid over the agents instead of sweeping them all. */
+export const AGENT_GRID_MIN = 32;
+/** Bytes of the grid's header; most cells (64 × 64) (agent-grid.ts). */
+const GRID_HEADER_BYTES = 40;
+const GRID_MAX_CELLS = 64 * 64;
 
 /** Capacity options of a {@link BvhRayCaster}. */
 export interface BvhCasterOptions {
@@ -48,9 +51,9 @@ export class BvhRayCaster implements RayCaster {
   private readonly capStride: number;
   private readonly capTags: number;
   private readonly capEntities: number;
-  // The agents' BVH (built by setAgents past AGENT_TREE_MIN agents).
-  private readonly tree: { bounds: number; idx: number; nodes: number; nodes4: number };
-  private treeBuilt = false;
+  // The agents' grid (built by setAgents from AGENT_GRID_MIN agents on; 0: none).
+  private readonly grid: number = 0;
+  private gridBuilt = false;
   /** Whether the SIMD128 build runs. */
   readonly simd: boolean;
   // Rays (grown when a batch needs more).
@@ -74,10 +77,13 @@ export class BvhRayCaster implements RayCaster {
     this.capSoa = L.alloc(this.capStride * 24);
     this.capTags = L.alloc(this.capStride * 4);
     this.capEntities = L.alloc(this.capStride * 4);
-    this.tree =
-      this.maxAgents >= AGENT_TREE_MIN
-        ? { bounds: L.alloc(m * 24), idx: L.alloc(m * 4), nodes: L.alloc(2 * m * 32), nodes4: L.alloc(2 * m * 128) }
-        : { bounds: 0, idx: 0, nodes: 0, nodes4: 0 };
+    if (this.maxAgents >= AGENT_GRID_MIN) {
+      this.grid = L.alloc(GRID_HEADER_BYTES);
+      const cells = L.alloc((GRID_MAX_CELLS + 1) * 4);
+      const items = L.alloc(4 * m * 4);
+      const stamps = L.alloc(m * 4);
+      new Int32Array(L.memory.buffer, this.grid, GRID_HEADER_BYTES / 4).set([cells, items, stamps, 0], 6);
+    }
     this.generation = L.generation;
     this.reserveRays(options.maxRays ?? 16384);
   }
@@ -117,17 +123,8 @@ export class BvhRayCaster implements RayCaster {
       v.capEntities[i] = -1;
     }
     this.capCount = count;
-    this.treeBuilt = count >= AGENT_TREE_MIN;
-    if (this.treeBuilt)
-      this.level.kernels.buildAgentTree(
-        this.capSoa,
-        this.capStride,
-        count,
-        this.tree.bounds,
-        this.tree.idx,
-        this.tree.nodes,
-        this.tree.nodes4,
-      );
+    this.gridBuilt = count >= AGENT_GRID_MIN;
+    if (this.gridBuilt) this.level.kernels.buildAgentGrid(this.capSoa, this.capStride, count, this.grid);
   }
 
   castBatch(batch: RayBatch): void {
@@ -144,8 +141,7 @@ export class BvhRayCaster implements RayCaster {
     const L = this.level;
     L.kernels.castBatch(
       L.nodes4,
-      L.boxIdx,
-      L.boxes,
+      L.leaves,
       L.boxTags,
       L.boxCount,
       this.capSoa,
@@ -154,8 +150,7 @@ export class BvhRayCaster implements RayCaster {
       this.capTags,
       this.capEntities,
       this.capCount,
-      this.treeBuilt ? this.tree.nodes4 : 0,
-      this.tree.idx,
+      this.gridBuilt ? this.grid : 0,
       r.origins,
       r.dirs,
       r.maxDist,

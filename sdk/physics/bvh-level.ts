@@ -13,10 +13,10 @@ import { PHYSICS_SCALAR_WASM_BASE64, PHYSICS_SIMD_WASM_BASE64 } from './wasm/bin
 export interface PhysicsKernels {
   buildBvh(bounds: number, n: number, idx: number, nodes: number, leaf: number): number;
   collapseBvh4(nodes2: number, nodes4: number): number;
+  packLeaves(nodes4: number, count4: number, idx: number, boxes: number, blocks: number): number;
   castBatch(
     nodes: number,
-    idx: number,
-    boxes: number,
+    leaves: number,
     boxTags: number,
     boxCount: number,
     capNodes: number,
@@ -25,8 +25,7 @@ export interface PhysicsKernels {
     capTags: number,
     capEntities: number,
     capCount: number,
-    capTree: number,
-    capTreeIdx: number,
+    capGrid: number,
     origins: number,
     dirs: number,
     maxDist: number,
@@ -37,7 +36,7 @@ export interface PhysicsKernels {
     outTag: number,
     outEntity: number,
   ): void;
-  buildAgentTree(capSoa: number, capStride: number, capCount: number, bounds: number, idx: number, nodes: number, nodes4: number): void;
+  buildAgentGrid(capSoa: number, capStride: number, capCount: number, grid: number): void;
   moveAgents(header: number): void;
   heapBase(): number;
 }
@@ -73,6 +72,8 @@ export class BvhLevel {
   readonly boxIdx: number;
   /** The 4-wide BVH's nodes (128 bytes each). */
   readonly nodes4: number;
+  /** Its leaves' boxes as SIMD lanes (128 bytes per leaf). */
+  readonly leaves: number;
   private top: number;
 
   constructor(level: Readonly<LevelBoxes>, options: BvhLevelOptions = {}) {
@@ -99,11 +100,12 @@ export class BvhLevel {
     this.boxIdx = this.alloc(n * 4);
     const nodes2 = this.alloc(2 * n * 32);
     this.nodes4 = this.alloc(2 * n * 128);
+    this.leaves = this.alloc(n * 128);
     new Float32Array(this.memory.buffer, this.boxes, this.boxCount * 6).set(level.bounds);
     new Int32Array(this.memory.buffer, this.boxTags, this.boxCount).set(level.tags);
     if (this.boxCount > 0) {
       this.kernels.buildBvh(this.boxes, this.boxCount, this.boxIdx, nodes2, BOX_LEAF);
-      this.kernels.collapseBvh4(nodes2, this.nodes4);
+      this.kernels.packLeaves(this.nodes4, this.kernels.collapseBvh4(nodes2, this.nodes4), this.boxIdx, this.boxes, this.leaves);
     }
   }
 

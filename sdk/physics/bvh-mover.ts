@@ -109,7 +109,7 @@ export class BvhMover implements AgentMover {
     const cand = L.alloc(candStride * 8 * 4);
     const h = new Int32Array(L.memory.buffer, this.header, HEADER_WORDS);
     const hf = new Float32Array(L.memory.buffer, this.header, HEADER_WORDS);
-    h.set([L.nodes4, L.boxIdx, L.boxes, L.boxCount, ...this.planePtrs, 0, cand, candStride]);
+    h.set([L.nodes4, L.leaves, L.boxes, L.boxCount, ...this.planePtrs, 0, cand, candStride]);
     hf.set(
       [
         this.shape.radius,

@@ -8,7 +8,7 @@
 export type { AgentShape } from './agents.js';
 export { DEFAULT_AGENT_SHAPE } from './agents.js';
 export type { BvhCasterOptions } from './bvh-caster.js';
-export { AGENT_TREE_MIN, BvhRayCaster } from './bvh-caster.js';
+export { AGENT_GRID_MIN, BvhRayCaster } from './bvh-caster.js';
 export type { BvhLevelOptions } from './bvh-level.js';
 export { BvhLevel } from './bvh-level.js';
 export type { BvhMoverOptions } from './bvh-mover.js';

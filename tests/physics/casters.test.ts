@@ -63,7 +63,7 @@ describe.each([
   { name: '50 obstacles, 10 agents', obstacles: 50, agents: 10, half: 30, forceScalar: false },
   { name: '2000 obstacles, 64 agents', obstacles: 2000, agents: 64, half: 150, forceScalar: false },
   { name: '2000 obstacles, 61 agents, scalar build', obstacles: 2000, agents: 61, half: 150, forceScalar: true },
-  { name: '50 obstacles, 200 agents crowded (a BVH over the agents)', obstacles: 50, agents: 200, half: 30, forceScalar: false },
+  { name: '50 obstacles, 200 agents crowded (the grid over the agents)', obstacles: 50, agents: 200, half: 30, forceScalar: false },
 ])('BVH caster vs Rapier: $name', ({ obstacles, agents, half, forceScalar }) => {
   it('agree ray by ray on hit, tag, agent and distance', () => {
     const level = randomLevel(obstacles, obstacles, half);

@@ -3,12 +3,18 @@
 // binary tree, a quarter of the node visits' bookkeeping).
 //
 // Node4 layout (128 bytes): f32 minX[4] minY[4] minZ[4] maxX[4] maxY[4] maxZ[4]; i32 child[4];
-// i32 count[4]. count > 0: a leaf lane over prims idx[child .. child + count); count == 0: an
-// inner lane, child is a node4 index; count < 0: an empty lane (bounds at FAR, never entered).
+// i32 count[4]. count > 0: a leaf lane over prims idx[child .. child + count) — after packLeaves,
+// over leaf block `child`; count == 0: an inner lane, child is a node4 index; count < 0: an empty
+// lane (bounds at FAR, never entered).
+//
+// Leaf block layout (128 bytes, packLeaves): the leaf's up to four boxes as SoA lanes like a
+// node's (f32 minX[4] … maxZ[4], unused lanes at FAR), then i32 box[4]: one SIMD slab test tests
+// the whole leaf.
 
 import { NODE_BYTES } from './bvh';
 
 export const NODE4_BYTES: i32 = 128;
+export const LEAF_BYTES: i32 = 128;
 const FAR: f32 = 1e9;
 
 let src: usize = 0;
@@ -109,4 +115,33 @@ function convert(root: i32): i32 {
     }
   }
   return me;
+}
+
+/**
+ * Rewrites the leaf lanes of `count4` node4s at `nodes4` to point at leaf blocks written to
+ * `blocks` (room for one per primitive): each holds its leaf's boxes (6 f32 each at `boxes`,
+ * through `idx`) as SoA lanes. Leaves must hold at most four primitives. Returns the blocks.
+ */
+export function packLeaves(nodes4: usize, count4: i32, idx: usize, boxes: usize, blocks: usize): i32 {
+  let b = 0;
+  for (let m = 0; m < count4; m++) {
+    const p = nodes4 + <usize>(m * NODE4_BYTES);
+    for (let k = 0; k < 4; k++) {
+      const count = load<i32>(p + (<usize>(28 + k) << 2));
+      if (count <= 0) continue;
+      const first = load<i32>(p + (<usize>(24 + k) << 2));
+      const q = blocks + <usize>(b * LEAF_BYTES);
+      for (let lane = 0; lane < 4; lane++) {
+        const box = lane < count ? load<i32>(idx + (<usize>(first + lane) << 2)) : -1;
+        for (let j = 0; j < 6; j++) {
+          const v = box >= 0 ? load<f32>(boxes + (<usize>(box * 6 + j) << 2)) : FAR;
+          store<f32>(q + (<usize>(j * 4 + lane) << 2), v);
+        }
+        store<i32>(q + (<usize>(24 + lane) << 2), box);
+      }
+      store<i32>(p + (<usize>(24 + k) << 2), b);
+      b++;
+    }
+  }
+  return b;
 }

@@ -3,8 +3,7 @@
 // The ray travels through the traversal as parameters (locals), not globals, so the engine
 // keeps it in registers.
 
-import { buildBvh } from './bvh';
-import { collapseBvh4, NODE4_BYTES } from './bvh4';
+import { LEAF_BYTES, NODE4_BYTES } from './bvh4';
 
 const STACK_DEPTH: i32 = 64;
 const stack = memory.data(STACK_DEPTH * 4, 16);
@@ -41,32 +40,67 @@ function boxEntry(p: usize, ox: f32, oy: f32, oz: f32, ix: f32, iy: f32, iz: f32
 }
 
 const entry = memory.data(16, 16);
+/** A leaf's lane entries (apart from `entry`: the node being traversed still reads that). */
+const leafEntry = memory.data(16, 16);
 
-/** Tests a leaf's boxes; returns the new best and sets hitPrim when one is closer. */
+/**
+ * Tests a leaf block's boxes (bvh4.ts packLeaves), in order; returns the new best and sets
+ * hitPrim when one is closer. SIMD tests the four lanes at once, with the scalar slab's rule that
+ * a NaN (0 · ∞: an axis-parallel ray on a slab's plane) is a miss, so both builds agree.
+ */
 // @ts-ignore: decorator
 @inline
-function leafBoxes(idx: usize, boxes: usize, first: i32, count: i32, ox: f32, oy: f32, oz: f32, ix: f32, iy: f32, iz: f32, g: f32, best0: f32): f32 {
+function leafBoxes(block: usize, count: i32, ox: f32, oy: f32, oz: f32, ix: f32, iy: f32, iz: f32, g: f32, best0: f32): f32 {
   let best = best0;
-  for (let i = first; i < first + count; i++) {
-    const k = load<i32>(idx + (<usize>i << 2));
-    const t = boxEntry(boxes + (<usize>(k * 6) << 2), ox, oy, oz, ix, iy, iz, g);
+  if (ASC_FEATURE_SIMD) {
+    const vg = f32x4.splat(g);
+    let a = f32x4.mul(f32x4.sub(f32x4.sub(v128.load(block), vg), f32x4.splat(ox)), f32x4.splat(ix));
+    let b = f32x4.mul(f32x4.sub(f32x4.add(v128.load(block, 48), vg), f32x4.splat(ox)), f32x4.splat(ix));
+    let ok = v128.and(f32x4.eq(a, a), f32x4.eq(b, b));
+    let tn = f32x4.pmax(f32x4.pmin(a, b), f32x4.splat(0));
+    let tf = f32x4.pmax(a, b);
+    a = f32x4.mul(f32x4.sub(f32x4.sub(v128.load(block, 16), vg), f32x4.splat(oy)), f32x4.splat(iy));
+    b = f32x4.mul(f32x4.sub(f32x4.add(v128.load(block, 64), vg), f32x4.splat(oy)), f32x4.splat(iy));
+    ok = v128.and(ok, v128.and(f32x4.eq(a, a), f32x4.eq(b, b)));
+    tn = f32x4.pmax(tn, f32x4.pmin(a, b));
+    tf = f32x4.pmin(tf, f32x4.pmax(a, b));
+    a = f32x4.mul(f32x4.sub(f32x4.sub(v128.load(block, 32), vg), f32x4.splat(oz)), f32x4.splat(iz));
+    b = f32x4.mul(f32x4.sub(f32x4.add(v128.load(block, 80), vg), f32x4.splat(oz)), f32x4.splat(iz));
+    ok = v128.and(ok, v128.and(f32x4.eq(a, a), f32x4.eq(b, b)));
+    tn = f32x4.pmax(tn, f32x4.pmin(a, b));
+    tf = f32x4.pmin(tf, f32x4.pmax(a, b));
+    let mask = i32x4.bitmask(v128.and(ok, v128.and(f32x4.le(tn, tf), f32x4.le(tn, f32x4.splat(best))))) & ((1 << count) - 1);
+    if (mask == 0) return best;
+    v128.store(leafEntry, tn);
+    for (; mask != 0; mask &= mask - 1) {
+      const k = ctz(mask);
+      const t = load<f32>(leafEntry + (<usize>k << 2));
+      if (t <= best) {
+        best = t;
+        hitPrim = load<i32>(block + (<usize>(24 + k) << 2));
+      }
+    }
+    return best;
+  }
+  for (let k = 0; k < count; k++) {
+    const q = block + (<usize>k << 2);
+    const t = slab(load<f32>(q), load<f32>(q, 16), load<f32>(q, 32), load<f32>(q, 48), load<f32>(q, 64), load<f32>(q, 80), ox, oy, oz, ix, iy, iz, g);
     if (t <= best) {
       best = t;
-      hitPrim = k;
+      hitPrim = load<i32>(block + (<usize>(24 + k) << 2));
     }
   }
   return best;
 }
 
 /**
- * Closest hit among the primitives of a 4-wide BVH before `limit` — boxes, or capsules (5 f32
- * each, skipping entity `exclude`) — returns its distance (limit when none) and sets hitPrim (-1
- * when none). Entered inner children are pushed far first, so the nearest is visited next and
- * its hits prune the rest.
+ * Closest hit among the boxes of a 4-wide BVH before `limit`; returns its distance (limit when
+ * none) and sets hitPrim (-1 when none). Entered inner children are pushed far first, so the
+ * nearest is visited next and its hits prune the rest.
  */
-function traverse(
-  nodes: usize, idx: usize, prims: usize, capsules: bool, entities: usize, exclude: i32,
-  ox: f32, oy: f32, oz: f32, dx: f32, dy: f32, dz: f32, ix: f32, iy: f32, iz: f32, g: f32, limit: f32,
+function traverseBoxes(
+  nodes: usize, leaves: usize,
+  ox: f32, oy: f32, oz: f32, ix: f32, iy: f32, iz: f32, g: f32, limit: f32,
 ): f32 {
   let best = limit;
   hitPrim = -1;
@@ -111,10 +145,8 @@ function traverse(
       const count = load<i32>(p + (<usize>(28 + k) << 2));
       if (count > 0) {
         if (load<f32>(entry + (<usize>k << 2)) <= best) {
-          const first = load<i32>(p + (<usize>(24 + k) << 2));
-          best = capsules
-            ? leafCapsules(idx, prims, entities, exclude, first, count, ox, oy, oz, dx, dy, dz, g, best)
-            : leafBoxes(idx, prims, first, count, ox, oy, oz, ix, iy, iz, g, best);
+          const block = leaves + <usize>(load<i32>(p + (<usize>(24 + k) << 2)) * LEAF_BYTES);
+          best = leafBoxes(block, count, ox, oy, oz, ix, iy, iz, g, best);
         }
       } else if (count == 0) {
         inner |= 1 << k;
@@ -175,27 +207,6 @@ function capsuleHit(cx: f32, y0: f32, y1: f32, cz: f32, r: f32, ox: f32, oy: f32
     if (d2 >= 0) {
       const t = -bb - Mathf.sqrt(d2);
       if (t >= 0 && t < best) best = t;
-    }
-  }
-  return best;
-}
-
-/** Tests a leaf's capsules (skipping entity `exclude`); returns the new best and sets hitPrim when one is closer. */
-// @ts-ignore: decorator
-@inline
-function leafCapsules(
-  idx: usize, caps: usize, entities: usize, exclude: i32, first: i32, count: i32,
-  ox: f32, oy: f32, oz: f32, dx: f32, dy: f32, dz: f32, g: f32, best0: f32,
-): f32 {
-  let best = best0;
-  for (let i = first; i < first + count; i++) {
-    const k = load<i32>(idx + (<usize>i << 2));
-    if (load<i32>(entities + (<usize>k << 2)) == exclude) continue;
-    const q = caps + (<usize>(k * 5) << 2);
-    const t = capsuleHit(load<f32>(q), load<f32>(q, 4), load<f32>(q, 12), load<f32>(q, 8), load<f32>(q, 16) + g, ox, oy, oz, dx, dy, dz);
-    if (t <= best) {
-      best = t;
-      hitPrim = k;
     }
   }
   return best;
@@ -271,21 +282,132 @@ function sweepCapsules(
   return best;
 }
 
+// The agents' grid of this batch (agent-grid.ts), read once per castBatch.
+let gX0: f32 = 0;
+let gZ0: f32 = 0;
+let gX1: f32 = 0;
+let gZ1: f32 = 0;
+let gCell: f32 = 0;
+let gInv: f32 = 0;
+let gCols: i32 = 0;
+let gRows: i32 = 0;
+let gStart: usize = 0;
+let gItems: usize = 0;
+let gStamps: usize = 0;
+let gStamp: i32 = 0;
+
+function loadGrid(grid: usize): void {
+  gX0 = load<f32>(grid);
+  gZ0 = load<f32>(grid, 4);
+  gCell = load<f32>(grid, 8);
+  gInv = load<f32>(grid, 12);
+  gCols = load<i32>(grid, 16);
+  gRows = load<i32>(grid, 20);
+  gStart = <usize>load<i32>(grid, 24);
+  gItems = <usize>load<i32>(grid, 28);
+  gStamps = <usize>load<i32>(grid, 32);
+  gStamp = load<i32>(grid, 36);
+  gX1 = gX0 + <f32>gCols * gCell;
+  gZ1 = gZ0 + <f32>gRows * gCell;
+}
+
 /**
- * Casts `count` rays. Static level: nodes4 (collapseBvh4)/idx/boxes/boxTags (boxCount may be 0). Agents:
+ * Closest capsule hit before `limit` among the agents of the loaded grid, skipping entity
+ * `exclude`; returns its distance and sets hitPrim. Cells are visited along the ray nearest
+ * first; a cell entered beyond the best hit ends the walk. Each agent is tested once per ray (a
+ * stamp per agent).
+ */
+function gridCapsules(
+  caps: usize, entities: usize, exclude: i32,
+  ox: f32, oy: f32, oz: f32, dx: f32, dy: f32, dz: f32, ix: f32, iz: f32, limit: f32,
+): f32 {
+  let best = limit;
+  let prim = -1;
+  // The ray's stretch over the grid's rectangle (t: distance along the ray).
+  let t0: f32 = 0;
+  let t1: f32 = best;
+  if (dx != 0) {
+    const a = (gX0 - ox) * ix;
+    const b = (gX1 - ox) * ix;
+    t0 = max(t0, min(a, b));
+    t1 = min(t1, max(a, b));
+  } else if (ox < gX0 || ox >= gX1) t1 = -1;
+  if (dz != 0) {
+    const a = (gZ0 - oz) * iz;
+    const b = (gZ1 - oz) * iz;
+    t0 = max(t0, min(a, b));
+    t1 = min(t1, max(a, b));
+  } else if (oz < gZ0 || oz >= gZ1) t1 = -1;
+  hitPrim = -1;
+  if (!(t0 <= t1)) return best;
+  const stamp = ++gStamp;
+  let col = min(gCols - 1, max(0, <i32>((ox + dx * t0 - gX0) * gInv)));
+  let row = min(gRows - 1, max(0, <i32>((oz + dz * t0 - gZ0) * gInv)));
+  // t of the next x and z cell boundaries, and per cell.
+  let tx: f32 = Infinity;
+  let tz: f32 = Infinity;
+  let ddx: f32 = Infinity;
+  let ddz: f32 = Infinity;
+  if (dx != 0) {
+    tx = (gX0 + <f32>(col + (dx > 0 ? 1 : 0)) * gCell - ox) * ix;
+    ddx = gCell * Mathf.abs(ix);
+  }
+  if (dz != 0) {
+    tz = (gZ0 + <f32>(row + (dz > 0 ? 1 : 0)) * gCell - oz) * iz;
+    ddz = gCell * Mathf.abs(iz);
+  }
+  const stepX = dx > 0 ? 1 : -1;
+  const stepZ = dz > 0 ? 1 : -1;
+  while (true) {
+    const c = row * gCols + col;
+    const end = load<i32>(gStart + (<usize>(c + 1) << 2));
+    for (let k = load<i32>(gStart + (<usize>c << 2)); k < end; k++) {
+      const a = load<i32>(gItems + (<usize>k << 2));
+      const s = gStamps + (<usize>a << 2);
+      if (load<i32>(s) == stamp) continue;
+      store<i32>(s, stamp);
+      if (load<i32>(entities + (<usize>a << 2)) == exclude) continue;
+      const q = caps + (<usize>(a * 5) << 2);
+      const t = capsuleHit(load<f32>(q), load<f32>(q, 4), load<f32>(q, 12), load<f32>(q, 8), load<f32>(q, 16), ox, oy, oz, dx, dy, dz);
+      if (t <= best) {
+        best = t;
+        prim = a;
+      }
+    }
+    // The next cell along the ray, unless it starts past the best hit or the grid.
+    if (tx < tz) {
+      if (tx > best || tx > t1) break;
+      col += stepX;
+      if (col < 0 || col >= gCols) break;
+      tx += ddx;
+    } else {
+      if (tz > best || tz > t1) break;
+      row += stepZ;
+      if (row < 0 || row >= gRows) break;
+      tz += ddz;
+    }
+  }
+  hitPrim = prim;
+  return best;
+}
+
+/**
+ * Casts `count` rays. Static level: nodes4 (collapseBvh4), its leaf blocks (packLeaves), boxTags
+ * (boxCount may be 0). Agents:
  * capSoa (their bounds, SoA planes of capStride floats, capStride a multiple of 4 with padding
  * boxes that no ray enters), caps (5 f32 each: x, y0, z, y1, radius), capTags, capEntities
- * (capCount may be 0); capTree/capTreeIdx: a 4-wide BVH over the capsules (buildAgentTree), or 0
- * to sweep them all. Rays: origins, dirs (3 f32 each), maxDist, exclude (entity). Out: dist (maxDist on a
+ * (capCount may be 0); capGrid: a grid over the agents (agent-grid.ts) that rays of radius 0 walk
+ * instead of sweeping every agent, or 0. Rays: origins, dirs (3 f32 each), maxDist, exclude (entity). Out: dist (maxDist on a
  * miss), tag (-1 on a miss), entity (-1 unless an agent was hit).
  */
 export function castBatch(
-  nodes4: usize, idx: usize, boxes: usize, boxTags: usize, boxCount: i32,
-  capSoa: usize, capStride: i32, caps: usize, capTags: usize, capEntities: usize, capCount: i32,
-  capTree: usize, capTreeIdx: usize,
+  nodes4: usize, leaves: usize, boxTags: usize, boxCount: i32,
+  capSoa: usize, capStride: i32, caps: usize, capTags: usize, capEntities: usize, capCount: i32, capGrid: usize,
   origins: usize, dirs: usize, maxDist: usize, exclude: usize, count: i32, radius: f32,
   outDist: usize, outTag: usize, outEntity: usize,
 ): void {
+  const useGrid = capGrid != 0 && radius == 0;
+  if (useGrid) loadGrid(capGrid);
   for (let r = 0; r < count; r++) {
     const o = origins + (<usize>(r * 3) << 2);
     const d = dirs + (<usize>(r * 3) << 2);
@@ -303,13 +425,14 @@ export function castBatch(
     let tag = -1;
     let entity = -1;
     if (boxCount > 0) {
-      best = traverse(nodes4, idx, boxes, false, 0, -1, ox, oy, oz, dx, dy, dz, ix, iy, iz, radius, limit);
+      best = traverseBoxes(nodes4, leaves, ox, oy, oz, ix, iy, iz, radius, limit);
       if (hitPrim >= 0) tag = load<i32>(boxTags + (<usize>hitPrim << 2));
     }
     if (capCount > 0) {
       const ex = load<i32>(exclude + (<usize>r << 2));
-      best = capTree != 0
-        ? traverse(capTree, capTreeIdx, caps, true, capEntities, ex, ox, oy, oz, dx, dy, dz, ix, iy, iz, radius, best)
+      // The grid lists agents by their footprint: rays with a radius sweep them all.
+      best = useGrid
+        ? gridCapsules(caps, capEntities, ex, ox, oy, oz, dx, dy, dz, ix, iz, best)
         : sweepCapsules(capSoa, capStride, caps, capEntities, capCount, ex, radius, ox, oy, oz, dx, dy, dz, ix, iy, iz, best);
       if (hitPrim >= 0) {
         tag = load<i32>(capTags + (<usize>hitPrim << 2));
@@ -320,21 +443,5 @@ export function castBatch(
     store<i32>(outTag + (<usize>r << 2), tag);
     store<i32>(outEntity + (<usize>r << 2), entity);
   }
-}
-
-/**
- * Builds a 4-wide BVH over the agents' capsules (their bounds as SoA planes of `capStride`
- * floats): bounds (6 f32 per agent, written here), idx (i32 per agent), nodes (2n binary nodes),
- * nodes4 (2n node4s). Past a few dozen agents a ray visits a handful of leaves instead of every
- * agent's box.
- */
-export function buildAgentTree(capSoa: usize, capStride: i32, capCount: i32, bounds: usize, idx: usize, nodes: usize, nodes4: usize): void {
-  const plane = <usize>capStride << 2;
-  for (let i = 0; i < capCount; i++) {
-    const p = capSoa + (<usize>i << 2);
-    const q = bounds + (<usize>(i * 6) << 2);
-    for (let k = 0; k < 6; k++) store<f32>(q + (<usize>k << 2), load<f32>(p + <usize>k * plane));
-  }
-  buildBvh(bounds, capCount, idx, nodes, 2);
-  collapseBvh4(nodes, nodes4);
+  if (useGrid) store<i32>(capGrid, gStamp, 36);
 }

@@ -5,7 +5,7 @@
 // y0, y1 (the vertical extent), r (the rounding: the moving agent's radius for a box, both
 // radii for an agent, whose footprint is a point) and kind (i32: -1 a box, else the agent's slot).
 
-import { NODE4_BYTES } from './bvh4';
+import { LEAF_BYTES, NODE4_BYTES } from './bvh4';
 
 const STACK_DEPTH: i32 = 64;
 const stack = memory.data(STACK_DEPTH * 4, 16);
@@ -51,12 +51,12 @@ function push(x0: f32, z0: f32, x1: f32, z1: f32, y0: f32, y1: f32, r: f32, kind
 }
 
 /**
- * Gathers the boxes of the 4-wide BVH (nodes4, idx, boxes: 6 f32 each) and the agents (feet
+ * Gathers the boxes of the 4-wide BVH (nodes4, its leaf blocks, boxes: 6 f32 each) and the agents (feet
  * x/y/z and height planes, `agents` of them, `self` skipped) whose extent meets the query box
  * [qx0, qx1] × [qy0, qy1] × [qz0, qz1]. Boxes are rounded by `radius`, agents by twice it.
  */
 export function gather(
-  nodes4: usize, idx: usize, boxes: usize, boxCount: i32,
+  nodes4: usize, leaves: usize, boxes: usize, boxCount: i32,
   ax: usize, ay: usize, az: usize, ah: usize, agents: i32, self: i32, radius: f32,
   qx0: f32, qy0: f32, qz0: f32, qx1: f32, qy1: f32, qz1: f32,
 ): void {
@@ -88,8 +88,9 @@ export function gather(
         const count = load<i32>(p + (<usize>(28 + k) << 2));
         const child = load<i32>(p + (<usize>(24 + k) << 2));
         if (count > 0) {
-          for (let i = child; i < child + count; i++) {
-            const b = boxes + (<usize>(load<i32>(idx + (<usize>i << 2)) * 6) << 2);
+          const block = leaves + <usize>(child * LEAF_BYTES) + 96;
+          for (let i = 0; i < count; i++) {
+            const b = boxes + (<usize>(load<i32>(block + (<usize>i << 2)) * 6) << 2);
             const x0 = load<f32>(b), y0 = load<f32>(b, 4), z0 = load<f32>(b, 8);
             const x1 = load<f32>(b, 12), y1 = load<f32>(b, 16), z1 = load<f32>(b, 20);
             if (x0 <= qx1 && x1 >= qx0 && y0 <= qy1 && y1 >= qy0 && z0 <= qz1 && z1 >= qz0) push(x0, z0, x1, z1, y0, y1, radius, -1);

@@ -3,8 +3,9 @@
 // bvh-caster.ts, bvh-mover.ts).
 
 export { buildBvh, NODE_BYTES } from './bvh';
-export { collapseBvh4, NODE4_BYTES } from './bvh4';
-export { buildAgentTree, castBatch } from './cast';
+export { collapseBvh4, NODE4_BYTES, packLeaves } from './bvh4';
+export { buildAgentGrid, GRID_HEADER_BYTES } from './agent-grid';
+export { castBatch } from './cast';
 export { MOVER_HEADER_WORDS, moveAgents } from './move';
 
 /** First byte the host may use. */

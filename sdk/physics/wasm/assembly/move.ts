@@ -28,7 +28,7 @@ import {
 
 // Header words.
 const H_NODES: i32 = 0;
-const H_IDX: i32 = 1;
+const H_LEAVES: i32 = 1;
 const H_BOXES: i32 = 2;
 const H_BOX_COUNT: i32 = 3;
 const H_X: i32 = 4;
@@ -67,7 +67,7 @@ const MARGIN: f32 = 0.25;
 const DEPENETRATE_PASSES: i32 = 4;
 
 let nodes: usize = 0;
-let idx: usize = 0;
+let leaves: usize = 0;
 let boxes: usize = 0;
 let boxCount: i32 = 0;
 let pX: usize = 0;
@@ -109,7 +109,7 @@ function param(header: usize, w: i32): f32 {
 /** Moves every agent one step (see the module comment). */
 export function moveAgents(header: usize): void {
   nodes = plane(header, H_NODES);
-  idx = plane(header, H_IDX);
+  leaves = plane(header, H_LEAVES);
   boxes = plane(header, H_BOXES);
   boxCount = load<i32>(word(header, H_BOX_COUNT));
   pX = plane(header, H_X);
@@ -228,7 +228,7 @@ export function moveAgents(header: usize): void {
 /** Gathers agent i's candidates: `reach` around it, `below` under the feet, `above` over them. */
 function query(i: i32, reach: f32, below: f32, above: f32): void {
   const r = radius + reach;
-  gather(nodes, idx, boxes, boxCount, pX, pY, pZ, pH, count, i, radius, ax - r, ay - below, az - r, ax + r, ay + above, az + r);
+  gather(nodes, leaves, boxes, boxCount, pX, pY, pZ, pH, count, i, radius, ax - r, ay - below, az - r, ax + r, ay + above, az + r);
 }
 
 /**
