@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // npm run bench:tick — the whole AI tick (sense + decide + act) on the native backend.
 //   1. 5v5 joint: 10 agents, 16-ray fans, the joint starter transformer deciding for all ten every
-//      tick; act by kinematic integration (allocation-free) and, second row, Rapier's character
-//      controller (its binding allocates); third row, kinematic with the shipped models' layout
-//      (waypoint features and line of sight cast in the sense phase in every token); fourth, the
+//      tick; act by kinematic integration (allocation-free), then the batched BvhMover (one
+//      WebAssembly call moves all ten against the level), then Rapier's character controller (its
+//      binding allocates), on the same level; then kinematic with the shipped models' layout
+//      (waypoint features and line of sight cast in the sense phase in every token); last, the
 //      egocentric starter with the same blocks (one row per agent). Median, p99, per phase, heap
 //      growth per 10k ticks.
 //   2. 64 and 256 agents, egocentric starter transformer, every agent due every tick, a 500 µs
@@ -23,7 +24,7 @@ import {
   policyDecider,
   senseSystem,
 } from '../dist/sdk/ecs/index.js';
-import { BvhRayCaster, CharacterMover, initRapier, PhysicsWorld } from '../dist/sdk/physics/index.js';
+import { BvhLevel, BvhMover, BvhRayCaster, CharacterMover, initRapier, PhysicsWorld } from '../dist/sdk/physics/index.js';
 import { loadPolicy, starterModelBytes } from '../dist/sdk/policy/index.js';
 import { RaySensor } from '../dist/sdk/sensors/index.js';
 
@@ -47,11 +48,17 @@ const sensor = () =>
   });
 
 /** A world of n agents (two teams) on a level, with the starter policy of `mode` (waypoints and line of sight: the shipped models' layout). */
-async function makeWorld({ agents, mode, half, rapier, budgetUs, waypoints = false, sight = waypoints }) {
+async function makeWorld({ agents, mode, half, mover = 'kinematic', budgetUs, waypoints = false, sight = waypoints }) {
   const level = arenaLevel(half, 40, agents);
   const s = sensor();
-  const caster = new BvhRayCaster(level, { maxAgents: agents });
-  const physics = rapier === undefined ? undefined : new PhysicsWorld(rapier, level);
+  const bvhLevel = new BvhLevel(level);
+  const caster = new BvhRayCaster(bvhLevel, { maxAgents: agents });
+  const physics = mover === 'rapier' ? new PhysicsWorld(rapier, level) : undefined;
+  const moverOf = {
+    kinematic: undefined,
+    bvh: () => new BvhMover(bvhLevel, { capacity: agents + 2 }),
+    rapier: () => new CharacterMover(physics, { capacity: agents + 2 }),
+  };
   const world = createAiWorld({
     seed: 1,
     capacity: agents + 2,
@@ -59,7 +66,7 @@ async function makeWorld({ agents, mode, half, rapier, budgetUs, waypoints = fal
     deciders: [],
     caster,
     bvh: caster,
-    ...(physics !== undefined ? { mover: new CharacterMover(physics, { capacity: agents + 2 }) } : {}),
+    ...(mover !== 'kinematic' ? { mover: moverOf[mover]() } : {}),
   });
   const frame = mode === 'joint' ? { playerTokens: 10, halfExtent: half } : {};
   const layout = layoutForWorld(world, { mode, ...frame, waypoints, lineOfSight: sight ? {} : false });
@@ -84,7 +91,7 @@ async function makeWorld({ agents, mode, half, rapier, budgetUs, waypoints = fal
     }
   }
   physics?.step();
-  return { world, physics, decider };
+  return { world, moves: mover !== 'kinematic', decider };
 }
 
 const phase = new Float64Array(4);
@@ -101,7 +108,7 @@ function tick(w) {
   phase[1] = (t2 - t1) * 1000;
   phase[2] = (t3 - t2) * 1000;
   phase[3] = (t3 - t0) * 1000;
-  if (w.physics !== undefined) {
+  if (w.moves) {
     physicsSystem(w.world);
   }
   // Kinematic worlds keep agents inside the arena by wrapping them around (no walls to stop them).
@@ -126,7 +133,7 @@ function quietTick(w) {
   senseSystem(w.world);
   decideSystem(w.world);
   actSystem(w.world);
-  if (w.physics !== undefined) {
+  if (w.moves) {
     physicsSystem(w.world);
   } else wrapAgents(w.world, w.half);
   w.world.tick++;
@@ -160,18 +167,20 @@ function noop(_i) {}
 const rapier = await initRapier();
 const report = { node: process.version, ticks: TICKS, cases: [] };
 
-for (const [withRapier, waypoints, mode] of [
-  [false, false, 'joint'],
-  [true, false, 'joint'],
-  [false, true, 'joint'],
-  [false, true, 'egocentric'],
+const MOVER_NAMES = { kinematic: 'kinematic', bvh: 'BvhMover (batched WebAssembly)', rapier: 'Rapier character controller' };
+for (const [mover, waypoints, mode] of [
+  ['kinematic', false, 'joint'],
+  ['bvh', false, 'joint'],
+  ['rapier', false, 'joint'],
+  ['kinematic', true, 'joint'],
+  ['kinematic', true, 'egocentric'],
 ]) {
-  const w = { ...(await makeWorld({ agents: 10, mode, half: 20, rapier: withRapier ? rapier : undefined, waypoints })), half: 20 };
+  const w = { ...(await makeWorld({ agents: 10, mode, half: 20, mover, waypoints })), half: 20 };
   runTicks(w, 300);
   const samples = [0, 1, 2, 3].map(() => new Float64Array(TICKS));
   runTicks(w, TICKS, samples);
   const row = {
-    case: `5v5 ${mode}${waypoints ? ' with waypoints and line of sight' : ''}, act: ${withRapier ? 'Rapier character controller' : 'kinematic'}`,
+    case: `5v5 ${mode}${waypoints ? ' with waypoints and line of sight' : ''}, act: ${MOVER_NAMES[mover]}`,
     senseUs: { median: quantile(samples[0], 0.5), p99: quantile(samples[0], 0.99) },
     decideUs: { median: quantile(samples[1], 0.5), p99: quantile(samples[1], 0.99) },
     actUs: { median: quantile(samples[2], 0.5), p99: quantile(samples[2], 0.99) },

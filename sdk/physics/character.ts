@@ -3,10 +3,12 @@
  * `computeColliderMovement` per agent — desired planar velocity, gravity and jumps, slopes and
  * steps, collision sliding — and the world's step. One controller serves every agent; vertical
  * speeds, intents and the capsules' centers are kept in preallocated arrays, and the vectors
- * handed to Rapier are reused. Rapier's binding still allocates inside each
- * `computeColliderMovement` (a wasm-side vector and a filter closure per call) and each world step;
- * docs/benchmarks.md gives the figure. Crouching changes nothing here (the capsule keeps its
- * height); the {@link BvhMover} lowers it.
+ * handed to Rapier are reused. Rapier 0.21's `computeColliderMovement` wraps each call's vector
+ * in a new wasm-side object and a new filter closure (which Rapier then calls back for every
+ * collider it considers); where the controller has the binding's known shape, the mover calls
+ * the binding underneath instead, with one reused vector and no filter — the same movement, a
+ * third of the garbage (docs/benchmarks.md gives the figures). Crouching changes nothing here
+ * (the capsule keeps its height); the {@link BvhMover} lowers it.
  */
 import type RAPIER from '@dimforge/rapier3d-compat';
 import { TickmindError } from '../core/errors.js';
@@ -20,6 +22,52 @@ export interface CharacterOptions extends MoverOptions {
   maxSlopeDegrees?: number;
 }
 
+/** The binding under Rapier 0.21's KinematicCharacterController (its private fields). */
+interface RawController {
+  raw: {
+    computeColliderMovement(
+      dt: number,
+      broadPhase: unknown,
+      narrowPhase: unknown,
+      bodies: unknown,
+      colliders: unknown,
+      handle: number,
+      desired: RawVector,
+      applyImpulses: boolean,
+      characterMass: number | undefined,
+      filterFlags: number | undefined,
+      filterGroups: number | undefined,
+      filterPredicate: undefined,
+    ): void;
+    up(): RawVector;
+  };
+  params: { dt: number };
+  broadPhase: { raw: unknown };
+  narrowPhase: { raw: unknown };
+  bodies: { raw: unknown };
+  colliders: { raw: unknown };
+}
+
+/** Rapier's wasm-side vector (settable components). */
+interface RawVector {
+  x: number;
+  y: number;
+  z: number;
+}
+
+/** The controller's binding when it has the shape this mover knows, else undefined (then the public API is used). */
+function rawOf(controller: RAPIER.KinematicCharacterController): { c: RawController; v: RawVector } | undefined {
+  const c = controller as unknown as Partial<RawController>;
+  if (
+    typeof c.raw?.computeColliderMovement !== 'function' ||
+    typeof c.raw.up !== 'function' ||
+    typeof c.params?.dt !== 'number' ||
+    [c.broadPhase, c.narrowPhase, c.bodies, c.colliders].some((x) => x?.raw === undefined)
+  )
+    return undefined;
+  return { c: c as RawController, v: c.raw.up() };
+}
+
 /** Moves agents with Rapier's kinematic character controller (see the module comment). */
 export class CharacterMover implements AgentMover {
   /** Fixed step, s (the world's). */
@@ -27,6 +75,7 @@ export class CharacterMover implements AgentMover {
   /** The agents' capsule (the world's). */
   readonly shape: Readonly<AgentShape>;
   private readonly controller: RAPIER.KinematicCharacterController;
+  private readonly raw: { c: RawController; v: RawVector } | undefined;
   private readonly vy: Float32Array;
   private readonly grounded: Uint8Array;
   /** Capsule centers of the agents added through the mover (where their bodies are after a step). */
@@ -55,6 +104,7 @@ export class CharacterMover implements AgentMover {
     this.controller.enableAutostep(options.stepHeight ?? 0.45, 0.2, false);
     this.controller.enableSnapToGround(0.3);
     this.controller.setApplyImpulsesToDynamicBodies(false);
+    this.raw = rawOf(this.controller);
     this.jumpSpeed = options.jumpSpeed ?? 4.2;
     this.gravity = -physics.world.gravity.y;
     const capacity = options.capacity ?? 1024;
@@ -132,10 +182,32 @@ export class CharacterMover implements AgentMover {
     const dt = this.dt;
     let vy = this.vy[entity]! - this.gravity * dt;
     if (jump && this.grounded[entity] === 1) vy = this.jumpSpeed;
-    this.desired.x = vx * dt;
-    this.desired.y = vy * dt;
-    this.desired.z = vz * dt;
-    this.controller.computeColliderMovement(collider, this.desired);
+    const raw = this.raw;
+    if (raw !== undefined) {
+      const { c, v } = raw;
+      v.x = vx * dt;
+      v.y = vy * dt;
+      v.z = vz * dt;
+      c.raw.computeColliderMovement(
+        c.params.dt,
+        c.broadPhase.raw,
+        c.narrowPhase.raw,
+        c.bodies.raw,
+        c.colliders.raw,
+        collider.handle,
+        v,
+        false,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+      );
+    } else {
+      this.desired.x = vx * dt;
+      this.desired.y = vy * dt;
+      this.desired.z = vz * dt;
+      this.controller.computeColliderMovement(collider, this.desired);
+    }
     const m = this.controller.computedMovement(this.moved as RAPIER.Vector);
     const grounded = this.controller.computedGrounded();
     this.grounded[entity] = grounded ? 1 : 0;
