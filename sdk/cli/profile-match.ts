@@ -37,6 +37,8 @@ export interface ProfileMatchConfig {
   seed: number;
   /** Records each step (none: an unprofiled world, for comparison). */
   profiler?: Profiler;
+  /** Policies already loaded, shared by the matches of one run (one copy of the weights for all). */
+  policies?: Map<string, Policy>;
 }
 
 /** A built match. */
@@ -164,6 +166,10 @@ async function loadProfilePolicy(
       ? { mode: 'joint', playerTokens: tokens, ...(frame ?? {}) }
       : { mode: 'egocentric', maxAllies: 4, maxEnemies: tokens - 5 },
   );
+  // Matches of one run share a policy (decisions are sequential: its buffers are free between calls).
+  const key = `${c.policy?.file ?? 'starter'}|${c.backend}|${c.mode}|${c.agents}|${JSON.stringify(layout.toJSON())}`;
+  const shared = c.policies?.get(key);
+  if (shared !== undefined) return shared;
   const bytes = c.policy?.bytes ?? starterModelBytes({ observation: layout.toJSON(), seed: 1 });
   const policy = await loadPolicy(bytes, {
     backend: c.backend,
@@ -186,6 +192,7 @@ async function loadProfilePolicy(
       },
     );
   }
+  c.policies?.set(key, policy);
   return policy;
 }
 

@@ -10,7 +10,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { TickmindError } from '../core/index.js';
 import type { AiWorld } from '../ecs/index.js';
-import type { PolicyMode } from '../policy/index.js';
+import type { Policy, PolicyMode } from '../policy/index.js';
 import { chromeTrace, htmlReport, monotonicClock, type PhaseStats, Profiler, profileSummary } from '../profiling/index.js';
 import { checkKnown, intOption, option, type ParsedArgs, UsageError } from './args.js';
 import { buildProfileMatch, PROFILE_MAPS, type ProfileMapProvider, type ProfileMatch } from './profile-match.js';
@@ -163,10 +163,11 @@ export async function profileCommand(args: ParsedArgs, maps: Record<string, Prof
     ticksByCaller: many,
   });
   const list: ProfileMatch[] = [];
+  const policies = new Map<string, Policy>();
   for (let m = 0; m < c.matches; m++) {
     // Each match its own rounds (seed + m), its decisions at offset m of the period (staggered).
     const physics = c.physics !== undefined ? { physics: c.physics } : {};
-    list.push(await buildProfileMatch({ ...c, ...physics, seed: c.seed + m, decisionOffset: m, policy, profiler }, maps));
+    list.push(await buildProfileMatch({ ...c, ...physics, seed: c.seed + m, decisionOffset: m, policy, profiler, policies }, maps));
   }
   const match = list[0]!;
   const log = (s: string) => process.stderr.write(s);
