@@ -1,26 +1,28 @@
 // A 5v5 match in a custom game loop (no sandbox): 10 agents with 16-ray fans, the joint starter
-// transformer deciding for all ten in ONE forward pass every tick, Rapier moving them. Prints
-// what each phase of the AI tick costs.
+// transformer deciding for all ten in ONE forward pass every tick, the batched character mover
+// moving all ten in ONE WebAssembly call. Prints what each phase of the AI tick costs.
 //
 //   npm install && node examples/match-5v5.js
 //
 // The starter model is UNTRAINED (seeded random weights): the bots wander; the costs are real.
 import { actSystem, addAgent, createAiWorld, decideSystem, layoutForWorld, physicsSystem, policyDecider, senseSystem } from 'tickmind/ecs';
-import { BvhRayCaster, CharacterMover, initRapier, levelFromBoxes, PhysicsWorld } from 'tickmind/physics';
+import { BvhLevel, BvhMover, BvhRayCaster, levelFromBoxes } from 'tickmind/physics';
 import { loadPolicy, starterModelBytes } from 'tickmind/policy';
 import { RaySensor } from 'tickmind/sensors';
 
 const TAGS = { agent: 1, wall: 2, crate: 3 };
-const level = levelFromBoxes([
-  { min: [-20, -1, -20], max: [20, 0, 20], tag: TAGS.wall },
-  { min: [-21, 0, -20], max: [-20, 3, 20], tag: TAGS.wall },
-  { min: [20, 0, -20], max: [21, 3, 20], tag: TAGS.wall },
-  { min: [-20, 0, -21], max: [20, 3, -20], tag: TAGS.wall },
-  { min: [-20, 0, 20], max: [20, 3, 21], tag: TAGS.wall },
-  { min: [-3, 0, -3], max: [3, 2, 3], tag: TAGS.crate },
-  { min: [-12, 0, 6], max: [-9, 1.5, 12], tag: TAGS.crate },
-  { min: [9, 0, -12], max: [12, 1.5, -6], tag: TAGS.crate },
-]);
+const level = new BvhLevel(
+  levelFromBoxes([
+    { min: [-20, -1, -20], max: [20, 0, 20], tag: TAGS.wall },
+    { min: [-21, 0, -20], max: [-20, 3, 20], tag: TAGS.wall },
+    { min: [20, 0, -20], max: [21, 3, 20], tag: TAGS.wall },
+    { min: [-20, 0, -21], max: [20, 3, -20], tag: TAGS.wall },
+    { min: [-20, 0, 20], max: [20, 3, 21], tag: TAGS.wall },
+    { min: [-3, 0, -3], max: [3, 2, 3], tag: TAGS.crate },
+    { min: [-12, 0, 6], max: [-9, 1.5, 12], tag: TAGS.crate },
+    { min: [9, 0, -12], max: [12, 1.5, -6], tag: TAGS.crate },
+  ]),
+);
 
 // 16 rays over 180° at eye height: per ray [agent, wall, crate, miss, distance].
 const sensor = new RaySensor({
@@ -29,7 +31,6 @@ const sensor = new RaySensor({
   detectableTags: [TAGS.agent, TAGS.wall, TAGS.crate],
 });
 
-const physics = new PhysicsWorld(await initRapier(), level);
 const caster = new BvhRayCaster(level, { maxAgents: 10 });
 const world = createAiWorld({
   seed: 42,
@@ -38,7 +39,7 @@ const world = createAiWorld({
   deciders: [],
   caster,
   bvh: caster,
-  mover: new CharacterMover(physics),
+  mover: new BvhMover(level, { capacity: 16 }),
 });
 // The joint starter model for what this world provides: one token per player — map-frame
 // features, whether it sees an enemy (line of sight through the caster), its rays.
@@ -53,7 +54,6 @@ for (let i = 0; i < 10; i++) {
     yaw: attackers ? Math.PI / 2 : -Math.PI / 2,
   });
 }
-physics.step();
 
 // The game loop: the AI systems one by one (so each can be timed), then physics.
 const TICKS = 640;
@@ -67,7 +67,7 @@ for (let tick = 0; tick < TICKS; tick++) {
   time(phases.sense, () => senseSystem(world));
   time(phases.decide, () => decideSystem(world));
   time(phases.act, () => actSystem(world));
-  time(phases.physics, () => physicsSystem(world)); // Rapier step + body positions back into Transform
+  time(phases.physics, () => physicsSystem(world)); // the mover's positions back into Transform
   world.tick++;
 }
 

@@ -1,15 +1,16 @@
 // Sense and move: agents with a fan of rays wander an arena without sandbox or renderer —
-// a plain Node loop over tickmind's ECS systems, Rapier's character controller and the
-// batched BVH ray caster.
+// a plain Node loop over tickmind's ECS systems, the batched character mover and the batched
+// ray caster, both in WebAssembly over one BVH of the level.
 //
 //   npm install && node examples/sense-and-move.js
 import { addAgent, createAiWorld, openSpaceDecider, step } from 'tickmind/ecs';
-import { BvhRayCaster, CharacterMover, initRapier, levelFromBoxes, PhysicsWorld } from 'tickmind/physics';
+import { BvhLevel, BvhMover, BvhRayCaster, levelFromBoxes } from 'tickmind/physics';
 import { RaySensor } from 'tickmind/sensors';
 
-// 1. The level: a floor, four walls and a few crates. The same boxes feed Rapier and the BVH.
+// 1. The level: a floor, four walls and a few crates, in one BVH the mover and the caster share
+//    (the same boxes would build a Rapier world: PhysicsWorld and CharacterMover move agents there).
 const TAGS = { agent: 1, floor: 2, wall: 3, crate: 4 };
-const level = levelFromBoxes([
+const boxes = levelFromBoxes([
   { min: [-15, -1, -15], max: [15, 0, 15], tag: TAGS.floor },
   { min: [-16, 0, -15], max: [-15, 3, 15], tag: TAGS.wall },
   { min: [15, 0, -15], max: [16, 3, 15], tag: TAGS.wall },
@@ -19,6 +20,7 @@ const level = levelFromBoxes([
   { min: [3, 0, 2], max: [6, 2, 4], tag: TAGS.crate },
   { min: [-8, 0, 6], max: [-6, 1, 10], tag: TAGS.crate },
 ]);
+const level = new BvhLevel(boxes);
 
 // 2. A sensor: 9 rays over ±90° at eye height, 12 m long; each ray reads [agent, wall, crate, miss, distance].
 const sensor = new RaySensor({
@@ -30,9 +32,7 @@ const sensor = new RaySensor({
 // 3. A scripted decider: run toward the ray with the most free space (a built-in baseline).
 const wanderer = openSpaceDecider(sensor);
 
-// 4. The world: Rapier for movement, the BVH caster for rays, a seeded RNG, 64 Hz.
-const rapier = await initRapier();
-const physics = new PhysicsWorld(rapier, level);
+// 4. The world: the BVH mover for movement, the BVH caster for rays, a seeded RNG, 64 Hz.
 const caster = new BvhRayCaster(level, { maxAgents: 8 });
 const world = createAiWorld({
   seed: 7,
@@ -41,7 +41,7 @@ const world = createAiWorld({
   deciders: [wanderer],
   caster,
   bvh: caster,
-  mover: new CharacterMover(physics),
+  mover: new BvhMover(level, { capacity: 8 }),
 });
 for (let i = 0; i < 6; i++) addAgent(world, { team: i % 2, position: [-10 + 4 * i, 0, -8 + (i % 3) * 6], yaw: i * 1.1, period: 4 });
 

@@ -9,7 +9,7 @@ import { decodeBase64, simdSupported } from '../core/wasm.js';
 import type { LevelBoxes } from './level.js';
 import { PHYSICS_SCALAR_WASM_BASE64, PHYSICS_SIMD_WASM_BASE64 } from './wasm/binaries.generated.js';
 
-/** The kernels' exports (byte pointers into the level's memory). */
+/** The kernels' exports (byte pointers into the level's memory). @internal */
 export interface PhysicsKernels {
   buildBvh(bounds: number, n: number, idx: number, nodes: number, leaf: number): number;
   collapseBvh4(nodes2: number, nodes4: number): number;
@@ -58,21 +58,21 @@ export class BvhLevel {
   readonly boxCount: number;
   /** Whether the SIMD128 build runs. */
   readonly simd: boolean;
-  /** The kernels (for the caster and the mover built on this level). */
+  /** The kernels (for the caster and the mover built on this level). @internal */
   readonly kernels: PhysicsKernels;
-  /** The kernels' memory. */
+  /** The kernels' memory. @internal */
   readonly memory: WebAssembly.Memory;
-  /** Bumped whenever the memory grows: typed views made before are detached and must be re-made. */
+  /** Bumped whenever the memory grows: typed views made before are detached and must be re-made. @internal */
   generation = 0;
-  /** Boxes: 6 f32 each (min xyz, max xyz). */
+  /** Boxes: 6 f32 each (min xyz, max xyz). @internal */
   readonly boxes: number;
-  /** Tag per box (i32). */
+  /** Tag per box (i32). @internal */
   readonly boxTags: number;
-  /** Box order of the BVH leaves (i32). */
+  /** Box order of the BVH leaves (i32). @internal */
   readonly boxIdx: number;
-  /** The 4-wide BVH's nodes (128 bytes each). */
+  /** The 4-wide BVH's nodes (128 bytes each). @internal */
   readonly nodes4: number;
-  /** Its leaves' boxes as SIMD lanes (128 bytes per leaf). */
+  /** Its leaves' boxes as SIMD lanes (128 bytes per leaf). @internal */
   readonly leaves: number;
   private top: number;
 
@@ -109,7 +109,7 @@ export class BvhLevel {
     }
   }
 
-  /** Reserves `bytes` (64-byte aligned) for a caster or mover on this level; returns the byte offset. */
+  /** Reserves `bytes` (64-byte aligned) for a caster or mover on this level; returns the byte offset. @internal */
   alloc(bytes: number): number {
     const ptr = this.top;
     this.top = Math.ceil((ptr + Math.max(bytes, 1)) / 64) * 64;
