@@ -62,6 +62,11 @@ interface Planes {
 
 const PLANE_NAMES = ['x', 'y', 'z', 'vy', 'height', 'state', 'vx', 'vz', 'intent'] as const;
 
+function checkFinite(x: number, y: number, z: number): void {
+  if (!Number.isFinite(x) || !Number.isFinite(y) || !Number.isFinite(z))
+    throw new TickmindError('INVALID_ARGUMENT', `position (${x}, ${y}, ${z}) is not finite`, { field: 'position' });
+}
+
 /** Moves agents in WebAssembly over a level's BVH (see the module comment). */
 export class BvhMover implements AgentMover {
   /** Fixed step, s. */
@@ -138,6 +143,7 @@ export class BvhMover implements AgentMover {
         field: 'entity',
       });
     if (this.slotOf[entity]! >= 0) throw new TickmindError('INVALID_ARGUMENT', `agent ${entity} already exists`, { field: 'entity' });
+    checkFinite(x, y, z);
     const s = this.count++;
     this.slotOf[entity] = s;
     this.entityOf[s] = entity;
@@ -162,11 +168,15 @@ export class BvhMover implements AgentMover {
   }
 
   teleport(entity: number, x: number, y: number, z: number): void {
-    this.place(this.slot(entity), x, y, z);
+    const s = this.slot(entity);
+    checkFinite(x, y, z);
+    this.place(s, x, y, z);
   }
 
   setIntent(entity: number, vx: number, vz: number, jump: boolean, crouch: boolean): void {
     const s = this.slot(entity);
+    if (!Number.isFinite(vx) || !Number.isFinite(vz))
+      throw new TickmindError('INVALID_ARGUMENT', `agent ${entity}: velocity (${vx}, ${vz}) is not finite`, { field: 'velocity' });
     const p = this.views();
     p.vx[s] = vx;
     p.vz[s] = vz;

@@ -195,6 +195,8 @@ describe('BvhMover', () => {
     mover.addAgent(1, 0, 0, 0);
     expect(() => mover.addAgent(1, 0, 0, 0)).toThrow(/already exists/);
     expect(() => mover.setIntent(0, 1, 0, false, false)).toThrow(/no agent 0/);
+    expect(() => mover.setIntent(1, Number.NaN, 0, false, false)).toThrow(/not finite/);
+    expect(() => mover.teleport(1, 0, Number.POSITIVE_INFINITY, 0)).toThrow(/not finite/);
     mover.removeAgent(1);
     expect(() => mover.position(1, new Float32Array(3), 0)).toThrow(/no agent 1/);
   });
