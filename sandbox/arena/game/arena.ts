@@ -16,6 +16,7 @@ import {
   removeAgent,
   step,
 } from '../../../sdk/ecs/index.js';
+import { FloorIndex, NavGraph, NavMesh } from '../../../sdk/navigation/index.js';
 import {
   BvhRayCaster,
   CharacterMover,
@@ -27,8 +28,6 @@ import {
 import type { Profiler } from '../../../sdk/profiling/index.js';
 import { type RayCaster, RaySensor } from '../../../sdk/sensors/index.js';
 import { type ArenaMap, MAP_TAGS, mapBoxes } from '../map/arena-map.js';
-import { FloorIndex } from '../map/floor.js';
-import { NavGraph } from '../nav/graph.js';
 import type { RetakeStart } from '../scenarios/retake-start.js';
 import { Navigator, type NavigatorOptions } from '../teacher/navigator.js';
 import { Teacher, type TeacherOptions } from '../teacher/teacher.js';
@@ -90,6 +89,8 @@ export async function createArena(options: ArenaOptions): Promise<Arena> {
 export class Arena {
   /** The map. */
   readonly map: ArenaMap;
+  /** The map's nav mesh (tickmind/navigation). */
+  readonly navMesh: NavMesh;
   /** Area lookup. */
   readonly floor: FloorIndex;
   /** The nav graph (A*). */
@@ -134,8 +135,9 @@ export class Arena {
     this.map = options.map;
     this.seed = options.seed ?? 1;
     this.rules = resolveRules(options.rules);
-    this.floor = new FloorIndex(this.map);
-    this.nav = new NavGraph(this.map);
+    this.navMesh = new NavMesh({ areas: this.map.areas, edges: this.map.edges });
+    this.floor = new FloorIndex(this.navMesh);
+    this.nav = new NavGraph(this.navMesh);
     this.rng = new Rng(this.seed * 7919 + 1);
     const level = levelFromBoxes(mapBoxes(this.map));
     this.physics = new PhysicsWorld(rapier, level, { dt: 1 / this.rules.tickRate });
