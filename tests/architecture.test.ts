@@ -13,7 +13,7 @@ const SDK = join(ROOT, 'sdk');
 /** module -> sdk modules it may import, and packages it may import. */
 const LAYERS: Record<string, { modules: string[]; packages: string[] }> = {
   core: { modules: [], packages: [] },
-  inference: { modules: ['core'], packages: ['onnx-proto', 'onnxruntime-web'] },
+  inference: { modules: ['core'], packages: ['onnxruntime-web'] },
   sensors: { modules: ['core'], packages: [] },
   physics: { modules: ['core', 'sensors'], packages: ['@dimforge/rapier3d-compat'] },
   navigation: { modules: ['core', 'sensors'], packages: [] },
