@@ -14,7 +14,7 @@
 export type { BackendDecision } from './backends/create.js';
 export { chooseBackend, createSession } from './backends/create.js';
 export { NativeSession } from './backends/native.js';
-export { OrtSession } from './backends/ort.js';
+export { OrtSession, registerOnnxRuntime } from './backends/ort.js';
 export type { GemmOptions } from './dense.js';
 export { DenseGemm } from './dense.js';
 export type { OutputTensor } from './exec/plan.js';

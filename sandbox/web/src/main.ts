@@ -8,6 +8,7 @@ import { PlayRecorder } from './game/play-recorder.js';
 import { Sandbox } from './game/sandbox.js';
 import { startLoop } from './loop.js';
 import { View, type ViewOptions } from './render/view.js';
+import { registerOnnxRuntime } from './sdk.js';
 import { CostPanel } from './ui/cost-panel.js';
 import { ErrorPanel } from './ui/errors.js';
 import { buildGui } from './ui/gui.js';
@@ -15,6 +16,10 @@ import { Hud } from './ui/hud.js';
 import { drawFollowedPolicy, PolarPlot } from './ui/polar.js';
 import { pageState } from './ui/state.js';
 import { TrainPanel } from './ui/train-panel.js';
+
+// The page bundles onnxruntime-web for model files the native backend cannot run (the SDK leaves
+// that optional peer alone); it loads on first use.
+registerOnnxRuntime(() => import('onnxruntime-web/wasm'));
 
 const HELP =
   'WASD move · Shift walk · C/Ctrl crouch · Space jump · mouse (click to lock) or ←/→ look · click or F shoot · stand at the bomb to defuse · Tab next bot';

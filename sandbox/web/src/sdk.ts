@@ -13,7 +13,7 @@ export type { Dataset, Episode } from '../../../sdk/dataset/index.js';
 export { datasetFromNpz, datasetToNpz, LeRobotWriter, MemoryFiles, readLeRobot, readNpz, writeNpz } from '../../../sdk/dataset/index.js';
 export type { AiWorld, Decider, DecisionProbe, PolicyDecider } from '../../../sdk/ecs/index.js';
 export { createDecisionProbe, policyDecider } from '../../../sdk/ecs/index.js';
-export { encodeModel } from '../../../sdk/inference/index.js';
+export { encodeModel, registerOnnxRuntime } from '../../../sdk/inference/index.js';
 export type { Policy, TokenTransformerConfig } from '../../../sdk/policy/index.js';
 export { buildTokenTransformer, loadPolicy, tokenTransformerWeights } from '../../../sdk/policy/index.js';
 export { chromeTrace, Profiler, percentiles } from '../../../sdk/profiling/index.js';
