@@ -9,7 +9,7 @@ import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { TickmindError } from '../core/index.js';
 import { checkKnown, intOption, option, type ParsedArgs, UsageError } from './args.js';
 
-const OPTIONS = ['policy', 'rounds', 'seed', 'map', 'team-size', 'temperature', 'period', 'json', 'report'];
+const OPTIONS = ['policy', 'rounds', 'seed', 'map', 'team-size', 'temperature', 'period', 'json', 'report', 'level'];
 
 interface InSight {
   ticks: number;
@@ -63,6 +63,10 @@ export interface EvalEngine {
 /** Runs `tickmind eval`. */
 export async function evalCommand(args: ParsedArgs, engine: EvalEngine | undefined): Promise<number> {
   checkKnown(args, OPTIONS);
+  if (option(args, 'level') !== undefined)
+    throw new UsageError(
+      `tickmind eval plays retake rounds, which need the arena's maps (--map dust2, inferno or synthetic); --level FILE (your own level) is for tickmind profile`,
+    );
   if (engine === undefined)
     throw new TickmindError(
       'BACKEND_UNAVAILABLE',
@@ -75,18 +79,18 @@ export async function evalCommand(args: ParsedArgs, engine: EvalEngine | undefin
   } catch (err) {
     throw new TickmindError('IO', `cannot read the policy: ${(err as Error).message}`, { file });
   }
-  const teamSize = option(args, 'team-size') === undefined ? undefined : intOption(args, 'team-size', 5);
+  const teamSize = option(args, 'team-size') === undefined ? undefined : intOption(args, 'team-size', 5, 1, 5);
   if (teamSize !== undefined && teamSize > 5) usage('--team-size must be 1..5');
   const json = args.options.has('json');
   const temperature = option(args, 'temperature') === undefined ? undefined : Number(option(args, 'temperature'));
   if (temperature !== undefined && !(temperature >= 0)) usage('--temperature must be a number ≥ 0 (0 = argmax)');
-  const period = option(args, 'period') === undefined ? undefined : intOption(args, 'period', 1);
+  const period = option(args, 'period') === undefined ? undefined : intOption(args, 'period', 1, 1, 1024);
   if (period !== undefined && !(period >= 1)) usage('--period must be an integer ≥ 1 (ticks between decisions)');
   const evaluation = await engine.evaluatePolicy(
     {
       policy: { file, bytes },
-      rounds: intOption(args, 'rounds', 20),
-      seed: intOption(args, 'seed', 1),
+      rounds: intOption(args, 'rounds', 20, 1, 100_000),
+      seed: intOption(args, 'seed', 1, 1, 2 ** 31 - 1),
       map: option(args, 'map') ?? 'dust2',
       ...(teamSize !== undefined ? { teamSize } : {}),
       ...(temperature !== undefined ? { temperature } : {}),

@@ -12,9 +12,24 @@ import type { AiWorld } from '../ecs/index.js';
 import type { PolicyMode } from '../policy/index.js';
 import { chromeTrace, htmlReport, monotonicClock, type PhaseStats, Profiler, profileSummary } from '../profiling/index.js';
 import { checkKnown, intOption, option, type ParsedArgs, UsageError } from './args.js';
+import { readLevel } from './level.js';
 import { buildProfileMatch, PROFILE_MAPS, type ProfileMapProvider } from './profile-match.js';
 
-const OPTIONS = ['agents', 'ticks', 'policy', 'mode', 'budget-us', 'decision-period', 'backend', 'map', 'seed', 'json', 'trace', 'report'];
+const OPTIONS = [
+  'agents',
+  'ticks',
+  'policy',
+  'mode',
+  'budget-us',
+  'decision-period',
+  'backend',
+  'map',
+  'level',
+  'seed',
+  'json',
+  'trace',
+  'report',
+];
 const WARMUP_TICKS = 200;
 /** Ticks the profiler's ring keeps: percentiles cover the latest this many (19 B per span slot, 16 slots per tick). */
 const RING_TICKS = 200_000;
@@ -52,6 +67,7 @@ interface ProfileConfig {
   map: string;
   seed: number;
   policyFile: string | undefined;
+  levelFile: string | undefined;
 }
 
 function parseConfig(args: ParsedArgs, maps: readonly string[]): ProfileConfig {
@@ -65,18 +81,22 @@ function parseConfig(args: ParsedArgs, maps: readonly string[]): ProfileConfig {
       'joint policies run on the native backend (they decide everyone in the same tick); use --mode egocentric with --backend ort',
     );
   // In a checkout the retake map with the shipped joint model is the default; elsewhere the built-in floor.
-  const map = option(args, 'map') ?? (maps.includes('dust2') ? 'dust2' : 'arena');
-  if (!maps.includes(map)) throw new UsageError(`unknown --map '${map}' (available: ${maps.join(', ')})`);
+  const levelFile = option(args, 'level');
+  if (levelFile !== undefined && option(args, 'map') !== undefined) throw new UsageError('give --map or --level, not both');
+  const map = levelFile !== undefined ? 'level' : (option(args, 'map') ?? (maps.includes('dust2') ? 'dust2' : 'arena'));
+  if (levelFile === undefined && !maps.includes(map))
+    throw new UsageError(`unknown --map '${map}' (available: ${maps.join(', ')}; or --level FILE.json for your own)`);
   return {
-    agents: intOption(args, 'agents', 10),
-    ticks: intOption(args, 'ticks', 2000),
-    budgetUs: intOption(args, 'budget-us', 1000),
-    decisionPeriod: intOption(args, 'decision-period', 1),
+    agents: intOption(args, 'agents', 10, 1, 4096),
+    ticks: intOption(args, 'ticks', 2000, 1, 10_000_000),
+    budgetUs: intOption(args, 'budget-us', 1000, 1, 10_000_000),
+    decisionPeriod: intOption(args, 'decision-period', 1, 1, 1024),
     backend,
     mode,
     map,
-    seed: intOption(args, 'seed', 1),
+    seed: intOption(args, 'seed', 1, 1, 2 ** 31 - 1),
     policyFile: option(args, 'policy'),
+    levelFile,
   };
 }
 
@@ -114,11 +134,12 @@ export async function profileCommand(args: ParsedArgs, maps: Record<string, Prof
   const json = args.options.has('json');
   const policy = c.policyFile === undefined ? undefined : { bytes: readPolicy(c.policyFile), file: c.policyFile };
   const profiler = new Profiler({ ticks: Math.min(c.ticks, RING_TICKS), spansPerTick: 16, budgetUs: c.budgetUs });
-  const match = await buildProfileMatch({ ...c, policy, profiler }, maps);
+  const level = c.levelFile === undefined ? undefined : readLevel(c.levelFile);
+  const match = await buildProfileMatch({ ...c, policy, profiler, ...(level !== undefined ? { level } : {}) }, maps);
   const { world } = match;
   const log = (s: string) => process.stderr.write(s);
   log(
-    `tickmind profile: ${c.agents} agents, ${c.ticks} ticks, ${c.mode} ${c.policyFile ?? match.policyName ?? 'starter model'}, ${c.backend}, map ${c.map}, seed ${c.seed}\n`,
+    `tickmind profile: ${c.agents} agents, ${c.ticks} ticks, ${c.mode} ${c.policyFile ?? match.policyName ?? 'starter model'}, ${c.backend}, map ${level?.name ?? c.map}, seed ${c.seed}\n`,
   );
   const async = c.backend === 'ort';
   for (let i = 0; i < WARMUP_TICKS; i++) {
@@ -177,7 +198,7 @@ export async function profileCommand(args: ParsedArgs, maps: Record<string, Prof
     raysPerTick: Math.round((rays / c.ticks) * 10) / 10,
     heapGrowthBytesPer1kTicks: Number.isNaN(heapGrowth) ? 0 : Math.round(heapGrowth),
     mode: c.mode,
-    map: c.map,
+    map: level !== undefined ? `level ${level.name}` : c.map,
     seed: c.seed,
     decisionPeriod: c.decisionPeriod,
     policy: c.policyFile ?? match.policyName ?? 'starter',
@@ -186,7 +207,7 @@ export async function profileCommand(args: ParsedArgs, maps: Record<string, Prof
     agents: c.agents,
     mode: c.mode,
     backend: c.backend,
-    map: c.map,
+    map: level !== undefined ? `level ${level.name}` : c.map,
     seed: c.seed,
     policy: result.policy,
     'decision period': c.decisionPeriod,

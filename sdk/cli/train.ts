@@ -69,10 +69,11 @@ export async function trainCommand(args: ParsedArgs): Promise<number> {
       { field: 'arch' },
     );
   const data = trainingData(dataset);
-  const seed = intOption(args, 'seed', 1);
+  const seed = intOption(args, 'seed', 1, 1, 2 ** 31 - 1);
   const { net, build, described } = architecture(args, arch, layout, seed);
-  const epochs = intOption(args, 'epochs', 10);
+  const epochs = intOption(args, 'epochs', 10, 1, 100_000);
   const lr = numberOption(args, 'lr', 1e-3);
+  if (!(lr > 0 && lr <= 1)) throw new UsageError(`--lr must be in (0, 1], got ${lr}`);
   log(
     `tickmind train: ${data.count} frames from ${dataset.episodes.length} episodes (${dataPath}), ${described}, ${epochs} epochs, seed ${seed}\n`,
   );
@@ -82,7 +83,7 @@ export async function trainCommand(args: ParsedArgs): Promise<number> {
     lr,
     seed,
     valFraction: numberOption(args, 'val-fraction', 0.1),
-    patience: intOption(args, 'patience', 4),
+    patience: intOption(args, 'patience', 4, 1, 100_000),
     clock: monotonicClock,
     ...(progress !== undefined ? { onProgress: progress } : {}),
   });
@@ -147,10 +148,10 @@ function architecture(
   build: (weights: Record<string, Float32Array>, training: Record<string, number | string>) => Model;
   described: string;
 } {
-  const batch = intOption(args, 'batch', 64);
+  const batch = intOption(args, 'batch', 64, 1, 65_536);
   const shape = { observation: layout, classes: 97, seed };
   if (arch === 'mlp') {
-    const mlp = { ...shape, hidden: intOption(args, 'hidden', 256) };
+    const mlp = { ...shape, hidden: intOption(args, 'hidden', 256, 1, 8192) };
     return {
       net: new MlpNet(
         { tokens: layout.tokens, features: layout.featuresPerToken, hidden: mlp.hidden, classes: 97 },
@@ -163,11 +164,12 @@ function architecture(
   }
   const config: TokenTransformerConfig = {
     ...shape,
-    d: intOption(args, 'd', 64),
-    layers: intOption(args, 'layers', 2),
-    heads: intOption(args, 'heads', 4),
+    d: intOption(args, 'd', 64, 1, 4096),
+    layers: intOption(args, 'layers', 2, 1, 64),
+    heads: intOption(args, 'heads', 4, 1, 256),
   };
   const d = config.d!;
+  if (d % config.heads! !== 0) throw new UsageError(`--d ${d} must be a multiple of --heads ${config.heads}`);
   return {
     net: new TokenNet(
       { tokens: layout.tokens, features: layout.featuresPerToken, d, layers: config.layers!, heads: config.heads!, ff: 2 * d, classes: 97 },

@@ -21,3 +21,5 @@ export type { Dataset, DatasetSpec, Episode, FeatureDType, FeatureSpec } from '.
 export { columnArray, featureWidth, fullFeatures, STANDARD_FEATURES } from './schema.js';
 export type { DatasetSink, DatasetSource } from './sink.js';
 export { MemoryFiles } from './sink.js';
+export type { TokenDatasetOptions } from './token-spec.js';
+export { tokenDatasetSpec } from './token-spec.js';

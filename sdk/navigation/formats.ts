@@ -165,6 +165,16 @@ export function navMeshFromAwpyJson(json: unknown, file?: string): NavMesh {
 /** The plain JSON format's marker. */
 export const NAVMESH_FORMAT = 'tickmind-navmesh';
 
+/** One area of the plain JSON. */
+export interface NavMeshJsonArea {
+  /** Area id (edges name it). */
+  id: number;
+  /** Place name (callout), optional. */
+  place?: string;
+  /** Convex polygon corners [x, y, z] in meters (y up), either winding. */
+  polygon: [number, number, number][];
+}
+
 /** A nav mesh in tickmind's plain JSON (see the module comment). */
 export interface NavMeshJson {
   /** Format marker. */
@@ -172,7 +182,7 @@ export interface NavMeshJson {
   /** Format version (1). */
   version: 1;
   /** The areas: convex polygons, corners [x, y, z] in meters (y up). */
-  areas: { id: number; place?: string; polygon: [number, number, number][] }[];
+  areas: NavMeshJsonArea[];
   /** Directed connections [fromId, toId]. */
   edges: [number, number][];
 }

@@ -7,7 +7,7 @@
  */
 
 export { FloorIndex } from './floor-index.js';
-export type { AwpyArea, AwpyNavMesh, NavMeshJson } from './formats.js';
+export type { AwpyArea, AwpyNavMesh, NavMeshJson, NavMeshJsonArea } from './formats.js';
 export {
   awpyAreaToNavArea,
   METERS_PER_UNIT,
