@@ -76,7 +76,16 @@ export function readmeTable(rows) {
 /** models/README.md's table. */
 export function modelsTable(rows) {
   return table(
-    ['model', 'card', 'held-out accuracy (majority class)', 'NLL (nats)', 'occupancy EMD CT / T (random)', 'stuck / round (teacher)', 'CT wins (teacher)', 'decide p50, 10 players'],
+    [
+      'model',
+      'card',
+      'held-out accuracy (majority class)',
+      'NLL (nats)',
+      'occupancy EMD CT / T (random)',
+      'stuck / round (teacher)',
+      'CT wins (teacher)',
+      'decide p50, 10 players',
+    ],
     ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r'],
     rows.map(({ name, long, eval: e, cost }) => {
       const p = e.policyMetrics;
@@ -132,4 +141,31 @@ if (process.argv[1] === import.meta.filename) {
     process.exit(1);
   }
   console.log(differ.length === 0 ? 'model tables up to date' : `model tables written: ${differ.join(', ')}`);
+}
+
+/**
+ * Markdown with every table's columns padded to their widest cell (left, or right for `---:`
+ * columns), as the repository's formatter (biome) writes them, so generated files pass `npm run lint`.
+ */
+export function alignMarkdownTables(text) {
+  const lines = text.split('\n');
+  const out = [];
+  for (let i = 0; i < lines.length; ) {
+    if (!lines[i].startsWith('|') || !/^\|(\s*:?-+:?\s*\|)+\s*$/.test(lines[i + 1] ?? '')) {
+      out.push(lines[i++]);
+      continue;
+    }
+    const block = [];
+    while (i < lines.length && lines[i].startsWith('|')) block.push(lines[i++]);
+    const cells = block.map((l) =>
+      l
+        .slice(1, l.trimEnd().length - 1)
+        .split(/(?<!\\)\|/)
+        .map((c) => c.trim()),
+    );
+    const align = cells[1].map((c) => (c.endsWith(':') ? 'r' : 'l'));
+    const rows = cells.filter((_, k) => k !== 1);
+    out.push(table(rows[0], align, rows.slice(1)));
+  }
+  return out.join('\n');
 }

@@ -8,7 +8,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { updateTables } from './model-tables.js';
+import { alignMarkdownTables, updateTables } from './model-tables.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const BIN = join(ROOT, 'bin', 'tickmind.js');
@@ -50,7 +50,7 @@ for (const m of MODELS.filter((x) => costOnly && (only.length === 0 || only.incl
   writeFileSync(join(ROOT, 'models', `${m.name}.cost.json`), `${JSON.stringify(cost, null, 2)}\n`);
   const cardFile = join(ROOT, 'models', `${m.name}.md`);
   const text = readFileSync(cardFile, 'utf8');
-  writeFileSync(cardFile, `${text.slice(0, text.indexOf('## Per-tick cost'))}${costSection(cost, profileArgs)}`);
+  writeFileSync(cardFile, alignMarkdownTables(`${text.slice(0, text.indexOf('## Per-tick cost'))}${costSection(cost, profileArgs)}`));
 }
 for (const m of MODELS.filter((x) => !costOnly && (only.length === 0 || only.includes(x.name)))) {
   const out = `models/${m.name}.onnx`;
@@ -62,7 +62,10 @@ for (const m of MODELS.filter((x) => !costOnly && (only.length === 0 || only.inc
   const profileArgs = ['profile', '--map', 'dust2', '--agents', '10', '--mode', m.mode, '--policy', out, '--ticks', '2000'];
   const cost = tickmind(profileArgs);
   writeFileSync(join(ROOT, 'models', `${m.name}.cost.json`), `${JSON.stringify(cost, null, 2)}\n`);
-  writeFileSync(join(ROOT, 'models', `${m.name}.md`), card(m, out, trained, evaluation, cost, trainArgs, evalArgs, profileArgs));
+  writeFileSync(
+    join(ROOT, 'models', `${m.name}.md`),
+    alignMarkdownTables(card(m, out, trained, evaluation, cost, trainArgs, evalArgs, profileArgs)),
+  );
   if (m.name === 'joint-5v5') {
     // The README's heatmap picture (needs Debian's chromium; the models are complete without it).
     try {
@@ -112,7 +115,7 @@ route — pace, stops, fights, jumps — while the route itself comes from the g
 that runs this model writes each agent's \`Waypoint\` component (docs/sensing.md).
 
 Each player token also carries **line of sight**, cast eye to eye through the level and the other
-players (${m.mode === 'joint' ? "\`enemyInSight\`: whether that player sees a live enemy" : "\`lineOfSight\`: whether the deciding player sees each other player"}) —
+players (${m.mode === 'joint' ? '`enemyInSight`: whether that player sees a live enemy' : '`lineOfSight`: whether the deciding player sees each other player'}) —
 what the model needs to stop and shoot when the teacher does. The whole observation layout (blocks,
 the 16-ray sensor, the line-of-sight range, the frame) is the spec's \`observation\`: a game builds
 the world it needs from the file alone (\`createPolicyWorld\`, docs/policy.md).

@@ -3,6 +3,7 @@ import { isTickmindError } from '../core/index.js';
 import { parseArgs, UsageError } from './args.js';
 import { demoCommand } from './demo.js';
 import { type EvalEngine, evalCommand } from './eval.js';
+import { importDemoCommand } from './import-demo.js';
 import { modelBenchCommand } from './model-bench.js';
 import { modelCheckCommand } from './model-check.js';
 import { modelQuantizeCommand } from './model-quantize.js';
@@ -20,6 +21,8 @@ export interface CliExtensions {
   recordRounds?: RecordRoundsEngine;
   /** The evaluation engine for `tickmind eval`. */
   evaluation?: EvalEngine;
+  /** URL of the maps module for `tickmind import-demo` (worker threads import it; see import-demo-job.ts). */
+  demoMapsModule?: string;
 }
 
 const HELP = `tickmind — Game-AI SDK command line
@@ -41,11 +44,13 @@ usage:
                  [--curve FILE.html] [--json]
   tickmind eval --policy FILE [--rounds N] [--seed S] [--map dust2] [--team-size N] [--temperature T]
                 [--period N] [--json] [--report FILE]
+  tickmind import-demo FILE.dem… --out DIR [--format parquet|npz|both] [--every K] [--humans-only]
+                       [--side ct|t|both] [--map de_dust2] [--layout-from POLICY.onnx] [--workers N] [--json]
   tickmind --help | --version
 
 exit status: 0 success, 1 the model failed to load or to match, 2 usage error`;
 
-const FLAGS = new Set(['json', 'help', 'version']);
+const FLAGS = new Set(['json', 'help', 'version', 'humans-only']);
 
 /** Runs the CLI with `argv` (without node and script); returns the exit status. */
 export async function main(argv: readonly string[], version: string, extensions: CliExtensions = {}): Promise<number> {
@@ -63,6 +68,8 @@ export async function main(argv: readonly string[], version: string, extensions:
     if (group === 'demo') return await demoCommand({ ...args, positionals: args.positionals.slice(1) });
     if (group === 'record') return await recordCommand({ ...args, positionals: args.positionals.slice(1) }, extensions.recordRounds);
     if (group === 'eval') return await evalCommand({ ...args, positionals: args.positionals.slice(1) }, extensions.evaluation);
+    if (group === 'import-demo')
+      return await importDemoCommand({ ...args, positionals: args.positionals.slice(1) }, extensions.demoMapsModule);
     if (group === 'train') return await trainCommand({ ...args, positionals: args.positionals.slice(1) });
     if (group === 'profile') return await profileCommand({ ...args, positionals: args.positionals.slice(1) }, extensions.profileMaps);
     if (group === 'model') {

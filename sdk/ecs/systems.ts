@@ -4,6 +4,7 @@
  * the state the deciders saw (act overwrites velocities). A game may call each system itself instead. Nothing
  * here allocates per tick.
  */
+import { accelerate } from '../actuators/inertia.js';
 import { commandVelocity, createMovementCommand, decodeMovement, MOVEMENT_CLASSES } from '../actuators/movement.js';
 import { TickmindError } from '../core/errors.js';
 import { deciderSpan } from './tick-profile.js';
@@ -156,15 +157,23 @@ function badAction(decider: string, entity: number, action: number): never {
   );
 }
 
-/** Act: each live agent's movement class → desired velocity → the character controller (or direct integration without physics). */
+/** Act: each live agent's movement class → desired velocity (ramped by the world's inertia, if any) → the character controller (or direct integration without physics). */
 export function actSystem(world: AiWorld): void {
   const { Agent, Action, Transform, Velocity } = world.c;
   const mover = world.physics?.mover;
+  const inertia = world.inertia;
   for (let i = 0; i < world.agentCount; i++) {
     const e = world.agents[i]!;
     if (Agent.alive[e] === 0) continue;
     decodeMovement(Action.movement[e]!, command);
     commandVelocity(command, Transform.yaw[e]!, velocity, 0);
+    if (inertia !== undefined) {
+      // From last tick's velocity toward the target: the target's direction at the command's speed.
+      const speed = command.speed;
+      const dirX = speed > 0 ? velocity[0]! / speed : 0;
+      const dirZ = speed > 0 ? velocity[1]! / speed : 0;
+      accelerate(Velocity.x[e]!, Velocity.z[e]!, dirX, dirZ, speed, world.dt, inertia, velocity, 0);
+    }
     Velocity.x[e] = velocity[0]!;
     Velocity.z[e] = velocity[1]!;
     if (mover !== undefined) {

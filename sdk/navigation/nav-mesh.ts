@@ -86,7 +86,12 @@ export class NavMesh {
     });
     this.indexOf = indexOf;
     const places: Record<string, number[]> = {};
-    for (const a of data.areas) if (a.place !== '') (places[a.place] ??= []).push(a.id);
+    for (const a of data.areas) {
+      if (a.place === '') continue;
+      const list = places[a.place] ?? [];
+      list.push(a.id);
+      places[a.place] = list;
+    }
     this.places = places;
     this.corners = new Int32Array(n);
     this.poly = new Float64Array(n * MAX_CORNERS * 2);
