@@ -5,10 +5,10 @@
  * directory, or an .npz), a progress bar on stderr, the loss/accuracy curve page, and the policy
  * exported as ONNX with its spec (and how it was trained) in metadata_props.
  */
-import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TickmindError } from '../core/index.js';
-import { type Dataset, datasetFromNpz, readLeRobot } from '../dataset/index.js';
+import { type Dataset, DEFAULT_MAX_BYTES, datasetFromNpz, readLeRobot } from '../dataset/index.js';
 import { encodeModel, type Model } from '../inference/index.js';
 import {
   buildMlpPolicy,
@@ -30,7 +30,7 @@ import {
   trainingData,
 } from '../training/index.js';
 import { checkKnown, intOption, option, type ParsedArgs, UsageError } from './args.js';
-import { directorySource } from './files.js';
+import { directorySource, readDatasetFile } from './files.js';
 
 const OPTIONS = [
   'data',
@@ -223,13 +223,17 @@ async function loadDataset(path: string): Promise<Dataset> {
   if (!existsSync(path)) throw new TickmindError('IO', `no dataset at ${path}`, { file: path });
   if (statSync(path).isDirectory()) {
     if (existsSync(join(path, 'meta', 'info.json'))) return readLeRobot(directorySource(path));
-    if (existsSync(join(path, 'dataset.npz')))
-      return datasetFromNpz(new Uint8Array(readFileSync(join(path, 'dataset.npz'))), join(path, 'dataset.npz'));
+    if (existsSync(join(path, 'dataset.npz'))) return readNpzFile(join(path, 'dataset.npz'));
     throw new TickmindError('IO', `${path}: neither meta/info.json (Parquet layout) nor dataset.npz; record one with tickmind record`, {
       file: path,
     });
   }
-  return datasetFromNpz(new Uint8Array(readFileSync(path)), path);
+  return readNpzFile(path);
+}
+
+/** A dataset .npz; one larger than the readers' limit is refused from its size, unread. */
+function readNpzFile(path: string): Dataset {
+  return datasetFromNpz(readDatasetFile(path, DEFAULT_MAX_BYTES), path);
 }
 
 function atomicWrite(file: string, bytes: Uint8Array): void {
