@@ -19,7 +19,12 @@ let demoMapsModule;
 try {
   const arena = await import('../dist/sandbox/arena/cli-extensions.js');
   ({ profileMaps, recordRounds, demoMapsModule } = arena);
-  evaluation = { evaluatePolicy: arena.evaluatePolicy, evalReportHtml: arena.evalReportHtml };
+  evaluation = {
+    evaluatePolicy: arena.evaluatePolicy,
+    evalReportHtml: arena.evalReportHtml,
+    evaluateHumanLikeness: arena.evaluateHumanLikeness,
+    humanReportHtml: arena.humanReportHtml,
+  };
 } catch (err) {
   if (err.code !== 'ERR_MODULE_NOT_FOUND' || !String(err.message).includes('cli-extensions.js')) throw err;
 }

@@ -3,13 +3,15 @@
  * [--temperature T] [--period N] [--json] [--report FILE]`: scores a policy on held-out plant states — accuracy and NLL on the teacher's
  * held-out decisions, and its rollouts against the teacher's play (occupancy EMD per side, speed
  * and turn-rate histogram EMDs, lifetimes, outcomes, stuck events), with the random policy and the
- * teacher itself as anchors. The arena comes from the repository's sandbox through the bin.
+ * teacher itself as anchors. With `--human DIR` (demo data from `tickmind import-demo`) it measures
+ * human-likeness instead (eval-human.ts). The arena comes from the repository's sandbox through the bin.
  */
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { TickmindError } from '../core/index.js';
 import { checkKnown, intOption, option, type ParsedArgs, UsageError } from './args.js';
+import { evalHumanCommand, type HumanEvalEngine } from './eval-human.js';
 
-const OPTIONS = ['policy', 'rounds', 'seed', 'map', 'team-size', 'temperature', 'period', 'json', 'report', 'level'];
+const OPTIONS = ['policy', 'rounds', 'seed', 'map', 'team-size', 'temperature', 'period', 'json', 'report', 'level', 'human', 'inertia'];
 
 interface InSight {
   ticks: number;
@@ -41,8 +43,8 @@ export interface EvalEngineResult {
   } & Record<string, unknown>;
 }
 
-/** The evaluation engine and its report, lent by the bin. */
-export interface EvalEngine {
+/** The evaluation engine and its report, lent by the bin (with the human-likeness engine where the arena has it). */
+export interface EvalEngine extends Partial<HumanEvalEngine> {
   /** Plays and scores. */
   evaluatePolicy(
     config: {
@@ -72,6 +74,11 @@ export async function evalCommand(args: ParsedArgs, engine: EvalEngine | undefin
       'BACKEND_UNAVAILABLE',
       'tickmind eval needs the arena of the tickmind repository (sandbox/arena); run it from a checkout',
     );
+  if (args.options.has('human')) {
+    for (const k of ['team-size', 'temperature', 'period'])
+      if (args.options.has(k)) usage(`--${k} is not an option of tickmind eval --human (its rounds are the arena's own)`);
+    return evalHumanCommand(args, engine);
+  }
   const file = option(args, 'policy') ?? usage('--policy FILE is required');
   let bytes: Uint8Array;
   try {

@@ -41,16 +41,17 @@ usage:
                   [--split train|eval|all] [--observations egocentric|joint] [--label played|teacher] [--json]
   tickmind train --data DIR|FILE.npz [--data …] --arch joint|egocentric|mlp --out FILE.onnx [--epochs E] [--seed S] [--batch B]
                  [--lr LR] [--d D] [--layers L] [--heads H] [--hidden N] [--val-fraction F] [--patience P]
-                 [--curve FILE.html] [--json]
+                 [--curve FILE.html] [--init POLICY.onnx] [--json]
   tickmind eval --policy FILE [--rounds N] [--seed S] [--map dust2] [--team-size N] [--temperature T]
                 [--period N] [--json] [--report FILE]
+  tickmind eval --human DIR [--policy FILE]... [--rounds N] [--seed S] [--map dust2] [--inertia] [--json] [--report FILE]
   tickmind import-demo FILE.dem… --out DIR [--format parquet|npz|both] [--every K] [--humans-only]
                        [--side ct|t|both] [--map de_dust2] [--layout-from POLICY.onnx] [--workers N] [--json]
   tickmind --help | --version
 
 exit status: 0 success, 1 the model failed to load or to match, 2 usage error`;
 
-const FLAGS = new Set(['json', 'help', 'version', 'humans-only']);
+const FLAGS = new Set(['json', 'help', 'version', 'humans-only', 'inertia']);
 
 /** Runs the CLI with `argv` (without node and script); returns the exit status. */
 export async function main(argv: readonly string[], version: string, extensions: CliExtensions = {}): Promise<number> {

@@ -1,7 +1,7 @@
 /**
  * `tickmind train --data DIR [--data DIR…] --arch joint|egocentric|mlp --out FILE.onnx [--epochs E] [--seed S]
  * [--batch B] [--lr LR] [--d D] [--layers L] [--heads H] [--hidden N] [--val-fraction F] [--patience P]
- * [--curve FILE.html] [--json]`: behavior cloning on a recorded dataset (LeRobot layout
+ * [--curve FILE.html] [--init POLICY.onnx] [--json]`: behavior cloning (or fine-tuning from --init) on a recorded dataset (LeRobot layout
  * directory, or an .npz), a progress bar on stderr, the loss/accuracy curve page, and the policy
  * exported as ONNX with its spec (and how it was trained) in metadata_props.
  */
@@ -31,6 +31,7 @@ import {
 } from '../training/index.js';
 import { checkKnown, intOption, option, type ParsedArgs, UsageError } from './args.js';
 import { directorySource, readDatasetFile } from './files.js';
+import { type InitialPolicy, initialWeights, readInitialPolicy } from './train-init.js';
 
 const OPTIONS = [
   'data',
@@ -48,6 +49,7 @@ const OPTIONS = [
   'patience',
   'curve',
   'json',
+  'init',
 ];
 
 /** Runs `tickmind train`. */
@@ -70,7 +72,9 @@ export async function trainCommand(args: ParsedArgs): Promise<number> {
     );
   const data = trainingData(dataset);
   const seed = intOption(args, 'seed', 1, 1, 2 ** 31 - 1);
-  const { net, build, described } = architecture(args, arch, layout, seed);
+  const initFile = option(args, 'init');
+  const init = initFile !== undefined ? readInitialPolicy(initFile, arch, layout) : undefined;
+  const { net, build, described } = architecture(args, arch, layout, seed, init);
   const epochs = intOption(args, 'epochs', 10, 1, 100_000);
   const lr = numberOption(args, 'lr', 1e-3);
   if (!(lr > 0 && lr <= 1)) throw new UsageError(`--lr must be in (0, 1], got ${lr}`);
@@ -143,6 +147,7 @@ function architecture(
   arch: 'joint' | 'egocentric' | 'mlp',
   layout: ObservationLayout,
   seed: number,
+  init?: InitialPolicy,
 ): {
   net: PolicyNet;
   build: (weights: Record<string, Float32Array>, training: Record<string, number | string>) => Model;
@@ -151,22 +156,24 @@ function architecture(
   const batch = intOption(args, 'batch', 64, 1, 65_536);
   const shape = { observation: layout, classes: 97, seed };
   if (arch === 'mlp') {
-    const mlp = { ...shape, hidden: intOption(args, 'hidden', 256, 1, 8192) };
+    const hidden = init !== undefined ? Number(init.architecture.hidden) : intOption(args, 'hidden', 256, 1, 8192);
+    const mlp = { ...shape, hidden };
+    const fresh = mlpPolicyWeights(mlp);
     return {
       net: new MlpNet(
         { tokens: layout.tokens, features: layout.featuresPerToken, hidden: mlp.hidden, classes: 97 },
         batch,
-        mlpPolicyWeights(mlp),
+        init !== undefined ? initialWeights(init, fresh) : fresh,
       ),
       build: (weights, training) => buildMlpPolicy({ ...mlp, weights, training }),
-      described: `mlp ${mlp.hidden}×2 (${layout.mode} rows)`,
+      described: `mlp ${mlp.hidden}×2 (${layout.mode} rows)${init !== undefined ? `, from ${init.file}` : ''}`,
     };
   }
   const config: TokenTransformerConfig = {
     ...shape,
-    d: intOption(args, 'd', 64, 1, 4096),
-    layers: intOption(args, 'layers', 2, 1, 64),
-    heads: intOption(args, 'heads', 4, 1, 256),
+    d: init !== undefined ? Number(init.architecture.d) : intOption(args, 'd', 64, 1, 4096),
+    layers: init !== undefined ? Number(init.architecture.layers) : intOption(args, 'layers', 2, 1, 64),
+    heads: init !== undefined ? Number(init.architecture.heads) : intOption(args, 'heads', 4, 1, 256),
   };
   const d = config.d!;
   if (d % config.heads! !== 0) throw new UsageError(`--d ${d} must be a multiple of --heads ${config.heads}`);
@@ -174,10 +181,10 @@ function architecture(
     net: new TokenNet(
       { tokens: layout.tokens, features: layout.featuresPerToken, d, layers: config.layers!, heads: config.heads!, ff: 2 * d, classes: 97 },
       batch,
-      tokenTransformerWeights(config),
+      init !== undefined ? initialWeights(init, tokenTransformerWeights(config)) : tokenTransformerWeights(config),
     ),
     build: (weights, training) => buildTokenTransformer({ ...config, weights, training }),
-    described: `${arch} token transformer, d=${d}, ${config.layers} layers, ${config.heads} heads`,
+    described: `${arch} token transformer, d=${d}, ${config.layers} layers, ${config.heads} heads${init !== undefined ? `, from ${init.file}` : ''}`,
   };
 }
 

@@ -120,6 +120,10 @@ export function importRecording(rec: DemoRecording, map: DemoMap, options: Impor
       'round.index': { dtype: 'int64', shape: [1], names: null },
       'round.tick': { dtype: 'int64', shape: [1], names: null },
       'label.error': { dtype: 'float32', shape: [1], names: null },
+      // The player's own state, arena frame: what human-likeness metrics read (speed, turns, walls).
+      'agent.position': { dtype: 'float32', shape: [3], names: ['x', 'y', 'z'] },
+      'agent.velocity': { dtype: 'float32', shape: [3], names: ['x', 'y', 'z'] },
+      'agent.yaw': { dtype: 'float32', shape: [1], names: null },
     },
     extra: {
       map: rec.map,
@@ -152,6 +156,9 @@ export function importRecording(rec: DemoRecording, map: DemoMap, options: Impor
     round: recorder.feature('round.index'),
     tick: recorder.feature('round.tick'),
     error: recorder.feature('label.error'),
+    position: recorder.feature('agent.position'),
+    velocity: recorder.feature('agent.velocity'),
+    yaw: recorder.feature('agent.yaw'),
   };
   const caster = new BvhRayCaster(map.level, { maxAgents: Math.max(N, 1) });
   const navigator = new Navigator(map.navMesh, { capacity: Math.max(N, 1), seed: 1 });
@@ -285,6 +292,9 @@ export function importRecording(rec: DemoRecording, map: DemoMap, options: Impor
         recorder.setScalar(p, f.round, roundIndex);
         recorder.setScalar(p, f.tick, tick - round.start);
         recorder.setScalar(p, f.error, err);
+        recorder.set(p, f.position, players.position, 3 * p);
+        recorder.set(p, f.velocity, players.velocity, 3 * p);
+        recorder.setScalar(p, f.yaw, players.yaw[p]!);
         recorder.commit(p, (tick - round.start) / rec.tickRate);
       }
     }

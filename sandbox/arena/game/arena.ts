@@ -5,6 +5,7 @@
  * sense → decide → act → physics → the stuck detector. Headless: runs in Node and in the
  * browser. Fully deterministic for a seed.
  */
+import type { Inertia } from '../../../sdk/actuators/index.js';
 import { Rng, TickmindError } from '../../../sdk/core/index.js';
 import {
   type AiWorld,
@@ -54,6 +55,8 @@ export interface ArenaOptions {
   teacher?: Partial<TeacherOptions>;
   /** Navigation tuning (hold spots). */
   navigator?: Partial<NavigatorOptions>;
+  /** Ground movement with inertia for every player (e.g. SOURCE_INERTIA); default none (instant). */
+  inertia?: Inertia;
 }
 
 /** Who controls a side: a built-in controller or a decider index from {@link Arena.addDecider}. */
@@ -152,6 +155,7 @@ export class Arena {
       ...(bvh !== undefined ? { caster: bvh, bvh, sight: { eyeHeight: this.rules.eyeHeightM } } : {}),
       physics: { world: this.physics, mover },
       ...(options.profiler !== undefined ? { profiler: options.profiler } : {}),
+      ...(options.inertia !== undefined ? { inertia: options.inertia } : {}),
     });
     this.physicsCaster = createRapierRayCaster(this.physics);
     this.navigator = new Navigator(this, { seed: this.seed, ...options.navigator });
