@@ -16,8 +16,8 @@ const EXPORTS: Record<DemoParserName, string> = { demofile: 'DemoFile', '@laihoe
 
 /**
  * Hands tickmind a demo parser module, or a function that imports it when first needed. Node
- * finds an installed parser by itself; a bundled page registers the one it bundles, lazily:
- * `registerDemoParser('demofile', () => import('demofile'))`. `demofile` is pure JavaScript and
+ * finds an installed parser by itself; a bundled page registers the one it bundles, lazily, as a
+ * function that imports it (docs/demos.md shows the line). `demofile` is pure JavaScript and
  * runs in a browser once Node's `Buffer` and `events` are provided (the sandbox's Vite config
  * shows how); `@laihoe/demoparser2` is a native Node module, so CS2 demos parse in Node only.
  */
@@ -54,7 +54,7 @@ export async function loadDemoParser(name: DemoParserName): Promise<unknown> {
       'BACKEND_UNAVAILABLE',
       name === '@laihoe/demoparser2'
         ? 'CS2 demos parse in Node only (@laihoe/demoparser2 is a native module): import this one with `npx tickmind import-demo FILE.dem --out DIR`'
-        : `no ${name} module is registered: a bundled page calls registerDemoParser('${name}', () => import('${name}')) first`,
+        : `no ${name} module is registered: a bundled page hands it in first with registerDemoParser('${name}', module or a function importing it)`,
       { field: 'parser' },
     );
   try {
