@@ -31,7 +31,8 @@ export default defineConfig({
   publicDir: false,
   resolve: { alias: NODE_STANDINS },
   // onnxruntime-web finds its wasm next to its module (import.meta.url): keep it out of the dev pre-bundle.
-  optimizeDeps: { exclude: ['onnxruntime-web'] },
+  // The demo worker's CommonJS parser is pre-bundled up front (found later, it would reload the page).
+  optimizeDeps: { exclude: ['onnxruntime-web'], include: ['demofile', 'buffer', 'events'] },
   // Cross-origin isolation gives performance.now() 5 µs resolution (100 µs without), which the cost panel needs.
   server: { port: 5173, strictPort: false, fs: { allow: [repo] }, headers: ISOLATION },
   preview: { port: 4173, headers: ISOLATION },
