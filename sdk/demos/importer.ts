@@ -18,11 +18,9 @@ import { type DatasetSpec, type Episode, Recorder, tokenDatasetSpec } from '../d
 import { Navigator, type NavMesh } from '../navigation/index.js';
 import { BvhRayCaster, type LevelBoxes } from '../physics/index.js';
 import { createPlayerStates, createRayBatch, SightTable, TokenLayout, type TokenSources } from '../sensors/index.js';
+import { demoPosition, demoToArena, demoYaw } from './frame.js';
 import { createLabelFit, LabelFitter } from './labels.js';
 import type { DemoRecording } from './recording.js';
-
-/** Meters per Source unit. */
-const METERS = 0.0254;
 
 /** A map the importer knows: its level boxes (rays, line of sight) and nav mesh (waypoints), in meters. */
 export interface DemoMap {
@@ -230,7 +228,7 @@ export function importRecording(rec: DemoRecording, map: DemoMap, options: Impor
       caster.setAgents(alive, agentPos, agentIds);
       sources.stamp = tick;
       sources.objectiveCount = plant !== undefined && plant.tick <= tick ? 1 : 0;
-      if (plant !== undefined) toArena(plant.position, objectives, 0);
+      if (plant !== undefined) demoToArena(plant.position, 0, objectives, 0);
       let n = 0;
       for (let p = 0; p < N; p++) {
         if (players.alive[p] !== 1 || !keep(p, players.team[p]!)) {
@@ -316,13 +314,6 @@ export function importRecording(rec: DemoRecording, map: DemoMap, options: Impor
   };
 }
 
-/** Source (x, y, z) units at src[o..] → arena meters at out[0..3). */
-function toArena(src: ArrayLike<number>, out: Float32Array, o: number): void {
-  out[o] = src[0]! * METERS;
-  out[o + 1] = src[2]! * METERS;
-  out[o + 2] = -src[1]! * METERS;
-}
-
 /** Every player's state at frame row r into the player table (arena frame; velocities scaled by the weapon's run speed). */
 function loadPlayers(rec: DemoRecording, r: number, out: ReturnType<typeof createPlayerStates>): void {
   const f = rec.frames;
@@ -331,13 +322,11 @@ function loadPlayers(rec: DemoRecording, r: number, out: ReturnType<typeof creat
   for (let p = 0; p < N; p++) {
     const i = r * N + p;
     const speedScale = DEFAULT_SPEEDS.run / f.runSpeed[i]!;
-    out.position[3 * p] = f.position[3 * i]! * METERS;
-    out.position[3 * p + 1] = f.position[3 * i + 2]! * METERS;
-    out.position[3 * p + 2] = -f.position[3 * i + 1]! * METERS;
+    demoPosition(f, i, out.position, 3 * p);
     out.velocity[3 * p] = f.velocity[3 * i]! * speedScale;
     out.velocity[3 * p + 1] = f.velocity[3 * i + 2]! * speedScale;
     out.velocity[3 * p + 2] = -f.velocity[3 * i + 1]! * speedScale;
-    out.yaw[p] = (-f.yaw[i]! * Math.PI) / 180;
+    out.yaw[p] = demoYaw(f, i);
     out.health[p] = f.health[i]!;
     out.alive[p] = f.alive[i]!;
     out.team[p] = f.side[i]!;
@@ -375,7 +364,7 @@ function label(
   let yaw = players.yaw[p]!;
   for (let k = 0; k < ticks; k++) {
     const row = r + k;
-    if (row < f.count && f.alive[row * N + p] === 1) yaw = (-f.yaw[row * N + p]! * Math.PI) / 180;
+    if (row < f.count && f.alive[row * N + p] === 1) yaw = demoYaw(f, row * N + p);
     yaws[k] = yaw;
   }
   fitter.fit(
@@ -393,6 +382,9 @@ function label(
   );
   return fit.cls;
 }
+
+/** Scratch: a goal position, arena frame. */
+const goal = new Float64Array(3);
 
 /** Waypoint of player p at row r toward where it is at `goalTick` (its last living row before it, else its own position). */
 function hindsightWaypoint(
@@ -416,10 +408,10 @@ function hindsightWaypoint(
       break;
     }
   }
-  const i = g * N + p;
-  const gx = f.position[3 * i]! * METERS;
-  const gy = f.position[3 * i + 2]! * METERS;
-  const gz = -f.position[3 * i + 1]! * METERS;
+  demoPosition(f, g * N + p, goal, 0);
+  const gx = goal[0]!;
+  const gy = goal[1]!;
+  const gz = goal[2]!;
   const x = players.position[3 * p]!;
   const y = players.position[3 * p + 1]!;
   const z = players.position[3 * p + 2]!;

@@ -2,11 +2,13 @@
  * Demo files → {@link DemoRecording}. The game is told by the file's first 8 bytes: `HL2DEMO\0`
  * (CS:GO, read with `demofile`, pure JavaScript) or `PBDEMS2\0` (CS2, read with
  * `@laihoe/demoparser2`, prebuilt binaries, Node only). Both parsers are optional peer
- * dependencies, imported by a computed name only here; a missing one is BACKEND_UNAVAILABLE naming
- * the package. A file that is no demo is an INVALID_ARGUMENT error; a file cut short or corrupt
- * part-way returns what was read before the damage, the error in `recording.error`.
+ * dependencies, loaded only here ({@link loadDemoParser}: a registered module, else a computed
+ * import); a missing one is BACKEND_UNAVAILABLE naming the package. A file that is no demo is an
+ * INVALID_ARGUMENT error; a file cut short or corrupt part-way returns what was read before the
+ * damage, the error in `recording.error`.
  */
 import { TickmindError } from '../core/errors.js';
+import { loadDemoParser } from './parsers.js';
 import { type DemoPlayer, type DemoRecording, type DemoRound, RowLog } from './recording.js';
 import { DEFAULT_RUN_SPEED, weaponRunSpeed } from './weapons.js';
 
@@ -17,19 +19,6 @@ const CS2_MAGIC = 'PBDEMS2\0';
 export function demoGame(bytes: Uint8Array): 'csgo' | 'cs2' | undefined {
   const magic = String.fromCharCode(...bytes.subarray(0, 8));
   return magic === CSGO_MAGIC ? 'csgo' : magic === CS2_MAGIC ? 'cs2' : undefined;
-}
-
-/** Imports an optional parser by a computed name (bundlers leave it alone). */
-async function optional(name: string): Promise<unknown> {
-  try {
-    return await import(/* @vite-ignore */ name);
-  } catch (err) {
-    throw new TickmindError(
-      'BACKEND_UNAVAILABLE',
-      `reading this demo needs the optional package ${name} (npm install ${name}): ${(err as Error).message}`,
-      { field: 'parser' },
-    );
-  }
 }
 
 /**
@@ -72,7 +61,7 @@ interface CsgoDemo {
 }
 
 async function parseCsgo(bytes: Uint8Array, file: string): Promise<DemoRecording> {
-  const mod = (await optional('demofile')) as { DemoFile: new () => CsgoDemo };
+  const mod = (await loadDemoParser('demofile')) as { DemoFile: new () => CsgoDemo };
   const demo = new mod.DemoFile();
   const log = new RowLog();
   const players: DemoPlayer[] = [];
@@ -169,7 +158,7 @@ interface Cs2Module {
 }
 
 async function parseCs2(file: string): Promise<DemoRecording> {
-  const m = (await optional('@laihoe/demoparser2')) as Cs2Module;
+  const m = (await loadDemoParser('@laihoe/demoparser2')) as Cs2Module;
   let header: Record<string, string>;
   let rows: Record<string, number | string | boolean | null>[];
   try {
