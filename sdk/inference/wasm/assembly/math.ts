@@ -1,6 +1,22 @@
 // Vector math shared by the kernels: exp and erf as SIMD polynomials, with scalar
 // twins that evaluate the same polynomials so both builds agree to rounding.
 
+/**
+ * acc + a * b per lane, the multiply-accumulate of every hot loop (arguments in the order the
+ * SIMD128 expression `f32x4.add(acc, f32x4.mul(a, b))` evaluates them). The relaxed-SIMD build
+ * (`--enable relaxed-simd`) emits one `f32x4.relaxed_madd`: a fused multiply-add where the
+ * hardware has one (x86 FMA3, Arm NEON), rounded once; an engine without FMA may round twice.
+ * The SIMD128 build emits exactly the multiply then add it always did, so its results are
+ * unchanged. Either build is deterministic on a given machine and engine; the two differ from
+ * each other in the last bits.
+ */
+// @ts-expect-error: decorator
+@inline
+export function madd(acc: v128, a: v128, b: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, acc);
+  return f32x4.add(acc, f32x4.mul(a, b));
+}
+
 // Cephes-style expf: exp(x) = 2^n * p(r), x = n ln2 + r, |r| <= ln2 / 2.
 const EXP_HI: f32 = 88.3762626647949;
 const EXP_LO: f32 = -87.3365447505531;
