@@ -41,8 +41,10 @@ export interface BenchRow {
   ortWeb: { medianUs: number; p99Us: number };
   /** ortWeb.medianUs / native.medianUs. */
   ratio: number;
-  /** Extension: timed calls per backend. */
+  /** Extension: timed samples per backend. */
   iterations: number;
+  /** Extension, where samples group calls (`minSampleUs`): consecutive calls per sample, per backend (natives in order, then ort-web). */
+  callsPerSample?: number[];
   /** Extension: the other kernel sets asked for (`--kernels A,B`), in order. */
   otherKernels?: KernelTiming[];
 }
@@ -58,6 +60,14 @@ export interface BenchOptions {
   warmup?: number;
   /** Upper bound of the sized iteration count (default 5000). */
   maxIterations?: number;
+  /** Time budget per batch size that sizes the iteration count, ms (default 1500). */
+  budgetMs?: number;
+  /**
+   * Least time per sample, µs, for coarse clocks (a cross-origin isolated page's performance.now()
+   * ticks in 5 µs): a sample is then the mean of as many consecutive calls of one backend as
+   * reach it, and medians and p99 are over those means. Default 0: one call per sample.
+   */
+  minSampleUs?: number;
   /** Called after each batch size (progress). */
   onRow?: (row: BenchRow) => void;
 }
@@ -115,30 +125,44 @@ async function benchOne(
   options: BenchOptions,
 ): Promise<BenchRow> {
   const warmup = options.warmup ?? 30;
+  // The warm-up's last calls estimate each backend's cost (µs).
+  const cost = new Float64Array(natives.length + 1);
   for (let i = 0; i < warmup; i++) {
-    for (const n of natives) n.session.runSync(feeds);
-    await ort.run(feeds);
-  }
-  // Size the run from the warm-up cost unless told.
-  let iterations = options.iterations;
-  if (iterations === undefined) {
-    const t0 = monotonicClock();
-    for (const n of natives) n.session.runSync(feeds);
-    await ort.run(feeds);
-    const round = (monotonicClock() - t0) / 1000;
-    iterations = Math.max(200, Math.min(options.maxIterations ?? 5000, Math.floor(1500 / Math.max(round, 1e-3))));
-  }
-  const times = natives.map(() => new Float64Array(iterations));
-  const o = new Float64Array(iterations);
-  for (let i = 0; i < iterations; i++) {
     for (let s = 0; s < natives.length; s++) {
       const t = monotonicClock();
       natives[s]!.session.runSync(feeds);
-      times[s]![i] = monotonicClock() - t;
+      cost[s] = monotonicClock() - t;
     }
     const t = monotonicClock();
     await ort.run(feeds);
-    o[i] = monotonicClock() - t;
+    cost[natives.length] = monotonicClock() - t;
+  }
+  const minSample = options.minSampleUs ?? 0;
+  const group = Array.from(cost, (c) => (minSample > 0 ? Math.max(1, Math.ceil(minSample / Math.max(c, 0.1))) : 1));
+  // Size the run from the warm-up cost unless told.
+  let iterations = options.iterations;
+  if (iterations === undefined) {
+    let round = 0;
+    for (let s = 0; s < cost.length; s++) round += cost[s]! * group[s]!;
+    iterations = Math.max(
+      200,
+      Math.min(options.maxIterations ?? 5000, Math.floor((options.budgetMs ?? 1500) / Math.max(round / 1000, 1e-3))),
+    );
+  }
+  const times = natives.map(() => new Float64Array(iterations));
+  const o = new Float64Array(iterations);
+  const g = group[natives.length]!;
+  for (let i = 0; i < iterations; i++) {
+    for (let s = 0; s < natives.length; s++) {
+      const session = natives[s]!.session;
+      const n = group[s]!;
+      const t = monotonicClock();
+      for (let r = 0; r < n; r++) session.runSync(feeds);
+      times[s]![i] = (monotonicClock() - t) / n;
+    }
+    const t = monotonicClock();
+    for (let r = 0; r < g; r++) await ort.run(feeds);
+    o[i] = (monotonicClock() - t) / g;
   }
   const ow = summarize(o);
   const timings = natives.map((n, s) => {
@@ -155,6 +179,7 @@ async function benchOne(
     iterations,
   };
   if (others.length > 0) row.otherKernels = others;
+  if (group.some((n) => n > 1)) row.callsPerSample = group;
   return row;
 }
 
