@@ -3,10 +3,9 @@
  * aligned regions.
  *
  * Three builds of the same kernels are embedded (a {@link KernelSet}): `relaxed` (SIMD128 plus
- * relaxed-SIMD fused multiply-add in the matrix products, GEMV, attention, recurrent dot
- * products and LayerNorm's variance), `simd` (SIMD128) and `scalar`. The runtime takes the best
- * the engine validates — relaxed where a tiny relaxed-SIMD probe module validates, else SIMD128,
- * else scalar — silently. {@link setKernelSet} or the environment variable `TICKMIND_KERNELS`
+ * relaxed-SIMD fused multiply-add in the GEMM tiles, GEMV, batched matmul and attention), `simd`
+ * (SIMD128) and `scalar`. The runtime takes the best the engine validates — relaxed where a tiny
+ * relaxed-SIMD probe module validates, else SIMD128, else scalar — silently. {@link setKernelSet} or the environment variable `TICKMIND_KERNELS`
  * (`relaxed`, `simd`, `scalar` or `auto`) forces one, for tests and benchmarks.
  *
  * Determinism: every set gives bit-identical results run to run on a given machine and engine.

@@ -191,7 +191,7 @@ function scoresAny(qrow: usize, kbase: usize, kj: i32, mrow: usize, S: i32, D: i
       let acc = f32x4.splat(0);
       for (; d + 4 <= D; d += 4) {
         const off = <usize>d << 2;
-        acc = madd(acc, v128.load(qrow + off), v128.load(krow + off));
+        acc = f32x4.add(acc, f32x4.mul(v128.load(qrow + off), v128.load(krow + off)));
       }
       s = lanes(acc);
     }
@@ -209,7 +209,7 @@ function weightedAny(p: usize, vbase: usize, vj: i32, S: i32, D: i32, orow: usiz
       let acc = f32x4.splat(0);
       for (let j = 0; j < S; j++) {
         const w = v128.load32_splat(p + (<usize>j << 2));
-        acc = madd(acc, w, v128.load(vbase + (<usize>(j * vj + d) << 2)));
+        acc = f32x4.add(acc, f32x4.mul(w, v128.load(vbase + (<usize>(j * vj + d) << 2))));
       }
       v128.store(orow + (<usize>d << 2), acc);
     }

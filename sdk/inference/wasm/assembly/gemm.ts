@@ -315,9 +315,23 @@ export function matmulBatched(
       if (ASC_FEATURE_SIMD) {
         for (; j + 4 <= N; j += 4) {
           let acc = f32x4.splat(0);
-          for (let k = 0; k < K; k++) {
+          let k = 0;
+          if (ASC_FEATURE_RELAXED_SIMD) {
+            // A fused multiply-add waits for its accumulator (4 cycles on x86, where a separate add
+            // takes 2-3): even and odd k accumulate apart, so two chains are in flight.
+            let odd = acc;
+            for (; k + 2 <= K; k += 2) {
+              const x = v128.load32_splat(ai + (<usize>k << 2));
+              const y = v128.load32_splat(ai + (<usize>k << 2), 4);
+              const bk = bn + (<usize>(k * ldb + j) << 2);
+              acc = madd(acc, x, v128.load(bk));
+              odd = madd(odd, y, v128.load(bk + (<usize>ldb << 2)));
+            }
+            acc = f32x4.add(acc, odd);
+          }
+          for (; k < K; k++) {
             const x = v128.load32_splat(ai + (<usize>k << 2));
-            acc = madd(acc, x, v128.load(bn + (<usize>(k * ldb + j) << 2)));
+            acc = f32x4.add(acc, f32x4.mul(x, v128.load(bn + (<usize>(k * ldb + j) << 2))));
           }
           v128.store(ci + (<usize>j << 2), acc);
         }

@@ -8,7 +8,10 @@
  * hardware has one (x86 FMA3, Arm NEON), rounded once; an engine without FMA may round twice.
  * The SIMD128 build emits exactly the multiply then add it always did, so its results are
  * unchanged. Either build is deterministic on a given machine and engine; the two differ from
- * each other in the last bits.
+ * each other in the last bits. Used where several accumulators are in flight (the GEMM tiles,
+ * GEMV, attention's 16/32-wide heads, two-chain batched matmul): a fused multiply-add waits 4
+ * cycles for its accumulator on x86, a plain add 2-3, so a loop with a single accumulator chain
+ * (LayerNorm's variance, RNN dot products, attention of other head sizes) keeps multiply-then-add.
  */
 // @ts-expect-error: decorator
 @inline

@@ -1,6 +1,6 @@
 // Row-wise normalizations: LayerNorm and Softmax over the last axis.
 
-import { expOrZeroScalar, expOrZeroVec, madd } from './math';
+import { expOrZeroScalar, expOrZeroVec } from './math';
 
 // @ts-expect-error: decorator
 @inline
@@ -36,7 +36,7 @@ export function layerNorm(x: usize, gamma: usize, beta: usize, y: usize, rows: i
       let acc = f32x4.splat(0);
       for (; j + 4 <= cols; j += 4) {
         const d = f32x4.sub(v128.load(xr + (<usize>j << 2)), m);
-        acc = madd(acc, d, d);
+        acc = f32x4.add(acc, f32x4.mul(d, d));
       }
       sq = hsum(acc);
     }

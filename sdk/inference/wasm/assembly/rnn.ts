@@ -2,7 +2,7 @@
 // sequences): per direction and batch row, every step's gates are dot products over rows of W
 // (with the step's input) and R (with the state), then the gate math in f32.
 
-import { expScalar, madd } from './math';
+import { expScalar } from './math';
 
 // @ts-expect-error: decorator
 @inline
@@ -29,7 +29,7 @@ function dot(a: usize, b: usize, n: i32): f32 {
   let s: f32 = 0;
   if (ASC_FEATURE_SIMD) {
     let acc = f32x4.splat(0);
-    for (; i + 4 <= n; i += 4) acc = madd(acc, v128.load(a + (<usize>i << 2)), v128.load(b + (<usize>i << 2)));
+    for (; i + 4 <= n; i += 4) acc = f32x4.add(acc, f32x4.mul(v128.load(a + (<usize>i << 2)), v128.load(b + (<usize>i << 2))));
     s = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3);
   }
   for (; i < n; i++) s += load<f32>(a + (<usize>i << 2)) * load<f32>(b + (<usize>i << 2));
