@@ -33,4 +33,14 @@ export type { QuantizeOptions, QuantizeReport } from './quantize-weights.js';
 export { quantizeWeights } from './quantize-weights.js';
 export type { BackendChoice, BackendKind, Feeds, Results, Session, SessionOptions, TensorDescription, TensorInput } from './session.js';
 export type { DType, StorageArray, Tensor, TensorArray } from './tensor.js';
-export { simdSupported } from './wasm/runtime.js';
+export type { KernelSet } from './wasm/runtime.js';
+export {
+  bestKernelSet,
+  defaultKernelSet,
+  describeKernelSet,
+  KERNEL_SETS,
+  kernelSetSupported,
+  relaxedSimdSupported,
+  setKernelSet,
+  simdSupported,
+} from './wasm/runtime.js';
