@@ -1,16 +1,21 @@
 #!/usr/bin/env node
 // npm run bench:inference — every fixture in tests/fixtures/models at batch 1, 8, 32, 128:
-// native vs onnxruntime-web (1 thread) in the same run, interleaved call by call, medians and
-// p99 over many calls after warm-up, their ratio, and heap growth per 10k native calls.
+// native (each kernel set: relaxed SIMD where the engine runs it, and SIMD128) vs
+// onnxruntime-web (1 thread) in the same run, interleaved call by call, medians and p99 over many
+// calls after warm-up, their ratios, and heap growth per 10k native calls.
 //
-//   node --expose-gc bench/inference.js [--batch 1,8,32,128] [--only NAME] [--json FILE]
+//   node --expose-gc bench/inference.js [--batch 1,8,32,128] [--only NAME] [--kernels relaxed,simd] [--json FILE]
+//
+// Node 20 runs relaxed SIMD only with V8's --experimental-wasm-relaxed-simd: this script sets it
+// from inside (enableRelaxedSimd) before any kernel compiles; Node 22+ needs nothing.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { randomFeeds } from '../dist/sdk/cli/feeds.js';
-import { benchModel, defaultBatchDim, formatRows } from '../dist/sdk/cli/model-bench.js';
-import { NativeSession } from '../dist/sdk/inference/index.js';
+import { benchModel, defaultBatchDim, formatRows, nativeSessions, parseKernels } from '../dist/sdk/cli/model-bench.js';
+import { enableRelaxedSimd } from '../dist/sdk/cli/wasm-flags.js';
+import { describeKernelSet } from '../dist/sdk/inference/index.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const fixtureDir = join(root, 'tests', 'fixtures', 'models');
@@ -22,6 +27,8 @@ const arg = (name) => {
 const batches = (arg('batch') ?? '1,8,32,128').split(',').map(Number);
 const only = arg('only');
 const jsonOut = arg('json');
+const relaxed = enableRelaxedSimd();
+const kernels = parseKernels(arg('kernels') ?? (relaxed ? 'relaxed,simd' : 'simd'));
 
 if (typeof globalThis.gc !== 'function') {
   console.error('bench:inference: run with node --expose-gc (npm run bench:inference does) to measure heap growth');
@@ -41,7 +48,7 @@ const idle = { runSync() {} };
  * engine (JIT tier-up) shows in some rounds only, so the minimum is the per-call figure.
  */
 async function heapGrowth(bytes, file, batch) {
-  const session = NativeSession.create(bytes, { file });
+  const session = nativeSessions(bytes, file, kernels.slice(0, 1))[0].session;
   const feeds = randomFeeds(session.inputs, { [defaultBatchDim(session.inputs) ?? 'batch']: batch }, 7);
   callMany(session, feeds, 3000);
   let gcs = 0;
@@ -67,11 +74,13 @@ async function heapGrowth(bytes, file, batch) {
   gcs = 0;
   const rounds = (await measure(session)).map((r) => r - baseline);
   await session.dispose();
-  return { batch, bytesPer10kCalls: Math.min(...rounds), rounds, gcDuringCalls: gcs };
+  return { batch, kernels: kernels[0], bytesPer10kCalls: Math.min(...rounds), rounds, gcDuringCalls: gcs };
 }
 
 const manifest = JSON.parse(readFileSync(join(fixtureDir, 'manifest.json'), 'utf8'));
-const report = { node: process.version, date: new Date().toISOString(), fixtures: [] };
+const report = { node: process.version, date: new Date().toISOString(), kernels, fixtures: [] };
+console.log(`kernels: ${kernels.map((k) => `${k} — ${describeKernelSet(k)}`).join('; ')}`);
+if (!relaxed) console.log('relaxed SIMD is not available in this engine: SIMD128 only');
 for (const fixture of manifest.fixtures) {
   if (only !== undefined && !fixture.name.includes(only)) continue;
   const file = join(fixtureDir, fixture.file);
@@ -80,7 +89,13 @@ for (const fixture of manifest.fixtures) {
   const rows = await benchModel(bytes, file, {
     batches,
     dims: {},
-    onRow: (r) => process.stderr.write(`  batch ${r.batch}: native ${r.native.medianUs} µs, onnxruntime-web ${r.ortWeb.medianUs} µs\n`),
+    kernels,
+    onRow: (r) => {
+      const natives = [{ kernels: r.kernels, medianUs: r.native.medianUs }, ...(r.otherKernels ?? [])];
+      process.stderr.write(
+        `  batch ${r.batch}: ${natives.map((n) => `native (${n.kernels}) ${n.medianUs} µs`).join(', ')}, onnxruntime-web ${r.ortWeb.medianUs} µs\n`,
+      );
+    },
   });
   const heap = [];
   // Heap growth at batch 1, and at batch 32 when a call is cheap enough to repeat 63k times quickly.
@@ -92,7 +107,7 @@ for (const fixture of manifest.fixtures) {
     heap
       .map(
         (h) =>
-          `heap growth per 10k native calls at batch ${h.batch}: ${h.bytesPer10kCalls} bytes (rounds: ${h.rounds.join(', ')}; GCs during the calls: ${h.gcDuringCalls})`,
+          `heap growth per 10k native (${h.kernels}) calls at batch ${h.batch}: ${h.bytesPer10kCalls} bytes (rounds: ${h.rounds.join(', ')}; GCs during the calls: ${h.gcDuringCalls})`,
       )
       .join('\n'),
   );

@@ -2,7 +2,8 @@
 // Builds the AssemblyScript kernels and embeds them as base64 in generated TypeScript modules,
 // so the SDK loads them in Node and in a browser with no fetch. Runs as part of
 // `npm install` (prepare) and `npm test`.
-//   sdk/inference/wasm: SIMD128 and scalar builds (the engine picks one at load)
+//   sdk/inference/wasm: relaxed-SIMD, SIMD128 and scalar builds (the runtime picks the best the
+//                       engine validates; see sdk/inference/wasm/runtime.ts)
 //   sdk/physics/wasm:   SIMD128 and scalar builds (BVH ray casts, agent sweeps)
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -19,6 +20,11 @@ const modules = [
     dir: 'sdk/inference/wasm',
     builds: [
       { constant: 'SIMD_WASM_BASE64', doc: 'The SIMD128 kernels', flags: ['--enable', 'simd'] },
+      {
+        constant: 'RELAXED_WASM_BASE64',
+        doc: 'The SIMD128 kernels with relaxed-SIMD fused multiply-add (f32x4.relaxed_madd) in the hot loops',
+        flags: ['--enable', 'simd,relaxed-simd'],
+      },
       { constant: 'SCALAR_WASM_BASE64', doc: 'The scalar fallback kernels', flags: ['--disable', 'simd'] },
     ],
   },

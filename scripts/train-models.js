@@ -1,11 +1,14 @@
 #!/usr/bin/env node
 // npm run models — trains the shipped models from training-data/ with tickmind train, evaluates
-// each with tickmind eval (40 held-out rounds) and measures its per-tick cost with tickmind
+// each with tickmind eval (200 held-out rounds) and measures its per-tick cost with tickmind
 // profile (10 players on dust2), and writes models/<name>.onnx, its training curve, its
-// evaluation (JSON and HTML) and its model card (<name>.md). Deterministic for the committed data.
+// evaluation (JSON and HTML), its cost (JSON), its model card (<name>.md), and the metric tables
+// of README.md and models/README.md (scripts/model-tables.js). Deterministic for the committed data
+// (the costs are this machine's).
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { alignMarkdownTables, updateTables } from './model-tables.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const BIN = join(ROOT, 'bin', 'tickmind.js');
@@ -35,17 +38,34 @@ const MODELS = [
     train: ['--data', 'training-data/egocentric', '--arch', 'mlp', '--hidden', '64', '--epochs', '12'],
   },
 ];
-const only = process.argv.slice(2);
-for (const m of MODELS.filter((x) => only.length === 0 || only.includes(x.name))) {
+const ROUNDS = '200';
+// `--cost`: re-measure only the per-tick cost of the models as they are (on a quiet machine) and
+// rewrite their cost JSON, the cards' cost section and the tables.
+const costOnly = process.argv.includes('--cost');
+const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+for (const m of MODELS.filter((x) => costOnly && (only.length === 0 || only.includes(x.name)))) {
+  const out = `models/${m.name}.onnx`;
+  const profileArgs = ['profile', '--map', 'dust2', '--agents', '10', '--mode', m.mode, '--policy', out, '--ticks', '2000'];
+  const cost = tickmind(profileArgs);
+  writeFileSync(join(ROOT, 'models', `${m.name}.cost.json`), `${JSON.stringify(cost, null, 2)}\n`);
+  const cardFile = join(ROOT, 'models', `${m.name}.md`);
+  const text = readFileSync(cardFile, 'utf8');
+  writeFileSync(cardFile, alignMarkdownTables(`${text.slice(0, text.indexOf('## Per-tick cost'))}${costSection(cost, profileArgs)}`));
+}
+for (const m of MODELS.filter((x) => !costOnly && (only.length === 0 || only.includes(x.name)))) {
   const out = `models/${m.name}.onnx`;
   const trainArgs = ['train', ...m.train, '--seed', '1', '--out', out];
   const trained = tickmind(trainArgs);
-  const evalArgs = ['eval', '--policy', out, '--rounds', '40', '--seed', '1', '--report', `models/${m.name}.eval.html`];
+  const evalArgs = ['eval', '--policy', out, '--rounds', ROUNDS, '--seed', '1', '--report', `models/${m.name}.eval.html`];
   const evaluation = tickmind(evalArgs);
   writeFileSync(join(ROOT, 'models', `${m.name}.eval.json`), `${JSON.stringify(evaluation, null, 2)}\n`);
   const profileArgs = ['profile', '--map', 'dust2', '--agents', '10', '--mode', m.mode, '--policy', out, '--ticks', '2000'];
   const cost = tickmind(profileArgs);
-  writeFileSync(join(ROOT, 'models', `${m.name}.md`), card(m, out, trained, evaluation, cost, trainArgs, evalArgs, profileArgs));
+  writeFileSync(join(ROOT, 'models', `${m.name}.cost.json`), `${JSON.stringify(cost, null, 2)}\n`);
+  writeFileSync(
+    join(ROOT, 'models', `${m.name}.md`),
+    alignMarkdownTables(card(m, out, trained, evaluation, cost, trainArgs, evalArgs, profileArgs)),
+  );
   if (m.name === 'joint-5v5') {
     // The README's heatmap picture (needs Debian's chromium; the models are complete without it).
     try {
@@ -63,10 +83,16 @@ for (const m of MODELS.filter((x) => only.length === 0 || only.includes(x.name))
   }
 }
 
+const written = updateTables();
+console.log(written.length > 0 ? `models: tables written in ${written.join(', ')}` : 'models: tables up to date');
+
 function card(m, out, t, e, c, trainArgs, evalArgs, profileArgs) {
   const f = (x, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : '–');
   const row = (name, r) =>
-    `| ${name} | ${f(r.occupancyEmd.ct)} / ${f(r.occupancyEmd.t)} | ${f(r.speedEmd.ct)} / ${f(r.speedEmd.t)} | ${f(r.turnRateEmd.ct, 0)} / ${f(r.turnRateEmd.t, 0)} | ${f(r.lifetime.ct, 1)} / ${f(r.lifetime.t, 1)} | ${f(100 * r.ctWinRate, 0)} % | ${f(r.stuckPerRound)} |`;
+    `| ${name} | ${f(r.occupancyEmd.ct)} / ${f(r.occupancyEmd.t)} | ${f(r.speedEmd.ct)} / ${f(r.speedEmd.t)} | ${f(r.turnRateEmd.ct, 0)} / ${f(r.turnRateEmd.t, 0)} | ${f(r.lifetime.ct, 1)} / ${f(r.lifetime.t, 1)} | ${f(100 * r.ctWinRate, 1)} % [${f(100 * r.ctWinRateInterval[0], 0)}–${f(100 * r.ctWinRateInterval[1], 0)}] | ${f(r.stuckPerRound)} |`;
+  const pct = (x) => `${f(100 * x, 0)} %`;
+  const sight = (name, r) =>
+    `| ${name} | ${pct(r.inSight.ct.standing)} / ${pct(r.inSight.t.standing)} | ${pct(r.inSight.ct.walking)} / ${pct(r.inSight.t.walking)} | ${pct(r.inSight.ct.running)} / ${pct(r.inSight.t.running)} |`;
   const v = e.validation;
   const bytes = readFileSync(join(ROOT, out)).length;
   return `# ${m.title} — \`${out}\`
@@ -87,6 +113,12 @@ frame, and how far the goal is). The navigator picks goals (the bomb; an attacke
 routes for every player whoever plays it, so the model learns how the teacher moves along a
 route — pace, stops, fights, jumps — while the route itself comes from the game's nav mesh. A game
 that runs this model writes each agent's \`Waypoint\` component (docs/sensing.md).
+
+Each player token also carries **line of sight**, cast eye to eye through the level and the other
+players (${m.mode === 'joint' ? '`enemyInSight`: whether that player sees a live enemy' : '`lineOfSight`: whether the deciding player sees each other player'}) —
+what the model needs to stop and shoot when the teacher does. The whole observation layout (blocks,
+the 16-ray sensor, the line-of-sight range, the frame) is the spec's \`observation\`: a game builds
+the world it needs from the file alone (\`createPolicyWorld\`, docs/policy.md).
 
 ## Training
 
@@ -109,15 +141,30 @@ ${f(100 * v.majorityClassAccuracy, 1)} %, random ${f(100 * v.randomAccuracy, 1)}
 
 Rollouts, ${e.rounds} rounds, against the teacher's play (CT / T):
 
-| | occupancy EMD (m) | speed EMD (m/s) | turn-rate EMD (°/s) | lifetime (s) | CT wins | stuck / round |
+| | occupancy EMD (m) | speed EMD (m/s) | turn-rate EMD (°/s) | lifetime (s) | CT wins [95 % interval] | stuck / round |
 | --- | ---: | ---: | ---: | ---: | ---: | ---: |
 ${row('this model', e.policyMetrics)}
+${row('teacher (reference: same starts and seed)', e.referenceMetrics)}
 ${row('teacher, other randomness', e.teacherMetrics)}
 ${row('random', e.randomMetrics)}
 
+Fights — movement while an enemy is in sight (the game's line of sight), CT / T:
+
+| | standing | walking | running |
+| --- | ---: | ---: | ---: |
+${sight('this model', e.policyMetrics)}
+${sight('teacher (reference)', e.referenceMetrics)}
+${sight('random', e.randomMetrics)}
+
 Report with the heatmaps: [\`${m.name}.eval.html\`](${m.name}.eval.html); figures: [\`${m.name}.eval.json\`](${m.name}.eval.json).
 
-## Per-tick cost
+${costSection(c, profileArgs)}`;
+}
+
+/** The card's cost section. */
+function costSection(c, profileArgs) {
+  const f = (x, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : '–');
+  return `## Per-tick cost
 
 \`\`\`sh
 npx tickmind ${profileArgs.join(' ')}
@@ -125,7 +172,7 @@ npx tickmind ${profileArgs.join(' ')}
 
 10 players on dust2, every player deciding every tick, native backend, this machine kind:
 decide p50 **${f(c.phases.decide.p50Us, 1)} µs**, p99 ${f(c.phases.decide.p99Us, 1)} µs; whole AI tick (sense + decide + act, act
-including Rapier's character controller) p50 ${f(c.phases.total.p50Us, 1)} µs, p99 ${f(c.phases.total.p99Us, 1)} µs; ${c.overBudgetTicks} of
+including the character controller) p50 ${f(c.phases.total.p50Us, 1)} µs, p99 ${f(c.phases.total.p99Us, 1)} µs; ${c.overBudgetTicks} of
 ${c.ticks} ticks over the 1 ms budget.
 `;
 }

@@ -13,20 +13,35 @@ const SDK = join(ROOT, 'sdk');
 /** module -> sdk modules it may import, and packages it may import. */
 const LAYERS: Record<string, { modules: string[]; packages: string[] }> = {
   core: { modules: [], packages: [] },
-  inference: { modules: ['core'], packages: ['onnx-proto', 'onnxruntime-web'] },
+  inference: { modules: ['core'], packages: ['onnxruntime-web'] },
   sensors: { modules: ['core'], packages: [] },
   physics: { modules: ['core', 'sensors'], packages: ['@dimforge/rapier3d-compat'] },
+  navigation: { modules: ['core', 'sensors'], packages: [] },
+  demos: { modules: ['core', 'sensors', 'physics', 'navigation', 'actuators', 'dataset'], packages: [] },
   policy: { modules: ['core', 'inference'], packages: [] },
   actuators: { modules: ['core'], packages: [] },
   profiling: { modules: ['core'], packages: [] },
   dataset: { modules: ['core'], packages: ['hyparquet-writer', 'fflate'] },
   training: { modules: ['core', 'inference', 'dataset'], packages: [] },
   ecs: {
-    modules: ['core', 'inference', 'sensors', 'physics', 'policy', 'actuators', 'profiling', 'dataset', 'training'],
+    modules: ['core', 'inference', 'sensors', 'physics', 'navigation', 'policy', 'actuators', 'profiling', 'dataset', 'training'],
     packages: ['bitecs'],
   },
   cli: {
-    modules: ['core', 'inference', 'sensors', 'physics', 'policy', 'actuators', 'profiling', 'dataset', 'training', 'ecs'],
+    modules: [
+      'core',
+      'inference',
+      'sensors',
+      'physics',
+      'navigation',
+      'policy',
+      'actuators',
+      'profiling',
+      'dataset',
+      'training',
+      'ecs',
+      'demos',
+    ],
     packages: [],
   },
 };

@@ -12,3 +12,9 @@ it('npm run docs succeeds with no warnings (undocumented exports, broken links)'
   const { stdout, stderr } = await exec('node', [typedoc, '--emit', 'none', '--treatWarningsAsErrors'], { cwd: root, timeout: 180_000 });
   expect(`${stdout}${stderr}`).not.toMatch(/\[warning\]|\[error\]/);
 });
+
+it("the README's and models/README's metric tables are what models/*.eval.json say (generated, never edited by hand)", async () => {
+  const root = join(import.meta.dirname, '..');
+  const r = await exec('node', [join(root, 'scripts', 'model-tables.js'), '--check'], { cwd: root }).catch((e) => e);
+  expect(`${r.stdout}${r.stderr}`).toMatch(/model tables up to date/);
+});

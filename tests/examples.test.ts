@@ -27,13 +27,16 @@ describe('examples', () => {
       expect(stdout).toMatch(/backend native/);
     }
     if (file === 'match-5v5.js') expect(stdout).toMatch(/AI tick\s+median\s+[\d.]+ µs/);
+    if (file === 'record-your-game.js') expect(stdout).toMatch(/recorded 4 episodes, [1-9]\d+ frames of \d+ floats/);
   });
 
   it('import only public entry points', () => {
     for (const file of examples) {
       const source = readFileSync(join(ROOT, 'examples', file), 'utf8');
       for (const m of source.matchAll(/from ['"]([^'"]+)['"]/g))
-        expect(m[1]).toMatch(/^(node:|tickmind($|\/(core|inference|sensors|actuators|physics|ecs|policy|profiling)$))/);
+        expect(m[1]).toMatch(
+          /^(node:|tickmind($|\/(core|inference|sensors|actuators|physics|navigation|ecs|policy|profiling|dataset|training|node|models)$))/,
+        );
     }
   });
 });

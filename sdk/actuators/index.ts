@@ -1,9 +1,11 @@
 /**
  * `tickmind/actuators`: the 97-class movement action ↔ movement commands (desired velocity,
- * stature, jump). Pure and allocation-free.
+ * stature, jump), and ground movement with inertia. Pure and allocation-free.
  * @module actuators
  */
 
+export type { Inertia } from './inertia.js';
+export { accelerate, SOURCE_INERTIA } from './inertia.js';
 export type { MovementCommand, MovementSpeeds } from './movement.js';
 export {
   commandVelocity,

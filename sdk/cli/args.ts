@@ -61,11 +61,13 @@ export function parseDims(values: readonly string[] | undefined): Record<string,
 }
 
 /** Parses a positive integer option. */
-export function intOption(args: ParsedArgs, key: string, fallback: number): number {
+export function intOption(args: ParsedArgs, key: string, fallback: number, min = 1, max = Number.MAX_SAFE_INTEGER): number {
   const v = option(args, key);
   if (v === undefined) return fallback;
   if (!/^\d+$/.test(v) || Number(v) <= 0) throw new UsageError(`--${key} expects a positive integer, got '${v}'`);
-  return Number(v);
+  const n = Number(v);
+  if (n < min || n > max) throw new UsageError(`--${key} must be from ${min} to ${max}, got ${v}`);
+  return n;
 }
 
 /** The backend option, validated. */

@@ -3,13 +3,15 @@
  * [--temperature T] [--period N] [--json] [--report FILE]`: scores a policy on held-out plant states — accuracy and NLL on the teacher's
  * held-out decisions, and its rollouts against the teacher's play (occupancy EMD per side, speed
  * and turn-rate histogram EMDs, lifetimes, outcomes, stuck events), with the random policy and the
- * teacher itself as anchors. The arena comes from the repository's sandbox through the bin.
+ * teacher itself as anchors. With `--human DIR` (demo data from `tickmind import-demo`) it measures
+ * human-likeness instead (eval-human.ts). The arena comes from the repository's sandbox through the bin.
  */
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { TickmindError } from '../core/index.js';
 import { checkKnown, intOption, option, type ParsedArgs, UsageError } from './args.js';
+import { evalHumanCommand, type HumanEvalEngine } from './eval-human.js';
 
-const OPTIONS = ['policy', 'rounds', 'seed', 'map', 'team-size', 'temperature', 'period', 'json', 'report'];
+const OPTIONS = ['policy', 'rounds', 'seed', 'map', 'team-size', 'temperature', 'period', 'json', 'report', 'level', 'human', 'inertia'];
 
 interface InSight {
   ticks: number;
@@ -41,8 +43,8 @@ export interface EvalEngineResult {
   } & Record<string, unknown>;
 }
 
-/** The evaluation engine and its report, lent by the bin. */
-export interface EvalEngine {
+/** The evaluation engine and its report, lent by the bin (with the human-likeness engine where the arena has it). */
+export interface EvalEngine extends Partial<HumanEvalEngine> {
   /** Plays and scores. */
   evaluatePolicy(
     config: {
@@ -63,11 +65,20 @@ export interface EvalEngine {
 /** Runs `tickmind eval`. */
 export async function evalCommand(args: ParsedArgs, engine: EvalEngine | undefined): Promise<number> {
   checkKnown(args, OPTIONS);
+  if (option(args, 'level') !== undefined)
+    throw new UsageError(
+      `tickmind eval plays retake rounds, which need the arena's maps (--map dust2, inferno or synthetic); --level FILE (your own level) is for tickmind profile`,
+    );
   if (engine === undefined)
     throw new TickmindError(
       'BACKEND_UNAVAILABLE',
       'tickmind eval needs the arena of the tickmind repository (sandbox/arena); run it from a checkout',
     );
+  if (args.options.has('human')) {
+    for (const k of ['team-size', 'temperature', 'period'])
+      if (args.options.has(k)) usage(`--${k} is not an option of tickmind eval --human (its rounds are the arena's own)`);
+    return evalHumanCommand(args, engine);
+  }
   const file = option(args, 'policy') ?? usage('--policy FILE is required');
   let bytes: Uint8Array;
   try {
@@ -75,18 +86,18 @@ export async function evalCommand(args: ParsedArgs, engine: EvalEngine | undefin
   } catch (err) {
     throw new TickmindError('IO', `cannot read the policy: ${(err as Error).message}`, { file });
   }
-  const teamSize = option(args, 'team-size') === undefined ? undefined : intOption(args, 'team-size', 5);
+  const teamSize = option(args, 'team-size') === undefined ? undefined : intOption(args, 'team-size', 5, 1, 5);
   if (teamSize !== undefined && teamSize > 5) usage('--team-size must be 1..5');
   const json = args.options.has('json');
   const temperature = option(args, 'temperature') === undefined ? undefined : Number(option(args, 'temperature'));
   if (temperature !== undefined && !(temperature >= 0)) usage('--temperature must be a number ≥ 0 (0 = argmax)');
-  const period = option(args, 'period') === undefined ? undefined : intOption(args, 'period', 1);
+  const period = option(args, 'period') === undefined ? undefined : intOption(args, 'period', 1, 1, 1024);
   if (period !== undefined && !(period >= 1)) usage('--period must be an integer ≥ 1 (ticks between decisions)');
   const evaluation = await engine.evaluatePolicy(
     {
       policy: { file, bytes },
-      rounds: intOption(args, 'rounds', 20),
-      seed: intOption(args, 'seed', 1),
+      rounds: intOption(args, 'rounds', 20, 1, 100_000),
+      seed: intOption(args, 'seed', 1, 1, 2 ** 31 - 1),
       map: option(args, 'map') ?? 'dust2',
       ...(teamSize !== undefined ? { teamSize } : {}),
       ...(temperature !== undefined ? { temperature } : {}),

@@ -3,6 +3,7 @@ import { isTickmindError } from '../core/index.js';
 import { parseArgs, UsageError } from './args.js';
 import { demoCommand } from './demo.js';
 import { type EvalEngine, evalCommand } from './eval.js';
+import { importDemoCommand } from './import-demo.js';
 import { modelBenchCommand } from './model-bench.js';
 import { modelCheckCommand } from './model-check.js';
 import { modelQuantizeCommand } from './model-quantize.js';
@@ -20,6 +21,8 @@ export interface CliExtensions {
   recordRounds?: RecordRoundsEngine;
   /** The evaluation engine for `tickmind eval`. */
   evaluation?: EvalEngine;
+  /** URL of the maps module for `tickmind import-demo` (worker threads import it; see import-demo-job.ts). */
+  demoMapsModule?: string;
 }
 
 const HELP = `tickmind — Game-AI SDK command line
@@ -27,25 +30,28 @@ const HELP = `tickmind — Game-AI SDK command line
 usage:
   tickmind model check FILE [--backend native|ort|auto] [--dim NAME=VALUE]... [--json]
   tickmind model run FILE --input NAME=PATH.npy [--input …] --out DIR [--backend native|ort|auto]
-  tickmind model bench FILE [--batch 1,8,32,128] [--batch-dim NAME] [--dim NAME=VALUE]... [--json]
+  tickmind model bench FILE [--batch 1,8,32,128] [--batch-dim NAME] [--dim NAME=VALUE]... [--kernels auto|relaxed|simd|scalar[,…]] [--json]
   tickmind model quantize FILE --out OUT.onnx [--min-elements N] [--json]
   tickmind demo [--model FILE] [--ticks N] [--seed S]
   tickmind profile [--agents N] [--ticks T] [--policy FILE] [--mode joint|egocentric] [--budget-us B]
-                   [--decision-period P] [--backend native|ort] [--map arena|dust2|inferno|synthetic]
-                   [--seed S] [--json] [--trace FILE] [--report FILE]
+                   [--decision-period P] [--backend native|ort] [--map arena|dust2|inferno|synthetic | --level FILE.json]
+                   [--physics bvh|rapier] [--matches M] [--seed S] [--json] [--trace FILE] [--report FILE]
   tickmind record --rounds N --seed S --out DIR [--format parquet|npz|both]
                   [--players teacher|random|policy:FILE] [--map dust2] [--every K] [--team-size N]
                   [--split train|eval|all] [--observations egocentric|joint] [--label played|teacher] [--json]
   tickmind train --data DIR|FILE.npz [--data …] --arch joint|egocentric|mlp --out FILE.onnx [--epochs E] [--seed S] [--batch B]
                  [--lr LR] [--d D] [--layers L] [--heads H] [--hidden N] [--val-fraction F] [--patience P]
-                 [--curve FILE.html] [--json]
+                 [--curve FILE.html] [--init POLICY.onnx] [--json]
   tickmind eval --policy FILE [--rounds N] [--seed S] [--map dust2] [--team-size N] [--temperature T]
                 [--period N] [--json] [--report FILE]
+  tickmind eval --human DIR [--policy FILE]... [--rounds N] [--seed S] [--map dust2] [--inertia] [--json] [--report FILE]
+  tickmind import-demo FILE.dem… --out DIR [--format parquet|npz|both] [--every K] [--humans-only]
+                       [--side ct|t|both] [--map de_dust2] [--layout-from POLICY.onnx] [--workers N] [--json]
   tickmind --help | --version
 
 exit status: 0 success, 1 the model failed to load or to match, 2 usage error`;
 
-const FLAGS = new Set(['json', 'help', 'version']);
+const FLAGS = new Set(['json', 'help', 'version', 'humans-only', 'inertia']);
 
 /** Runs the CLI with `argv` (without node and script); returns the exit status. */
 export async function main(argv: readonly string[], version: string, extensions: CliExtensions = {}): Promise<number> {
@@ -63,6 +69,8 @@ export async function main(argv: readonly string[], version: string, extensions:
     if (group === 'demo') return await demoCommand({ ...args, positionals: args.positionals.slice(1) });
     if (group === 'record') return await recordCommand({ ...args, positionals: args.positionals.slice(1) }, extensions.recordRounds);
     if (group === 'eval') return await evalCommand({ ...args, positionals: args.positionals.slice(1) }, extensions.evaluation);
+    if (group === 'import-demo')
+      return await importDemoCommand({ ...args, positionals: args.positionals.slice(1) }, extensions.demoMapsModule);
     if (group === 'train') return await trainCommand({ ...args, positionals: args.positionals.slice(1) });
     if (group === 'profile') return await profileCommand({ ...args, positionals: args.positionals.slice(1) }, extensions.profileMaps);
     if (group === 'model') {

@@ -24,6 +24,8 @@ export interface CheckReport {
   reason?: string;
   /** Extension: how many elements broke the tolerance. */
   mismatches?: number;
+  /** Extension: output values that are NaN or infinite on the check inputs (any makes the check fail). */
+  nonFinite?: number;
 }
 
 const ATOL = 1e-4;
@@ -55,10 +57,19 @@ export async function checkModel(file: string, backend: 'native' | 'ort' | 'auto
     const feeds = randomFeeds(session.inputs, dims, SEED);
     report.inputs = session.inputs.map((i) => ({ name: i.name, shape: concreteDims(i, dims), dtype: i.dtype }));
     const got = snapshot(await session.run(feeds));
-    const reference = session.backend === 'ort' ? session : await OrtSession.create(bytes, { file });
+    report.outputs = session.outputs.map((o) => ({ name: o.name, shape: [...got[o.name]!.dims], dtype: o.dtype }));
+    report.nonFinite = countNonFinite(got);
+    const reference = session.backend === 'ort' ? session : await OrtSession.create(bytes, { file }).catch(referenceMissing);
+    if (reference === undefined) {
+      // No onnxruntime-web (an optional peer): the model loads and runs; parity is not checked.
+      report.ok = report.nonFinite === 0;
+      report.reason = `${report.reason ?? ''}; onnxruntime-web (the reference) is not installed, parity not checked: npm install onnxruntime-web`;
+      if (!report.ok)
+        report.error = { code: 'NON_FINITE', message: `${report.nonFinite} output values are NaN or infinite on the check inputs` };
+      return report;
+    }
     if (reference !== session) sessions.push(reference);
     const want = await reference.run(feeds);
-    report.outputs = session.outputs.map((o) => ({ name: o.name, shape: [...got[o.name]!.dims], dtype: o.dtype }));
     let maxAbsDiff = 0;
     let mismatches = 0;
     for (const o of session.outputs) {
@@ -75,9 +86,11 @@ export async function checkModel(file: string, backend: 'native' | 'ort' | 'auto
     }
     report.maxAbsDiff = maxAbsDiff;
     report.mismatches = mismatches;
-    report.ok = mismatches === 0;
-    if (!report.ok)
+    report.ok = mismatches === 0 && report.nonFinite === 0;
+    if (mismatches > 0)
       report.error = { code: 'MISMATCH', message: `${mismatches} elements differ from onnxruntime-web beyond ${ATOL} + ${RTOL}|ref|` };
+    else if (!report.ok)
+      report.error = { code: 'NON_FINITE', message: `${report.nonFinite} output values are NaN or infinite on the check inputs` };
   } catch (err) {
     report.ok = false;
     report.error = isTickmindError(err) ? { code: err.code, message: err.message } : { code: 'INTERNAL', message: (err as Error).message };
@@ -85,6 +98,23 @@ export async function checkModel(file: string, backend: 'native' | 'ort' | 'auto
     for (const s of sessions) await s.dispose();
   }
   return report;
+}
+
+/** The reference is optional: a missing onnxruntime-web reads as none, any other failure stands. */
+function referenceMissing(err: unknown): undefined {
+  if (isTickmindError(err) && err.code === 'BACKEND_UNAVAILABLE') return undefined;
+  throw err;
+}
+
+/** Output values that are NaN or ±Infinity (float outputs). */
+function countNonFinite(results: Readonly<Record<string, { data: ArrayLike<number | bigint> }>>): number {
+  let n = 0;
+  for (const r of Object.values(results)) {
+    const d = r.data;
+    if (!(d instanceof Float32Array || d instanceof Float64Array)) continue;
+    for (let i = 0; i < d.length; i++) if (!Number.isFinite(d[i]!)) n++;
+  }
+  return n;
 }
 
 /** Copies outputs (native results are views overwritten by the next run). */

@@ -9,6 +9,8 @@ import { BvhRayCaster, type LevelBoxes, levelFromBoxes } from '../physics/index.
 import { loadPolicy, type Policy, type PolicyMode, starterModelBytes } from '../policy/index.js';
 import type { Profiler } from '../profiling/index.js';
 import { RaySensor } from '../sensors/index.js';
+import type { UserLevel } from './level.js';
+import { buildLevelMatch } from './profile-level.js';
 
 /** The built-in map of the profile command; more come from {@link ProfileMapProvider}s (the sandbox's dust2, inferno). */
 export const PROFILE_MAPS = ['arena'] as const;
@@ -39,6 +41,8 @@ export interface ProfileMatchConfig {
   profiler?: Profiler;
   /** Policies already loaded, shared by the matches of one run (one copy of the weights for all). */
   policies?: Map<string, Policy>;
+  /** A user's level (`--level FILE`): the match is played there instead of on `map`. */
+  level?: UserLevel;
 }
 
 /** A built match. */
@@ -57,10 +61,11 @@ export interface ProfileMatch {
 export interface ProfileTools {
   /**
    * Loads --policy (else `fallback`, e.g. a shipped model; else the starter model for what the
-   * world provides — its sensor, line of sight — in `frame`) and checks it fits `tokens` players.
+   * world provides — its sensor, line of sight — in `frame`; the world is needed only then) and
+   * checks it fits `tokens` players.
    */
   loadPolicy(
-    world: AiWorld,
+    world: AiWorld | undefined,
     tokens: number,
     fallback?: { bytes: Uint8Array; file: string },
     frame?: { center: readonly [number, number, number]; halfExtent: number },
@@ -101,6 +106,7 @@ export async function buildProfileMatch(c: ProfileMatchConfig, providers: Record
     loadPolicy: (world, tokens, fallback, frame) =>
       loadProfilePolicy(c.policy === undefined && fallback !== undefined ? { ...c, policy: fallback } : c, world, tokens, frame),
   };
+  if (c.level !== undefined) return buildLevelMatch(c, c.level, tools);
   const provider = providers[c.map];
   if (provider !== undefined) return provider(c, tools);
   if (!(PROFILE_MAPS as readonly string[]).includes(c.map)) {
@@ -156,21 +162,27 @@ export async function buildProfileMatch(c: ProfileMatchConfig, providers: Record
 /** --policy (or the starter model for what this world provides and this token count), loaded and checked against the config. */
 async function loadProfilePolicy(
   c: ProfileMatchConfig,
-  world: AiWorld,
+  world: AiWorld | undefined,
   tokens: number,
   frame?: { center: readonly [number, number, number]; halfExtent: number },
 ): Promise<Policy> {
-  const layout = layoutForWorld(
-    world,
-    c.mode === 'joint'
-      ? { mode: 'joint', playerTokens: tokens, ...(frame ?? {}) }
-      : { mode: 'egocentric', maxAllies: 4, maxEnemies: tokens - 5 },
-  );
+  // Without --policy: the starter model for this world's layout (a given policy needs no world).
+  let observation: ReturnType<ReturnType<typeof layoutForWorld>['toJSON']> | undefined;
+  if (c.policy === undefined) {
+    if (world === undefined) throw new TickmindError('INTERNAL', 'the starter model needs the world it is built for');
+    const layout = layoutForWorld(
+      world,
+      c.mode === 'joint'
+        ? { mode: 'joint', playerTokens: tokens, ...(frame ?? {}) }
+        : { mode: 'egocentric', maxAllies: 4, maxEnemies: tokens - 5 },
+    );
+    observation = layout.toJSON();
+  }
   // Matches of one run share a policy (decisions are sequential: its buffers are free between calls).
-  const key = `${c.policy?.file ?? 'starter'}|${c.backend}|${c.mode}|${c.agents}|${JSON.stringify(layout.toJSON())}`;
+  const key = `${c.policy?.file ?? `starter ${JSON.stringify(observation)}`}|${c.backend}|${c.mode}|${c.agents}|${tokens}`;
   const shared = c.policies?.get(key);
   if (shared !== undefined) return shared;
-  const bytes = c.policy?.bytes ?? starterModelBytes({ observation: layout.toJSON(), seed: 1 });
+  const bytes = c.policy?.bytes ?? starterModelBytes({ observation: observation!, seed: 1 });
   const policy = await loadPolicy(bytes, {
     backend: c.backend,
     maxBatch: c.mode === 'joint' ? 1 : c.agents,

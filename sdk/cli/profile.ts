@@ -13,6 +13,7 @@ import type { AiWorld } from '../ecs/index.js';
 import type { Policy, PolicyMode } from '../policy/index.js';
 import { chromeTrace, htmlReport, monotonicClock, type PhaseStats, Profiler, profileSummary } from '../profiling/index.js';
 import { checkKnown, intOption, option, type ParsedArgs, UsageError } from './args.js';
+import { readLevel } from './level.js';
 import { buildProfileMatch, PROFILE_MAPS, type ProfileMapProvider, type ProfileMatch } from './profile-match.js';
 
 const OPTIONS = [
@@ -24,6 +25,7 @@ const OPTIONS = [
   'decision-period',
   'backend',
   'map',
+  'level',
   'seed',
   'json',
   'trace',
@@ -60,7 +62,7 @@ export interface ProfileResult {
   policy: string;
   /** Matches stepped per tick (--matches). */
   matches: number;
-  /** What moved the agents: 'bvh' (BvhMover), 'rapier' (Rapier's character controller), 'kinematic' (--map arena). */
+  /** What moved the agents: 'bvh' (BvhMover), 'rapier' (Rapier's character controller), 'kinematic' (--map arena, --level). */
   physics: 'bvh' | 'rapier' | 'kinematic';
   /**
    * With --matches above 1: the process's whole tick — every match's game rules (combat, bomb,
@@ -84,6 +86,7 @@ interface ProfileConfig {
   policyFile: string | undefined;
   matches: number;
   physics: 'bvh' | 'rapier' | undefined;
+  levelFile: string | undefined;
 }
 
 function parseConfig(args: ParsedArgs, maps: readonly string[]): ProfileConfig {
@@ -97,27 +100,31 @@ function parseConfig(args: ParsedArgs, maps: readonly string[]): ProfileConfig {
       'joint policies run on the native backend (they decide everyone in the same tick); use --mode egocentric with --backend ort',
     );
   // In a checkout the retake map with the shipped joint model is the default; elsewhere the built-in floor.
-  const map = option(args, 'map') ?? (maps.includes('dust2') ? 'dust2' : 'arena');
-  if (!maps.includes(map)) throw new UsageError(`unknown --map '${map}' (available: ${maps.join(', ')})`);
+  const levelFile = option(args, 'level');
+  if (levelFile !== undefined && option(args, 'map') !== undefined) throw new UsageError('give --map or --level, not both');
+  const map = levelFile !== undefined ? 'level' : (option(args, 'map') ?? (maps.includes('dust2') ? 'dust2' : 'arena'));
+  if (levelFile === undefined && !maps.includes(map))
+    throw new UsageError(`unknown --map '${map}' (available: ${maps.join(', ')}; or --level FILE.json for your own)`);
   const physics = option(args, 'physics');
   if (physics !== undefined && physics !== 'bvh' && physics !== 'rapier')
     throw new UsageError(`--physics must be bvh or rapier, got '${physics}'`);
-  if (physics !== undefined && map === 'arena')
-    throw new UsageError('--physics applies to the retake maps (dust2, inferno, synthetic); --map arena moves agents kinematically');
-  const matches = intOption(args, 'matches', 1);
-  if (matches < 1 || matches > MAX_MATCHES) throw new UsageError(`--matches must be 1..${MAX_MATCHES}, got ${matches}`);
+  if (physics !== undefined && (map === 'arena' || levelFile !== undefined))
+    throw new UsageError(
+      `--physics applies to the retake maps (dust2, inferno, synthetic); ${levelFile !== undefined ? '--level' : '--map arena'} moves agents kinematically`,
+    );
   return {
-    matches,
+    matches: intOption(args, 'matches', 1, 1, MAX_MATCHES),
     physics,
-    agents: intOption(args, 'agents', 10),
-    ticks: intOption(args, 'ticks', 2000),
-    budgetUs: intOption(args, 'budget-us', 1000),
-    decisionPeriod: intOption(args, 'decision-period', 1),
+    agents: intOption(args, 'agents', 10, 1, 4096),
+    ticks: intOption(args, 'ticks', 2000, 1, 10_000_000),
+    budgetUs: intOption(args, 'budget-us', 1000, 1, 10_000_000),
+    decisionPeriod: intOption(args, 'decision-period', 1, 1, 1024),
     backend,
     mode,
     map,
-    seed: intOption(args, 'seed', 1),
+    seed: intOption(args, 'seed', 1, 1, 2 ** 31 - 1),
     policyFile: option(args, 'policy'),
+    levelFile,
   };
 }
 
@@ -162,17 +169,19 @@ export async function profileCommand(args: ParsedArgs, maps: Record<string, Prof
     budgetUs: c.budgetUs,
     ticksByCaller: many,
   });
+  const level = c.levelFile === undefined ? undefined : readLevel(c.levelFile);
   const list: ProfileMatch[] = [];
   const policies = new Map<string, Policy>();
   for (let m = 0; m < c.matches; m++) {
     // Each match its own rounds (seed + m), its decisions at offset m of the period (staggered).
     const physics = c.physics !== undefined ? { physics: c.physics } : {};
-    list.push(await buildProfileMatch({ ...c, ...physics, seed: c.seed + m, decisionOffset: m, policy, profiler, policies }, maps));
+    const own = level !== undefined ? { level } : {};
+    list.push(await buildProfileMatch({ ...c, ...physics, ...own, seed: c.seed + m, decisionOffset: m, policy, profiler, policies }, maps));
   }
   const match = list[0]!;
   const log = (s: string) => process.stderr.write(s);
   log(
-    `tickmind profile: ${c.agents} agents${many ? ` × ${c.matches} matches` : ''}, ${c.ticks} ticks, ${c.mode} ${c.policyFile ?? match.policyName ?? 'starter model'}, ${c.backend}, map ${c.map}, seed ${c.seed}\n`,
+    `tickmind profile: ${c.agents} agents${many ? ` × ${c.matches} matches` : ''}, ${c.ticks} ticks, ${c.mode} ${c.policyFile ?? match.policyName ?? 'starter model'}, ${c.backend}, map ${level?.name ?? c.map}, seed ${c.seed}\n`,
   );
   const async = c.backend === 'ort';
   const advance = many
@@ -252,19 +261,19 @@ export async function profileCommand(args: ParsedArgs, maps: Record<string, Prof
     raysPerTick: Math.round((rays / c.ticks) * 10) / 10,
     heapGrowthBytesPer1kTicks: Number.isNaN(heapGrowth) ? 0 : Math.max(0, Math.round(heapGrowth)),
     mode: c.mode,
-    map: c.map,
+    map: level !== undefined ? `level ${level.name}` : c.map,
     seed: c.seed,
     decisionPeriod: c.decisionPeriod,
     policy: c.policyFile ?? match.policyName ?? 'starter',
     matches: c.matches,
-    physics: c.map === 'arena' ? 'kinematic' : (c.physics ?? 'bvh'),
+    physics: c.map === 'arena' || level !== undefined ? 'kinematic' : (c.physics ?? 'bvh'),
     ...(many ? { serverTick: pick(summary.phases.total) } : {}),
   };
   const facts = {
     agents: c.agents,
     mode: c.mode,
     backend: c.backend,
-    map: c.map,
+    map: level !== undefined ? `level ${level.name}` : c.map,
     seed: c.seed,
     policy: result.policy,
     'decision period': c.decisionPeriod,

@@ -12,7 +12,21 @@ import type { DatasetSink } from '../dataset/index.js';
 import { checkKnown, intOption, option, type ParsedArgs, UsageError } from './args.js';
 import { directorySink } from './files.js';
 
-const OPTIONS = ['rounds', 'seed', 'out', 'format', 'players', 'map', 'every', 'team-size', 'split', 'observations', 'label', 'json'];
+const OPTIONS = [
+  'rounds',
+  'seed',
+  'out',
+  'format',
+  'players',
+  'map',
+  'every',
+  'team-size',
+  'split',
+  'observations',
+  'label',
+  'json',
+  'level',
+];
 
 /** The engine the bin lends: plays and records rounds (sandbox/arena/recording/record-rounds.ts). */
 export type RecordRoundsEngine = (
@@ -34,6 +48,10 @@ export type RecordRoundsEngine = (
 /** Runs `tickmind record`. */
 export async function recordCommand(args: ParsedArgs, engine: RecordRoundsEngine | undefined): Promise<number> {
   checkKnown(args, OPTIONS);
+  if (option(args, 'level') !== undefined)
+    throw new UsageError(
+      `tickmind record plays retake rounds, which need the arena's maps (--map dust2, inferno or synthetic); --level FILE (your own level) is for tickmind profile`,
+    );
   if (engine === undefined)
     throw new TickmindError(
       'BACKEND_UNAVAILABLE',
@@ -45,7 +63,7 @@ export async function recordCommand(args: ParsedArgs, engine: RecordRoundsEngine
   const players = parsePlayers(option(args, 'players') ?? 'teacher');
   const split = option(args, 'split') ?? 'train';
   if (split !== 'train' && split !== 'eval' && split !== 'all') fail(`--split must be train, eval or all, got '${split}'`);
-  const teamSize = option(args, 'team-size') === undefined ? undefined : intOption(args, 'team-size', 5);
+  const teamSize = option(args, 'team-size') === undefined ? undefined : intOption(args, 'team-size', 5, 1, 5);
   if (teamSize !== undefined && teamSize > 5) fail('--team-size must be 1..5');
   const observations = option(args, 'observations') ?? 'egocentric';
   if (observations !== 'egocentric' && observations !== 'joint') fail(`--observations must be egocentric or joint, got '${observations}'`);
@@ -55,11 +73,11 @@ export async function recordCommand(args: ParsedArgs, engine: RecordRoundsEngine
   const json = args.options.has('json');
   const summary = await engine(
     {
-      rounds: intOption(args, 'rounds', 10),
-      seed: intOption(args, 'seed', 1),
+      rounds: intOption(args, 'rounds', 10, 1, 100_000),
+      seed: intOption(args, 'seed', 1, 1, 2 ** 31 - 1),
       map: option(args, 'map') ?? 'dust2',
       players,
-      every: intOption(args, 'every', 8),
+      every: intOption(args, 'every', 8, 1, 1024),
       split,
       observations,
       label,

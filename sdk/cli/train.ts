@@ -1,14 +1,14 @@
 /**
  * `tickmind train --data DIR [--data DIR…] --arch joint|egocentric|mlp --out FILE.onnx [--epochs E] [--seed S]
  * [--batch B] [--lr LR] [--d D] [--layers L] [--heads H] [--hidden N] [--val-fraction F] [--patience P]
- * [--curve FILE.html] [--json]`: behavior cloning on a recorded dataset (LeRobot layout
+ * [--curve FILE.html] [--init POLICY.onnx] [--json]`: behavior cloning (or fine-tuning from --init) on a recorded dataset (LeRobot layout
  * directory, or an .npz), a progress bar on stderr, the loss/accuracy curve page, and the policy
  * exported as ONNX with its spec (and how it was trained) in metadata_props.
  */
-import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TickmindError } from '../core/index.js';
-import { type Dataset, datasetFromNpz, readLeRobot } from '../dataset/index.js';
+import { type Dataset, DEFAULT_MAX_BYTES, datasetFromNpz, readLeRobot } from '../dataset/index.js';
 import { encodeModel, type Model } from '../inference/index.js';
 import {
   buildMlpPolicy,
@@ -30,7 +30,8 @@ import {
   trainingData,
 } from '../training/index.js';
 import { checkKnown, intOption, option, type ParsedArgs, UsageError } from './args.js';
-import { directorySource } from './files.js';
+import { directorySource, readDatasetFile } from './files.js';
+import { type InitialPolicy, initialWeights, readInitialPolicy } from './train-init.js';
 
 const OPTIONS = [
   'data',
@@ -48,6 +49,7 @@ const OPTIONS = [
   'patience',
   'curve',
   'json',
+  'init',
 ];
 
 /** Runs `tickmind train`. */
@@ -69,10 +71,13 @@ export async function trainCommand(args: ParsedArgs): Promise<number> {
       { field: 'arch' },
     );
   const data = trainingData(dataset);
-  const seed = intOption(args, 'seed', 1);
-  const { net, build, described } = architecture(args, arch, layout, seed);
-  const epochs = intOption(args, 'epochs', 10);
+  const seed = intOption(args, 'seed', 1, 1, 2 ** 31 - 1);
+  const initFile = option(args, 'init');
+  const init = initFile !== undefined ? readInitialPolicy(initFile, arch, layout) : undefined;
+  const { net, build, described } = architecture(args, arch, layout, seed, init);
+  const epochs = intOption(args, 'epochs', 10, 1, 100_000);
   const lr = numberOption(args, 'lr', 1e-3);
+  if (!(lr > 0 && lr <= 1)) throw new UsageError(`--lr must be in (0, 1], got ${lr}`);
   log(
     `tickmind train: ${data.count} frames from ${dataset.episodes.length} episodes (${dataPath}), ${described}, ${epochs} epochs, seed ${seed}\n`,
   );
@@ -82,7 +87,7 @@ export async function trainCommand(args: ParsedArgs): Promise<number> {
     lr,
     seed,
     valFraction: numberOption(args, 'val-fraction', 0.1),
-    patience: intOption(args, 'patience', 4),
+    patience: intOption(args, 'patience', 4, 1, 100_000),
     clock: monotonicClock,
     ...(progress !== undefined ? { onProgress: progress } : {}),
   });
@@ -142,40 +147,44 @@ function architecture(
   arch: 'joint' | 'egocentric' | 'mlp',
   layout: ObservationLayout,
   seed: number,
+  init?: InitialPolicy,
 ): {
   net: PolicyNet;
   build: (weights: Record<string, Float32Array>, training: Record<string, number | string>) => Model;
   described: string;
 } {
-  const batch = intOption(args, 'batch', 64);
+  const batch = intOption(args, 'batch', 64, 1, 65_536);
   const shape = { observation: layout, classes: 97, seed };
   if (arch === 'mlp') {
-    const mlp = { ...shape, hidden: intOption(args, 'hidden', 256) };
+    const hidden = init !== undefined ? Number(init.architecture.hidden) : intOption(args, 'hidden', 256, 1, 8192);
+    const mlp = { ...shape, hidden };
+    const fresh = mlpPolicyWeights(mlp);
     return {
       net: new MlpNet(
         { tokens: layout.tokens, features: layout.featuresPerToken, hidden: mlp.hidden, classes: 97 },
         batch,
-        mlpPolicyWeights(mlp),
+        init !== undefined ? initialWeights(init, fresh) : fresh,
       ),
       build: (weights, training) => buildMlpPolicy({ ...mlp, weights, training }),
-      described: `mlp ${mlp.hidden}×2 (${layout.mode} rows)`,
+      described: `mlp ${mlp.hidden}×2 (${layout.mode} rows)${init !== undefined ? `, from ${init.file}` : ''}`,
     };
   }
   const config: TokenTransformerConfig = {
     ...shape,
-    d: intOption(args, 'd', 64),
-    layers: intOption(args, 'layers', 2),
-    heads: intOption(args, 'heads', 4),
+    d: init !== undefined ? Number(init.architecture.d) : intOption(args, 'd', 64, 1, 4096),
+    layers: init !== undefined ? Number(init.architecture.layers) : intOption(args, 'layers', 2, 1, 64),
+    heads: init !== undefined ? Number(init.architecture.heads) : intOption(args, 'heads', 4, 1, 256),
   };
   const d = config.d!;
+  if (d % config.heads! !== 0) throw new UsageError(`--d ${d} must be a multiple of --heads ${config.heads}`);
   return {
     net: new TokenNet(
       { tokens: layout.tokens, features: layout.featuresPerToken, d, layers: config.layers!, heads: config.heads!, ff: 2 * d, classes: 97 },
       batch,
-      tokenTransformerWeights(config),
+      init !== undefined ? initialWeights(init, tokenTransformerWeights(config)) : tokenTransformerWeights(config),
     ),
     build: (weights, training) => buildTokenTransformer({ ...config, weights, training }),
-    described: `${arch} token transformer, d=${d}, ${config.layers} layers, ${config.heads} heads`,
+    described: `${arch} token transformer, d=${d}, ${config.layers} layers, ${config.heads} heads${init !== undefined ? `, from ${init.file}` : ''}`,
   };
 }
 
@@ -221,13 +230,17 @@ async function loadDataset(path: string): Promise<Dataset> {
   if (!existsSync(path)) throw new TickmindError('IO', `no dataset at ${path}`, { file: path });
   if (statSync(path).isDirectory()) {
     if (existsSync(join(path, 'meta', 'info.json'))) return readLeRobot(directorySource(path));
-    if (existsSync(join(path, 'dataset.npz')))
-      return datasetFromNpz(new Uint8Array(readFileSync(join(path, 'dataset.npz'))), join(path, 'dataset.npz'));
+    if (existsSync(join(path, 'dataset.npz'))) return readNpzFile(join(path, 'dataset.npz'));
     throw new TickmindError('IO', `${path}: neither meta/info.json (Parquet layout) nor dataset.npz; record one with tickmind record`, {
       file: path,
     });
   }
-  return datasetFromNpz(new Uint8Array(readFileSync(path)), path);
+  return readNpzFile(path);
+}
+
+/** A dataset .npz; one larger than the readers' limit is refused from its size, unread. */
+function readNpzFile(path: string): Dataset {
+  return datasetFromNpz(readDatasetFile(path, DEFAULT_MAX_BYTES), path);
 }
 
 function atomicWrite(file: string, bytes: Uint8Array): void {

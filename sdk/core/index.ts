@@ -26,4 +26,4 @@ export { BLOCK_KINDS, layoutDifference, parseTokenLayout, rayNames, TOKEN_LAYOUT
 export { Rng } from './rng.js';
 export type { ActionHeadSpec, ActionSpec, ObservationSpec } from './spec.js';
 export { add3, dot3, length3, toYawFrame } from './vec.js';
-export { decodeBase64, simdSupported } from './wasm.js';
+export { decodeBase64, relaxedSimdSupported, simdSupported } from './wasm.js';

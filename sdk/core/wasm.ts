@@ -14,6 +14,23 @@ export function simdSupported(): boolean {
   }
 }
 
+// The smallest module that uses a relaxed-SIMD instruction (f32x4.relaxed_madd of three splats):
+// validates only where the engine runs relaxed SIMD (Chrome/Edge 114+, Firefox 145+, Node 22+,
+// Node 20 with --experimental-wasm-relaxed-simd).
+const RELAXED_SIMD_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 19, 1, 17, 0, 65, 0, 253, 15, 65, 0, 253, 15, 65, 0, 253, 15, 253,
+  133, 2, 11,
+]);
+
+/** True when this engine runs WebAssembly relaxed SIMD (and so SIMD128). */
+export function relaxedSimdSupported(): boolean {
+  try {
+    return WebAssembly.validate(RELAXED_SIMD_PROBE);
+  } catch {
+    return false;
+  }
+}
+
 /** Decodes base64 (embedded wasm binaries) in Node and in browsers. */
 export function decodeBase64(text: string): Uint8Array {
   const g = globalThis as { Buffer?: { from(s: string, enc: string): Uint8Array } };

@@ -2,9 +2,11 @@
  * NumPy `.npz` archives (what `numpy.savez_compressed` writes): a zip of `.npy` files, one per
  * key. Deterministic output (fixed timestamps), so the same data gives the same bytes.
  */
-import { unzipSync, zipSync } from 'fflate';
+import { zipSync } from 'fflate';
 import { TickmindError } from '../core/index.js';
-import { type NpyData, type NpyDType, readNpy, writeNpy } from './npy.js';
+import { ByteBudget, type DatasetReadOptions, guarded, maxBytesOf } from './limits.js';
+import { type NpyData, type NpyDType, parseNpy, writeNpy } from './npy.js';
+import { readZip } from './zip.js';
 
 /** One array of an archive. */
 export interface NpzArray {
@@ -26,18 +28,18 @@ export function writeNpz(arrays: Record<string, NpzArray>, compress = true): Uin
   return zipSync(files, { mtime: EPOCH });
 }
 
-/** Reads an `.npz` archive; errors name the file and the member. */
-export function readNpz(bytes: Uint8Array, file = '<npz>'): Record<string, NpzArray> {
-  let entries: Record<string, Uint8Array>;
-  try {
-    entries = unzipSync(bytes);
-  } catch (err) {
-    throw new TickmindError('IO', `${file}: not a readable .npz (zip) archive: ${(err as Error).message}`, { file });
-  }
-  const out: Record<string, NpzArray> = {};
-  for (const [name, data] of Object.entries(entries)) {
-    if (!name.endsWith('.npy')) throw new TickmindError('IO', `${file}: member '${name}' is not a .npy array`, { file, field: name });
-    out[name.slice(0, -4)] = readNpy(data, `${file}:${name}`);
-  }
-  return out;
+/**
+ * Reads an `.npz` archive; errors name the file and the member. Every member's CRC-32 is checked
+ * and the members' declared sizes together must fit `options.maxBytes` before any is inflated.
+ */
+export function readNpz(bytes: Uint8Array, file = '<npz>', options?: DatasetReadOptions): Record<string, NpzArray> {
+  return guarded(file, () => {
+    const budget = new ByteBudget(maxBytesOf(options), file);
+    const out: Record<string, NpzArray> = {};
+    for (const [name, data] of readZip(bytes, file, budget, '.npz (zip)')) {
+      if (!name.endsWith('.npy')) throw new TickmindError('IO', `${file}: member '${name}' is not a .npy array`, { file, field: name });
+      out[name.slice(0, -4)] = parseNpy(data, `${file}:${name}`, budget, false);
+    }
+    return out;
+  });
 }

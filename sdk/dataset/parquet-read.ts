@@ -1,12 +1,15 @@
 /**
  * A Parquet reader for the files tickmind writes and files shaped like them: flat required
- * columns and 3-level LIST columns of required elements, PLAIN-encoded data pages (v1 or v2),
- * uncompressed or GZIP. Anything else is refused with an error naming the file and column, and
- * every offset is checked against the file's size, so a truncated or corrupted file never reads
- * past its end or hangs.
+ * columns and 3-level LIST columns of required elements with the same length in every row,
+ * PLAIN-encoded data pages (v1 or v2), uncompressed or GZIP. Anything else is refused with a
+ * coded error naming the file and column. Nothing in the file is trusted: every offset and size
+ * is checked against the file and the reader's byte budget before use, every GZIP page's CRC-32
+ * and length (and a page CRC when the writer stored one), the repetition and definition levels
+ * of LIST columns, and that pages, column chunks, row groups and the footer agree on the counts.
  */
-import { gunzipSync } from 'fflate';
 import { TickmindError } from '../core/index.js';
+import { ByteBudget, type DatasetReadOptions, guarded, maxBytesOf } from './limits.js';
+import { concatValues, type Fail, type Leaf, readColumnChunk } from './parquet-page.js';
 import { CompactReader, type ThriftStruct, type ThriftValue } from './thrift.js';
 
 /** A column read back: `values` holds rows × width elements. */
@@ -37,221 +40,162 @@ const TYPES = ['BOOLEAN', 'INT32', 'INT64', 'INT96', 'FLOAT', 'DOUBLE', 'BYTE_AR
 const CODECS = ['UNCOMPRESSED', 'SNAPPY', 'GZIP', 'LZO', 'BROTLI', 'LZ4', 'ZSTD', 'LZ4_RAW'];
 const MAGIC = [0x50, 0x41, 0x52, 0x31]; // PAR1
 
-interface Leaf {
-  name: string;
-  type: ParquetColumn['type'];
-  list: boolean;
+/** Reads a Parquet file (see the module comment); `file` names it in errors. */
+export function readParquet(bytes: Uint8Array, file = '<parquet>', options?: DatasetReadOptions): ParquetTable {
+  return guarded(file, () => parse(bytes, file, new ByteBudget(maxBytesOf(options), file)));
 }
 
-/** Reads a Parquet file (see the module comment); `file` names it in errors. */
-export function readParquet(bytes: Uint8Array, file = '<parquet>'): ParquetTable {
-  const fail = (message: string, field?: string): never => {
+function parse(bytes: Uint8Array, file: string, budget: ByteBudget): ParquetTable {
+  const fail: Fail = (message, field) => {
     throw new TickmindError('IO', `${file}: ${message}`, { file, ...(field !== undefined ? { field } : {}) });
   };
   if (bytes.length < 12 || MAGIC.some((b, i) => bytes[i] !== b)) fail('not a Parquet file (no PAR1 magic at the start)');
   if (MAGIC.some((b, i) => bytes[bytes.length - 4 + i] !== b)) fail('truncated or corrupted: no PAR1 magic at the end');
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const footerLength = view.getUint32(bytes.length - 8, true);
-  if (footerLength + 12 > bytes.length) fail(`corrupted: footer length ${footerLength} exceeds the file (${bytes.length} bytes)`);
-  const meta = new CompactReader(bytes, bytes.length - 8 - footerLength, `${file} (footer)`).readStruct();
-  const rows = num(meta.get(3)) ?? fail('footer has no row count');
-  const leaves = schemaLeaves(list(meta.get(2)) as ThriftStruct[], fail);
+  const footerLength = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(bytes.length - 8, true);
+  const footerStart = bytes.length - 8 - footerLength;
+  if (footerStart < 4) fail(`corrupted: footer length ${footerLength} exceeds the file (${bytes.length} bytes)`);
+  const reader = new CompactReader(bytes.subarray(0, bytes.length - 8), footerStart, file, 'footer', budget);
+  const meta = reader.readStruct();
+  if (reader.pos !== bytes.length - 8)
+    fail(`corrupted footer: it ends at byte ${reader.pos}, ${bytes.length - 8 - reader.pos} bytes early`);
+  const f = fields(fail);
+  const rows = f.int(meta, 3, 'the footer row count');
+  const leaves = schemaLeaves(f.structs(meta, 2, 'the schema'), f, fail);
   const metadata: Record<string, string> = {};
-  for (const kv of list(meta.get(5)) as ThriftStruct[]) metadata[String(kv.get(1))] = String(kv.get(2) ?? '');
+  for (const kv of f.structs(meta, 5, 'key-value metadata', true))
+    metadata[f.str(kv, 1, 'a metadata key')] = f.str(kv, 2, 'a metadata value', true);
   const chunks = leaves.map(() => [] as ParquetColumn['values'][]);
-  const rowGroups = list(meta.get(4)) as ThriftStruct[];
-  for (const rg of rowGroups) {
-    const cols = list(rg.get(1)) as ThriftStruct[];
+  const widths = leaves.map(() => -1);
+  let total = 0;
+  for (const rg of f.structs(meta, 4, 'the row groups', true)) {
+    const cols = f.structs(rg, 1, 'a row group');
     if (cols.length !== leaves.length) fail(`a row group has ${cols.length} column chunks for ${leaves.length} columns`);
-    const rgRows = num(rg.get(3)) ?? 0;
+    const rgRows = f.int(rg, 3, 'a row group row count');
+    total += rgRows;
     cols.forEach((cc, i) => {
-      chunks[i]!.push(readChunk(bytes, cc, leaves[i]!, rgRows, file, fail));
+      const leaf = leaves[i]!;
+      if (cc.get(1) !== undefined) fail(`column '${leaf.name}' is in another file; tickmind reads self-contained files`, leaf.name);
+      const md = f.struct(cc, 3, `column '${leaf.name}' metadata`, leaf.name);
+      const at = (what: string) => `column '${leaf.name}' ${what}`;
+      if (f.int(md, 1, at('type'), leaf.name) !== TYPES.indexOf(leaf.type))
+        fail(`column '${leaf.name}': its chunk's type differs from the schema's`, leaf.name);
+      const path = f.list(md, 3, at('path'), leaf.name);
+      if (path.length !== leaf.path.length || path.some((p, k) => p !== leaf.path[k]))
+        fail(`column '${leaf.name}': its chunk's path ${JSON.stringify(path)} is not the schema's ${JSON.stringify(leaf.path)}`, leaf.name);
+      const codec = CODECS[f.int(md, 4, at('codec'), leaf.name)] ?? '?';
+      if (codec !== 'UNCOMPRESSED' && codec !== 'GZIP')
+        fail(`column '${leaf.name}' is ${codec}-compressed; tickmind reads UNCOMPRESSED and GZIP`, leaf.name);
+      if (md.get(11) !== undefined) fail(`column '${leaf.name}' is dictionary-encoded; tickmind reads PLAIN only`, leaf.name);
+      const start = f.int(md, 9, at('data page offset'), leaf.name);
+      const size = f.int(md, 7, at('compressed size'), leaf.name);
+      if (start < 4 || start + size > footerStart)
+        fail(`column '${leaf.name}': its chunk (${size} bytes at ${start}) is outside the file's data`, leaf.name);
+      const chunk = readColumnChunk(
+        file,
+        bytes.subarray(0, start + size),
+        start,
+        leaf,
+        codec === 'GZIP',
+        f.int(md, 5, at('value count'), leaf.name),
+        budget,
+        fail,
+      );
+      if (chunk.rows !== rgRows) fail(`column '${leaf.name}' has ${chunk.rows} rows in a row group of ${rgRows}`, leaf.name);
+      if (chunk.rows > 0) {
+        if (widths[i]! >= 0 && widths[i] !== chunk.width) fail(`column '${leaf.name}' changes list length between row groups`, leaf.name);
+        widths[i] = chunk.width;
+      }
+      chunks[i]!.push(chunk.values);
     });
   }
+  if (total !== rows) fail(`the footer says ${rows} rows, the row groups hold ${total}`);
   const columns = new Map<string, ParquetColumn>();
   leaves.forEach((leaf, i) => {
-    const values = concat(chunks[i]!, leaf.type);
-    const width = rows === 0 ? 1 : values.length / rows;
-    if (!Number.isInteger(width)) fail(`column '${leaf.name}' has ${values.length} values for ${rows} rows`, leaf.name);
-    columns.set(leaf.name, { name: leaf.name, type: leaf.type, list: leaf.list, width, values });
+    const values = concatValues(chunks[i]!, leaf.type, budget, `column '${leaf.name}'`);
+    columns.set(leaf.name, { name: leaf.name, type: leaf.type, list: leaf.list, width: Math.max(1, widths[i]!), values });
   });
   return { rows, columns, metadata };
 }
 
-function num(v: ThriftValue | undefined): number | undefined {
-  return typeof v === 'number' ? v : undefined;
-}
+type Fields = ReturnType<typeof fields>;
 
-function list(v: ThriftValue | undefined): ThriftValue[] {
-  return Array.isArray(v) ? v : [];
+/** Typed access to decoded Thrift fields: a field of the wrong type or out of range is a coded error, never a TypeError. */
+function fields(fail: Fail) {
+  const get = (s: ThriftStruct, id: number): ThriftValue | undefined => s.get(id);
+  return {
+    int(s: ThriftStruct, id: number, what: string, field?: string): number {
+      const v = get(s, id);
+      if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0)
+        return fail(`${what} is ${v === undefined ? 'missing' : `invalid (${String(v)})`}`, field);
+      return v;
+    },
+    optInt(s: ThriftStruct, id: number, what: string, fallback: number, field?: string): number {
+      return get(s, id) === undefined ? fallback : this.int(s, id, what, field);
+    },
+    str(s: ThriftStruct, id: number, what: string, optional = false): string {
+      const v = get(s, id);
+      if (v === undefined && optional) return '';
+      return typeof v === 'string' ? v : fail(`${what} is not a string`);
+    },
+    struct(s: ThriftStruct, id: number, what: string, field?: string): ThriftStruct {
+      const v = get(s, id);
+      return v instanceof Map ? v : fail(`${what} is ${v === undefined ? 'missing' : 'not a struct'}`, field);
+    },
+    list(s: ThriftStruct, id: number, what: string, field?: string, optional = false): ThriftValue[] {
+      const v = get(s, id);
+      if (v === undefined && optional) return [];
+      return Array.isArray(v) ? v : fail(`${what} is ${v === undefined ? 'missing' : 'not a list'}`, field);
+    },
+    structs(s: ThriftStruct, id: number, what: string, optional = false): ThriftStruct[] {
+      const l = this.list(s, id, what, undefined, optional);
+      for (const x of l) if (!(x instanceof Map)) fail(`${what} holds something that is not a struct`);
+      return l as ThriftStruct[];
+    },
+  };
 }
 
 /** Leaf columns: required scalars, or LIST groups (group → repeated list → required element). */
-function schemaLeaves(schema: ThriftStruct[], fail: (m: string, f?: string) => never): Leaf[] {
+function schemaLeaves(schema: ThriftStruct[], f: Fields, fail: Fail): Leaf[] {
   const root = schema[0] ?? fail('empty schema');
-  const children = num(root.get(5)) ?? 0;
+  const children = f.optInt(root, 5, 'the schema root child count', 0);
   const leaves: Leaf[] = [];
+  const names = new Set<string>();
   let i = 1;
+  const next = (): ThriftStruct => schema[i++] ?? fail('schema ends early');
   for (let c = 0; c < children; c++) {
-    const el = schema[i++] ?? fail('schema ends early');
-    const name = String(el.get(4));
-    const kids = num(el.get(5)) ?? 0;
+    const el = next();
+    const name = f.str(el, 4, 'a schema element name');
+    if (names.has(name)) fail(`column '${name}' appears twice in the schema`, name);
+    names.add(name);
+    const kids = f.optInt(el, 5, `column '${name}' child count`, 0, name);
     if (kids === 0) {
-      if (num(el.get(3)) !== 0) fail(`column '${name}' is nullable or repeated; tickmind reads required columns only`, name);
-      leaves.push({ name, type: physical(el, name, fail), list: false });
+      if (f.optInt(el, 3, `column '${name}' repetition`, -1, name) !== 0)
+        fail(`column '${name}' is nullable or repeated; tickmind reads required columns only`, name);
+      leaves.push({ name, path: [name], type: physical(el, name, f, fail), list: false });
       continue;
     }
-    const rep = schema[i++];
-    const elem = schema[i++];
+    const rep = next();
+    const elem = next();
     if (
       kids !== 1 ||
-      rep === undefined ||
-      elem === undefined ||
-      num(rep.get(3)) !== 2 ||
-      (num(rep.get(5)) ?? 0) !== 1 ||
-      (num(elem.get(5)) ?? 0) !== 0
+      f.optInt(el, 3, `column '${name}' repetition`, -1, name) !== 0 ||
+      f.optInt(rep, 3, `column '${name}' repetition`, -1, name) !== 2 ||
+      f.optInt(rep, 5, `column '${name}' child count`, 0, name) !== 1 ||
+      f.optInt(elem, 5, `column '${name}' child count`, 0, name) !== 0
     )
-      fail(`column '${name}' is a group tickmind does not read (only LIST of required elements)`, name);
-    if (num(elem!.get(3)) !== 0) fail(`column '${name}' has nullable list elements; tickmind reads required elements only`, name);
-    leaves.push({ name, type: physical(elem!, name, fail), list: true });
+      fail(`column '${name}' is a group tickmind does not read (only a required LIST of required elements)`, name);
+    if (f.optInt(elem, 3, `column '${name}' repetition`, -1, name) !== 0)
+      fail(`column '${name}' has nullable list elements; tickmind reads required elements only`, name);
+    const path = [name, f.str(rep, 4, `column '${name}' list name`), f.str(elem, 4, `column '${name}' element name`)];
+    leaves.push({ name, path, type: physical(elem, name, f, fail), list: true });
   }
+  if (i !== schema.length) fail(`the schema has ${schema.length - i} elements beyond its columns`);
   return leaves;
 }
 
-function physical(el: ThriftStruct, name: string, fail: (m: string, f?: string) => never): ParquetColumn['type'] {
-  const t = TYPES[num(el.get(1)) ?? -1];
+function physical(el: ThriftStruct, name: string, f: Fields, fail: Fail): ParquetColumn['type'] {
+  const t = TYPES[f.optInt(el, 1, `column '${name}' type`, -1, name)];
   if (t === undefined || t === 'INT96' || t === 'FIXED_LEN_BYTE_ARRAY')
     return fail(`column '${name}' has unsupported type ${t ?? '?'}`, name);
   return t;
-}
-
-function readChunk(
-  bytes: Uint8Array,
-  cc: ThriftStruct,
-  leaf: Leaf,
-  rows: number,
-  file: string,
-  fail: (m: string, f?: string) => never,
-): ParquetColumn['values'] {
-  const md = (cc.get(3) as ThriftStruct | undefined) ?? fail(`column '${leaf.name}' has no metadata`, leaf.name);
-  const codec = CODECS[num(md.get(4)) ?? -1] ?? '?';
-  if (codec !== 'UNCOMPRESSED' && codec !== 'GZIP')
-    fail(`column '${leaf.name}' is ${codec}-compressed; tickmind reads UNCOMPRESSED and GZIP`, leaf.name);
-  if (md.get(11) !== undefined) fail(`column '${leaf.name}' is dictionary-encoded; tickmind reads PLAIN only`, leaf.name);
-  const total = num(md.get(5)) ?? 0;
-  let pos = num(md.get(9)) ?? fail(`column '${leaf.name}' has no data page offset`, leaf.name);
-  const parts: ParquetColumn['values'][] = [];
-  let read = 0;
-  let guard = 0;
-  while (read < total) {
-    if (pos >= bytes.length || guard++ > 1e6) fail(`column '${leaf.name}' is truncated: page at byte ${pos}`, leaf.name);
-    const r = new CompactReader(bytes, pos, `${file} (column '${leaf.name}')`);
-    const header = r.readStruct();
-    const size = num(header.get(3)) ?? 0;
-    const start = r.pos;
-    if (start + size > bytes.length) fail(`column '${leaf.name}' is truncated: a page of ${size} bytes at ${start}`, leaf.name);
-    const page = bytes.subarray(start, start + size);
-    const type = num(header.get(1));
-    let values: Uint8Array;
-    let count: number;
-    if (type === 3) {
-      const h = header.get(8) as ThriftStruct;
-      count = num(h.get(1)) ?? 0;
-      if ((num(h.get(2)) ?? 0) > 0) fail(`column '${leaf.name}' has nulls`, leaf.name);
-      if ((num(h.get(4)) ?? 0) !== 0) fail(`column '${leaf.name}' is not PLAIN-encoded`, leaf.name);
-      const levels = (num(h.get(5)) ?? 0) + (num(h.get(6)) ?? 0);
-      const compressed = h.get(7) !== false;
-      values = compressed && codec === 'GZIP' ? gunzip(page.subarray(levels), leaf.name, fail) : page.subarray(levels);
-    } else if (type === 0) {
-      const h = header.get(5) as ThriftStruct;
-      count = num(h.get(1)) ?? 0;
-      if ((num(h.get(2)) ?? 0) !== 0) fail(`column '${leaf.name}' is not PLAIN-encoded`, leaf.name);
-      let body = codec === 'GZIP' ? gunzip(page, leaf.name, fail) : page;
-      // v1 pages prefix each level stream with its byte length; lists have both, required scalars none.
-      if (leaf.list) for (let k = 0; k < 2; k++) body = body.subarray(4 + new DataView(body.buffer, body.byteOffset).getUint32(0, true));
-      values = body;
-    } else {
-      return fail(`column '${leaf.name}' has a page of type ${type} tickmind does not read`, leaf.name);
-    }
-    parts.push(decodePlain(values, leaf, count, fail));
-    read += count;
-    pos = start + size;
-  }
-  void rows;
-  return concat(parts, leaf.type);
-}
-
-function gunzip(data: Uint8Array, name: string, fail: (m: string, f?: string) => never): Uint8Array {
-  try {
-    return gunzipSync(data);
-  } catch (err) {
-    return fail(`column '${name}': corrupted GZIP page (${(err as Error).message})`, name);
-  }
-}
-
-function decodePlain(b: Uint8Array, leaf: Leaf, count: number, fail: (m: string, f?: string) => never): ParquetColumn['values'] {
-  const size = leaf.type === 'INT64' || leaf.type === 'DOUBLE' ? 8 : leaf.type === 'BOOLEAN' ? 0 : leaf.type === 'BYTE_ARRAY' ? -1 : 4;
-  if (size > 0 && b.length < count * size) fail(`column '${leaf.name}': page holds ${b.length} bytes for ${count} values`, leaf.name);
-  const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  switch (leaf.type) {
-    case 'FLOAT': {
-      const out = new Float32Array(count);
-      for (let i = 0; i < count; i++) out[i] = view.getFloat32(4 * i, true);
-      return out;
-    }
-    case 'DOUBLE': {
-      const out = new Float64Array(count);
-      for (let i = 0; i < count; i++) out[i] = view.getFloat64(8 * i, true);
-      return out;
-    }
-    case 'INT32': {
-      const out = new Int32Array(count);
-      for (let i = 0; i < count; i++) out[i] = view.getInt32(4 * i, true);
-      return out;
-    }
-    case 'INT64': {
-      const out = new Float64Array(count);
-      for (let i = 0; i < count; i++) out[i] = Number(view.getBigInt64(8 * i, true));
-      return out;
-    }
-    case 'BOOLEAN': {
-      if (b.length < Math.ceil(count / 8)) fail(`column '${leaf.name}': page too short`, leaf.name);
-      const out = new Uint8Array(count);
-      for (let i = 0; i < count; i++) out[i] = (b[i >> 3]! >> (i & 7)) & 1;
-      return out;
-    }
-    default: {
-      const out: string[] = [];
-      const dec = new TextDecoder();
-      let p = 0;
-      for (let i = 0; i < count; i++) {
-        if (p + 4 > b.length) fail(`column '${leaf.name}': page too short`, leaf.name);
-        const n = view.getUint32(p, true);
-        if (p + 4 + n > b.length) fail(`column '${leaf.name}': page too short`, leaf.name);
-        out.push(dec.decode(b.subarray(p + 4, p + 4 + n)));
-        p += 4 + n;
-      }
-      return out;
-    }
-  }
-}
-
-function concat(parts: ParquetColumn['values'][], type: ParquetColumn['type']): ParquetColumn['values'] {
-  if (parts.length === 1) return parts[0]!;
-  if (type === 'BYTE_ARRAY') return (parts as string[][]).flat();
-  const n = parts.reduce((s, p) => s + p.length, 0);
-  const out =
-    type === 'FLOAT'
-      ? new Float32Array(n)
-      : type === 'INT32'
-        ? new Int32Array(n)
-        : type === 'BOOLEAN'
-          ? new Uint8Array(n)
-          : new Float64Array(n);
-  let o = 0;
-  for (const p of parts as (Float32Array | Int32Array | Uint8Array | Float64Array)[]) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
 }

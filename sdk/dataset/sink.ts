@@ -9,8 +9,12 @@ export interface DatasetSink {
 
 /** Reads files of a dataset. */
 export interface DatasetSource {
-  /** The bytes at `path` (relative, '/' separators); rejects with a clear error when missing. */
-  read(path: string): Promise<Uint8Array>;
+  /**
+   * The bytes at `path` (relative, '/' separators); rejects with a clear error when missing. With
+   * `maxBytes`, a file larger than that is refused with MODEL_LIMIT, before reading it where the
+   * source can tell its size first.
+   */
+  read(path: string, maxBytes?: number): Promise<Uint8Array>;
   /** A label for error messages (e.g. the directory). */
   readonly name: string;
 }
@@ -32,9 +36,21 @@ export class MemoryFiles implements DatasetSink, DatasetSource {
   }
 
   /** Returns the stored bytes. */
-  async read(path: string): Promise<Uint8Array> {
+  async read(path: string, maxBytes = Number.POSITIVE_INFINITY): Promise<Uint8Array> {
     const b = this.files.get(path);
     if (b === undefined) throw new TickmindError('IO', `${this.name}/${path}: no such file`, { file: path });
+    if (b.length > maxBytes) throw tooLarge(`${this.name}/${path}`, b.length, maxBytes);
     return b;
   }
+}
+
+/** The error of a file larger than a reader's limit. */
+function tooLarge(file: string, size: number, maxBytes: number): TickmindError {
+  return new TickmindError(
+    'MODEL_LIMIT',
+    `${file}: ${size} bytes, past the reader's limit of ${maxBytes} bytes (raise maxBytes if the file is trusted)`,
+    {
+      file,
+    },
+  );
 }

@@ -1,9 +1,11 @@
 /**
  * A reader for Thrift's compact protocol, enough for Parquet footers and page headers: structs
  * come back as maps from field id to value (numbers for i8–i64, strings for binary, arrays for
- * lists). Errors say where in the buffer decoding failed.
+ * lists). Every length is checked against the bytes left before anything is built, and what is
+ * built is charged to the reader's budget. Errors say where in the buffer decoding failed.
  */
 import { TickmindError } from '../core/index.js';
+import type { ByteBudget } from './limits.js';
 
 /** A decoded Thrift value. */
 export type ThriftValue = number | boolean | string | Uint8Array | ThriftValue[] | ThriftStruct;
@@ -11,6 +13,10 @@ export type ThriftValue = number | boolean | string | Uint8Array | ThriftValue[]
 export type ThriftStruct = Map<number, ThriftValue>;
 
 const T = { TRUE: 1, FALSE: 2, BYTE: 3, I16: 4, I32: 5, I64: 6, DOUBLE: 7, BINARY: 8, LIST: 9, SET: 10, MAP: 11, STRUCT: 12 } as const;
+/** Most elements of one list or map (pyarrow's default container limit). */
+const MAX_CONTAINER = 1_000_000;
+/** Bytes charged per decoded value: a rough size of a JS value in a Map or array. */
+const VALUE_COST = 48;
 
 /** Reads compact-protocol values from `bytes` starting at `pos`. */
 export class CompactReader {
@@ -18,7 +24,11 @@ export class CompactReader {
     private readonly bytes: Uint8Array,
     /** Read position. */
     public pos: number,
-    private readonly where: string,
+    /** The file, for errors. */
+    private readonly file: string,
+    /** What is being read (e.g. "footer"), for errors. */
+    private readonly part: string,
+    private readonly budget?: ByteBudget,
   ) {}
 
   /** Reads one struct (up to its stop field). */
@@ -32,12 +42,14 @@ export class CompactReader {
       const type = header & 0x0f;
       const delta = header >> 4;
       const id = delta === 0 ? this.zigzag(this.varint()) : last + delta;
+      if (id < -32768 || id > 32767) this.fail(`field id ${id} is out of range`);
       last = id;
       out.set(id, this.value(type, depth));
     }
   }
 
   private value(type: number, depth: number): ThriftValue {
+    this.budget?.take(VALUE_COST, `Thrift metadata (${this.part})`);
     switch (type) {
       case T.TRUE:
         return true;
@@ -60,6 +72,7 @@ export class CompactReader {
       case T.BINARY: {
         const n = this.varint();
         this.need(n);
+        this.budget?.take(2 * n, `Thrift metadata (${this.part})`);
         const raw = this.bytes.subarray(this.pos, this.pos + n);
         this.pos += n;
         return new TextDecoder().decode(raw);
@@ -69,7 +82,8 @@ export class CompactReader {
         const header = this.byte();
         const size = header >> 4 === 15 ? this.varint() : header >> 4;
         const elem = header & 0x0f;
-        if (size > this.bytes.length) this.fail(`list of ${size} elements is longer than the data`);
+        // Every element takes at least one byte, so a longer list cannot be in the data.
+        this.container(size, 1);
         const list: ThriftValue[] = [];
         for (let i = 0; i < size; i++) list.push(elem === T.TRUE || elem === T.FALSE ? this.byte() === 1 : this.value(elem, depth + 1));
         return list;
@@ -78,6 +92,7 @@ export class CompactReader {
         const size = this.varint();
         if (size === 0) return [];
         const kv = this.byte();
+        this.container(size, 2);
         const list: ThriftValue[] = [];
         for (let i = 0; i < size; i++) list.push([this.value(kv >> 4, depth + 1), this.value(kv & 0x0f, depth + 1)]);
         return list;
@@ -87,6 +102,11 @@ export class CompactReader {
       default:
         return this.fail(`unknown field type ${type}`);
     }
+  }
+
+  private container(size: number, minBytesEach: number): void {
+    if (size > MAX_CONTAINER) this.fail(`a container of ${size} elements is past the limit of ${MAX_CONTAINER}`);
+    if (size * minBytesEach > this.bytes.length - this.pos) this.fail(`a container of ${size} elements is longer than the data left`);
   }
 
   private byte(): number {
@@ -111,10 +131,13 @@ export class CompactReader {
   }
 
   private need(n: number): void {
-    if (this.pos + n > this.bytes.length) this.fail('truncated');
+    if (n < 0 || this.pos + n > this.bytes.length) this.fail('truncated');
   }
 
   private fail(message: string): never {
-    throw new TickmindError('IO', `${this.where}: Thrift data at byte ${this.pos}: ${message}`, { file: this.where });
+    throw new TickmindError('IO', `${this.file} (${this.part}): Thrift data at byte ${this.pos}: ${message}`, {
+      file: this.file,
+      field: this.part,
+    });
   }
 }

@@ -18,6 +18,7 @@ export type {
 export { createComponents } from './components.js';
 export type { Decider, DecisionBatch } from './deciders.js';
 export { constantDecider, openSpaceDecider, randomDecider } from './deciders.js';
+export { guideAgents, observeAgents } from './navigation.js';
 export type { DecisionProbe, PolicyDecider, PolicyDeciderOptions } from './policy-decider.js';
 export { createDecisionProbe, policyDecider } from './policy-decider.js';
 export type { PolicyWorld, PolicyWorldOptions, PolicyWorldParts } from './policy-world.js';

@@ -4,6 +4,7 @@
  * the state the deciders saw (act overwrites velocities). A game may call each system itself instead. Nothing
  * here allocates per tick.
  */
+import { accelerate } from '../actuators/inertia.js';
 import { commandVelocity, createMovementCommand, decodeMovement, MOVEMENT_CLASSES, Stature } from '../actuators/movement.js';
 import { TickmindError } from '../core/errors.js';
 import type { AgentMover } from '../physics/mover.js';
@@ -158,12 +159,14 @@ function badAction(decider: string, entity: number, action: number): never {
 }
 
 /**
- * Act: each live agent's movement class → desired velocity (Velocity) → its intent to the world's
- * mover, then ONE call moves them all; without a mover, direct integration. Dead agents stand.
+ * Act: each live agent's movement class → desired velocity (ramped by the world's inertia, if any)
+ * (Velocity) → its intent to the world's mover, then ONE call moves them all; without a mover,
+ * direct integration. Dead agents stand.
  */
 export function actSystem(world: AiWorld): void {
   const { Agent, Action, Transform, Velocity } = world.c;
   const mover = world.mover;
+  const inertia = world.inertia;
   for (let i = 0; i < world.agentCount; i++) {
     const e = world.agents[i]!;
     if (Agent.alive[e] === 0) {
@@ -172,6 +175,13 @@ export function actSystem(world: AiWorld): void {
     }
     decodeMovement(Action.movement[e]!, command);
     commandVelocity(command, Transform.yaw[e]!, velocity, 0);
+    if (inertia !== undefined) {
+      // From last tick's velocity toward the target: the target's direction at the command's speed.
+      const speed = command.speed;
+      const dirX = speed > 0 ? velocity[0]! / speed : 0;
+      const dirZ = speed > 0 ? velocity[1]! / speed : 0;
+      accelerate(Velocity.x[e]!, Velocity.z[e]!, dirX, dirZ, speed, world.dt, inertia, velocity, 0);
+    }
     Velocity.x[e] = velocity[0]!;
     Velocity.z[e] = velocity[1]!;
     if (mover !== undefined) {

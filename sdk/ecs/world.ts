@@ -5,6 +5,7 @@
  * between ticks; the dense agent list is kept in insertion order so iteration is deterministic.
  */
 import { addComponent, addEntity, createWorld, removeEntity, type World } from 'bitecs';
+import type { Inertia } from '../actuators/inertia.js';
 import { TickmindError } from '../core/errors.js';
 import { Rng } from '../core/rng.js';
 import type { BvhRayCaster } from '../physics/bvh-caster.js';
@@ -42,6 +43,12 @@ export interface AiWorldOptions {
   mover?: AgentMover;
   /** A profiler: `step` then records one tick per call, with a span per phase and per decider. */
   profiler?: Profiler;
+  /**
+   * Ground movement with inertia (e.g. `SOURCE_INERTIA`, Counter-Strike's): velocities ramp toward
+   * each movement class's target instead of jumping to it — what human players' recordings show.
+   * Default: none (velocity = the class's target every tick).
+   */
+  inertia?: Inertia;
   /** Most objectives (points of interest token policies see, e.g. the bomb) the game may set (default 4). */
   maxObjectives?: number;
   /**
@@ -105,6 +112,8 @@ export interface AiWorld {
   readonly bvh: BvhRayCaster | undefined;
   /** The character mover, when agents move physically. */
   readonly mover: AgentMover | undefined;
+  /** Ground movement with inertia, if any (see {@link AiWorldOptions.inertia}). */
+  readonly inertia: Readonly<Inertia> | undefined;
   /** Observation rows by entity id: row e starts at e · obsStride. */
   observations: Float32Array;
   /** Floats per observation row. */
@@ -178,6 +187,7 @@ export function createAiWorld(options: AiWorldOptions = {}): AiWorld {
     caster: options.caster,
     bvh: options.bvh,
     mover: options.mover,
+    inertia: options.inertia,
     observations: new Float32Array(capacity * obsStride),
     obsStride,
     batches: sensors.map((s) => createRayBatch(s.rays * capacity)),

@@ -14,7 +14,7 @@
 export type { BackendDecision } from './backends/create.js';
 export { chooseBackend, createSession } from './backends/create.js';
 export { NativeSession } from './backends/native.js';
-export { OrtSession } from './backends/ort.js';
+export { OrtSession, registerOnnxRuntime } from './backends/ort.js';
 export type { GemmOptions } from './dense.js';
 export { DenseGemm } from './dense.js';
 export type { OutputTensor } from './exec/plan.js';
@@ -33,4 +33,14 @@ export type { QuantizeOptions, QuantizeReport } from './quantize-weights.js';
 export { quantizeWeights } from './quantize-weights.js';
 export type { BackendChoice, BackendKind, Feeds, Results, Session, SessionOptions, TensorDescription, TensorInput } from './session.js';
 export type { DType, StorageArray, Tensor, TensorArray } from './tensor.js';
-export { simdSupported } from './wasm/runtime.js';
+export type { KernelSet } from './wasm/runtime.js';
+export {
+  bestKernelSet,
+  defaultKernelSet,
+  describeKernelSet,
+  KERNEL_SETS,
+  kernelSetSupported,
+  relaxedSimdSupported,
+  setKernelSet,
+  simdSupported,
+} from './wasm/runtime.js';

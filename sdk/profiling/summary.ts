@@ -15,6 +15,10 @@ export interface ProfileSummary {
   overBudgetTicks: number;
   /** Sum of each counter over the summarized ticks. */
   counters: Record<string, number>;
+  /** Agents due but not decided, summed over the summarized ticks (the ECS's `deferred` counter; 0 without it). */
+  deferredDecisions: number;
+  /** Rays cast per summarized tick, mean (the ECS's `rays` counter: sensors and line of sight; 0 without it). */
+  raysPerTick: number;
   /** Heap growth, bytes per 1000 ticks (0 when the profiler had no heap source). */
   heapGrowthBytesPer1kTicks: number;
   /** Spans that did not fit the per-tick span capacity. */
@@ -32,13 +36,16 @@ export function profileSummary(profiler: Profiler): ProfileSummary {
   profiler.counterNames.forEach((name, id) => {
     counters[name] = profiler.counterTotal(id);
   });
+  const summarized = profiler.slots().length;
   return {
     ticks: profiler.ticks,
-    ticksSummarized: profiler.slots().length,
+    ticksSummarized: summarized,
     budgetUs: profiler.budgetUs,
     phases,
     overBudgetTicks: profiler.overBudget,
     counters,
+    deferredDecisions: counters.deferred ?? 0,
+    raysPerTick: summarized > 0 ? Math.round(((counters.rays ?? 0) / summarized) * 10) / 10 : 0,
     heapGrowthBytesPer1kTicks: Math.round(profiler.heapGrowthPer1kTicks()),
     droppedSpans: profiler.droppedSpans,
   };

@@ -1,13 +1,13 @@
 /** Retakes on de_dust2 from the real plant states. */
 import { describe, expect, it } from 'vitest';
-import { FloorIndex } from '../../sandbox/arena/map/floor.js';
+import { mapNavigation } from '../../sandbox/arena/map/arena-map.js';
 import { loadMap } from '../../sandbox/arena/map/load.js';
 import { runRetakes } from '../../sandbox/arena/runner/run.js';
 import { loadPlantStates } from '../../sandbox/arena/scenarios/load.js';
 import { chooseStart, plantStateSplit, startFromPlantState } from '../../sandbox/arena/scenarios/retake-start.js';
 
 const map = loadMap('dust2');
-const floor = new FloorIndex(map);
+const floor = mapNavigation(map).floor;
 const states = loadPlantStates();
 
 describe('retake starts from the real plant states', () => {

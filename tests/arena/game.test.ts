@@ -9,11 +9,12 @@ import { type Arena, arenaSensor, createArena } from '../../sandbox/arena/game/a
 import { ArenaEvent } from '../../sandbox/arena/game/events.js';
 import { Side } from '../../sandbox/arena/game/round.js';
 import { StuckDetector } from '../../sandbox/arena/game/stuck.js';
+import { mapNavigation } from '../../sandbox/arena/map/arena-map.js';
 import { syntheticMap } from '../../sandbox/arena/map/synthetic.js';
-import { NavGraph } from '../../sandbox/arena/nav/graph.js';
 import { runRetakes } from '../../sandbox/arena/runner/run.js';
 import { generatedStart, type RetakeStart, snapToFloor } from '../../sandbox/arena/scenarios/retake-start.js';
 import { constantDecider, policyDecider } from '../../sdk/ecs/index.js';
+import { NavGraph } from '../../sdk/navigation/index.js';
 import { loadPolicy, starterModelBytes } from '../../sdk/policy/index.js';
 import { TokenLayout } from '../../sdk/sensors/index.js';
 
@@ -25,7 +26,7 @@ const center = (place: string): [number, number, number] => {
 };
 
 describe('nav graph', () => {
-  const nav = new NavGraph(map);
+  const nav = new NavGraph(mapNavigation(map).mesh);
   const idx = (place: string) => nav.indexOf.get(placeArea(place).id)!;
   const out = new Int32Array(64);
 

@@ -2,12 +2,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type ArenaMap, areaHeightAt, MAP_TAGS, METERS_PER_UNIT, mapBoxes } from '../../sandbox/arena/map/arena-map.js';
+import { type ArenaMap, areaHeightAt, MAP_TAGS, METERS_PER_UNIT, mapBoxes, mapNavigation } from '../../sandbox/arena/map/arena-map.js';
 import { buildMapFromSource, mapJson, mapsDir } from '../../sandbox/arena/map/build-maps.js';
-import { FloorIndex } from '../../sandbox/arena/map/floor.js';
-import { parseNavMesh } from '../../sandbox/arena/map/navmesh.js';
 import { uncovered } from '../../sandbox/arena/map/walls.js';
 import { parsePlantStates } from '../../sandbox/arena/scenarios/plant-states.js';
+import { parseAwpyNavMesh as parseNavMesh } from '../../sdk/navigation/index.js';
 import { BvhRayCaster, levelFromBoxes } from '../../sdk/physics/index.js';
 import { createRayBatch } from '../../sdk/sensors/index.js';
 
@@ -87,7 +86,7 @@ describe('map conversion', () => {
 
 describe('real plant states on the built floor', () => {
   const states = parsePlantStates(readFileSync(join(mapsDir(), '..', 'data', 'plant_states.csv'), 'utf8'));
-  const floor = new FloorIndex(dust2);
+  const floor = mapNavigation(dust2).floor;
 
   it('reads all 3461 states', () => {
     expect(states).toHaveLength(3461);
@@ -114,7 +113,7 @@ describe('walls', () => {
   it('stop rays where the map has them', () => {
     const caster = new BvhRayCaster(levelFromBoxes(mapBoxes(dust2)), { maxAgents: 1 });
     // Areas with a wall along their whole +x side: a ray from the centre along +x hits it.
-    const floor = new FloorIndex(dust2);
+    const floor = mapNavigation(dust2).floor;
     const batch = createRayBatch(64);
     const expected: number[] = [];
     for (const w of dust2.walls) {
@@ -152,7 +151,7 @@ describe('real plant states under both movers', () => {
       kind === 'rapier'
         ? new CharacterMover(new PhysicsWorld(await initRapier(), level), { capacity: 2 })
         : new BvhMover(level, { capacity: 2 });
-    const floor = new FloorIndex(dust2);
+    const floor = mapNavigation(dust2).floor;
     const out = new Float32Array(3);
     let tried = 0;
     let standing = 0;

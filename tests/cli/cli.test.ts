@@ -263,7 +263,7 @@ describe('tickmind profile', () => {
   it('exits 2 with a clear message on bad options', async () => {
     const r = await tickmind('profile', '--map', 'nuke');
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/unknown --map 'nuke' \(available: arena, dust2, inferno, synthetic\)/);
+    expect(r.stderr).toMatch(/unknown --map 'nuke' \(available: arena, dust2, inferno, synthetic; or --level FILE.json for your own\)/);
     const j = await tickmind('profile', '--backend', 'ort');
     expect(j.code).toBe(2);
     expect(j.stderr).toMatch(/joint policies run on the native backend/);
@@ -275,9 +275,9 @@ describe('tickmind profile', () => {
     const out = JSON.parse(r.stdout);
     // Without --policy the shipped joint model plays (models/joint-5v5.onnx).
     expect(out).toMatchObject({ map: 'dust2', agents: 6, ticks: 150, deferredDecisions: 0, policy: 'models/joint-5v5.onnx' });
-    // 6 live players × 16 rays while nobody has died yet.
+    // 6 live players × 16 rays while nobody has died yet, and line of sight between the 3 × 3 opponents.
     expect(out.raysPerTick).toBeGreaterThan(80);
-    expect(out.raysPerTick).toBeLessThanOrEqual(96);
+    expect(out.raysPerTick).toBeLessThanOrEqual(96 + 9);
     expect(out.phases.decide.p50Us).toBeGreaterThan(0);
     const odd = await tickmind('profile', '--map', 'dust2', '--agents', '7');
     expect(odd.code).toBe(1);
@@ -304,6 +304,42 @@ describe('tickmind profile', () => {
     const bad = await tickmind('profile', '--map', 'arena', '--physics', 'rapier');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--physics applies to the retake maps/);
+  });
+
+  it('--level profiles your own level of boxes: bots walk its nav mesh; a broken level file is named', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tickmind-level-'));
+    const level = join(dir, 'hall.json');
+    writeFileSync(
+      level,
+      JSON.stringify({
+        format: 'tickmind-level',
+        version: 1,
+        name: 'hall',
+        boxes: [
+          { min: [0, -1, 0], max: [30, 0, 20], tag: 4 },
+          { min: [10, 0, 4], max: [12, 3, 16], tag: 2 },
+        ],
+        spawns: [
+          [3, 0, 3],
+          [27, 0, 17],
+        ],
+      }),
+    );
+    const r = await tickmind('profile', '--level', level, '--agents', '4', '--ticks', '300', '--json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ map: 'level hall', agents: 4, ticks: 300, policy: 'starter', physics: 'kinematic' });
+    const moved = await tickmind('profile', '--level', level, '--physics', 'rapier');
+    expect(moved.code).toBe(2);
+    expect(moved.stderr).toMatch(/--physics applies to the retake maps .* --level moves agents kinematically/);
+    writeFileSync(level, JSON.stringify({ format: 'tickmind-level', version: 1, boxes: [{ min: [0, 0], max: [1, 1, 1], tag: 2 }] }));
+    const bad = await tickmind('profile', '--level', level);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/level: boxes\[0\]: a box is .*hall\.json/);
+    const both = await tickmind('profile', '--level', level, '--map', 'dust2');
+    expect(both.code).toBe(2);
+    const record = await tickmind('record', '--rounds', '1', '--out', join(dir, 'x'), '--level', level);
+    expect(record.code).toBe(2);
+    expect(record.stderr).toMatch(/--level FILE \(your own level\) is for tickmind profile/);
   });
 
   it('exits 1 when the policy file is not a tickmind policy', async () => {

@@ -72,7 +72,14 @@ describe('Profiler', () => {
     expect([...p.counterSeries(c)]).toEqual([6, 7, 8, 9]);
     expect(p.overBudget).toBe(4);
     const summary = profileSummary(p);
-    expect(summary).toMatchObject({ ticks: 10, ticksSummarized: 4, overBudgetTicks: 4, counters: { deferred: 30 } });
+    expect(summary).toMatchObject({
+      ticks: 10,
+      ticksSummarized: 4,
+      overBudgetTicks: 4,
+      counters: { deferred: 30 },
+      deferredDecisions: 30,
+      raysPerTick: 0,
+    });
     expect(summary.phases.work!.maxUs).toBe(18);
   });
 

@@ -1,7 +1,7 @@
 /**
  * The browser sandbox end to end: the built static site (dist/web, made by `npm run build`)
- * served by a plain static server and driven in Debian's chromium. Saves a screenshot to
- * dist/test-artifacts/sandbox.png.
+ * served by a plain static server and driven in Debian's chromium. Saves screenshots to
+ * dist/test-artifacts/ (sandbox.png, sandbox-trained.png, sandbox-replay.png).
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,6 +9,7 @@ import { unzipSync } from 'fflate';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { datasetFromNpz, MemoryFiles, readLeRobot } from '../../sdk/dataset/index.js';
+import { type DemoRecording, parseDemo } from '../../sdk/demos/index.js';
 import { launchChromium } from '../helpers/browser.js';
 import { type StaticServer, serveStatic } from '../helpers/static-server.js';
 
@@ -16,7 +17,20 @@ const root = join(import.meta.dirname, '..', '..');
 const site = join(root, 'dist', 'web');
 const artifacts = join(root, 'dist', 'test-artifacts');
 
+interface ReplayState {
+  active: boolean;
+  status: string;
+  imported: { frames: number; episodes: number; humanFrames: number; labelAgreement: number } | null;
+  tick: number;
+  drawnTick: number | null;
+  playing: boolean;
+  speed: number;
+  humans: number[];
+  players: { name: string; bot: boolean; alive: boolean; yaw: number; drawn: [number, number, number] | null }[];
+}
+
 interface PageState {
+  replay: ReplayState;
   ticks: number;
   round: number;
   human: number;
@@ -201,5 +215,157 @@ describe('the sandbox page', () => {
     await ticksAdvance(64);
     expect(consoleErrors).toEqual([]);
     await page.screenshot({ path: join(artifacts, 'sandbox-trained.png') });
+  });
+});
+
+describe('demo replay in the sandbox', () => {
+  const demos = join(root, 'tests', 'fixtures', 'demos');
+  const csgoFile = join(demos, 'csgo_de_dust2_test_2_17_21.dem');
+  let rec: DemoRecording;
+  const replay = () => state().then((s) => s.replay);
+  const openDemo = async (file: string) => {
+    const chooser = page.waitForEvent('filechooser');
+    await clickButton('open demo file (.dem)…');
+    await (await chooser).setFiles(file);
+  };
+  /** Where the recording puts player p at (fractional) tick t, in the arena frame (x, z·0.0254, −y·0.0254), computed here from the Node parse. */
+  const recorded = (p: number, t: number): [number, number, number] => {
+    const f = rec.frames;
+    const N = rec.players.length;
+    let r = 0;
+    while (r + 1 < f.count && f.ticks[r + 1]! <= t) r++;
+    const at = (row: number) => [f.position[3 * (row * N + p)]!, f.position[3 * (row * N + p) + 1]!, f.position[3 * (row * N + p) + 2]!];
+    const a = at(r);
+    const b = r + 1 < f.count ? at(r + 1) : a;
+    const k = r + 1 < f.count ? (t - f.ticks[r]!) / (f.ticks[r + 1]! - f.ticks[r]!) : 0;
+    const [x, y, z] = a.map((v, c) => v + (b[c]! - v) * k) as [number, number, number];
+    return [x * 0.0254, z * 0.0254, -y * 0.0254];
+  };
+  const off = (a: [number, number, number] | null, b: [number, number, number]) =>
+    a === null ? Number.POSITIVE_INFINITY : Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]);
+  /** Waits until a frame has drawn the replay's current tick, paused. */
+  const settled = () =>
+    page.waitForFunction(
+      () => {
+        const r = (window as unknown as { tickmind: { state(): { replay: ReplayState } } }).tickmind.state().replay;
+        return !r.playing && r.drawnTick === r.tick;
+      },
+      null,
+      { timeout: 30_000 },
+    );
+
+  beforeAll(async () => {
+    rec = await parseDemo(new Uint8Array(readFileSync(csgoFile)), 'csgo_de_dust2_test_2_17_21.dem');
+  }, 60_000);
+
+  it('says that a CS2 demo is imported in Node, and the game goes on', async () => {
+    await openDemo(join(demos, 'cs2_de_dust2_14155.dem'));
+    await page.waitForFunction(
+      () =>
+        (window as unknown as { tickmind: { state(): { errors: string[] } } }).tickmind
+          .state()
+          .errors.some((e) => e.includes('cs2_de_dust2')),
+      null,
+      { timeout: 30_000 },
+    );
+    const s = await state();
+    expect(s.errors.find((e) => e.includes('cs2_de_dust2'))).toMatch(/CS2 demos parse in Node only.*tickmind import-demo/);
+    expect(s.replay.active).toBe(false);
+    await ticksAdvance(32);
+  });
+
+  it('replays the CS:GO demo: the human’s figure moves along the recorded path', async () => {
+    await openDemo(csgoFile);
+    await page.waitForFunction(
+      () => (window as unknown as { tickmind: { state(): { replay: ReplayState } } }).tickmind.state().replay.active,
+      null,
+      { timeout: 120_000 },
+    );
+    const human = rec.players.findIndex((p) => !p.bot);
+    let s = await replay();
+    expect(s.players.map((p) => p.name)).toEqual(rec.players.map((p) => p.name));
+    expect(s.humans).toEqual([human]);
+    // The arena pauses while the demo replays.
+    const arenaTicks = (await state()).ticks;
+    if (s.playing) await page.getByTestId('replay-play').click();
+    // Seek with the slider to recorded ticks in both rounds where the human is alive: its figure stands where the recording says.
+    const f = rec.frames;
+    const N = rec.players.length;
+    const rows = [rec.rounds[0]!.start + 320, rec.rounds[0]!.start + 1280, rec.rounds[1]!.start + 640].map((t) =>
+      f.ticks.findIndex((x) => x >= t),
+    );
+    const ticks = rows.filter((r) => f.alive[r * N + human] === 1).map((r) => f.ticks[r]!);
+    expect(ticks.length).toBeGreaterThanOrEqual(2);
+    const drawn: [number, number, number][] = [];
+    for (const tick of ticks) {
+      await page.getByTestId('replay-slider').evaluate((el, t) => {
+        (el as HTMLInputElement).value = String(t);
+        el.dispatchEvent(new Event('input', { bubbles: true }));
+      }, tick);
+      await settled();
+      s = await replay();
+      expect(s.tick).toBe(tick);
+      const me = s.players[human]!;
+      expect(off(me.drawn, recorded(human, tick)), `tick ${tick}`).toBeLessThan(0.03);
+      const r = f.ticks.indexOf(tick);
+      expect(Math.abs(Math.sin((me.yaw + (f.yaw[r * N + human]! * Math.PI) / 180) / 2))).toBeLessThan(1e-3);
+      drawn.push(me.drawn!);
+    }
+    // Different places: the figure moved (metres apart, not a jitter).
+    expect(Math.hypot(drawn[1]![0] - drawn[0]![0], drawn[1]![2] - drawn[0]![2])).toBeGreaterThan(1);
+    // Play at ×4 for a while, pause: the figure is on the recorded path at the tick shown, between recorded ticks.
+    await page.getByTestId('replay-speed').click();
+    await page.getByTestId('replay-play').click();
+    const from = ticks[ticks.length - 1]!;
+    await page.waitForFunction(
+      (t0) => (window as unknown as { tickmind: { state(): { replay: ReplayState } } }).tickmind.state().replay.tick > t0 + 96,
+      from,
+      { timeout: 30_000 },
+    );
+    await page.getByTestId('replay-play').click();
+    await settled();
+    s = await replay();
+    expect(s.speed).toBe(4);
+    expect(s.tick).toBeGreaterThan(from + 96);
+    const at = s.tick;
+    if (s.players[human]!.alive) expect(off(s.players[human]!.drawn, recorded(human, at)), `tick ${at}`).toBeLessThan(0.03);
+    // Dead players are hidden, the living drawn where the recording has them.
+    for (const [p, q] of s.players.entries()) {
+      if (!q.alive) expect(q.drawn).toBeNull();
+      else expect(off(q.drawn, recorded(p, at)), `${q.name} at tick ${at}`).toBeLessThan(0.03);
+    }
+    expect((await state()).ticks).toBe(arenaTicks);
+    expect(await page.getByTestId('replay-readout').textContent()).toMatch(/tick \d+ · round 2\/2 · alive CT \d T \d/);
+    await page.screenshot({ path: join(artifacts, 'sandbox-replay.png') });
+  });
+
+  it('trains on the demo: the import feeds the trainer the human’s rows, and a short fine-tuning finishes', async () => {
+    const epochs = page.locator('.lil-gui .lil-controller', { hasText: 'epochs' }).locator('input');
+    await epochs.fill('1');
+    await epochs.press('Enter');
+    await page.getByTestId('replay-train').click();
+    await page.waitForFunction(
+      () => (window as unknown as { tickmind: { state(): { replay: ReplayState } } }).tickmind.state().replay.imported !== null,
+      null,
+      { timeout: 60_000 },
+    );
+    const imported = (await replay()).imported!;
+    // The human's rows only, at 16 Hz over both rounds (63.6 s of play): about a thousand, labels as in docs/demos.md.
+    expect(imported.frames).toBeGreaterThan(800);
+    expect(imported.humanFrames).toBe(imported.frames);
+    expect(imported.labelAgreement).toBeGreaterThan(0.9);
+    await page
+      .getByTestId('train-status')
+      .filter({ hasText: `on ${imported.frames} frames (${imported.episodes} episodes), 1 epochs from models/egocentric.onnx` })
+      .waitFor({ timeout: 120_000 });
+    expect((await state()).customModel).toBe('my-bot.onnx');
+  });
+
+  it('goes back to the arena, whose game resumes', async () => {
+    await page.getByTestId('replay-leave').click();
+    expect((await replay()).active).toBe(false);
+    await ticksAdvance(32);
+    expect(consoleErrors).toEqual([]);
+    expect(foreignRequests).toEqual([]);
   });
 });

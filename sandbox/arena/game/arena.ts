@@ -7,6 +7,7 @@
  * → the SDK's sense → decide → act → physics → the stuck detector. Headless: runs in Node and in
  * the browser. Fully deterministic for a seed.
  */
+import type { Inertia } from '../../../sdk/actuators/index.js';
 import { Rng, TickmindError } from '../../../sdk/core/index.js';
 import {
   type AiWorld,
@@ -18,6 +19,7 @@ import {
   removeAgent,
   step,
 } from '../../../sdk/ecs/index.js';
+import { FloorIndex, NavGraph, NavMesh } from '../../../sdk/navigation/index.js';
 import {
   type AgentMover,
   BvhLevel,
@@ -32,8 +34,6 @@ import {
 import type { Profiler } from '../../../sdk/profiling/index.js';
 import { type RayCaster, RaySensor } from '../../../sdk/sensors/index.js';
 import { type ArenaMap, MAP_TAGS, mapBoxes } from '../map/arena-map.js';
-import { FloorIndex } from '../map/floor.js';
-import { NavGraph } from '../nav/graph.js';
 import type { RetakeStart } from '../scenarios/retake-start.js';
 import { Navigator, type NavigatorOptions } from '../teacher/navigator.js';
 import { Teacher, type TeacherOptions } from '../teacher/teacher.js';
@@ -68,6 +68,8 @@ export interface ArenaOptions {
   physics?: 'bvh' | 'rapier';
   /** The map's BvhLevel, when several arenas of one process share it (it must hold this map's boxes). */
   level?: BvhLevel;
+  /** Ground movement with inertia for every player (e.g. SOURCE_INERTIA); default none (instant). */
+  inertia?: Inertia;
 }
 
 /**
@@ -106,6 +108,8 @@ export async function createArena(options: ArenaOptions): Promise<Arena> {
 export class Arena {
   /** The map. */
   readonly map: ArenaMap;
+  /** The map's nav mesh (tickmind/navigation). */
+  readonly navMesh: NavMesh;
   /** Area lookup. */
   readonly floor: FloorIndex;
   /** The nav graph (A*). */
@@ -157,8 +161,9 @@ export class Arena {
     this.map = options.map;
     this.seed = options.seed ?? 1;
     this.rules = resolveRules(options.rules);
-    this.floor = new FloorIndex(this.map);
-    this.nav = new NavGraph(this.map);
+    this.navMesh = new NavMesh({ areas: this.map.areas, edges: this.map.edges });
+    this.floor = new FloorIndex(this.navMesh);
+    this.nav = new NavGraph(this.navMesh);
     this.rng = new Rng(this.seed * 7919 + 1);
     const level = levelFromBoxes(mapBoxes(this.map));
     const dt = 1 / this.rules.tickRate;
@@ -183,6 +188,7 @@ export class Arena {
       ...(sensor !== null ? { caster: this.caster, bvh: this.caster, sight: { eyeHeight: this.rules.eyeHeightM } } : {}),
       mover: this.mover,
       ...(options.profiler !== undefined ? { profiler: options.profiler } : {}),
+      ...(options.inertia !== undefined ? { inertia: options.inertia } : {}),
     });
     this.navigator = new Navigator(this, { seed: this.seed, ...options.navigator });
     this.teacher = new Teacher(this, { seed: this.seed, ...options.teacher });

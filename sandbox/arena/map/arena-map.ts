@@ -5,14 +5,11 @@
  * area's side with no walkable neighbour becomes a wall box, so rays and movement respect the
  * layout. Places (callouts) are kept for scenario logic and metrics.
  */
-import type { NavArea, NavMesh } from './navmesh.js';
+import { type AwpyArea, type AwpyNavMesh, awpyAreaToNavArea, FloorIndex, METERS_PER_UNIT, NavMesh } from '../../../sdk/navigation/index.js';
 import { type BuildOptions, buildWalls } from './walls.js';
 
+export { METERS_PER_UNIT } from '../../../sdk/navigation/index.js';
 export type { BuildOptions } from './walls.js';
-
-import { METERS_PER_UNIT } from './units.js';
-
-export { METERS_PER_UNIT } from './units.js';
 /** Box tags of arena geometry (agents are 1, as in the sensors' convention). */
 export const MAP_TAGS = { agent: 1, wall: 2, floor: 4 } as const;
 
@@ -61,7 +58,7 @@ export interface ArenaMap {
 }
 
 /** Builds an arena map from a nav mesh. */
-export function buildArenaMap(nav: NavMesh, source: string, options: BuildOptions = {}): ArenaMap {
+export function buildArenaMap(nav: AwpyNavMesh, source: string, options: BuildOptions = {}): ArenaMap {
   const { walls, hull } = buildWalls(nav, options);
   const areas = nav.areas.map(toMapArea);
   const places: Record<string, number[]> = {};
@@ -93,6 +90,12 @@ export function areaHeightAt(a: MapArea, x: number, z: number): number {
   return a.yA + (a.yB - a.yA) * t;
 }
 
+/** The map's nav mesh (tickmind/navigation) and the index that finds the area under a point. */
+export function mapNavigation(map: ArenaMap): { mesh: NavMesh; floor: FloorIndex } {
+  const mesh = new NavMesh({ areas: map.areas, edges: map.edges });
+  return { mesh, floor: new FloorIndex(mesh) };
+}
+
 /** Level boxes of the map: one 0.2 m floor slab per area at its mean height, grown by the hull, and the walls. */
 export function mapBoxes(map: ArenaMap): { min: number[]; max: number[]; tag: number }[] {
   const floor = map.areas.map((a) => {
@@ -104,9 +107,9 @@ export function mapBoxes(map: ArenaMap): { min: number[]; max: number[]; tag: nu
   return [...floor, ...walls];
 }
 
-function toMapArea(a: NavArea): MapArea {
-  const m = (v: number) => Math.round(v * METERS_PER_UNIT * 1000) / 1000;
-  return { id: a.id, place: a.place, minX: m(a.minX), maxX: m(a.maxX), minZ: m(-a.maxY), maxZ: m(-a.minY), yA: m(a.zNW), yB: m(a.zSE) };
+function toMapArea(a: AwpyArea): MapArea {
+  const { id, place, minX, maxX, minZ, maxZ, yA, yB } = awpyAreaToNavArea(a);
+  return { id, place, minX, maxX, minZ, maxZ, yA, yB };
 }
 
 function floorBounds(areas: MapArea[]): number[] {

@@ -6,8 +6,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseAwpyNavMesh } from '../../../sdk/navigation/index.js';
 import { type ArenaMap, buildArenaMap } from './arena-map.js';
-import { parseNavMesh } from './navmesh.js';
 import { mapSvg } from './plot.js';
 
 /** Maps shipped with the arena. */
@@ -24,7 +24,7 @@ export function mapsDir(): string {
 export function buildMapFromSource(name: string, dir = mapsDir()): ArenaMap {
   const areas = join(dir, 'source', `${name}_areas.csv`);
   const edges = join(dir, 'source', `${name}_edges.txt`);
-  const nav = parseNavMesh(readFileSync(areas, 'utf8'), readFileSync(edges, 'utf8'), { areas, edges });
+  const nav = parseAwpyNavMesh(readFileSync(areas, 'utf8'), readFileSync(edges, 'utf8'), { areas, edges });
   return buildArenaMap(
     nav,
     'Awpy 1.x nav mesh (awpy-1.3.1), MIT License, Copyright (c) 2020-2025 Peter Xenopoulos; see maps/source/LICENSE-ATTRIBUTION.md',

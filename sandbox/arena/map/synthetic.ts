@@ -3,8 +3,9 @@
  * corridor and a long way round over a ramp onto a raised walkway) and one bombsite, built by
  * the same nav-mesh converter as the real maps. About 40 × 30 m.
  */
+
+import type { AwpyArea, AwpyNavMesh } from '../../../sdk/navigation/index.js';
 import { type ArenaMap, buildArenaMap } from './arena-map.js';
-import type { NavArea, NavMesh } from './navmesh.js';
 
 // id, place, minX, minY, maxX, maxY (Source units), zNW, zSE.
 const AREAS: [number, string, number, number, number, number, number, number][] = [
@@ -27,8 +28,8 @@ const LINKS: [number, number][] = [
 ];
 
 /** The synthetic map's nav mesh (Source units, like the real ones). */
-export function syntheticNavMesh(): NavMesh {
-  const areas: NavArea[] = AREAS.map(([id, place, minX, minY, maxX, maxY, zNW, zSE]) => ({ id, place, minX, minY, maxX, maxY, zNW, zSE }));
+export function syntheticNavMesh(): AwpyNavMesh {
+  const areas: AwpyArea[] = AREAS.map(([id, place, minX, minY, maxX, maxY, zNW, zSE]) => ({ id, place, minX, minY, maxX, maxY, zNW, zSE }));
   const edges: [number, number][] = LINKS.flatMap(([a, b]): [number, number][] => [
     [a, b],
     [b, a],

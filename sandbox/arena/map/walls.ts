@@ -8,8 +8,7 @@
  * space is never walled off). Source units here; boxes come out in the arena frame.
  */
 
-import type { NavArea, NavMesh } from './navmesh.js';
-import { METERS_PER_UNIT } from './units.js';
+import { METERS_PER_UNIT, type AwpyArea as NavArea, type AwpyNavMesh as NavMesh } from '../../../sdk/navigation/index.js';
 
 /** Builder tolerances, in Source units. */
 export interface BuildOptions {

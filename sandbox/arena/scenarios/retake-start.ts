@@ -5,9 +5,8 @@
  * defenders at their spawn.
  */
 import { Rng, TickmindError } from '../../../sdk/core/index.js';
+import { type FloorIndex, METERS_PER_UNIT } from '../../../sdk/navigation/index.js';
 import { type ArenaMap, areaHeightAt, type MapArea } from '../map/arena-map.js';
-import type { FloorIndex } from '../map/floor.js';
-import { METERS_PER_UNIT } from '../map/units.js';
 import type { PlantPlayer, PlantState } from './plant-states.js';
 
 /** One player's start, arena frame. */
@@ -48,7 +47,7 @@ const u = (v: number) => v * METERS_PER_UNIT;
 /** Snaps a point onto the floor: the area under it (generous slack), else the nearest area; feet 5 cm above the floor. */
 export function snapToFloor(floor: FloorIndex, x: number, y: number, z: number): [number, number, number] {
   let area = floor.areaAt(x, y, z, u(16), u(80));
-  if (area === undefined) area = nearestArea(floor.map.areas, x, y, z);
+  if (area === undefined) area = nearestArea(floor.mesh.areas, x, y, z);
   const sx = Math.min(area.maxX, Math.max(area.minX, x));
   const sz = Math.min(area.maxZ, Math.max(area.minZ, z));
   return [sx, areaHeightAt(area, sx, sz) + 0.05, sz];

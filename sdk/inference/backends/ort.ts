@@ -14,14 +14,48 @@ import type { DType, TensorArray } from '../tensor.js';
 type Ort = typeof import('onnxruntime-web');
 
 let ortModule: Promise<Ort> | undefined;
+let registered: (() => Promise<unknown>) | undefined;
+
+/**
+ * Hands tickmind the onnxruntime-web module to use for `backend: 'ort'` and the `auto` fallback,
+ * or a function that imports it when first needed. Node finds an installed `onnxruntime-web` by
+ * itself; a bundled page registers the one it bundles, lazily:
+ * `registerOnnxRuntime(() => import('onnxruntime-web/wasm'))` (onnxruntime-web is an optional peer
+ * dependency, never bundled unless the page asks for it).
+ */
+export function registerOnnxRuntime(module: unknown): void {
+  if (typeof module === 'function') registered = module as () => Promise<unknown>;
+  else {
+    checkOrt(module);
+    registered = () => Promise.resolve(module);
+  }
+  ortModule = undefined;
+}
+
+function checkOrt(module: unknown): Ort {
+  const m = module as Partial<Ort> | undefined;
+  if (typeof m?.InferenceSession?.create !== 'function' || m.env?.wasm === undefined)
+    throw new TickmindError('INVALID_ARGUMENT', 'not an onnxruntime-web module (no InferenceSession.create or env.wasm)', {
+      field: 'module',
+    });
+  return m as Ort;
+}
+
+/** onnxruntime-web's WebAssembly build: imported by a computed name so bundlers leave the optional peer alone. */
+function importOrt(): Promise<unknown> {
+  const specifier = 'onnxruntime-web/wasm';
+  return import(/* @vite-ignore */ /* webpackIgnore: true */ specifier);
+}
 
 async function loadOrt(threads: number): Promise<Ort> {
-  ortModule ??= import('onnxruntime-web/wasm')
-    .then((m) => m as unknown as Ort)
-    .catch((err: unknown) => {
-      ortModule = undefined;
-      throw new TickmindError('BACKEND_UNAVAILABLE', `onnxruntime-web could not be loaded: ${(err as Error).message}`);
-    });
+  ortModule ??= (registered !== undefined ? registered() : importOrt()).then(checkOrt).catch((err: unknown) => {
+    ortModule = undefined;
+    throw new TickmindError(
+      'BACKEND_UNAVAILABLE',
+      `onnxruntime-web could not be loaded (${(err as Error).message}): it is an optional peer dependency — npm install onnxruntime-web; in a bundled page, registerOnnxRuntime(await import('onnxruntime-web/wasm'))`,
+      { field: 'backend' },
+    );
+  });
   const ort = await ortModule;
   ort.env.wasm.numThreads = threads;
   ort.env.logLevel = 'error';

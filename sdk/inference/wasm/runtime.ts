@@ -1,6 +1,17 @@
 /**
- * Loads tickmind's WebAssembly kernels (SIMD128 where the engine validates it, else the
- * scalar build) and manages their linear memory: an allocator of 64-byte aligned regions.
+ * Loads tickmind's WebAssembly kernels and manages their linear memory: an allocator of 64-byte
+ * aligned regions.
+ *
+ * Three builds of the same kernels are embedded (a {@link KernelSet}): `relaxed` (SIMD128 plus
+ * relaxed-SIMD fused multiply-add in the GEMM tiles, GEMV, batched matmul and attention), `simd`
+ * (SIMD128) and `scalar`. The runtime takes the best the engine validates — relaxed where a tiny
+ * relaxed-SIMD probe module validates, else SIMD128, else scalar — silently. {@link setKernelSet} or the environment variable `TICKMIND_KERNELS`
+ * (`relaxed`, `simd`, `scalar` or `auto`) forces one, for tests and benchmarks.
+ *
+ * Determinism: every set gives bit-identical results run to run on a given machine and engine.
+ * The sets differ from each other in the last bits: `f32x4.relaxed_madd` rounds once where the
+ * hardware fuses (x86 FMA3, Arm), where SIMD128 multiplies and adds with two roundings; an engine
+ * without FMA may round twice, so relaxed results may also differ between machines.
  *
  * All sessions share one runtime (see {@link sharedRuntime}), so regions are freed one by one
  * and reused: freed regions go to a free list (kept sorted by offset, neighbours merged), an
@@ -11,8 +22,8 @@
  * at once (a disposed session, a plan, a build that failed half-way).
  */
 import { TickmindError } from '../../core/errors.js';
-import { decodeBase64, simdSupported } from '../../core/wasm.js';
-import { SCALAR_WASM_BASE64, SIMD_WASM_BASE64 } from './binaries.generated.js';
+import { decodeBase64, relaxedSimdSupported, simdSupported } from '../../core/wasm.js';
+import { RELAXED_WASM_BASE64, SCALAR_WASM_BASE64, SIMD_WASM_BASE64 } from './binaries.generated.js';
 
 /** The kernel exports, as the host calls them (pointers are byte offsets). */
 export interface KernelExports {
@@ -236,50 +247,129 @@ export const UnaryOp = { erf: 0, exp: 1, sigmoid: 2 } as const;
 /** Op codes of the binary kernel. */
 export const BinaryOp = { add: 0, sub: 1, mul: 2, div: 3 } as const;
 
-export { simdSupported };
+export { relaxedSimdSupported, simdSupported };
+
+/**
+ * A build of the kernels: `relaxed` (SIMD128 + relaxed-SIMD fused multiply-add), `simd`
+ * (SIMD128), `scalar` (no SIMD).
+ */
+export type KernelSet = 'relaxed' | 'simd' | 'scalar';
+
+/** Every kernel set, fastest first. */
+export const KERNEL_SETS: readonly KernelSet[] = ['relaxed', 'simd', 'scalar'];
+
+/** A kernel set in words (for reports). */
+export function describeKernelSet(set: KernelSet): string {
+  if (set === 'relaxed') return 'relaxed SIMD (SIMD128 + f32x4.relaxed_madd fused multiply-add)';
+  return set === 'simd' ? 'SIMD128 (multiply, then add)' : 'scalar (no SIMD)';
+}
+
+/** Whether this engine runs a kernel set. */
+export function kernelSetSupported(set: KernelSet): boolean {
+  if (set === 'scalar') return true;
+  return set === 'simd' ? simdSupported() : relaxedSimdSupported();
+}
+
+/** The fastest kernel set this engine runs. */
+export function bestKernelSet(): KernelSet {
+  return relaxedSimdSupported() ? 'relaxed' : simdSupported() ? 'simd' : 'scalar';
+}
+
+let forcedSet: KernelSet | undefined;
+
+/**
+ * Forces the kernel set of the runtimes created from now on (sessions created later: a session
+ * keeps the set it was created with); `'auto'` goes back to the environment variable
+ * `TICKMIND_KERNELS`, else detection. Throws INVALID_ARGUMENT for an unknown name and
+ * BACKEND_UNAVAILABLE for a set this engine does not run. Returns the previous setting.
+ */
+export function setKernelSet(set: KernelSet | 'auto'): KernelSet | 'auto' {
+  const previous = forcedSet ?? 'auto';
+  forcedSet = set === 'auto' ? undefined : checkedKernelSet(set, 'setKernelSet');
+  return previous;
+}
+
+/**
+ * The kernel set a runtime created now gets: {@link setKernelSet}'s, else `TICKMIND_KERNELS`'s
+ * (`relaxed`, `simd`, `scalar`; empty or `auto`: detect), else {@link bestKernelSet}.
+ */
+export function defaultKernelSet(): KernelSet {
+  if (forcedSet !== undefined) return forcedSet;
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.TICKMIND_KERNELS;
+  if (env !== undefined && env !== '' && env !== 'auto') return checkedKernelSet(env, 'TICKMIND_KERNELS');
+  return bestKernelSet();
+}
+
+function checkedKernelSet(name: string, source: string): KernelSet {
+  if (!(KERNEL_SETS as readonly string[]).includes(name)) {
+    throw new TickmindError('INVALID_ARGUMENT', `${source}: unknown kernel set '${name}' (relaxed, simd, scalar or auto)`);
+  }
+  const set = name as KernelSet;
+  if (!kernelSetSupported(set)) {
+    const hint =
+      set === 'relaxed' ? ' (Node 20: run node with --experimental-wasm-relaxed-simd; Node 22+ and current browsers have it)' : '';
+    throw new TickmindError('BACKEND_UNAVAILABLE', `${source}: this engine does not run the ${describeKernelSet(set)} kernels${hint}`);
+  }
+  return set;
+}
 
 const PAGE = 65536;
 const ALIGN = 64;
 /** 32-bit WebAssembly addresses 65536 pages at most. */
 const MAX_BYTES = 65536 * PAGE;
 
-let compiled: { module: WebAssembly.Module; simd: boolean } | undefined;
+const BINARIES: Record<KernelSet, string> = { relaxed: RELAXED_WASM_BASE64, simd: SIMD_WASM_BASE64, scalar: SCALAR_WASM_BASE64 };
+const compiled = new Map<KernelSet, WebAssembly.Module>();
 
-function compileKernels(forceScalar: boolean): { module: WebAssembly.Module; simd: boolean } {
-  const simd = !forceScalar && simdSupported();
-  if (!forceScalar && compiled !== undefined) return compiled;
-  const bytes = decodeBase64(simd ? SIMD_WASM_BASE64 : SCALAR_WASM_BASE64);
-  const result = { module: new WebAssembly.Module(bytes as BufferSource), simd };
-  if (!forceScalar) compiled = result;
-  return result;
+function compileKernels(set: KernelSet): WebAssembly.Module {
+  let module = compiled.get(set);
+  if (module === undefined) {
+    module = new WebAssembly.Module(decodeBase64(BINARIES[set]) as BufferSource);
+    compiled.set(set, module);
+  }
+  return module;
 }
 
 /** Options for {@link WasmRuntime}. */
 export interface WasmRuntimeOptions {
-  /** Use the scalar kernels even where SIMD128 is available (testing, comparison). */
+  /** Use the scalar kernels even where SIMD128 is available (testing, comparison); wins over `kernels`. */
   forceScalar?: boolean;
+  /** The kernel set to run (default: {@link defaultKernelSet}); BACKEND_UNAVAILABLE where the engine lacks it. */
+  kernels?: KernelSet;
   /** Most 64 KiB pages the memory may grow to (default: the engine's limit); tests use it to make a grow fail. */
   maxPages?: number;
 }
 
-const sharedRuntimes: { simd?: WasmRuntime; scalar?: WasmRuntime } = {};
+function resolveKernelSet(options: Pick<WasmRuntimeOptions, 'forceScalar' | 'kernels'>): KernelSet {
+  if (options.forceScalar === true) return 'scalar';
+  return options.kernels !== undefined ? checkedKernelSet(options.kernels, 'kernels') : defaultKernelSet();
+}
+
+const sharedRuntimes = new Map<KernelSet, WasmRuntime>();
 
 /**
- * The process-wide runtime every session uses: one kernel instance and one memory. Sharing
- * keeps each kernel call site monomorphic (one exports object), which lets the engine inline
- * the JS-to-WebAssembly call without allocating, however many sessions a game creates.
+ * The process-wide runtime of a kernel set (default: {@link defaultKernelSet}) that every
+ * session uses: one kernel instance and one memory. Sharing keeps each kernel call site
+ * monomorphic (one exports object), which lets the engine inline the JS-to-WebAssembly call
+ * without allocating, however many sessions a game creates.
  */
-export function sharedRuntime(options: Pick<WasmRuntimeOptions, 'forceScalar'> = {}): WasmRuntime {
-  const key = options.forceScalar === true || !simdSupported() ? 'scalar' : 'simd';
-  sharedRuntimes[key] ??= new WasmRuntime({ forceScalar: options.forceScalar === true });
-  return sharedRuntimes[key];
+export function sharedRuntime(options: Pick<WasmRuntimeOptions, 'forceScalar' | 'kernels'> = {}): WasmRuntime {
+  const set = resolveKernelSet(options);
+  let runtime = sharedRuntimes.get(set);
+  if (runtime === undefined) {
+    runtime = new WasmRuntime({ kernels: set });
+    sharedRuntimes.set(set, runtime);
+  }
+  return runtime;
 }
 
 /** One kernel instance with its own memory and allocator. */
 export class WasmRuntime {
   readonly kernels: KernelExports;
   readonly memory: WebAssembly.Memory;
-  /** Whether the SIMD128 build is running. */
+  /** Which build of the kernels runs. */
+  readonly kernelSet: KernelSet;
+  /** Whether a SIMD128 build (`simd` or `relaxed`) is running. */
   readonly simd: boolean;
   /** Where regions start: the kernels' heap base, aligned. */
   readonly heapStart: number;
@@ -295,8 +385,9 @@ export class WasmRuntime {
   private readonly freeSizes: number[] = [];
 
   constructor(options: WasmRuntimeOptions = {}) {
-    const { module, simd } = compileKernels(options.forceScalar === true);
-    this.simd = simd;
+    this.kernelSet = resolveKernelSet(options);
+    this.simd = this.kernelSet !== 'scalar';
+    const module = compileKernels(this.kernelSet);
     this.memory = new WebAssembly.Memory(
       options.maxPages === undefined ? { initial: 16 } : { initial: Math.min(16, options.maxPages), maximum: options.maxPages },
     );

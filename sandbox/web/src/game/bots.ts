@@ -105,6 +105,8 @@ export class BotLibrary {
     const index = old?.index ?? this.arena.addDecider(decider);
     this.arena.world.deciders[index] = decider;
     this.slots.set(kind, { policy, file, index, decider, probe });
+    // The replaced model's kernel memory goes back to the allocator (every retrain swaps one in).
+    if (old !== undefined && old.policy !== policy) void old.policy.dispose();
   }
 
   private place(kind: BotKind, policy: Policy, file: string, index: number, probe: DecisionProbe): void {

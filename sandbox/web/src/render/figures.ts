@@ -9,7 +9,10 @@ import { Stature } from '../sdk.js';
 
 /** Team colours: CT blue, T amber. */
 export const TEAM_COLOURS = [0x3d7fe0, 0xe8a33a] as const;
-const HUMAN_COLOUR = 0x35d07f;
+/** The human player's colour (the arena's body, the replay's ring and marks). */
+export const HUMAN_COLOUR = 0x35d07f;
+/** The followed player's ring. */
+export const RING_COLOUR = 0xffffff;
 
 interface Figure {
   root: THREE.Group;
@@ -58,32 +61,75 @@ export class Figures {
   update(sandbox: Sandbox, alpha: number, camera: THREE.Camera, highlight: number): void {
     const w = sandbox.arena.world;
     const { Transform, Agent, Action } = w.c;
-    for (const f of this.figures) f.root.visible = false;
+    this.hideAll();
+    const p = sandbox.prev;
     for (let i = 0; i < w.agentCount; i++) {
       const e = w.agents[i]!;
-      const f = this.figures[e];
-      if (f === undefined || Agent.alive[e] === 0) continue;
-      const p = sandbox.prev;
-      f.root.visible = e !== sandbox.humanEntity || highlight !== e;
-      f.root.position.set(
-        lerp(p[4 * e]!, Transform.x[e]!, alpha),
-        lerp(p[4 * e + 1]!, Transform.y[e]!, alpha),
-        lerp(p[4 * e + 2]!, Transform.z[e]!, alpha),
-      );
-      f.body.rotation.y = -lerpAngle(p[4 * e + 3]!, Transform.yaw[e]!, alpha);
+      if (Agent.alive[e] === 0) continue;
       const cls = Action.movement[e]!;
-      const crouched = cls > 0 && Math.floor((cls - 1) / 16) % 3 === Stature.crouch;
-      f.body.scale.y = crouched ? 0.72 : 1;
-      f.materials[0]!.color.setHex(e === sandbox.humanEntity ? HUMAN_COLOUR : TEAM_COLOURS[Agent.team[e]! as 0 | 1]);
-      f.ring.visible = e === highlight;
-      const hp = Math.max(0, Agent.health[e]!) / 100;
-      f.health.scale.x = Math.max(0.02, hp);
-      (f.health.material as THREE.MeshBasicMaterial).color.setHex(hp > 0.5 ? 0x4ade80 : hp > 0.25 ? 0xfacc15 : 0xef4444);
-      f.health.position.y = crouched ? 1.55 : 2.0;
-      f.health.quaternion.copy(camera.quaternion);
+      pose.x = lerp(p[4 * e]!, Transform.x[e]!, alpha);
+      pose.y = lerp(p[4 * e + 1]!, Transform.y[e]!, alpha);
+      pose.z = lerp(p[4 * e + 2]!, Transform.z[e]!, alpha);
+      pose.yaw = lerpAngle(p[4 * e + 3]!, Transform.yaw[e]!, alpha);
+      pose.crouched = cls > 0 && Math.floor((cls - 1) / 16) % 3 === Stature.crouch;
+      pose.colour = e === sandbox.humanEntity ? HUMAN_COLOUR : TEAM_COLOURS[Agent.team[e]! as 0 | 1];
+      pose.ring = e === highlight ? RING_COLOUR : -1;
+      pose.health = Math.max(0, Agent.health[e]!) / 100;
+      this.draw(e, pose, camera);
+      // The human's own figure is hidden in first person (the camera is inside it).
+      if (e === sandbox.humanEntity && highlight === e) this.figures[e]!.root.visible = false;
     }
   }
+
+  /** Hides every figure (a frame then draws the ones in play). */
+  hideAll(): void {
+    for (const f of this.figures) f.root.visible = false;
+  }
+
+  /** Draws figure `e` at `pose` (its health bar facing `camera`). */
+  draw(e: number, pose: FigurePose, camera: THREE.Camera): void {
+    const f = this.figures[e];
+    if (f === undefined) return;
+    f.root.visible = true;
+    f.root.position.set(pose.x, pose.y, pose.z);
+    f.body.rotation.y = -pose.yaw;
+    f.body.scale.y = pose.crouched ? 0.72 : 1;
+    f.materials[0]!.color.setHex(pose.colour);
+    f.ring.visible = pose.ring >= 0;
+    if (pose.ring >= 0) (f.ring.material as THREE.MeshBasicMaterial).color.setHex(pose.ring);
+    const hp = Math.min(1, Math.max(0, pose.health));
+    f.health.scale.x = Math.max(0.02, hp);
+    (f.health.material as THREE.MeshBasicMaterial).color.setHex(hp > 0.5 ? 0x4ade80 : hp > 0.25 ? 0xfacc15 : 0xef4444);
+    f.health.position.y = pose.crouched ? 1.55 : 2.0;
+    f.health.quaternion.copy(camera.quaternion);
+  }
+
+  /** Where figure `e` stands now (its feet), or undefined when it is hidden. */
+  position(e: number): THREE.Vector3 | undefined {
+    const f = this.figures[e];
+    return f?.root.visible === true ? f.root.position : undefined;
+  }
 }
+
+/** A figure's pose and look for one frame. */
+export interface FigurePose {
+  /** Feet, arena frame (m). */
+  x: number;
+  y: number;
+  z: number;
+  /** Facing, radians (0 along +x, toward +z). */
+  yaw: number;
+  crouched: boolean;
+  /** Body colour. */
+  colour: number;
+  /** Ring colour under the figure, -1 for none. */
+  ring: number;
+  /** Health, 0..1. */
+  health: number;
+}
+
+/** Scratch pose of {@link Figures.update}. */
+const pose: FigurePose = { x: 0, y: 0, z: 0, yaw: 0, crouched: false, colour: 0, ring: -1, health: 1 };
 
 function lerp(a: number, b: number, t: number): number {
   return a + (b - a) * t;

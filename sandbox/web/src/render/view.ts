@@ -1,14 +1,17 @@
 /**
  * The 3-D view: renderer, lights, the map, the figures, the rays, the waypoints and the camera — first person
- * for the human, a chase camera behind a followed bot, or a free orbit camera over the map.
+ * for the human, a chase camera behind a followed bot, or a free orbit camera over the map. In replay mode
+ * the arena's objects hide and a demo's {@link ReplayScene} is drawn instead, with the same cameras.
  */
 import * as THREE from 'three';
 import { OrbitControls } from 'three/addons/controls/OrbitControls.js';
 import type { Sandbox } from '../game/sandbox.js';
+import { createPose } from '../replay/demo-replay.js';
 import { Stature } from '../sdk.js';
 import { Figures, lerpAngle } from './figures.js';
 import { buildMapView, type MapView } from './map-mesh.js';
 import { RayView } from './rays.js';
+import type { ReplayScene } from './replay-scene.js';
 import { WaypointView } from './waypoints.js';
 
 /** Camera modes. */
@@ -39,6 +42,7 @@ export class View {
   private readonly chase = new THREE.Vector3();
   private readonly look = new THREE.Vector3();
   private lastMode: CameraMode | undefined;
+  private replay: ReplayScene | undefined;
 
   constructor(
     readonly canvas: HTMLCanvasElement,
@@ -68,6 +72,38 @@ export class View {
     this.resize();
     window.addEventListener('resize', () => this.resize());
   }
+
+  /** Shows a demo replay instead of the arena (undefined: back to the arena; the old replay is freed). */
+  showReplay(scene: ReplayScene | undefined): void {
+    if (this.replay !== undefined) {
+      this.scene.remove(this.replay.group);
+      this.replay.dispose();
+    }
+    this.replay = scene;
+    if (scene !== undefined) this.scene.add(scene.group);
+    for (const o of [this.figures.group, this.map.bomb, this.rays.lines, this.waypoints.lines]) o.visible = scene === undefined;
+  }
+
+  /**
+   * Draws one frame of the replay shown: the camera follows player `follow` from above (a chase
+   * camera would swing with every flick of a human's view, and dust2's corridors hide it), looks
+   * through its eyes (first person), or orbits freely.
+   */
+  renderReplay(camera: CameraMode, follow: number): void {
+    const replay = this.replay;
+    if (replay === undefined) return;
+    const pose = follow >= 0 ? replay.replay.pose(follow, this.replayPose) : undefined;
+    const mode: CameraMode = pose?.alive === true ? camera : 'free';
+    this.orbit.enabled = mode === 'free';
+    if (pose === undefined || mode === 'free') this.orbit.update();
+    else if (mode === 'first-person') this.eyeAt(pose.x, pose.y + (pose.crouched ? 1.15 : 1.6), pose.z, pose.yaw, 0);
+    else this.overhead(pose.x, pose.y, pose.z);
+    this.lastMode = mode;
+    replay.update(this.camera, follow);
+    this.renderer.render(this.scene, this.camera);
+  }
+
+  private readonly replayPose = createPose();
 
   /** Draws one frame, `alpha` of the way from the previous tick to the current one. */
   render(sandbox: Sandbox, alpha: number, options: ViewOptions): void {
@@ -99,13 +135,18 @@ export class View {
     const cls = sandbox.arena.world.c.Action.movement[e]!;
     const crouched = cls > 0 && Math.floor((cls - 1) / 16) % 3 === Stature.crouch;
     const eye = crouched ? 1.15 : 1.6;
-    this.camera.position.set(
+    this.eyeAt(
       p[4 * e]! + (T.x[e]! - p[4 * e]!) * alpha,
       p[4 * e + 1]! + (T.y[e]! - p[4 * e + 1]!) * alpha + eye,
       p[4 * e + 2]! + (T.z[e]! - p[4 * e + 2]!) * alpha,
+      sandbox.human.yaw,
+      sandbox.human.pitch,
     );
-    const yaw = sandbox.human.yaw;
-    const pitch = sandbox.human.pitch;
+  }
+
+  /** The camera at an eye, looking along yaw and pitch. */
+  private eyeAt(x: number, y: number, z: number, yaw: number, pitch: number): void {
+    this.camera.position.set(x, y, z);
     this.look.set(Math.cos(yaw) * Math.cos(pitch), Math.sin(pitch), Math.sin(yaw) * Math.cos(pitch)).add(this.camera.position);
     this.camera.lookAt(this.look);
   }
@@ -121,7 +162,21 @@ export class View {
     const x = p[4 * e]! + (T.x[e]! - p[4 * e]!) * alpha;
     const y = p[4 * e + 1]! + (T.y[e]! - p[4 * e + 1]!) * alpha;
     const z = p[4 * e + 2]! + (T.z[e]! - p[4 * e + 2]!) * alpha;
-    const yaw = lerpAngle(p[4 * e + 3]!, T.yaw[e]!, alpha);
+    this.chaseTo(x, y, z, lerpAngle(p[4 * e + 3]!, T.yaw[e]!, alpha));
+  }
+
+  /** A camera high above and south of (x, y, z), looking down at it (eased when it already follows nearby). */
+  private overhead(x: number, y: number, z: number): void {
+    this.chase.set(x, y + 16, z + 10);
+    // A jump (a seek, another player followed) cuts; walking is followed smoothly.
+    if (this.lastMode !== 'follow' || this.camera.position.distanceTo(this.chase) > 12) this.camera.position.copy(this.chase);
+    else this.camera.position.lerp(this.chase, 0.15);
+    this.look.set(x, y + 1, z);
+    this.camera.lookAt(this.look);
+  }
+
+  /** The chase camera behind a player at (x, y, z) facing yaw (eased when it already chases). */
+  private chaseTo(x: number, y: number, z: number, yaw: number): void {
     this.chase.set(x - Math.cos(yaw) * 7, y + 4, z - Math.sin(yaw) * 7);
     if (this.lastMode !== 'follow') this.camera.position.copy(this.chase);
     else this.camera.position.lerp(this.chase, 0.12);

@@ -6,6 +6,10 @@ export interface TrainRequest {
   kind: 'train';
   /** The recording, as `tickmind record` would write it (npz bytes, transferred). */
   npz: Uint8Array;
+  /** What the data is (kept in the model's training metadata). */
+  data: string;
+  /** Fine-tune: start from this egocentric policy's weights (same architecture and layout), not from a seeded initialisation. */
+  init?: { model: Uint8Array; file: string };
   /** Epochs at most. */
   epochs: number;
   /** Seed of the initialisation, split and shuffles. */
@@ -19,6 +23,15 @@ export type TrainReply =
       kind: 'done';
       /** The trained policy (ONNX with its spec), ready for loadPolicy. */
       model: Uint8Array;
-      summary: { frames: number; episodes: number; epochs: number; valAccuracy: number; classPriorAccuracy: number; seconds: number };
+      summary: {
+        frames: number;
+        episodes: number;
+        epochs: number;
+        valAccuracy: number;
+        classPriorAccuracy: number;
+        seconds: number;
+        /** The policy fine-tuned from, if any. */
+        from?: string;
+      };
     }
   | { kind: 'error'; message: string };

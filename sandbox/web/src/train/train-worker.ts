@@ -1,13 +1,17 @@
 /**
- * The "train from my recordings" worker: behavior cloning of the egocentric token transformer
- * (d 64, 2 layers, as `tickmind train`) on the page's recording, off the main thread so the game
- * keeps its 64 Hz. Posts every progress event, then the trained ONNX policy.
+ * The training worker: behavior cloning of the egocentric token transformer (d 64, 2 layers, as
+ * `tickmind train`) on the page's recording or an imported demo, off the main thread so the game
+ * keeps its 64 Hz — from a seeded initialisation, or fine-tuning a policy of the same architecture
+ * and layout (as `tickmind train --init`). Posts every progress event, then the trained ONNX policy.
  */
 import {
   buildTokenTransformer,
   datasetFromNpz,
+  decodeModel,
   encodeModel,
+  layoutDifference,
   observationLayout,
+  parsePolicySpec,
   TokenNet,
   type TokenTransformerConfig,
   tokenTransformerWeights,
@@ -41,10 +45,11 @@ function train(req: TrainRequest): void {
     layers: 2,
     heads: 4,
   };
+  const fresh = tokenTransformerWeights(config);
   const net = new TokenNet(
     { tokens: layout.tokens, features: layout.featuresPerToken, d: 64, layers: 2, heads: 4, ff: 128, classes: 97 },
     64,
-    tokenTransformerWeights(config),
+    req.init !== undefined ? startingWeights(req.init, layout, fresh) : fresh,
   );
   let lastPost = 0;
   const result = trainBehaviorCloning(net, data, {
@@ -61,7 +66,8 @@ function train(req: TrainRequest): void {
     },
   });
   const training = {
-    data: 'sandbox recording',
+    data: req.data,
+    ...(req.init !== undefined ? { init: req.init.file } : {}),
     frames: data.count,
     epochs: result.history.length,
     bestEpoch: result.best.epoch,
@@ -81,8 +87,32 @@ function train(req: TrainRequest): void {
         valAccuracy: result.best.valAccuracy,
         classPriorAccuracy: result.classPriorAccuracy,
         seconds: (performance.now() - t0) / 1000,
+        ...(req.init !== undefined ? { from: req.init.file } : {}),
       },
     },
     [model.buffer],
   );
+}
+
+/** The policy's weights in place of the fresh ones: an egocentric policy of the sandbox's architecture, trained on the data's layout. */
+function startingWeights(
+  init: { model: Uint8Array; file: string },
+  layout: ReturnType<typeof observationLayout>,
+  fresh: Record<string, Float32Array>,
+): Record<string, Float32Array> {
+  const model = decodeModel(init.model);
+  const spec = parsePolicySpec(model.metadata, init.file);
+  const a = spec.architecture;
+  if (spec.mode !== 'egocentric' || a.kind !== 'token-transformer' || a.d !== 64 || a.layers !== 2 || a.heads !== 4)
+    throw new Error(`${init.file} is not an egocentric token transformer of d 64, 2 layers, 4 heads: it cannot be fine-tuned here`);
+  const difference = layoutDifference(spec.observation, layout);
+  if (difference !== undefined) throw new Error(`${init.file} was trained on another observation layout than the data's: ${difference}`);
+  const out: Record<string, Float32Array> = {};
+  for (const [name, w] of Object.entries(fresh)) {
+    const v = model.graph.initializers.get(name)?.data;
+    if (!(v instanceof Float32Array) || v.length !== w.length)
+      throw new Error(`${init.file} has no parameter ${name} of ${w.length} values`);
+    out[name] = Float32Array.from(v);
+  }
+  return out;
 }

@@ -12,12 +12,12 @@ export function download(name: string, data: Uint8Array | string, type = 'applic
 }
 
 /** Asks for one file from the disk; resolves with its name and bytes (null when cancelled). */
-export function pickFile(accept: string): Promise<{ name: string; bytes: Uint8Array } | null> {
+export function pickFile(accept: string, testid = 'model-file'): Promise<{ name: string; bytes: Uint8Array } | null> {
   return new Promise((resolve) => {
     const input = document.createElement('input');
     input.type = 'file';
     input.accept = accept;
-    input.dataset.testid = 'model-file';
+    input.dataset.testid = testid;
     input.style.display = 'none';
     input.onchange = async () => {
       const file = input.files?.[0];

@@ -1,14 +1,15 @@
 /**
  * The control panel (lil-gui): play (side, team size), bots (per team, temperature, decision
  * period, decide budget, a model file from disk), view (camera, followed bot, rays), record
- * (start/stop, downloads) and profile (trace export). Every action reports failures in the
- * page's error panel; the game keeps running.
+ * (start/stop, downloads), train, demo (open a demo file to replay, train on it) and profile
+ * (trace export). Every action reports failures in the page's error panel; the game keeps running.
  */
 import GUI from 'lil-gui';
 import { BOT_KINDS, type BotKind } from '../game/bots.js';
 import type { PlayRecorder } from '../game/play-recorder.js';
 import type { Sandbox, SandboxSettings } from '../game/sandbox.js';
 import type { CameraMode, ViewOptions } from '../render/view.js';
+import type { ReplayMode } from '../replay/replay-mode.js';
 import { chromeTrace } from '../sdk.js';
 import { download, pickFile } from './download.js';
 import type { ErrorPanel } from './errors.js';
@@ -25,6 +26,8 @@ export interface GuiContext {
   paused: { value: boolean };
   /** The training panel. */
   train: TrainPanel;
+  /** Demo replay. */
+  replay: ReplayMode;
 }
 
 /** The panel's shared state: the edited settings and how to apply them. */
@@ -57,6 +60,7 @@ export function buildGui(ctx: GuiContext): GUI {
   viewFolder(panel);
   const refreshRecording = recordFolder(panel);
   trainFolder(panel);
+  demoFolder(panel);
   profileFolder(panel);
   setInterval(() => {
     // Settings changed elsewhere (the console, tests, a trained model) show up in the panel.
@@ -166,10 +170,23 @@ function recordFolder({ gui, ctx }: Panel): () => void {
 
 function trainFolder({ gui, ctx }: Panel): void {
   const train = gui.addFolder('Train');
-  const epochs = { value: 10 };
-  train.add(epochs, 'value', 1, 40, 1).name('epochs');
-  train.add({ go: () => ctx.train.start(epochs.value) }, 'go').name('train from my recordings');
+  train.add(ctx.train.options, 'epochs', 1, 40, 1).name('epochs');
+  train.add({ go: () => ctx.train.start() }, 'go').name('train from my recordings');
   train.add({ save: () => ctx.train.downloadModel() }, 'save').name('download trained model');
+}
+
+function demoFolder({ gui, ctx }: Panel): void {
+  const { replay } = ctx;
+  const demo = gui.addFolder('Demo');
+  const open = async () => {
+    const picked = await pickFile('.dem', 'demo-file');
+    if (picked !== null) await replay.open(picked.bytes, picked.name);
+  };
+  demo.add({ open }, 'open').name('open demo file (.dem)…');
+  demo.add(replay.options, 'humansOnly').name('train on the humans only');
+  demo.add(replay.options, 'fineTune').name('fine-tune the shipped model');
+  demo.add({ train: () => replay.train() }, 'train').name('train on this demo');
+  demo.add({ leave: () => replay.leave() }, 'leave').name('back to the arena');
 }
 
 function profileFolder({ gui, ctx }: Panel): void {

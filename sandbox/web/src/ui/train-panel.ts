@@ -1,7 +1,8 @@
 /**
- * "Train from my recordings": sends the page's recording to the training worker, shows a
- * progress bar and the live loss curve (minibatch loss, and train / validation loss per epoch),
- * then hot-swaps the trained policy into the bots and offers it as a download.
+ * "Train from my recordings" and "train on this demo": sends the page's recording (or a demo
+ * imported into the same rows) to the training worker, shows a progress bar and the live loss
+ * curve (minibatch loss, and train / validation loss per epoch), then hot-swaps the trained policy
+ * into the bots and offers it as a download.
  */
 import type { PlayRecorder } from '../game/play-recorder.js';
 import type { Sandbox } from '../game/sandbox.js';
@@ -10,9 +11,25 @@ import type { TrainReply, TrainRequest } from '../train/messages.js';
 import { download } from './download.js';
 import type { ErrorPanel } from './errors.js';
 
+/** What a training runs on. */
+export interface TrainSource {
+  /** The dataset as `.npz` bytes (transferred to the worker). */
+  npz: Uint8Array;
+  /** Named in the panel's heading and the model's metadata. */
+  data: string;
+  /** Frames and episodes (the panel's first line). */
+  frames: number;
+  episodes: number;
+  /** Fine-tune this policy instead of training from a seeded initialisation. */
+  init?: { model: Uint8Array; file: string };
+}
+
 /** The panel (hidden until a training starts). */
 export class TrainPanel {
   readonly element: HTMLElement;
+  /** Epochs at most (the Train folder edits it; demos train with it too). */
+  readonly options = { epochs: 10 };
+  private readonly heading: HTMLElement;
   private readonly bar: HTMLProgressElement;
   private readonly canvas: HTMLCanvasElement;
   private readonly text: HTMLElement;
@@ -31,7 +48,8 @@ export class TrainPanel {
     this.element = document.createElement('section');
     this.element.className = 'panel train';
     this.element.hidden = true;
-    this.element.innerHTML = '<h3>Training on your recording</h3>';
+    this.heading = document.createElement('h3');
+    this.element.append(this.heading);
     this.bar = document.createElement('progress');
     this.bar.max = 1;
     this.bar.value = 0;
@@ -50,11 +68,8 @@ export class TrainPanel {
   }
 
   /** Starts training on the current recording (stops the recording first). */
-  start(epochs = 10): void {
-    if (this.worker !== undefined) {
-      this.errors.show('a training is already running', 'train');
-      return;
-    }
+  start(): void {
+    if (this.busy()) return;
     this.recorder.stop();
     let npz: Uint8Array;
     try {
@@ -63,17 +78,47 @@ export class TrainPanel {
       this.errors.show(err, 'train');
       return;
     }
+    this.train({ npz, data: 'sandbox recording', frames: this.recorder.frames, episodes: this.recorder.episodes.length }, 'your recording');
+  }
+
+  /** Whether a training is running (then says so in the page). */
+  busy(): boolean {
+    if (this.worker !== undefined) this.errors.show('a training is already running', 'train');
+    return this.worker !== undefined;
+  }
+
+  /** Starts training on `source` (`about` completes the heading "Training on …"; `detail`, if any, is the first line under it). */
+  train(source: TrainSource, about: string, detail?: string): void {
+    if (this.busy()) return;
+    const epochs = this.options.epochs;
     this.element.hidden = false;
+    this.heading.textContent = `${source.init !== undefined ? `Fine-tuning ${source.init.file.replace(/^.*\//, '')}` : 'Training'} on ${about}`;
     this.batchLoss = [];
     this.epochs = [];
     this.model = undefined;
-    this.text.textContent = `starting: ${this.recorder.frames} frames, ${this.recorder.episodes.length} episodes`;
+    this.bar.value = 0;
+    this.text.textContent = detail ?? `starting: ${source.frames} frames, ${source.episodes} episodes`;
     const worker = new Worker(new URL('../train/train-worker.ts', import.meta.url), { type: 'module' });
     this.worker = worker;
     worker.onmessage = (e: MessageEvent<TrainReply>) => this.receive(e.data, epochs);
     worker.onerror = (e) => this.fail(e.message || 'the training worker failed');
-    const request: TrainRequest = { kind: 'train', npz, epochs, seed: 1 };
-    worker.postMessage(request, [npz.buffer]);
+    const request: TrainRequest = {
+      kind: 'train',
+      npz: source.npz,
+      data: source.data,
+      epochs,
+      seed: 1,
+      ...(source.init !== undefined ? { init: source.init } : {}),
+    };
+    worker.postMessage(request, [source.npz.buffer]);
+  }
+
+  /** Shows a step before training starts (importing a demo). */
+  preparing(heading: string, text: string): void {
+    this.element.hidden = false;
+    this.heading.textContent = heading;
+    this.bar.value = 0;
+    this.text.textContent = text;
   }
 
   /** Saves the last trained model. */
@@ -107,7 +152,7 @@ export class TrainPanel {
     this.model = m.model;
     this.bar.value = 1;
     const s = m.summary;
-    this.text.textContent = `trained in ${s.seconds.toFixed(1)} s on ${s.frames} frames (${s.episodes} episodes), ${s.epochs} epochs: validation accuracy ${(100 * s.valAccuracy).toFixed(1)} % (class prior ${(100 * s.classPriorAccuracy).toFixed(1)} %) — now playing as 'model file from disk'`;
+    this.text.textContent = `trained in ${s.seconds.toFixed(1)} s on ${s.frames} frames (${s.episodes} episodes), ${s.epochs} epochs${s.from !== undefined ? ` from ${s.from}` : ''}: validation accuracy ${(100 * s.valAccuracy).toFixed(1)} % (class prior ${(100 * s.classPriorAccuracy).toFixed(1)} %) — now playing as 'model file from disk'`;
     this.sandbox.bots.loadFile(m.model.slice(), 'my-bot.onnx').then(
       () => this.onModel(),
       (err: unknown) => this.errors.show(err, 'trained model'),

@@ -5,6 +5,7 @@
 // the query row stays in registers, four keys are scored per step and reduced with one
 // transpose-add, and the weighted sum keeps the whole output row in accumulators.
 
+import { madd } from './math';
 import { softmaxRow } from './norm';
 
 /**
@@ -56,6 +57,11 @@ function hadd4(s0: v128, s1: v128, s2: v128, s3: v128): v128 {
 // @ts-ignore: decorator
 @inline
 function dot16(q0: v128, q1: v128, q2: v128, q3: v128, r: usize): v128 {
+  // Relaxed build: one multiply and a chain of three fused multiply-adds (the callers score four
+  // keys at a time, so four chains are in flight).
+  if (ASC_FEATURE_RELAXED_SIMD) {
+    return madd(madd(madd(f32x4.mul(q0, v128.load(r)), q1, v128.load(r, 16)), q2, v128.load(r, 32)), q3, v128.load(r, 48));
+  }
   return f32x4.add(
     f32x4.add(f32x4.mul(q0, v128.load(r)), f32x4.mul(q1, v128.load(r, 16))),
     f32x4.add(f32x4.mul(q2, v128.load(r, 32)), f32x4.mul(q3, v128.load(r, 48))),
@@ -104,10 +110,10 @@ function weighted16(p: usize, vbase: usize, vj: i32, S: i32, orow: usize): void 
   let r = vbase;
   for (let j = 0; j < S; j++) {
     const w = v128.load32_splat(p + (<usize>j << 2));
-    o0 = f32x4.add(o0, f32x4.mul(w, v128.load(r)));
-    o1 = f32x4.add(o1, f32x4.mul(w, v128.load(r, 16)));
-    o2 = f32x4.add(o2, f32x4.mul(w, v128.load(r, 32)));
-    o3 = f32x4.add(o3, f32x4.mul(w, v128.load(r, 48)));
+    o0 = madd(o0, w, v128.load(r));
+    o1 = madd(o1, w, v128.load(r, 16));
+    o2 = madd(o2, w, v128.load(r, 32));
+    o3 = madd(o3, w, v128.load(r, 48));
     r += stride;
   }
   v128.store(orow, o0);
@@ -156,14 +162,14 @@ function weighted32(p: usize, vbase: usize, vj: i32, S: i32, orow: usize): void 
   let r = vbase;
   for (let j = 0; j < S; j++) {
     const w = v128.load32_splat(p + (<usize>j << 2));
-    o0 = f32x4.add(o0, f32x4.mul(w, v128.load(r)));
-    o1 = f32x4.add(o1, f32x4.mul(w, v128.load(r, 16)));
-    o2 = f32x4.add(o2, f32x4.mul(w, v128.load(r, 32)));
-    o3 = f32x4.add(o3, f32x4.mul(w, v128.load(r, 48)));
-    o4 = f32x4.add(o4, f32x4.mul(w, v128.load(r, 64)));
-    o5 = f32x4.add(o5, f32x4.mul(w, v128.load(r, 80)));
-    o6 = f32x4.add(o6, f32x4.mul(w, v128.load(r, 96)));
-    o7 = f32x4.add(o7, f32x4.mul(w, v128.load(r, 112)));
+    o0 = madd(o0, w, v128.load(r));
+    o1 = madd(o1, w, v128.load(r, 16));
+    o2 = madd(o2, w, v128.load(r, 32));
+    o3 = madd(o3, w, v128.load(r, 48));
+    o4 = madd(o4, w, v128.load(r, 64));
+    o5 = madd(o5, w, v128.load(r, 80));
+    o6 = madd(o6, w, v128.load(r, 96));
+    o7 = madd(o7, w, v128.load(r, 112));
     r += stride;
   }
   v128.store(orow, o0);

@@ -2,7 +2,7 @@
 // columns stores, per chunk of 8 k, the 4 columns' k..k+3 then their k+4..k+7 (zero padded
 // to whole groups and chunks), so one row of A is read as vectors and W streams once.
 
-import { activateScalar, activateVec } from './math';
+import { activateScalar, activateVec, madd } from './math';
 import { columnScales, quantizedWeight, quantizeRow } from './quant';
 
 const DOT_ROWS: i32 = 4;
@@ -106,14 +106,14 @@ function gemvSimd(a: usize, lda: i32, wp: usize, bias: usize, c: usize, ldc: i32
           x = v128.load(tailA);
           x2 = v128.load(tailA, 16);
         }
-        s0 = f32x4.add(s0, f32x4.mul(x, v128.load(p)));
-        s1 = f32x4.add(s1, f32x4.mul(x, v128.load(p, 16)));
-        s2 = f32x4.add(s2, f32x4.mul(x, v128.load(p, 32)));
-        s3 = f32x4.add(s3, f32x4.mul(x, v128.load(p, 48)));
-        t0 = f32x4.add(t0, f32x4.mul(x2, v128.load(p, 64)));
-        t1 = f32x4.add(t1, f32x4.mul(x2, v128.load(p, 80)));
-        t2 = f32x4.add(t2, f32x4.mul(x2, v128.load(p, 96)));
-        t3 = f32x4.add(t3, f32x4.mul(x2, v128.load(p, 112)));
+        s0 = madd(s0, x, v128.load(p));
+        s1 = madd(s1, x, v128.load(p, 16));
+        s2 = madd(s2, x, v128.load(p, 32));
+        s3 = madd(s3, x, v128.load(p, 48));
+        t0 = madd(t0, x2, v128.load(p, 64));
+        t1 = madd(t1, x2, v128.load(p, 80));
+        t2 = madd(t2, x2, v128.load(p, 96));
+        t3 = madd(t3, x2, v128.load(p, 112));
         p += 128;
       }
       const col = g * DOT_ROWS;

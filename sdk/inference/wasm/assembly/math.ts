@@ -1,6 +1,25 @@
 // Vector math shared by the kernels: exp and erf as SIMD polynomials, with scalar
 // twins that evaluate the same polynomials so both builds agree to rounding.
 
+/**
+ * acc + a * b per lane, the multiply-accumulate of every hot loop (arguments in the order the
+ * SIMD128 expression `f32x4.add(acc, f32x4.mul(a, b))` evaluates them). The relaxed-SIMD build
+ * (`--enable relaxed-simd`) emits one `f32x4.relaxed_madd`: a fused multiply-add where the
+ * hardware has one (x86 FMA3, Arm NEON), rounded once; an engine without FMA may round twice.
+ * The SIMD128 build emits exactly the multiply then add it always did, so its results are
+ * unchanged. Either build is deterministic on a given machine and engine; the two differ from
+ * each other in the last bits. Used where several accumulators are in flight (the GEMM tiles,
+ * GEMV, attention's 16/32-wide heads, two-chain batched matmul): a fused multiply-add waits 4
+ * cycles for its accumulator on x86, a plain add 2-3, so a loop with a single accumulator chain
+ * (LayerNorm's variance, RNN dot products, attention of other head sizes) keeps multiply-then-add.
+ */
+// @ts-expect-error: decorator
+@inline
+export function madd(acc: v128, a: v128, b: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, acc);
+  return f32x4.add(acc, f32x4.mul(a, b));
+}
+
 // Cephes-style expf: exp(x) = 2^n * p(r), x = n ln2 + r, |r| <= ln2 / 2.
 const EXP_HI: f32 = 88.3762626647949;
 const EXP_LO: f32 = -87.3365447505531;
@@ -50,6 +69,24 @@ export function expVec(x0: v128): v128 {
   y = f32x4.add(f32x4.add(f32x4.mul(y, z), x), f32x4.splat(1.0));
   const pow2 = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
   return f32x4.mul(y, pow2);
+}
+
+/**
+ * exp(x), but exactly 0 where x is below the float range (x < EXP_LO, where expVec clamps and
+ * returns ~2^-126) or NaN: softmax's underflow. Masked scores (-inf) then weigh exactly 0, as
+ * they do in the reference, instead of a subnormal weight that x86 multiplies through a
+ * microcode assist (~100 cycles each; it made masked attention ~12x slower on Intel).
+ */
+// @ts-expect-error: decorator
+@inline
+export function expOrZeroVec(x: v128): v128 {
+  return v128.and(expVec(x), f32x4.ge(x, f32x4.splat(EXP_LO)));
+}
+
+// @ts-expect-error: decorator
+@inline
+export function expOrZeroScalar(x: f32): f32 {
+  return x >= EXP_LO ? expScalar(x) : 0;
 }
 
 // Rational approximation of erf on [-4, 4] (erf is +-1 to float precision beyond).

@@ -1,6 +1,6 @@
 // Row-wise normalizations: LayerNorm and Softmax over the last axis.
 
-import { expScalar, expVec } from './math';
+import { expOrZeroScalar, expOrZeroVec } from './math';
 
 // @ts-expect-error: decorator
 @inline
@@ -83,7 +83,8 @@ export function softmaxRow(xr: usize, yr: usize, cols: i32): void {
     mx = hmax(acc);
   }
   for (; j < cols; j++) mx = max<f32>(mx, load<f32>(xr + (<usize>j << 2)));
-  // A fully masked row (all -inf) stays finite-free like the reference: exp(nan) -> nan.
+  // exp underflow weighs exactly 0 (see expOrZeroVec). A fully masked row (all -inf) stays
+  // finite-free like the reference: x - max is NaN, weighs 0, and 0 / 0 -> NaN.
   j = 0;
   let sum: f32 = 0;
   if (ASC_FEATURE_SIMD) {
@@ -91,7 +92,7 @@ export function softmaxRow(xr: usize, yr: usize, cols: i32): void {
     let acc = f32x4.splat(0);
     for (; j + 4 <= cols; j += 4) {
       const off = <usize>j << 2;
-      const e = expVec(f32x4.sub(v128.load(xr + off), m));
+      const e = expOrZeroVec(f32x4.sub(v128.load(xr + off), m));
       v128.store(yr + off, e);
       acc = f32x4.add(acc, e);
     }
@@ -99,7 +100,7 @@ export function softmaxRow(xr: usize, yr: usize, cols: i32): void {
   }
   for (; j < cols; j++) {
     const off = <usize>j << 2;
-    const e = expScalar(load<f32>(xr + off) - mx);
+    const e = expOrZeroScalar(load<f32>(xr + off) - mx);
     store<f32>(yr + off, e);
     sum += e;
   }

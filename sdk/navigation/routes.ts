@@ -1,12 +1,12 @@
 /**
- * Per-bot routes on the nav graph: the current path (area indices), the bot's position on it,
- * its own route costs, and the next waypoint. All per-bot storage is preallocated; re-planning
- * runs A* into the bot's slice of one shared buffer.
+ * Per-agent routes on a nav graph: the current path (area indices), the agent's position on it,
+ * its own route costs (per place, so a team spreads over several routes), the next waypoint, and
+ * what was learned this round about spots where agents got stuck. All per-agent storage is
+ * preallocated; re-planning runs A* into the agent's own path buffer and allocates nothing.
  */
-import type { Rng } from '../../../sdk/core/index.js';
-import { areaHeightAt } from '../map/arena-map.js';
-import type { FloorIndex } from '../map/floor.js';
-import type { NavGraph } from '../nav/graph.js';
+import type { Rng } from '../core/rng.js';
+import type { FloorIndex } from './floor-index.js';
+import type { NavGraph } from './nav-graph.js';
 
 /** Longest path kept, in areas. */
 const MAX_PATH = 512;
@@ -15,7 +15,7 @@ const REPLAN_TICKS = 160;
 /** Path areas ahead searched for the bot's current area before it counts as off the path. */
 const LOOKAHEAD = 8;
 
-/** Routes of every bot of one arena. */
+/** Routes of every agent of one world (entity ids below `capacity`). */
 export class NavRoute {
   private readonly paths: Int32Array[];
   private readonly penalties: Float32Array[];
@@ -27,6 +27,7 @@ export class NavRoute {
   private readonly placePenalty: Float32Array;
   private readonly placeOf: Int32Array;
   private readonly point = new Float32Array(2);
+  private readonly ahead = new Float64Array(2);
   /** Extra cost per area learned this round where bots got stuck, m (shared by the team's bots). */
   private readonly trouble: Float32Array;
 
@@ -42,7 +43,7 @@ export class NavRoute {
     this.goal = new Int32Array(capacity).fill(-1);
     this.area = new Int32Array(capacity).fill(-1);
     this.replanAt = new Int32Array(capacity);
-    const places = Object.keys(nav.map.places);
+    const places = Object.keys(nav.mesh.places);
     this.placeOf = Int32Array.from(nav.areas, (a) => places.indexOf(a.place));
     this.placePenalty = new Float32Array(places.length);
     this.trouble = new Float32Array(nav.size);
@@ -53,7 +54,7 @@ export class NavRoute {
     this.trouble.fill(0);
   }
 
-  /** New round for bot e: forgets its path and draws its route costs (per place, so routes differ by callout). */
+  /** New round for agent e: forgets its path and draws its route costs (per place, so routes differ by callout). */
   reset(e: number, rng: Rng): void {
     this.len[e] = 0;
     this.pos[e] = 0;
@@ -65,18 +66,18 @@ export class NavRoute {
     for (let i = 0; i < pen.length; i++) pen[i] = this.placeOf[i]! >= 0 ? this.placePenalty[this.placeOf[i]!]! : 0.3;
   }
 
-  /** Bot e's area index as of its last {@link NavRoute.update} (-1 unknown). */
+  /** Agent e's area index as of its last {@link NavRoute.update} (-1 unknown). */
   areaOf(e: number): number {
     return this.area[e]!;
   }
 
   /** The area index under a point, or `fallback` when it stands on none. */
   areaIndexAt(x: number, y: number, z: number, fallback: number): number {
-    const a = this.floor.areaAt(x, y, z, 0.3, 1.2);
-    return a === undefined ? fallback : (this.nav.indexOf.get(a.id) ?? fallback);
+    const i = this.floor.indexAt(x, y, z, 0.3, 1.2);
+    return i < 0 ? fallback : i;
   }
 
-  /** Tracks bot e at (x, y, z) heading for `goalArea`; re-plans when needed. Returns its current area index (-1 if unknown). */
+  /** Tracks agent e at (x, y, z) heading for `goalArea`; re-plans when needed. Returns its current area index (-1 if unknown). */
   update(e: number, x: number, y: number, z: number, goalArea: number, tick: number): number {
     const cur = this.areaIndexAt(x, y, z, this.area[e]!);
     this.area[e] = cur;
@@ -100,7 +101,7 @@ export class NavRoute {
   }
 
   /**
-   * Where bot e at (x, z) should head now: the nearest point well inside the next area of its
+   * Where agent e at (x, z) should head now: the nearest point well inside the next area of its
    * path, or the goal point (gx, gz) once in the goal's area or without a path. Returns a
    * reused [x, z] array.
    */
@@ -111,25 +112,23 @@ export class NavRoute {
       p[1] = gz;
       return p;
     }
-    const next = this.nav.areas[this.paths[e]![this.pos[e]! + 1]!]!;
-    const ix = Math.min(0.5, (next.maxX - next.minX) / 2);
-    const iz = Math.min(0.5, (next.maxZ - next.minZ) / 2);
-    p[0] = Math.min(next.maxX - ix, Math.max(next.minX + ix, x));
-    p[1] = Math.min(next.maxZ - iz, Math.max(next.minZ + iz, z));
+    this.nav.mesh.pointInside(this.paths[e]![this.pos[e]! + 1]!, x, z, p);
     return p;
   }
 
   /** Height of the next area's floor under (x, z) minus `y`, m (0 without a next area): a climb to jump. */
   riseAhead(e: number, x: number, y: number, z: number): number {
     if (this.len[e]! === 0 || this.pos[e]! >= this.len[e]! - 1) return 0;
-    const next = this.nav.areas[this.paths[e]![this.pos[e]! + 1]!]!;
-    const nx = Math.min(next.maxX, Math.max(next.minX, x));
-    const nz = Math.min(next.maxZ, Math.max(next.minZ, z));
-    if ((nx - x) * (nx - x) + (nz - z) * (nz - z) > 1.2 * 1.2) return 0; // not Math.hypot: V8's allocates
-    return areaHeightAt(next, nx, nz) - y;
+    const next = this.paths[e]![this.pos[e]! + 1]!;
+    const q = this.ahead;
+    this.nav.mesh.nearestPoint(next, x, z, q);
+    const dx = q[0]! - x;
+    const dz = q[1]! - z;
+    if (dx * dx + dz * dz > 1.2 * 1.2) return 0;
+    return this.nav.mesh.heightAt(next, q[0]!, q[1]!) - y;
   }
 
-  /** Bot e got stuck heading into the next area of its path: make it costly for every bot this round and re-plan. */
+  /** Agent e got stuck heading into the next area of its path: make it costly for every bot this round and re-plan. */
   avoidNext(e: number): void {
     if (this.len[e]! > this.pos[e]! + 1) {
       const next = this.paths[e]![this.pos[e]! + 1]!;

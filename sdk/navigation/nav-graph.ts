@@ -1,9 +1,9 @@
 /**
- * The nav-mesh graph of a map: areas as nodes (by dense index), the map's directed edges as a
- * compressed adjacency list, and A* between areas. Built once per map; path queries allocate
- * nothing (their scratch arrays are sized for the map).
+ * The graph of a nav mesh: areas as nodes (by dense index), the mesh's directed edges as a
+ * compressed adjacency list, and A* between areas. Built once per mesh; path queries allocate
+ * nothing (their scratch arrays are sized for the mesh).
  */
-import type { ArenaMap, MapArea } from '../map/arena-map.js';
+import type { NavArea, NavMesh } from './nav-mesh.js';
 
 /** Areas narrower than this (m) cost NARROW_COST_M extra to enter: a bot's capsule barely fits. */
 const NARROW_M = 0.9;
@@ -15,10 +15,10 @@ const CLIMB_COST_M = 4;
 const DROP_M = 1;
 const DROP_COST_M = 6;
 
-/** Areas, adjacency and A* over one map. */
+/** Areas, adjacency and A* over one nav mesh. */
 export class NavGraph {
   /** Areas by dense index. */
-  readonly areas: readonly MapArea[];
+  readonly areas: readonly NavArea[];
   /** Dense index of each area id. */
   readonly indexOf: ReadonlyMap<number, number>;
   /** Area centres, 3 floats per index (x, mean floor height, z), m. */
@@ -37,20 +37,17 @@ export class NavGraph {
   private readonly heapKey: Float32Array;
   private stamp = 0;
 
-  constructor(readonly map: ArenaMap) {
-    const n = map.areas.length;
-    this.areas = map.areas;
-    const indexOf = new Map<number, number>();
-    for (const [i, a] of map.areas.entries()) indexOf.set(a.id, i);
-    this.indexOf = indexOf;
-    this.centers = new Float32Array(3 * n);
-    map.areas.forEach((a, i) => {
-      this.centers[3 * i] = (a.minX + a.maxX) / 2;
-      this.centers[3 * i + 1] = (a.yA + a.yB) / 2;
-      this.centers[3 * i + 2] = (a.minZ + a.maxZ) / 2;
-    });
+  constructor(
+    /** The mesh. */
+    readonly mesh: NavMesh,
+  ) {
+    const n = mesh.size;
+    this.areas = mesh.areas;
+    this.indexOf = mesh.indexOf;
+    this.centers = mesh.centers;
+    const indexOf = mesh.indexOf;
     const lists: number[][] = Array.from({ length: n }, () => []);
-    for (const [from, to] of map.edges) {
+    for (const [from, to] of mesh.edges) {
       const f = indexOf.get(from);
       const t = indexOf.get(to);
       if (f !== undefined && t !== undefined && f !== t && !lists[f]!.includes(t)) lists[f]!.push(t);
@@ -58,7 +55,7 @@ export class NavGraph {
     this.adjStart = new Int32Array(n + 1);
     for (let i = 0; i < n; i++) this.adjStart[i + 1] = this.adjStart[i]! + lists[i]!.length;
     this.adj = Int32Array.from(lists.flat());
-    this.entryCost = Float32Array.from(map.areas, (a) => (Math.min(a.maxX - a.minX, a.maxZ - a.minZ) < NARROW_M ? NARROW_COST_M : 0));
+    this.entryCost = Float32Array.from(mesh.areas, (_, i) => (mesh.widthOf(i) < NARROW_M ? NARROW_COST_M : 0));
     this.g = new Float32Array(n);
     this.came = new Int32Array(n);
     this.seen = new Int32Array(n);
@@ -78,7 +75,8 @@ export class NavGraph {
     const dx = c[3 * a]! - c[3 * b]!;
     const dy = c[3 * a + 1]! - c[3 * b + 1]!;
     const dz = c[3 * a + 2]! - c[3 * b + 2]!;
-    return Math.sqrt(dx * dx + dy * dy + dz * dz); // not Math.hypot: V8's allocates, and A* calls this per edge
+    // Math.hypot allocates in V8 (A* runs during ticks); sqrt of the sum differs from it by an ulp at most.
+    return Math.sqrt(dx * dx + dy * dy + dz * dz);
   }
 
   /**

@@ -1,0 +1,96 @@
+/**
+ * The browser half of `npm run bench:browser` (bench/browser.js drives it in Debian's chromium
+ * through playwright-core): the same timing loop as `tickmind model bench` (sdk/cli/bench-core.ts)
+ * — native sessions per kernel set and onnxruntime-web (1 thread), interleaved — on the fixture
+ * models, in a cross-origin isolated page (performance.now() ticks in 5 µs instead of 100 µs).
+ */
+import { type BenchRow, benchModel } from '../../sdk/cli/bench-core.js';
+import { bestKernelSet, type KernelSet, kernelSetSupported, registerOnnxRuntime, relaxedSimdSupported } from '../../sdk/inference/index.js';
+
+registerOnnxRuntime(() => import('onnxruntime-web/wasm'));
+
+/** What the driver asks for. */
+export interface PageConfig {
+  models: { name: string; url: string }[];
+  batches: number[];
+  /** Kernel sets to time (those the engine lacks are left out and reported). */
+  kernels: KernelSet[];
+  warmup: number;
+  budgetMs: number;
+  maxIterations: number;
+  minSampleUs: number;
+}
+
+/** What the page answers. */
+export interface PageReport {
+  userAgent: string;
+  crossOriginIsolated: boolean;
+  hardwareConcurrency: number;
+  /** Smallest step of performance.now() seen, µs. */
+  timerResolutionUs: number;
+  relaxedSimd: boolean;
+  autoKernels: KernelSet;
+  kernels: KernelSet[];
+  skippedKernels: KernelSet[];
+  models: { name: string; results: BenchRow[] }[];
+}
+
+const logEl = document.getElementById('log')!;
+function log(line: string): void {
+  console.log(line);
+  logEl.textContent += `\n${line}`;
+}
+
+/** The smallest nonzero step of performance.now(), over a few hundred steps. */
+function timerResolutionUs(): number {
+  let best = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < 200; i++) {
+    const t0 = performance.now();
+    let t1 = t0;
+    while (t1 === t0) t1 = performance.now();
+    best = Math.min(best, t1 - t0);
+  }
+  return Math.round(best * 1e6) / 1e3;
+}
+
+async function run(config: PageConfig): Promise<PageReport> {
+  const kernels = config.kernels.filter((k) => kernelSetSupported(k));
+  const report: PageReport = {
+    userAgent: navigator.userAgent,
+    crossOriginIsolated: globalThis.crossOriginIsolated === true,
+    hardwareConcurrency: navigator.hardwareConcurrency,
+    timerResolutionUs: timerResolutionUs(),
+    relaxedSimd: relaxedSimdSupported(),
+    autoKernels: bestKernelSet(),
+    kernels,
+    skippedKernels: config.kernels.filter((k) => !kernels.includes(k)),
+    models: [],
+  };
+  log(
+    `kernels: ${kernels.join(', ')}; timer resolution ${report.timerResolutionUs} µs; cross-origin isolated: ${report.crossOriginIsolated}`,
+  );
+  for (const model of config.models) {
+    const bytes = new Uint8Array(await (await fetch(model.url)).arrayBuffer());
+    log(`${model.name}`);
+    const results = await benchModel(bytes, model.name, {
+      batches: config.batches,
+      dims: {},
+      kernels,
+      warmup: config.warmup,
+      budgetMs: config.budgetMs,
+      maxIterations: config.maxIterations,
+      minSampleUs: config.minSampleUs,
+      onRow: (r) => {
+        const natives = [{ kernels: r.kernels, medianUs: r.native.medianUs }, ...(r.otherKernels ?? [])];
+        log(
+          `  batch ${r.batch}: ${natives.map((n) => `native (${n.kernels}) ${n.medianUs} µs`).join(', ')}, onnxruntime-web ${r.ortWeb.medianUs} µs`,
+        );
+      },
+    });
+    report.models.push({ name: model.name, results });
+  }
+  return report;
+}
+
+(globalThis as { tickmindBench?: (config: PageConfig) => Promise<PageReport> }).tickmindBench = run;
+logEl.textContent = 'ready';
