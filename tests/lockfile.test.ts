@@ -45,7 +45,7 @@ describe('package-lock.json', () => {
   });
 
   it('records the same direct dependencies as package.json', () => {
-    const root = lock.packages['']!;
+    const root = lock.packages[''] ?? {};
     expect(root.dependencies ?? {}).toEqual(manifest.dependencies ?? {});
     expect(root.devDependencies ?? {}).toEqual(manifest.devDependencies ?? {});
     expect(root.optionalDependencies ?? {}).toEqual(manifest.optionalDependencies ?? {});
