@@ -8,7 +8,8 @@
 //   node --expose-gc bench/sensors.js [--agents 10,64,256] [--rays 16,64] [--json FILE]
 import { writeFileSync } from 'node:fs';
 import { Rng } from '../dist/sdk/core/index.js';
-import { BvhRayCaster, createRapierRayCaster, initRapier, levelFromBoxes, PhysicsWorld } from '../dist/sdk/physics/index.js';
+import { BvhRayCaster, levelFromBoxes } from '../dist/sdk/physics/index.js';
+import { createRapierRayCaster, initRapier, PhysicsWorld } from '../dist/sdk/physics/rapier/index.js';
 import { createRayBatch, RaySensor } from '../dist/sdk/sensors/index.js';
 
 const argv = process.argv.slice(2);

@@ -24,7 +24,8 @@ import {
   policyDecider,
   senseSystem,
 } from '../dist/sdk/ecs/index.js';
-import { BvhLevel, BvhMover, BvhRayCaster, CharacterMover, initRapier, PhysicsWorld } from '../dist/sdk/physics/index.js';
+import { BvhLevel, BvhMover, BvhRayCaster } from '../dist/sdk/physics/index.js';
+import { CharacterMover, initRapier, PhysicsWorld } from '../dist/sdk/physics/rapier/index.js';
 import { loadPolicy, starterModelBytes } from '../dist/sdk/policy/index.js';
 import { RaySensor } from '../dist/sdk/sensors/index.js';
 

@@ -8,7 +8,7 @@ import { BvhLevel, BvhMover, BvhRayCaster, levelFromBoxes } from 'tickmind/physi
 import { RaySensor } from 'tickmind/sensors';
 
 // 1. The level: a floor, four walls and a few crates, in one BVH the mover and the caster share
-//    (the same boxes would build a Rapier world: PhysicsWorld and CharacterMover move agents there).
+//    (the same boxes would build a Rapier world: PhysicsWorld and CharacterMover from tickmind/physics/rapier move agents there).
 const TAGS = { agent: 1, floor: 2, wall: 3, crate: 4 };
 const boxes = levelFromBoxes([
   { min: [-15, -1, -15], max: [15, 0, 15], tag: TAGS.floor },

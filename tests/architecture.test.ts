@@ -105,6 +105,27 @@ describe('layering (DESIGN.md)', () => {
     }
   });
 
+  it('Rapier (an optional peer) is loaded only through tickmind/physics/rapier, and the arena imports that lazily', () => {
+    const rapierEntry = join(SDK, 'physics', 'rapier');
+    for (const f of files) {
+      for (const { spec } of imports(readFileSync(f, 'utf8'))) {
+        const inRapier = f.startsWith(rapierEntry);
+        if (spec.startsWith('@dimforge/')) expect(inRapier, `${relative(ROOT, f)} imports ${spec}`).toBe(true);
+        if (spec.startsWith('.') && !inRapier)
+          expect(join(f, '..', spec).startsWith(rapierEntry), `${relative(ROOT, f)} imports ${spec}`).toBe(false);
+      }
+    }
+    for (const f of tsFiles(join(ROOT, 'sandbox', 'arena'))) {
+      for (const { spec, dynamic } of imports(readFileSync(f, 'utf8'))) {
+        if (spec.includes('physics/rapier'))
+          expect(relative(ROOT, f), `${spec}: only the arena's Rapier movement imports it`).toBe(
+            join('sandbox', 'arena', 'game', 'rapier-movement.ts'),
+          );
+        if (spec.endsWith('rapier-movement.js')) expect(dynamic, `${relative(ROOT, f)} imports ${spec} statically`).toBe(true);
+      }
+    }
+  });
+
   it('only profiling reads a clock', () => {
     for (const f of files.filter((x) => !relative(SDK, x).startsWith('profiling/'))) {
       expect(readFileSync(f, 'utf8'), relative(ROOT, f)).not.toMatch(/performance\.now\(|Date\.now\(|process\.hrtime/);
@@ -117,7 +138,7 @@ describe('layering (DESIGN.md)', () => {
     for (const f of arena) {
       for (const { spec } of imports(readFileSync(f, 'utf8'))) {
         if (spec.startsWith('.') && join(f, '..', spec).startsWith(SDK))
-          expect(spec, `${relative(ROOT, f)} reaches into sdk internals`).toMatch(/sdk\/[a-z]+\/index\.js$/);
+          expect(spec, `${relative(ROOT, f)} reaches into sdk internals`).toMatch(/sdk\/[a-z]+(\/rapier)?\/index\.js$/);
         expect(spec, relative(ROOT, f)).not.toMatch(/^three/);
       }
     }

@@ -6,10 +6,12 @@
  * with every file's figures. Several files import in parallel worker threads. The maps come from
  * the repository's arena through the bin (the SDK never imports the sandbox).
  */
+import { open } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { basename, extname, join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { TickmindError } from '../core/index.js';
+import { demoGame, loadDemoParser } from '../demos/index.js';
 import { monotonicClock } from '../profiling/index.js';
 import { checkKnown, intOption, option, type ParsedArgs, UsageError } from './args.js';
 import { directorySink } from './files.js';
@@ -53,6 +55,7 @@ export async function importDemoCommand(args: ParsedArgs, mapsModule: string | u
       ...(layoutFrom !== undefined ? { layoutFrom } : {}),
     }),
   );
+  await requireParsers(jobs);
   const workers = Math.min(jobs.length, intOption(args, 'workers', Math.max(1, availableParallelism()), 1, 256));
   const json = args.options.has('json');
   const started = monotonicClock();
@@ -68,6 +71,29 @@ export async function importDemoCommand(args: ParsedArgs, mapsModule: string | u
   if (json) process.stdout.write(`${JSON.stringify({ out, ...summary, files: results })}\n`);
   else process.stdout.write(summaryText(summary, out));
   return results.some((r) => r.error !== undefined) ? 1 : 0;
+}
+
+/**
+ * Fails fast, before any worker starts, when a parser these files need is not installed (an
+ * optional peer): one line naming the package instead of the same error once per file. Files
+ * that cannot be read or are no demos are left to their own job, which reports them.
+ */
+async function requireParsers(jobs: readonly ImportJob[]): Promise<void> {
+  const games = new Set<'csgo' | 'cs2'>();
+  for (const { file } of jobs) {
+    const head = new Uint8Array(8);
+    const handle = await open(file, 'r').catch(() => undefined);
+    if (handle === undefined) continue;
+    try {
+      await handle.read(head, 0, 8, 0);
+    } finally {
+      await handle.close();
+    }
+    const game = demoGame(head);
+    if (game !== undefined) games.add(game);
+  }
+  if (games.has('csgo')) await loadDemoParser('demofile');
+  if (games.has('cs2')) await loadDemoParser('@laihoe/demoparser2');
 }
 
 /** One shard directory per file, named after it (a second file of the same name gets a suffix). */

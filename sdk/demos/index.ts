@@ -13,6 +13,6 @@ export type { LabelFit } from './labels.js';
 export { createLabelFit, LabelFitter } from './labels.js';
 export { demoGame, parseDemo } from './parse.js';
 export type { DemoParserName } from './parsers.js';
-export { registerDemoParser } from './parsers.js';
+export { loadDemoParser, registerDemoParser } from './parsers.js';
 export type { DemoFrames, DemoPlant, DemoPlayer, DemoRecording, DemoRound } from './recording.js';
 export { DEFAULT_RUN_SPEED, weaponRunSpeed } from './weapons.js';

@@ -46,7 +46,11 @@ function inNode(): boolean {
   return typeof p?.versions?.node === 'string';
 }
 
-/** The parser: the registered one, else imported by a computed name (bundlers leave it alone). */
+/**
+ * Loads a demo parser: the registered one, else imported by its package name (a computed import
+ * that bundlers leave alone). Throws BACKEND_UNAVAILABLE naming the package to install when it is
+ * absent — call it first to check that a file's parser is there before reading many.
+ */
 export async function loadDemoParser(name: DemoParserName): Promise<unknown> {
   const given = registered.get(name);
   if (given === undefined && !inNode())

@@ -1,7 +1,8 @@
 /**
  * `tickmind/physics`: the batched WebAssembly side over a level's BVH — the ray caster and the
- * character mover — and the Rapier adapter (world, agents as kinematic capsules, the Rapier ray
- * caster, the Rapier character mover). Both movers implement `AgentMover`.
+ * character mover — with no third-party physics engine. The Rapier adapter (world, Rapier's ray
+ * caster and character mover) is the separate entry `tickmind/physics/rapier`, so that importing
+ * this one never loads Rapier. Both movers implement `AgentMover`.
  * @module physics
  */
 
@@ -13,10 +14,6 @@ export type { BvhLevelOptions } from './bvh-level.js';
 export { BvhLevel } from './bvh-level.js';
 export type { BvhMoverOptions } from './bvh-mover.js';
 export { BvhMover } from './bvh-mover.js';
-export type { CharacterOptions } from './character.js';
-export { CharacterMover } from './character.js';
 export type { LevelBoxes } from './level.js';
 export { boxCount, levelFromBoxes } from './level.js';
 export type { AgentMover, MoverOptions } from './mover.js';
-export type { PhysicsWorldOptions } from './rapier.js';
-export { createPhysicsWorld, createRapierRayCaster, initRapier, PhysicsWorld } from './rapier.js';

@@ -143,7 +143,8 @@ describe('walls', () => {
 describe('real plant states under both movers', () => {
   /** Share of real players (every `every`-th alive one) spawned on the built floor that stand — grounded, within 0.6 m of the floor — after half a second. */
   async function standShare(kind: 'rapier' | 'bvh', every: number): Promise<{ tried: number; share: number }> {
-    const { BvhMover, CharacterMover, initRapier, PhysicsWorld } = await import('../../sdk/physics/index.js');
+    const { BvhMover } = await import('../../sdk/physics/index.js');
+    const { CharacterMover, initRapier, PhysicsWorld } = await import('../../sdk/physics/rapier/index.js');
     const states = parsePlantStates(readFileSync(join(mapsDir(), '..', 'data', 'plant_states.csv'), 'utf8'));
     const players = states.flatMap((s) => [...s.ct, ...s.t]).filter((p) => p.alive);
     const level = levelFromBoxes(mapBoxes(dust2));

@@ -1,17 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { movementClass, Stature } from '../../sdk/actuators/index.js';
 import { addAgent, constantDecider, createAiWorld, type Decider, randomDecider, removeAgent, step } from '../../sdk/ecs/index.js';
-import {
-  type AgentMover,
-  BvhLevel,
-  BvhMover,
-  BvhRayCaster,
-  CharacterMover,
-  createRapierRayCaster,
-  initRapier,
-  levelFromBoxes,
-  PhysicsWorld,
-} from '../../sdk/physics/index.js';
+import { type AgentMover, BvhLevel, BvhMover, BvhRayCaster, levelFromBoxes } from '../../sdk/physics/index.js';
+import { CharacterMover, createRapierRayCaster, initRapier, PhysicsWorld } from '../../sdk/physics/rapier/index.js';
 import { Profiler } from '../../sdk/profiling/index.js';
 import { RaySensor } from '../../sdk/sensors/index.js';
 

@@ -4,7 +4,8 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../sdk/core/index.js';
-import { BvhRayCaster, createRapierRayCaster, initRapier, type LevelBoxes, PhysicsWorld } from '../../sdk/physics/index.js';
+import { BvhRayCaster, type LevelBoxes } from '../../sdk/physics/index.js';
+import { createRapierRayCaster, initRapier, PhysicsWorld } from '../../sdk/physics/rapier/index.js';
 import { createRayBatch, type RayBatch } from '../../sdk/sensors/index.js';
 import { nearBox, randomAgents, randomLevel } from '../helpers/scenes.js';
 

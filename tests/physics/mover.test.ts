@@ -1,15 +1,7 @@
 /** The batched WebAssembly mover against Rapier's character controller on simple scenes, and on its own. */
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  type AgentMover,
-  BvhLevel,
-  BvhMover,
-  BvhRayCaster,
-  CharacterMover,
-  initRapier,
-  levelFromBoxes,
-  PhysicsWorld,
-} from '../../sdk/physics/index.js';
+import { type AgentMover, BvhLevel, BvhMover, BvhRayCaster, levelFromBoxes } from '../../sdk/physics/index.js';
+import { CharacterMover, initRapier, PhysicsWorld } from '../../sdk/physics/rapier/index.js';
 
 type Box = { min: [number, number, number]; max: [number, number, number]; tag: number };
 type Intent = (agent: number, tick: number) => [number, number, boolean, boolean];

@@ -3,7 +3,8 @@
  * the Rapier caster must give the same encodings on the same scene.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BvhRayCaster, createRapierRayCaster, initRapier, levelFromBoxes, PhysicsWorld } from '../../sdk/physics/index.js';
+import { BvhRayCaster, levelFromBoxes } from '../../sdk/physics/index.js';
+import { createRapierRayCaster, initRapier, PhysicsWorld } from '../../sdk/physics/rapier/index.js';
 import { type AgentPoses, createRayBatch, type RayCaster, RaySensor } from '../../sdk/sensors/index.js';
 
 const WALL = 3;

@@ -20,17 +20,7 @@ import {
   step,
 } from '../../../sdk/ecs/index.js';
 import { FloorIndex, NavGraph, NavMesh } from '../../../sdk/navigation/index.js';
-import {
-  type AgentMover,
-  BvhLevel,
-  BvhMover,
-  BvhRayCaster,
-  CharacterMover,
-  createRapierRayCaster,
-  initRapier,
-  levelFromBoxes,
-  PhysicsWorld,
-} from '../../../sdk/physics/index.js';
+import { type AgentMover, BvhLevel, BvhMover, BvhRayCaster, type LevelBoxes, levelFromBoxes } from '../../../sdk/physics/index.js';
 import type { Profiler } from '../../../sdk/profiling/index.js';
 import { type RayCaster, RaySensor } from '../../../sdk/sensors/index.js';
 import { type ArenaMap, MAP_TAGS, mapBoxes } from '../map/arena-map.js';
@@ -99,9 +89,35 @@ const FALL_MARGIN_M = 3;
 /** Decision period of the random controller, ticks (a random walk rather than jitter). */
 const RANDOM_PERIOD = 8;
 
+/**
+ * How the players move and what sight is cast through, when not the map's BVH: Rapier's, built by
+ * {@link createArena} with `physics: 'rapier'`.
+ */
+export interface ArenaMovement {
+  /** Moves the players. */
+  readonly mover: AgentMover;
+  /** Casts combat's and the navigator's lines of sight. */
+  readonly sightCaster: RayCaster;
+}
+
 /** Builds an arena for the map (loading Rapier first when `physics` is 'rapier'). */
 export async function createArena(options: ArenaOptions): Promise<Arena> {
-  return new Arena(options, options.physics === 'rapier' ? await initRapier() : undefined);
+  if (options.physics !== 'rapier') return new Arena(options);
+  // Rapier is an optional peer: imported here only, so the arena without it never loads it.
+  const { rapierMovement } = await import('./rapier-movement.js').catch((err: Error) => {
+    throw new TickmindError(
+      'BACKEND_UNAVAILABLE',
+      `physics 'rapier' needs the optional package @dimforge/rapier3d-compat (npm install @dimforge/rapier3d-compat): ${err.message}`,
+      { field: 'physics' },
+    );
+  });
+  const dt = 1 / resolveRules(options.rules).tickRate;
+  return new Arena(options, await rapierMovement(arenaLevel(options.map), dt, CAPACITY));
+}
+
+/** The map's boxes as a level. */
+function arenaLevel(map: ArenaMap): LevelBoxes {
+  return levelFromBoxes(mapBoxes(map));
 }
 
 /** The game around one ECS world (see the module comment). Create with {@link createArena}. */
@@ -122,8 +138,6 @@ export class Arena {
   readonly caster: BvhRayCaster;
   /** Moves the players: the batched BvhMover, or Rapier's CharacterMover with `physics: 'rapier'`. */
   readonly mover: AgentMover;
-  /** Rapier's world of the map and players, with `physics: 'rapier'` only. */
-  readonly physics: PhysicsWorld | undefined;
   /** The ECS world: players are its agents; team 0 defends (CT), team 1 attacks (T). */
   readonly world: AiWorld;
   /** This tick's events. */
@@ -157,7 +171,7 @@ export class Arena {
   private readonly entities = new Int32Array(CAPACITY);
 
   /** Use {@link createArena} (it loads Rapier first when asked for). */
-  constructor(options: ArenaOptions, rapier?: Awaited<ReturnType<typeof initRapier>>) {
+  constructor(options: ArenaOptions, movement?: ArenaMovement) {
     this.map = options.map;
     this.seed = options.seed ?? 1;
     this.rules = resolveRules(options.rules);
@@ -165,18 +179,15 @@ export class Arena {
     this.floor = new FloorIndex(this.navMesh);
     this.nav = new NavGraph(this.navMesh);
     this.rng = new Rng(this.seed * 7919 + 1);
-    const level = levelFromBoxes(mapBoxes(this.map));
     const dt = 1 / this.rules.tickRate;
-    this.level = options.level ?? new BvhLevel(level);
+    this.level = options.level ?? new BvhLevel(arenaLevel(this.map));
     this.caster = new BvhRayCaster(this.level, { maxAgents: CAPACITY });
     if (options.physics === 'rapier') {
-      if (rapier === undefined)
+      if (movement === undefined)
         throw new TickmindError('INVALID_ARGUMENT', "physics 'rapier' needs Rapier loaded: use createArena", { field: 'physics' });
-      this.physics = new PhysicsWorld(rapier, level, { dt });
-      this.mover = new CharacterMover(this.physics, { capacity: CAPACITY });
-      this.sightCaster = createRapierRayCaster(this.physics);
+      this.mover = movement.mover;
+      this.sightCaster = movement.sightCaster;
     } else {
-      this.physics = undefined;
       this.mover = new BvhMover(this.level, { capacity: CAPACITY, dt });
       this.sightCaster = this.caster;
     }

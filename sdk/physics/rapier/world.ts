@@ -5,10 +5,10 @@
  * small hit object per hit, which is one reason the batched BVH caster exists.
  */
 import RAPIER from '@dimforge/rapier3d-compat';
-import { TickmindError } from '../core/errors.js';
-import type { RayBatch, RayCaster } from '../sensors/ray-caster.js';
-import { type AgentShape, DEFAULT_AGENT_SHAPE } from './agents.js';
-import type { LevelBoxes } from './level.js';
+import { TickmindError } from '../../core/errors.js';
+import type { RayBatch, RayCaster } from '../../sensors/ray-caster.js';
+import { type AgentShape, DEFAULT_AGENT_SHAPE } from '../agents.js';
+import type { LevelBoxes } from '../level.js';
 
 type Rapier = typeof RAPIER;
 

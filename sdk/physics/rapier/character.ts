@@ -11,10 +11,10 @@
  * (the capsule keeps its height); the {@link BvhMover} lowers it.
  */
 import type RAPIER from '@dimforge/rapier3d-compat';
-import { TickmindError } from '../core/errors.js';
-import type { AgentShape } from './agents.js';
-import type { AgentMover, MoverOptions } from './mover.js';
-import type { PhysicsWorld } from './rapier.js';
+import { TickmindError } from '../../core/errors.js';
+import type { AgentShape } from '../agents.js';
+import type { AgentMover, MoverOptions } from '../mover.js';
+import type { PhysicsWorld } from './world.js';
 
 /** Options of a {@link CharacterMover}. */
 export interface CharacterOptions extends MoverOptions {
