@@ -186,6 +186,33 @@ describe('file layouts onnxruntime accepts', () => {
     ).toThrow(/cycle/);
   });
 
+  it('ConstantOfShape reads an initializer of any rank as its dims, and refuses a computed shape that is not 1-D (fuzz seed 7, #2655)', async () => {
+    const spec = (computed: boolean): ModelSpec => ({
+      inputs: [{ name: 'x', type: 'float32', dims: [1] }],
+      outputs: [{ name: 'y', type: 'float32', dims: [], unranked: true }],
+      initializers: [{ name: 's', type: 'int64', dims: [1, 2], values: [2, 3] }],
+      nodes: [
+        ...(computed ? [{ op: 'Identity', inputs: ['s'], outputs: ['s1'] }] : []),
+        { op: 'ConstantOfShape', inputs: [computed ? 's1' : 's'], outputs: ['c'] },
+        { op: 'Add', inputs: ['c', 'x'], outputs: ['y'] },
+      ],
+    });
+    const one = { x: { data: new Float32Array([1]), dims: [1] } };
+    const native = NativeSession.create(buildModel(spec(false)));
+    expect(native.runSync(one).y!.dims).toEqual([2, 3]);
+    const ort = await OrtSession.create(buildModel(spec(false)));
+    expect((await ort.run(one)).y!.dims).toEqual([2, 3]);
+    await ort.dispose();
+    const bytes = buildModel(spec(true));
+    expect(() => decodeModel(bytes)).toThrow(
+      expect.objectContaining({ code: 'MODEL_INVALID', message: expect.stringMatching(/must be 1-D/) }),
+    );
+    // onnxruntime's own answer, asked directly (tickmind would not hand it the file).
+    const ortDirect = await import('onnxruntime-web/wasm');
+    ortDirect.env.wasm.numThreads = 1;
+    await expect(ortDirect.InferenceSession.create(bytes)).rejects.toThrow(/shape input must be 1D/);
+  });
+
   it('a Constant becomes an initializer before anything is checked, as in onnxruntime', () => {
     const model = decodeModel(
       buildModel({

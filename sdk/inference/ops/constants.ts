@@ -13,7 +13,9 @@ export const ConstantOfShape: OpDef = {
     if (value !== undefined && (!isTensorValue(value) || value.dims.length !== 1 || value.dims[0] !== 1)) {
       throw attrError(ctx, 'value must be a one-dimensional tensor of one element', 'value');
     }
-    if (input(ctx, 0).dims.length !== 1) throw opError(ctx, 'the shape input must be 1-D', 'input[0]');
+    // Its values are the dims, whatever its rank (as onnxruntime's kernel reads them); validation
+    // refuses a shape input of rank other than 1 unless it is an initializer, as onnxruntime does.
+    if (input(ctx, 0).dims.length === 0) throw opError(ctx, 'the shape input is a scalar (it must be 1-D)', 'input[0]');
     return [{ dtype: value?.dtype ?? 'float32', dims: constValues(ctx, 0) }];
   },
   js: (ctx) => {

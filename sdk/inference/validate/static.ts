@@ -23,7 +23,7 @@ import { type Graph, isSubgraph, type Model, type Node, nodeLabel, type ValueInf
 import { DEFAULT_LIMITS, type ModelLimits } from '../onnx/limits.js';
 import { findOp } from '../ops/registry.js';
 import type { OpDef, OutputInfo, ValueState } from '../ops/types.js';
-import { byteSize, readElement, sizeOf } from '../tensor.js';
+import { byteSize, readElement, sizeOf, type Tensor } from '../tensor.js';
 
 /** Largest value the walk computes (elements): enough for every shape-like tensor. */
 const EVALUATE_MAX = 1 << 16;
@@ -39,6 +39,8 @@ interface Known extends ValueState {
    * symbolic value, which drops the dims that happen to be 1).
    */
   rankExact?: boolean;
+  /** An initializer of the file (or a Constant, which decoding turns into one). */
+  initializer?: boolean;
 }
 
 type Env = Map<string, Known | undefined>;
@@ -146,9 +148,29 @@ function inputState(vi: ValueInfo, symbolValue: number): Known | undefined {
 function walkGraph(graph: Graph, outer: Env, walk: Walk, main: boolean, symbolValue = 1): Env {
   const env: Env = new Map(outer);
   if (main) for (const vi of graph.inputs) env.set(vi.name, inputState(vi, symbolValue));
-  for (const [name, t] of graph.initializers) env.set(name, { dtype: t.dtype, dims: t.dims, value: t, symbolic: false, constant: true });
+  for (const [name, t] of graph.initializers) env.set(name, initializerState(t));
   for (const node of graph.nodes) walkNode(node, env, walk);
   return env;
+}
+
+function initializerState(t: Tensor): Known {
+  return { dtype: t.dtype, dims: t.dims, value: t, symbolic: false, constant: true, initializer: true };
+}
+
+/**
+ * A check of ONNX shape inference that depends on where a value comes from: ConstantOfShape reads
+ * an initializer's values whatever its rank (so does its kernel), but any other shape input must
+ * be 1-D. onnxruntime refuses the latter at load.
+ */
+function checkShapeInput(node: Node, inputs: readonly (Known | undefined)[]): void {
+  const shape = inputs[0];
+  if (node.domain !== '' || node.op !== 'ConstantOfShape' || shape === undefined || shape.initializer === true) return;
+  if (shape.dims.length !== 1) {
+    throw new TickmindError('MODEL_INVALID', `${nodeLabel(node)}: the shape input must be 1-D (it is [${shape.dims.join(', ')}])`, {
+      node: node.name,
+      field: 'input[0]',
+    });
+  }
 }
 
 function setOutputs(node: Node, env: Env, states: readonly (Known | undefined)[]): void {
@@ -183,6 +205,7 @@ function walkNode(node: Node, env: Env, walk: Walk): void {
     inputs.every((s) => s === undefined || s.rankExact !== false) &&
     !(symbolic && node.op === 'Squeeze' && node.attrs.axes === undefined && (node.inputs[1] ?? '') === '');
   try {
+    checkShapeInput(node, inputs);
     const outputs = inferNode(node, op, inputs, walk.limits);
     const elements = outputs.reduce((n, o) => n + sizeOf(o.dims), 0);
     charge(walk, node, op, inputs, outputs, constant);
@@ -315,7 +338,7 @@ function loopOutputs(node: Node, g: Graph, env: Env, walk: Walk, trips: number |
       inner.set(vi.name, s === undefined ? undefined : { ...s, symbolic: true, constant: false });
     }
   });
-  for (const [name, t] of g.initializers) inner.set(name, { dtype: t.dtype, dims: t.dims, value: t, symbolic: false, constant: true });
+  for (const [name, t] of g.initializers) inner.set(name, initializerState(t));
   const before = walk.flops;
   for (const n of g.nodes) walkNode(n, inner, walk);
   walk.flops = before + (walk.flops - before) * (trips ?? 1);
