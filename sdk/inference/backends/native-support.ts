@@ -39,9 +39,11 @@ export function nativeSupport(model: Model): NativeSupport {
       });
       support = { lowered: { ifs: 0, loops: 0 }, missing: [], gaps: [gap], budget };
     } else {
+      // Without If or Loop, lowering leaves the graph as validation walked it.
+      const unchanged = !model.graph.nodes.some((n) => n.op === 'If' || n.op === 'Loop');
       const lowered = lowerControlFlow(model.graph, budget);
       const missing = unsupportedOps(model.graph.nodes);
-      support = { lowered, missing, gaps: missing.length > 0 ? [] : nativeGaps(model.graph, limits), budget };
+      support = { lowered, missing, gaps: missing.length > 0 ? [] : nativeGaps(model.graph, limits, unchanged), budget };
     }
     prepared.set(model, support);
   }

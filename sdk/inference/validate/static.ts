@@ -86,6 +86,7 @@ export function checkStatic(model: Model, limitsOnly = false): void {
   first.limitsOnly = limitsOnly;
   const env = walkGraph(model.graph, new Map(), first, true, 1);
   if (limitsOnly) return;
+  gapsFound.set(model.graph, first.gaps);
   // A second walk with symbolic dims taken as 2 tells which output dims depend on them.
   let again: Env | undefined = env;
   if (model.graph.inputs.some((vi) => vi.dims.some((d) => typeof d === 'string'))) {
@@ -113,11 +114,18 @@ export function checkStatic(model: Model, limitsOnly = false): void {
   }
 }
 
+/** What the validation walk found the native backend cannot run, per graph (the same walk nativeGaps makes). */
+const gapsFound = new WeakMap<Graph, TickmindError[]>();
+
 /**
  * Why the native backend cannot run this graph (after control flow was lowered): operators it
  * lacks, and attribute values, dtypes or ranks its kernels do not cover. Empty when it can.
+ * `unchanged`: the graph is as validation walked it (no pass has rewritten it), so that walk's
+ * findings are reused.
  */
-export function nativeGaps(graph: Graph, limits: ModelLimits = DEFAULT_LIMITS): TickmindError[] {
+export function nativeGaps(graph: Graph, limits: ModelLimits = DEFAULT_LIMITS, unchanged = false): TickmindError[] {
+  const found = unchanged ? gapsFound.get(graph) : undefined;
+  if (found !== undefined) return found;
   const walk = new Walk(limits);
   walkGraph(graph, new Map(), walk, true);
   return walk.gaps;
@@ -214,7 +222,7 @@ function walkNode(node: Node, env: Env, walk: Walk): void {
     const small =
       elements <= EVALUATE_MAX && (op.shapeOnly === true || inputs.every((s) => s === undefined || sizeOf(s.dims) <= EVALUATE_MAX));
     const values = computable && small ? evaluateNode(node, op, inputs, outputs, walk.budget) : undefined;
-    const states = outputs.map((o, i) => ({ ...o, ...(values !== undefined ? { value: values[i]! } : {}), symbolic, constant, rankExact }));
+    const states = outputs.map((o, i): Known => ({ dtype: o.dtype, dims: o.dims, value: values?.[i], symbolic, constant, rankExact }));
     setOutputs(node, env, states);
   } catch (err) {
     const e = toTickmindError(err, 'INTERNAL', { node: node.name });
