@@ -8,9 +8,11 @@ import { randomFeeds } from '../../sdk/cli/feeds.js';
 import { TickmindError } from '../../sdk/core/index.js';
 import { toTickmindError } from '../../sdk/inference/errors.js';
 import { ConstantStore } from '../../sdk/inference/exec/constants.js';
+import { Extents } from '../../sdk/inference/exec/kernel-context.js';
 import { buildPlan, Plan } from '../../sdk/inference/exec/plan.js';
 import { createSession, NativeSession, OrtSession } from '../../sdk/inference/index.js';
 import type { Graph } from '../../sdk/inference/ir/graph.js';
+import { unaryOps } from '../../sdk/inference/ops/elementwise.js';
 import { fromNumbers } from '../../sdk/inference/tensor.js';
 import { AllocationScope, sharedRuntime } from '../../sdk/inference/wasm/runtime.js';
 import { fixtureBytes, fixtures } from '../helpers/fixtures.js';
@@ -114,24 +116,21 @@ describe('the error boundary', () => {
     const q = fromNumbers('float32', [heads, T, D], values(heads * T * D, 1));
     const k = fromNumbers('float32', [heads, S, D], values(heads * S * D, 2));
     const v = fromNumbers('float32', [heads, S, Dv], values(heads * S * Dv, 3));
+    // q is fed at run time, so the node is planned with a kernel (not folded at plan time).
     const graph: Graph = {
-      inputs: [],
+      inputs: [{ name: 'q', dtype: 'float32', dims: [heads, T, D] }],
       outputs: [{ name: 'o', dtype: 'float32', dims: [heads, T, Dv] }],
       initializers: new Map([
-        ['q', q],
         ['k', k],
         ['v', v],
       ]),
-      nodes: [{ name: 'attn', op: 'Attention', domain: 'tickmind', inputs: ['q', 'k', 'v'], outputs: ['o2'], attrs: {} }],
+      nodes: [{ name: 'attn', op: 'Attention', domain: 'tickmind', inputs: ['q', 'k', 'v'], outputs: ['o'], attrs: {} }],
     };
-    // Planned with a runtime input so that it is not folded: o = Attention(q, k, v) + zero.
-    graph.inputs.push({ name: 'zero', dtype: 'float32', dims: [heads, T, Dv] });
-    graph.nodes.push({ name: 'add', op: 'Add', domain: '', inputs: ['o2', 'zero'], outputs: ['o'], attrs: {} });
     const runtime = sharedRuntime();
     const constants = new ConstantStore(new AllocationScope(runtime));
-    const plan = buildPlan(graph, [[heads, T, Dv]], runtime, constants, { wasm: true });
+    const plan = buildPlan(graph, [[heads, T, D]], runtime, constants, { wasm: true });
     plan.prepare();
-    plan.inputs[0]!.data.fill(0);
+    plan.inputs[0]!.data.set(q.data);
     plan.execute();
     expect(plan.outputs[0]!.dims).toEqual([heads, T, Dv]);
     const got = Array.from(plan.outputs[0]!.data as Float32Array);
@@ -149,5 +148,23 @@ describe('the error boundary', () => {
     for (const [i, g] of got.entries()) expect(g).toBeCloseTo(want[i]!, 5);
     plan.dispose();
     constants.dispose();
+  });
+
+  it('a kernel that would read or write past a tensor, or declares no write, is refused when planned', () => {
+    const node = { name: 'n', op: 'Relu', domain: '', inputs: ['x'], outputs: ['y'], attrs: {} };
+    const state = { dtype: 'float32' as const, dims: [2, 3] };
+    const extents = () => new Extents({ node, op: unaryOps.Relu!, inputs: [state], outputs: [state] });
+    const e = extents();
+    e.reads(0, 24);
+    e.writes(0, 24);
+    expect(() => e.complete()).not.toThrow();
+    expect(() => extents().reads(0, 28)).toThrow(
+      expect.objectContaining({ code: 'SHAPE_MISMATCH', message: expect.stringMatching(/28 bytes of input 0/) }),
+    );
+    expect(() => extents().writes(0, 25)).toThrow(expect.objectContaining({ code: 'SHAPE_MISMATCH' }));
+    expect(() => extents().reads(1, 4)).toThrow(/absent/);
+    expect(() => extents().complete()).toThrow(
+      expect.objectContaining({ code: 'INTERNAL', message: expect.stringMatching(/no bounds for output 0/) }),
+    );
   });
 });
