@@ -6,6 +6,7 @@
 
 import type { OutputTensor } from './exec/plan.js';
 import type { Dim, ValueInfo } from './ir/graph.js';
+import type { DEFAULT_LIMITS, ModelLimits } from './onnx/limits.js';
 import type { DType, TensorArray } from './tensor.js';
 
 /** A tensor handed to `run`: data plus concrete dims. bool tensors are Uint8Array. */
@@ -36,6 +37,8 @@ export interface TensorDescription {
   dtype: DType;
   /** Dimensions; strings are symbolic (e.g. `batch`). */
   dims: Dim[];
+  /** True when the model declares no shape for it: any rank is accepted (`dims` is empty). */
+  unranked?: boolean;
 }
 
 /** The interface every backend implements. */
@@ -80,8 +83,22 @@ export interface SessionOptions {
   quantize?: 'int8';
   /** ort: threads for onnxruntime-web (default 1). */
   ortThreads?: number;
+  /**
+   * Overrides of the limits a model must stay within (see {@link DEFAULT_LIMITS}): checked at load,
+   * by every backend, and for every plan.
+   */
+  limits?: Partial<ModelLimits>;
 }
 
+/** The public description of a graph input or output. */
 export function describe(vi: ValueInfo): TensorDescription {
-  return { name: vi.name, dtype: vi.dtype, dims: [...vi.dims] };
+  return { name: vi.name, dtype: vi.dtype, dims: [...vi.dims], ...(vi.unranked === true ? { unranked: true } : {}) };
+}
+
+/** The decode options a session's options imply (file name and limits). */
+export function decodeOptions(options: SessionOptions): { file?: string; limits?: Partial<ModelLimits> } {
+  return {
+    ...(options.file !== undefined ? { file: options.file } : {}),
+    ...(options.limits !== undefined ? { limits: options.limits } : {}),
+  };
 }

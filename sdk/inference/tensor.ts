@@ -125,7 +125,7 @@ export function writeElement(t: Tensor, i: number, v: number): void {
     t.data[2 * i] = x | 0;
     t.data[2 * i + 1] = Math.floor(x / 4294967296);
   } else if (t.dtype === 'bool') {
-    t.data[i] = v ? 1 : 0;
+    t.data[i] = v !== 0 ? 1 : 0; // NaN is true, as in C
   } else {
     t.data[i] = v;
   }

@@ -11,6 +11,10 @@ export interface IoSpec {
   name: string;
   type: ElemType;
   dims: (number | string)[];
+  /** Leave the type out (valid ONNX for subgraph values and graph outputs: inferred). */
+  untyped?: boolean;
+  /** Give the element type but no shape (any rank; `dims` is ignored). */
+  unranked?: boolean;
 }
 
 export interface InitSpec {
@@ -55,6 +59,8 @@ export function tensorProto(t: InitSpec): onnxProto.onnx.ITensorProto {
 }
 
 function valueInfo(io: IoSpec): onnxProto.onnx.IValueInfoProto {
+  if (io.untyped === true) return { name: io.name };
+  if (io.unranked === true) return { name: io.name, type: { tensorType: { elemType: ELEM[io.type] } } };
   return {
     name: io.name,
     type: {

@@ -9,7 +9,7 @@ import { BvhRayCaster, levelFromBoxes } from '../../sdk/physics/index.js';
 import { loadPolicy, POLICY_METADATA_KEY, starterModelBytes } from '../../sdk/policy/index.js';
 import { RaySensor, TokenLayout } from '../../sdk/sensors/index.js';
 import { shapeOnlyLayout } from '../helpers/layouts.js';
-import { buildModel, type IoSpec, type NodeSpec } from '../helpers/onnx-builder.js';
+import { buildModel, type InitSpec, type IoSpec, type NodeSpec } from '../helpers/onnx-builder.js';
 
 const T = 2;
 const F = 3;
@@ -21,6 +21,8 @@ interface Variant {
   nodes?: NodeSpec[];
   classes?: number;
   spec?: Record<string, unknown>;
+  /** Initializers besides `w`. */
+  initializers?: InitSpec[];
 }
 
 /** tokens [batch, 2, 3] · W[3, classes] = logits; the mask is declared (a policy feeds it) and unused. */
@@ -43,7 +45,10 @@ function policyFile(v: Variant = {}): Uint8Array {
     ],
     outputs: v.outputs ?? [{ name: 'logits', type: 'float32', dims: ['batch', T, classes] }],
     nodes: v.nodes ?? [{ op: 'MatMul', inputs: ['tokens', 'w'], outputs: ['logits'] }],
-    initializers: [{ name: 'w', type: 'float32', dims: [F, classes], values: Array.from({ length: F * classes }, (_, i) => (i % 7) / 7) }],
+    initializers: [
+      { name: 'w', type: 'float32', dims: [F, classes], values: Array.from({ length: F * classes }, (_, i) => (i % 7) / 7) },
+      ...(v.initializers ?? []),
+    ],
     metadata: { [POLICY_METADATA_KEY]: JSON.stringify(spec) },
   });
 }
@@ -148,7 +153,12 @@ describe('loadPolicy: the spec against the graph', () => {
     ],
     [
       'logits of another class count',
-      { outputs: [{ name: 'logits', type: 'float32', dims: ['batch', T, 10] }] },
+      {
+        // A valid graph that computes 10 classes, for a spec of 97.
+        outputs: [{ name: 'logits', type: 'float32', dims: ['batch', T, 10] }],
+        nodes: [{ op: 'MatMul', inputs: ['tokens', 'w10'], outputs: ['logits'] }],
+        initializers: [{ name: 'w10', type: 'float32', dims: [F, 10], values: new Array(F * 10).fill(0.1) }],
+      },
       /'logits' is \[batch, 2, 10\], the policy reads \[batch, tokens, 97\]/,
     ],
     [

@@ -6,16 +6,26 @@
  * kernel memory; `dispose` frees them for other sessions to reuse.
  */
 import { TickmindError } from '../../core/errors.js';
+import { fileLocation, toTickmindError } from '../errors.js';
 import { ConstantStore } from '../exec/constants.js';
 import { buildPlan, type Plan } from '../exec/plan.js';
 import type { Model } from '../ir/graph.js';
 import { decodeModel } from '../onnx/decode.js';
-import { unsupportedOps } from '../ops/registry.js';
-import { lowerControlFlow } from '../passes/control-flow.js';
+import { DEFAULT_LIMITS, type ModelLimits } from '../onnx/limits.js';
 import { optimizeGraph, type PassReport } from '../passes/index.js';
-import { describe, type Feeds, type Results, type Session, type SessionOptions, type TensorDescription } from '../session.js';
-import { copyIntoStorage, dtypeOfArray, sizeOf } from '../tensor.js';
+import {
+  decodeOptions,
+  describe,
+  type Feeds,
+  type Results,
+  type Session,
+  type SessionOptions,
+  type TensorDescription,
+} from '../session.js';
+import { copyIntoStorage } from '../tensor.js';
 import { AllocationScope, sharedRuntime, type WasmRuntime } from '../wasm/runtime.js';
+import { FeedChecker } from './feeds.js';
+import { nativeSupport } from './native-support.js';
 
 /** A feeds object whose names, types and dims were validated, with its plan. */
 interface FeedsCheck {
@@ -49,59 +59,63 @@ export class NativeSession implements Session {
   private readonly useWasm: boolean;
   private readonly int8: boolean;
   private readonly file: string | undefined;
-  // Per-call scratch, preallocated: bound symbol values and the last plan's dims.
-  private readonly symbolIndex: Int32Array[];
-  private readonly symbolValues: Float64Array;
+  private readonly limits: ModelLimits;
+  private readonly checker: FeedChecker;
   private last: FeedsCheck | undefined;
   private readonly seen = new WeakMap<Feeds, FeedsCheck>();
   private disposed = false;
 
-  /** Allocates no kernel memory (constants are placed with the first plan): a failed construction leaves nothing behind. */
+  /**
+   * Prepares a decoded model (lowering control flow and fusing, in place). Refuses with
+   * OP_UNSUPPORTED what the native kernels do not cover. Allocates no kernel memory (constants are
+   * placed with the first plan): a failed construction leaves nothing behind.
+   */
   constructor(model: Model, options: SessionOptions = {}) {
     this.model = model;
     this.file = options.file;
-    const lowered = lowerControlFlow(model.graph);
-    const missing = unsupportedOps(model.graph.nodes);
-    if (missing.length > 0) {
-      throw new TickmindError(
-        'OP_UNSUPPORTED',
-        `the native backend does not support: ${missing.join(', ')} (use backend 'ort' or 'auto')`,
-        {
-          ...(options.file !== undefined ? { file: options.file } : {}),
-        },
-      );
+    this.limits = model.limits ?? DEFAULT_LIMITS;
+    try {
+      const support = nativeSupport(model);
+      if (support.missing.length > 0) {
+        throw new TickmindError(
+          'OP_UNSUPPORTED',
+          `the native backend does not support: ${support.missing.join(', ')} (use backend 'ort' or 'auto')`,
+          fileLocation(options.file),
+        );
+      }
+      const gap = support.gaps[0];
+      if (gap !== undefined) {
+        throw new TickmindError(gap.code, `${gap.detail} (use backend 'ort' or 'auto')`, {
+          ...fileLocation(options.file),
+          ...gap.location,
+        });
+      }
+      if (options.quantize !== undefined && options.quantize !== 'int8')
+        throw new TickmindError('INVALID_ARGUMENT', `quantize must be 'int8' (got ${JSON.stringify(options.quantize)})`, {
+          field: 'quantize',
+        });
+      this.passes = {
+        ...optimizeGraph(model.graph, { fuse: options.fuse !== false, budget: support.budget }),
+        controlFlow: support.lowered.ifs + support.lowered.loops,
+      };
+    } catch (err) {
+      throw toTickmindError(err, 'INTERNAL', fileLocation(options.file));
     }
-    this.passes = { ...optimizeGraph(model.graph, { fuse: options.fuse !== false }), controlFlow: lowered.ifs + lowered.loops };
     this.runtime = sharedRuntime({ forceScalar: options.forceScalar === true });
     this.simd = this.runtime.simd;
     this.constants = new ConstantStore(new AllocationScope(this.runtime));
     this.useWasm = options.jsKernels !== true;
-    if (options.quantize !== undefined && options.quantize !== 'int8')
-      throw new TickmindError('INVALID_ARGUMENT', `quantize must be 'int8' (got ${JSON.stringify(options.quantize)})`, {
-        field: 'quantize',
-      });
     this.int8 = options.quantize === 'int8' && this.useWasm;
     this.inputs = model.graph.inputs.map(describe);
     this.outputs = model.graph.outputs.map(describe);
     this.opset = model.opset;
     this.metadata = model.metadata;
-    const symbols = new Map<string, number>();
-    this.symbolIndex = model.graph.inputs.map(
-      (vi) =>
-        new Int32Array(
-          vi.dims.map((d) => {
-            if (typeof d === 'number') return -1;
-            if (!symbols.has(d)) symbols.set(d, symbols.size);
-            return symbols.get(d)!;
-          }),
-        ),
-    );
-    this.symbolValues = new Float64Array(symbols.size);
+    this.checker = new FeedChecker(model.graph.inputs, this.limits.maxElements);
   }
 
   /** Decodes, validates and optimizes a model for the native backend. */
   static create(bytes: Uint8Array, options: SessionOptions = {}): NativeSession {
-    const model = decodeModel(bytes, options.file !== undefined ? { file: options.file } : {});
+    const model = decodeModel(bytes, decodeOptions(options));
     return new NativeSession(model, options);
   }
 
@@ -116,12 +130,16 @@ export class NativeSession implements Session {
    */
   runSync(feeds: Feeds): Results {
     if (this.disposed) throw this.disposedError();
-    const plan = this.planFor(feeds);
-    plan.prepare();
-    const inputs = this.model.graph.inputs;
-    for (let i = 0; i < inputs.length; i++) copyIntoStorage(plan.inputs[i]!.data, feeds[inputs[i]!.name]!.data);
-    plan.execute();
-    return plan.outputMap;
+    try {
+      const plan = this.planFor(feeds);
+      plan.prepare();
+      const inputs = this.model.graph.inputs;
+      for (let i = 0; i < inputs.length; i++) copyIntoStorage(plan.inputs[i]!.data, feeds[inputs[i]!.name]!.data);
+      plan.execute();
+      return plan.outputMap;
+    } catch (err) {
+      throw toTickmindError(err, 'INTERNAL', fileLocation(this.file));
+    }
   }
 
   /**
@@ -161,7 +179,7 @@ export class NativeSession implements Session {
   }
 
   private planForNewFeeds(feeds: Feeds): Plan {
-    this.validate(feeds);
+    this.checker.check(feeds);
     const inputs = this.model.graph.inputs;
     const dims = inputs.map((vi) => [...feeds[vi.name]!.dims]);
     const key = dims.map((d) => d.join('x')).join('|');
@@ -173,7 +191,11 @@ export class NativeSession implements Session {
       // A failed build frees its own arena and scratch; constants it placed are rolled back here.
       const mark = this.constants.mark();
       try {
-        plan = buildPlan(this.model.graph, dims, this.runtime, this.constants, { wasm: this.useWasm, int8: this.int8 });
+        plan = buildPlan(this.model.graph, dims, this.runtime, this.constants, {
+          wasm: this.useWasm,
+          int8: this.int8,
+          limits: this.limits,
+        });
       } catch (err) {
         this.constants.rollback(mark);
         throw err instanceof TickmindError && this.file !== undefined ? err.withFile(this.file) : err;
@@ -184,82 +206,6 @@ export class NativeSession implements Session {
     this.seen.set(feeds, check);
     this.last = check;
     return plan;
-  }
-
-  /** Checks names, dtypes and dims against the model (the slow path, when feeds change). */
-  private validate(feeds: Feeds): void {
-    const inputs = this.model.graph.inputs;
-    this.symbolValues.fill(-1);
-    for (const name of Object.keys(feeds)) {
-      if (!this.hasInput(name)) {
-        const known = inputs.map((i) => i.name).join(', ');
-        throw new TickmindError('FEED_UNKNOWN', `feed '${name}' is not an input of the model (inputs: ${known})`, { field: name });
-      }
-    }
-    for (let i = 0; i < inputs.length; i++) {
-      const vi = inputs[i]!;
-      const feed = feeds[vi.name];
-      if (feed === undefined) throw new TickmindError('FEED_MISSING', `input '${vi.name}' was not fed`, { field: vi.name });
-      const got = dtypeOfArray(feed.data);
-      if (got !== vi.dtype && !(vi.dtype === 'bool' && got === 'uint8')) {
-        throw new TickmindError(
-          'DTYPE_MISMATCH',
-          `input '${vi.name}' expects ${vi.dtype}${vi.dtype === 'bool' ? ' (Uint8Array)' : ''}, got ${got ?? typeof feed.data}`,
-          {
-            field: vi.name,
-          },
-        );
-      }
-      const dims = feed.dims;
-      if (dims.length !== vi.dims.length) {
-        throw new TickmindError(
-          'SHAPE_MISMATCH',
-          `input '${vi.name}' has rank ${dims.length}, expected ${vi.dims.length} [${vi.dims.join(', ')}]`,
-          {
-            field: vi.name,
-          },
-        );
-      }
-      const symbols = this.symbolIndex[i]!;
-      for (let a = 0; a < dims.length; a++) {
-        const d = dims[a]!;
-        if (!Number.isInteger(d) || d < 0)
-          throw new TickmindError('SHAPE_MISMATCH', `input '${vi.name}' has invalid dimension ${d} at axis ${a}`, { field: vi.name });
-        const s = symbols[a]!;
-        if (s < 0) {
-          if (d !== vi.dims[a]) {
-            throw new TickmindError('SHAPE_MISMATCH', `input '${vi.name}' axis ${a} is ${d}, the model requires ${vi.dims[a]}`, {
-              field: vi.name,
-            });
-          }
-        } else if (this.symbolValues[s]! < 0) {
-          this.symbolValues[s] = d;
-        } else if (this.symbolValues[s] !== d) {
-          throw new TickmindError(
-            'SHAPE_MISMATCH',
-            `input '${vi.name}' axis ${a} ('${vi.dims[a]}') is ${d}, but another input bound it to ${this.symbolValues[s]}`,
-            {
-              field: vi.name,
-            },
-          );
-        }
-      }
-      if (feed.data.length !== sizeOf(dims)) {
-        throw new TickmindError(
-          'SHAPE_MISMATCH',
-          `input '${vi.name}' has ${feed.data.length} elements, dims [${dims.join(', ')}] need ${sizeOf(dims)}`,
-          {
-            field: vi.name,
-          },
-        );
-      }
-    }
-  }
-
-  private hasInput(name: string): boolean {
-    const inputs = this.model.graph.inputs;
-    for (let i = 0; i < inputs.length; i++) if (inputs[i]!.name === name) return true;
-    return false;
   }
 
   /** Number of kernel calls per run for the last shape (for diagnostics). */
@@ -281,16 +227,20 @@ export class NativeSession implements Session {
     if (this.disposed) return;
     this.disposed = true;
     this.last = undefined;
-    for (const plan of this.plans.values()) plan.dispose();
-    this.plans.clear();
-    this.constants.dispose();
+    try {
+      for (const plan of this.plans.values()) plan.dispose();
+      this.plans.clear();
+      this.constants.dispose();
+    } catch (err) {
+      throw toTickmindError(err, 'INTERNAL', fileLocation(this.file));
+    }
   }
 
   private disposedError(): TickmindError {
     return new TickmindError(
       'INVALID_ARGUMENT',
       'the session was disposed; its kernel memory may belong to another session now (create a new session)',
-      this.file !== undefined ? { file: this.file } : {},
+      fileLocation(this.file),
     );
   }
 }

@@ -8,12 +8,15 @@
 import { TickmindError } from '../../core/errors.js';
 import type { Graph, Node } from '../ir/graph.js';
 import { nodeLabel } from '../ir/graph.js';
+import { DEFAULT_LIMITS, type ModelLimits } from '../onnx/limits.js';
 import { findOp } from '../ops/registry.js';
-import type { Kernel, OpContext, OpDef, OutputInfo, Slot, ValueState, WasmContext } from '../ops/types.js';
-import type { DType, Tensor, TensorArray } from '../tensor.js';
-import { allocTensor, byteSize, publicView, sizeOf, storageView } from '../tensor.js';
-import { AllocationScope, type WasmRuntime } from '../wasm/runtime.js';
-import { type ConstantStore, SMALL_ROWS } from './constants.js';
+import type { Kernel, Slot, ValueState } from '../ops/types.js';
+import type { DType, TensorArray } from '../tensor.js';
+import { byteSize, publicView, sizeOf, storageView } from '../tensor.js';
+import type { AllocationScope, WasmRuntime } from '../wasm/runtime.js';
+import type { ConstantStore } from './constants.js';
+import { Budget, evaluateNode, inferNode, nodeFlops, withNode } from './infer.js';
+import { Extents, type Pending, PlanMemory, wasmContext } from './kernel-context.js';
 import { type BufferRequest, planMemory } from './memory.js';
 
 /** One output as returned by a run: a view of preallocated memory, valid until the next run. */
@@ -40,47 +43,14 @@ const noop: Kernel = () => {};
 /** Placeholder for a missing optional input or an unused output. */
 const EMPTY: Slot = { dtype: 'float32', dims: [0], data: new Float32Array(0), ptr: -2 };
 
-/** Plans one node's state transition; shared by constant folding and planning. */
-export function inferNode(node: Node, op: OpDef, inputs: (ValueState | undefined)[]): OutputInfo[] {
-  const ctx: OpContext = { node, inputs };
-  try {
-    return op.infer(ctx);
-  } catch (err) {
-    throw withNode(err, node);
-  }
-}
-
-/** Evaluates a node whose inputs are all constant, with the portable kernel. */
-export function evaluateNode(node: Node, op: OpDef, inputs: (ValueState | undefined)[], outputs: OutputInfo[]): Tensor[] {
-  const ctx: OpContext = { node, inputs };
-  const ins = inputs.map((s) => (s === undefined || s.value === undefined ? EMPTY : { ...s.value, ptr: -1 }));
-  const outs = outputs.map((o) => ({ ...allocTensor(o.dtype, o.dims), ptr: -1 }));
-  try {
-    op.js(ctx, outputs)(ins, outs);
-  } catch (err) {
-    throw withNode(err, node);
-  }
-  return outs.map(({ dtype, dims, data }) => ({ dtype, dims, data }));
-}
-
-function withNode(err: unknown, node: Node): Error {
-  if (err instanceof TickmindError) return err;
-  return new TickmindError('INTERNAL', `${nodeLabel(node)}: ${(err as Error).message}`, { node: node.name });
-}
-
-/**
- * Shortest reduction (K) a linear layer runs on int8 weights for. Measured at batch 1 once the
- * rows were quantized with SIMD: K = 64 layers gain (the d = 64 transformer 1.10×), shorter ones
- * are left to float32 (quantizing a short row costs what its dot products save).
- */
-const INT8_MIN_K = 64;
-
 /** Options for {@link buildPlan}. */
 export interface PlanOptions {
   /** Use WebAssembly kernels where available (false: portable JS kernels only). */
   wasm: boolean;
   /** Linear layers with constant weights and K ≥ 64, and Conv filters with ≥ 96 taps, run on int8 weights (per output column / channel, symmetric). */
   int8?: boolean;
+  /** Limits on shapes, memory and work (default DEFAULT_LIMITS). */
+  limits?: ModelLimits;
 }
 
 export class Plan {
@@ -140,12 +110,21 @@ export class Plan {
     if (this.runtime.buffer !== this.boundBuffer) this.bind();
   }
 
-  /** Runs every kernel in order (inputs must already be in their slots). */
+  /**
+   * Runs every kernel in order (inputs must already be in their slots). A kernel that throws (a
+   * trap the plan-time checks should have made impossible, or a data-dependent refusal such as an
+   * index out of range) is reported as a TickmindError naming its node.
+   */
   execute(): void {
     const steps = this.steps;
-    for (let i = 0; i < steps.length; i++) {
-      const s = steps[i]!;
-      s.kernel(s.ins, s.outs);
+    let i = 0;
+    try {
+      for (; i < steps.length; i++) {
+        const s = steps[i]!;
+        s.kernel(s.ins, s.outs);
+      }
+    } catch (err) {
+      throw withNode(err, steps[i]!.node);
     }
   }
 
@@ -165,13 +144,6 @@ function emptyLike(data: TensorArray): TensorArray {
   return new ctor(0);
 }
 
-interface Pending {
-  node: Node;
-  op: OpDef;
-  inputs: (ValueState | undefined)[];
-  outputs: OutputInfo[];
-}
-
 /** Specializes the graph to concrete input dims and lays out its memory. */
 export function buildPlan(
   graph: Graph,
@@ -180,6 +152,8 @@ export function buildPlan(
   constants: ConstantStore,
   options: PlanOptions,
 ): Plan {
+  const limits = options.limits ?? DEFAULT_LIMITS;
+  const budget = new Budget(limits);
   const states = new Map<string, ValueState>();
   for (const [name, t] of graph.initializers) states.set(name, { dtype: t.dtype, dims: t.dims, value: t });
   graph.inputs.forEach((vi, i) => {
@@ -187,6 +161,7 @@ export function buildPlan(
   });
 
   const pending: Pending[] = [];
+  let flops = 0;
   for (const node of graph.nodes) {
     const op = findOp(node.domain, node.op);
     if (op === undefined) {
@@ -199,9 +174,9 @@ export function buildPlan(
       );
     }
     const inputs = node.inputs.map((name) => (name === '' ? undefined : states.get(name)));
-    const outputs = inferNode(node, op, inputs);
+    const outputs = inferNode(node, op, inputs, limits);
     if (op.shapeOnly === true || inputs.every((s) => s === undefined || s.value !== undefined)) {
-      const values = evaluateNode(node, op, inputs, outputs);
+      const values = evaluateNode(node, op, inputs, outputs, budget);
       node.outputs.forEach((name, i) => {
         if (name !== '') states.set(name, { ...outputs[i]!, value: values[i]! });
       });
@@ -210,13 +185,21 @@ export function buildPlan(
         if (name !== '' && outputs[i] !== undefined) states.set(name, { ...outputs[i]! });
       });
       pending.push({ node, op, inputs, outputs });
+      flops += nodeFlops(node, op, inputs, outputs);
+      if (flops > limits.maxFlops) {
+        throw new TickmindError(
+          'MODEL_LIMIT',
+          `${nodeLabel(node)}: one run would take more than ${limits.maxFlops} floating-point operations (${flops} so far)`,
+          { node: node.name },
+        );
+      }
     }
   }
-  const memory = new AllocationScope(runtime);
+  const memory = new PlanMemory(runtime, limits.maxPlanBytes);
   try {
     return layout(graph, pending, states, memory, constants, options);
   } catch (err) {
-    memory.release();
+    memory.scope.release();
     throw err;
   }
 }
@@ -225,11 +208,48 @@ function layout(
   graph: Graph,
   pending: Pending[],
   states: Map<string, ValueState>,
-  memory: AllocationScope,
+  memory: PlanMemory,
   constants: ConstantStore,
   options: PlanOptions,
 ): Plan {
-  // Keep only the steps that feed an output.
+  const live = liveSteps(graph, pending);
+  const { bufferOf, requests } = bufferRequests(graph, live, states);
+  const { offsets, total } = planMemory(requests);
+  const arena = memory.alloc(total);
+
+  const slots: Slot[] = [];
+  const slotOf = new Map<string, Slot>();
+  const runtimeSlot = (name: string): Slot => {
+    const hit = slotOf.get(name);
+    if (hit !== undefined) return hit;
+    const state = states.get(name)!;
+    const b = bufferOf.get(name);
+    let ptr: number;
+    if (b !== undefined) ptr = arena + offsets[b]!;
+    else ptr = constants.place(state.value!);
+    const slot: Slot = { dtype: state.dtype, dims: state.dims, data: new Float32Array(0), ptr };
+    slots.push(slot);
+    slotOf.set(name, slot);
+    return slot;
+  };
+
+  const steps: Step[] = live.map((p) => buildStep(p, memory, constants, options, runtimeSlot));
+  const inputSlots = graph.inputs.map((vi) => runtimeSlot(vi.name));
+  const outputSlots = graph.outputs.map((o) => ({ name: o.name, slot: runtimeSlot(o.name) }));
+  const flops = live.reduce((sum, p) => sum + nodeFlops(p.node, p.op, p.inputs, p.outputs), 0);
+  const plan = new Plan(memory.scope, steps, slots, inputSlots, outputSlots, total, flops);
+  // Outputs that were folded to constants are written once, now.
+  for (const o of graph.outputs) {
+    const state = states.get(o.name)!;
+    if (state.value !== undefined && !live.some((p) => p.node.outputs.includes(o.name))) {
+      (slotOf.get(o.name)!.data as Int32Array).set(state.value.data as Int32Array);
+    }
+  }
+  return plan;
+}
+
+/** The pending steps that feed an output, in order. */
+function liveSteps(graph: Graph, pending: readonly Pending[]): Pending[] {
   const needed = new Set(graph.outputs.map((o) => o.name));
   const live: Pending[] = [];
   for (let i = pending.length - 1; i >= 0; i--) {
@@ -239,9 +259,15 @@ function layout(
       for (const name of p.node.inputs) if (name !== '') needed.add(name);
     }
   }
-  live.reverse();
+  return live.reverse();
+}
 
-  // Buffers: feeds, step outputs (aliases share their source's buffer), folded outputs.
+/** Buffers with their lifetimes (in steps): feeds, step outputs (aliases share their source's buffer), folded outputs. */
+function bufferRequests(
+  graph: Graph,
+  live: readonly Pending[],
+  states: ReadonlyMap<string, ValueState>,
+): { bufferOf: Map<string, number>; requests: BufferRequest[] } {
   const bufferOf = new Map<string, number>();
   const requests: BufferRequest[] = [];
   const END = live.length + 1;
@@ -271,38 +297,7 @@ function layout(
     }
     requests[b]!.end = END;
   }
-  const { offsets, total } = planMemory(requests);
-  const arena = memory.alloc(total);
-
-  const slots: Slot[] = [];
-  const slotOf = new Map<string, Slot>();
-  const runtimeSlot = (name: string): Slot => {
-    const hit = slotOf.get(name);
-    if (hit !== undefined) return hit;
-    const state = states.get(name)!;
-    const b = bufferOf.get(name);
-    let ptr: number;
-    if (b !== undefined) ptr = arena + offsets[b]!;
-    else ptr = constants.place(state.value!);
-    const slot: Slot = { dtype: state.dtype, dims: state.dims, data: new Float32Array(0), ptr };
-    slots.push(slot);
-    slotOf.set(name, slot);
-    return slot;
-  };
-
-  const steps: Step[] = live.map((p) => buildStep(p, memory, constants, options, runtimeSlot));
-  const inputSlots = graph.inputs.map((vi) => runtimeSlot(vi.name));
-  const outputSlots = graph.outputs.map((o) => ({ name: o.name, slot: runtimeSlot(o.name) }));
-  const flops = live.reduce((sum, p) => sum + (p.op.flops?.({ node: p.node, inputs: p.inputs }, p.outputs) ?? 0), 0);
-  const plan = new Plan(memory, steps, slots, inputSlots, outputSlots, total, flops);
-  // Outputs that were folded to constants are written once, now.
-  for (const o of graph.outputs) {
-    const state = states.get(o.name)!;
-    if (state.value !== undefined && !live.some((p) => p.node.outputs.includes(o.name))) {
-      (slotOf.get(o.name)!.data as Int32Array).set(state.value.data as Int32Array);
-    }
-  }
-  return plan;
+  return { bufferOf, requests };
 }
 
 function isAlias(p: Pending): boolean {
@@ -310,50 +305,17 @@ function isAlias(p: Pending): boolean {
   return typeof a === 'function' ? a({ node: p.node, inputs: p.inputs }) : a === true;
 }
 
-function buildStep(
-  p: Pending,
-  memory: AllocationScope,
-  constants: ConstantStore,
-  options: PlanOptions,
-  slotFor: (name: string) => Slot,
-): Step {
+function buildStep(p: Pending, memory: PlanMemory, constants: ConstantStore, options: PlanOptions, slotFor: (name: string) => Slot): Step {
   const ins = p.node.inputs.map((name) => (name === '' ? EMPTY : slotFor(name)));
   const outs = p.node.outputs.map((name) => (name === '' ? EMPTY : slotFor(name)));
   let kernel: Kernel | undefined;
   if (isAlias(p)) return { node: p.node, kernel: noop, ins, outs };
   try {
     if (options.wasm && p.op.wasm !== undefined) {
-      const runtime = memory.runtime;
-      const ctx: WasmContext = {
-        node: p.node,
-        inputs: p.inputs,
-        outputs: p.outputs,
-        kernels: runtime.kernels,
-        runtime,
-        linear: (w, transB, rows, K, N) => {
-          const k = runtime.kernels;
-          // Int8 pays where the reduction is long enough to amortize quantizing the rows (INT8_MIN_K).
-          const int8 = options.int8 === true && K >= INT8_MIN_K;
-          if (int8 && rows < SMALL_ROWS) {
-            const q = constants.int8Dot(w, transB);
-            return (a, bias, c, act) => k.gemvInt8(a, K, q.ptr, q.scales, bias, c, N, rows, N, K, act, q.row);
-          }
-          if (int8) {
-            const q = constants.int8Gemm(w, transB);
-            const rowsQ = memory.alloc(rows * Math.ceil(K / 2) * 4);
-            const rowScales = memory.alloc(rows * 4);
-            return (a, bias, c, act) => k.gemmInt8(a, K, q.ptr, q.scales, bias, c, N, rows, N, K, act, rowsQ, rowScales);
-          }
-          const { ptr, small } = constants.linear(w, transB, rows);
-          return small
-            ? (a, bias, c, act) => k.gemvPacked(a, K, ptr, bias, c, N, rows, N, K, act)
-            : (a, bias, c, act) => k.gemmPacked(a, K, ptr, bias, c, N, rows, N, K, act);
-        },
-        int8Linear: (K, minK = INT8_MIN_K) => options.int8 === true && K >= minK,
-        constPtr: (i) => (p.inputs[i] === undefined ? -1 : constants.place(p.inputs[i]!.value!)),
-        scratch: (bytes) => memory.alloc(bytes),
-      };
+      const extents = new Extents(p);
+      const ctx = wasmContext(p, memory, constants, options, extents);
       kernel = p.op.wasm(ctx);
+      if (kernel !== undefined) extents.complete();
     }
     kernel ??= p.op.js({ node: p.node, inputs: p.inputs }, p.outputs);
   } catch (err) {

@@ -3,6 +3,7 @@
  * with initializers as constant tensors. Decoding (onnx/) produces it; passes rewrite it;
  * the planner (exec/) turns it into a preallocated step list per concrete shape.
  */
+import type { ModelLimits } from '../onnx/limits.js';
 import type { DType, Tensor } from '../tensor.js';
 
 /** A dimension: a number, or a symbolic name (e.g. "batch") bound when planning. */
@@ -16,6 +17,13 @@ export interface ValueInfo {
   dtype: DType;
   /** Dimensions, numbers or symbols. */
   dims: Dim[];
+  /**
+   * False for a subgraph value (or a main-graph output) whose type the file leaves to inference, as
+   * ONNX allows: `dtype` and `dims` are then what type inference found (see validate/types.ts).
+   */
+  typed?: boolean;
+  /** True when the file declares no shape at all: any rank (`dims` is then empty). */
+  unranked?: boolean;
 }
 
 /** An attribute value. */
@@ -96,10 +104,17 @@ export interface Model {
   graph: Graph;
   /** ONNX metadata_props (policy files carry their specs here). */
   metadata: Record<string, string>;
+  /** The limits the model was validated against; the passes and the planner enforce the same (default: DEFAULT_LIMITS). */
+  limits?: ModelLimits;
 }
 
-/** The tickmind domain for fused operators. */
+/** The tickmind domain for fused operators: created by the passes only, never loaded from a file. */
 export const TICKMIND_DOMAIN = 'tickmind';
+
+/** Whether a node domain is tickmind-internal (`tickmind` or below it, e.g. `tickmind.experimental`). */
+export function isInternalDomain(domain: string): boolean {
+  return domain === TICKMIND_DOMAIN || domain.startsWith(`${TICKMIND_DOMAIN}.`);
+}
 
 /** Integer attribute or a default. */
 export function attrInt(node: Node, name: string, fallback: number): number {

@@ -90,3 +90,17 @@ export function blockPlan(outDims: readonly number[], operandDims: readonly (rea
     colStride: strides.map((s) => s[r - 1]!),
   };
 }
+
+/** Elements of operand `k` a blocked traversal reaches: the highest element it touches, plus one (0 when it touches none). */
+export function blockExtent(plan: BlockPlan, k: number): number {
+  const offsets = plan.offsets[k]!;
+  if (offsets.length === 0 || plan.rows === 0 || plan.cols === 0) return 0;
+  let max = 0;
+  for (let o = 0; o < offsets.length; o++) if (offsets[o]! > max) max = offsets[o]!;
+  return max + (plan.rows - 1) * plan.rowStride[k]! + (plan.cols - 1) * plan.colStride[k]! + 1;
+}
+
+/** Elements the blocked traversal writes to its (contiguous) output. */
+export function blockCount(plan: BlockPlan): number {
+  return plan.offsets[0]!.length * plan.rows * plan.cols;
+}

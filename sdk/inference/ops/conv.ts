@@ -7,8 +7,8 @@
 import { attrInt, attrInts, attrString } from '../ir/graph.js';
 import { sizeOf } from '../tensor.js';
 import type { Kernel, OpContext, OpDef, WasmContext } from './types.js';
-import { input, opError } from './util.js';
-import { checkFloat, outDims, type Window, windowFrom, windowOf } from './window.js';
+import { attrError, input, opError } from './util.js';
+import { checkFloat, fitsKernel, outDims, spatialRank, type Window, windowAttr, windowFrom, windowOf } from './window.js';
 
 /**
  * Shortest filter (Cin/group · KH · KW) a Conv runs on int8 weights for. Its GEMM has a column
@@ -23,13 +23,20 @@ export const Conv: OpDef = {
     checkFloat(ctx);
     const w = input(ctx, 1);
     const group = attrInt(ctx.node, 'group', 1);
-    const win = windowOf(ctx, attrInts(ctx.node, 'kernel_shape') ?? w.dims.slice(2));
+    if (w.dims.length !== input(ctx, 0).dims.length) {
+      throw opError(ctx, `W has rank ${w.dims.length}, X has rank ${input(ctx, 0).dims.length}`, 'input[1]');
+    }
+    const declared = attrInts(ctx.node, 'kernel_shape');
+    if (declared !== undefined && declared.join() !== w.dims.slice(2).join()) {
+      throw attrError(ctx, `kernel_shape [${declared.join(', ')}] does not match W [${w.dims.join(', ')}]`, 'kernel_shape');
+    }
+    const win = windowOf(ctx, w.dims.slice(2));
     if (w.dims[1]! * group !== win.c)
       throw opError(ctx, `W has ${w.dims[1]} input channels per group × ${group} groups, X has ${win.c}`, 'input[1]');
     if (w.dims[0]! % group !== 0) throw opError(ctx, `${w.dims[0]} output channels do not split into ${group} groups`, 'group');
     const b = ctx.inputs[2];
-    if (b !== undefined && sizeOf(b.dims) !== w.dims[0])
-      throw opError(ctx, `B has ${sizeOf(b.dims)} values for ${w.dims[0]} output channels`, 'input[2]');
+    if (b !== undefined && (b.dims.length !== 1 || b.dims[0] !== w.dims[0]))
+      throw opError(ctx, `B is [${b.dims.join(', ')}], expected [${w.dims[0]}] (one value per output channel)`, 'input[2]');
     return [{ dtype: 'float32', dims: outDims(win, w.dims[0]!) }];
   },
   flops: (ctx, outputs) => {
@@ -39,7 +46,7 @@ export const Conv: OpDef = {
   js: (ctx) => {
     const wd = input(ctx, 1).dims;
     const group = attrInt(ctx.node, 'group', 1);
-    const win = windowOf(ctx, attrInts(ctx.node, 'kernel_shape') ?? wd.slice(2));
+    const win = windowOf(ctx, wd.slice(2));
     const M = wd[0]!;
     const Cg = win.c / group;
     const Mg = M / group;
@@ -87,7 +94,8 @@ export const Conv: OpDef = {
     const b = ctx.inputs[2];
     if (w.value === undefined || (b !== undefined && b.value === undefined)) return undefined;
     const groups = attrInt(ctx.node, 'group', 1);
-    const win = windowOf(ctx, attrInts(ctx.node, 'kernel_shape') ?? w.dims.slice(2));
+    const win = windowOf(ctx, w.dims.slice(2));
+    if (!fitsKernel(win)) return undefined;
     const { n: N, c: C, h: H, w: W, kh: KH, kw: KW, sh, sw, dh, dw, padT, padL, oh: OH, ow: OW } = win;
     const M = w.dims[0]!;
     const Cg = C / groups;
@@ -97,6 +105,10 @@ export const Conv: OpDef = {
     const Kp = K + ones;
     const rows = OH * OW;
     const k = ctx.kernels;
+    ctx.reads(0, N * C * H * W * 4);
+    ctx.reads(1, M * K * 4);
+    if (b !== undefined) ctx.reads(2, M * 4);
+    ctx.writes(0, N * M * rows * 4);
     if (groups === C && M === C) {
       // Depthwise: a direct kernel (per-group GEMMs of one row would waste the tiles).
       const wp = ctx.constPtr(1);
@@ -177,18 +189,31 @@ function conv2dInt8(ctx: WasmContext, N: number, C: number, M: number, groups: n
 function transposedGeometry(ctx: OpContext): { win: Window; M: number; group: number } {
   const x = input(ctx, 0);
   const w = input(ctx, 1);
-  const rank = x.dims.length - 2;
-  if (rank !== 1 && rank !== 2) throw opError(ctx, `${rank}-D ConvTranspose is not supported (1-D and 2-D are)`, 'input[0]');
+  const rank = spatialRank(ctx);
   const group = attrInt(ctx.node, 'group', 1);
+  if (w.dims.length !== x.dims.length) throw opError(ctx, `W has rank ${w.dims.length}, X has rank ${x.dims.length}`, 'input[1]');
   if (w.dims[0] !== x.dims[1]) throw opError(ctx, `W has ${w.dims[0]} input channels, X has ${x.dims[1]}`, 'input[1]');
-  const kernel = attrInts(ctx.node, 'kernel_shape') ?? w.dims.slice(2);
-  const strides = attrInts(ctx.node, 'strides') ?? kernel.map(() => 1);
-  const dilations = attrInts(ctx.node, 'dilations') ?? kernel.map(() => 1);
-  const outputPadding = attrInts(ctx.node, 'output_padding') ?? kernel.map(() => 0);
+  const declared = attrInts(ctx.node, 'kernel_shape');
+  if (declared !== undefined && declared.join() !== w.dims.slice(2).join()) {
+    throw attrError(ctx, `kernel_shape [${declared.join(', ')}] does not match W [${w.dims.join(', ')}]`, 'kernel_shape');
+  }
+  const kernel = w.dims.slice(2);
+  if (kernel.some((k) => k < 1)) throw opError(ctx, `W [${w.dims.join(', ')}] has an empty kernel`, 'input[1]');
+  const strides = windowAttr(ctx, 'strides', rank, 1, 1);
+  const dilations = windowAttr(ctx, 'dilations', rank, 1, 1);
+  const outputPadding = windowAttr(ctx, 'output_padding', rank, 0, 0);
+  for (let i = 0; i < rank; i++) {
+    if (outputPadding[i]! >= Math.max(strides[i]!, dilations[i]!)) {
+      throw attrError(ctx, `output_padding ${outputPadding[i]} must be smaller than the stride or dilation`, 'output_padding');
+    }
+  }
   const outputShape = attrInts(ctx.node, 'output_shape');
+  if (outputShape !== undefined && outputShape.length !== rank && outputShape.length !== rank + 2) {
+    throw attrError(ctx, `output_shape has ${outputShape.length} values for a ${rank}-D input`, 'output_shape');
+  }
   const autoPad = attrString(ctx.node, 'auto_pad', 'NOTSET');
   const spatial = x.dims.slice(2);
-  let pads = attrInts(ctx.node, 'pads') ?? kernel.flatMap(() => [0, 0]);
+  let pads = windowAttr(ctx, 'pads', 2 * rank, 0, 0);
   const out: number[] = [];
   for (let i = 0; i < rank; i++) {
     const full = strides[i]! * (spatial[i]! - 1) + outputPadding[i]! + (kernel[i]! - 1) * dilations[i]! + 1;
@@ -218,7 +243,8 @@ export const ConvTranspose: OpDef = {
     const { win, M, group } = transposedGeometry(ctx);
     if (win.c % group !== 0) throw opError(ctx, `${win.c} input channels do not split into ${group} groups`, 'group');
     const b = ctx.inputs[2];
-    if (b !== undefined && sizeOf(b.dims) !== M) throw opError(ctx, `B has ${sizeOf(b.dims)} values for ${M} output channels`, 'input[2]');
+    if (b !== undefined && (b.dims.length !== 1 || b.dims[0] !== M))
+      throw opError(ctx, `B is [${b.dims.join(', ')}], expected [${M}] (one value per output channel)`, 'input[2]');
     return [{ dtype: 'float32', dims: outDims(win, M) }];
   },
   js: (ctx) => {

@@ -1,12 +1,12 @@
 /** Elementwise operators: unary math, activations, binary arithmetic and comparisons, Where, Cast. */
 import { attrFloat, attrInt } from '../ir/graph.js';
 import type { DType, Tensor } from '../tensor.js';
-import { ONNX_DTYPES, readElement, sizeOf, writeElement } from '../tensor.js';
+import { ONNX_DTYPE_NAMES, ONNX_DTYPES, readElement, sizeOf, writeElement } from '../tensor.js';
 import { Act, BinaryOp, UnaryOp } from '../wasm/runtime.js';
-import { blockPlan } from './broadcast.js';
+import { blockCount, blockExtent, blockPlan } from './broadcast.js';
 import { erf } from './erf.js';
 import type { Kernel, OpContext, OpDef, OutputInfo, Slot, WasmContext } from './types.js';
-import { broadcastShapes, input, opError } from './util.js';
+import { attrError, attrInt32, broadcastShapes, input, inputRank, opError, unsupported } from './util.js';
 
 type UnaryFn = (x: number, ctx: OpContext) => number;
 
@@ -31,9 +31,11 @@ function unaryOp(fn: UnaryFn, wasmCode?: { act?: number; unary?: number }, outDt
       wasmCode === undefined
         ? undefined
         : (ctx) => {
-            if (input(ctx, 0).dtype !== 'float32') return undefined;
+            if (input(ctx, 0).dtype !== 'float32' || ctx.outputs[0]!.dtype !== 'float32') return undefined;
             const k = ctx.kernels;
             const n = sizeOf(ctx.outputs[0]!.dims);
+            ctx.reads(0, n * 4);
+            ctx.writes(0, n * 4);
             if (wasmCode.act !== undefined) {
               const act = wasmCode.act;
               return (ins, outs) => k.activate(ins[0]!.ptr, outs[0]!.ptr, n, act);
@@ -77,11 +79,11 @@ export const unaryOps: Record<string, OpDef> = {
 
 /** Cast: numeric conversion (float→int truncates, like C); a cast to the same type copies nothing. */
 export const Cast: OpDef = {
-  alias: (ctx) => ONNX_DTYPES[attrInt(ctx.node, 'to', 0)] === input(ctx, 0).dtype,
+  alias: (ctx) => ONNX_DTYPES[attrInt32(ctx, 'to', 0)] === input(ctx, 0).dtype,
   infer: (ctx) => {
-    const to = attrInt(ctx.node, 'to', 0);
+    const to = attrInt32(ctx, 'to', 0);
     const dtype = ONNX_DTYPES[to];
-    if (dtype === undefined) throw opError(ctx, `cannot cast to ONNX type ${to}`, 'to');
+    if (dtype === undefined) throw unsupported(ctx, `a cast to ONNX type ${ONNX_DTYPE_NAMES[to] ?? to}`, 'to');
     return [{ dtype, dims: [...input(ctx, 0).dims] }];
   },
   js: (ctx, outputs) => {
@@ -97,23 +99,69 @@ export const Cast: OpDef = {
         for (let i = 0; i < n; i++) yd[i] = xd[i]!;
       };
     }
-    const toInt = to !== 'float32' && to !== 'float64' && to !== 'bool';
+    const floatSource = from === 'float32' || from === 'float64';
     return (ins, outs) => {
       const x = ins[0]!;
       const y = outs[0]!;
       for (let i = 0; i < n; i++) {
         const v = readElement(x, i);
-        writeElement(y, i, toInt ? Math.trunc(v) : v);
+        if (floatSource && to !== 'bool' && to !== 'float32' && to !== 'float64') castFloat(y, i, v);
+        else writeElement(y, i, v);
       }
     };
   },
 };
+
+/**
+ * A float cast to an integer type as onnxruntime's WebAssembly build does it: truncated, NaN to 0,
+ * saturated to int32 (then wrapped to 8 bits for int8 and uint8), or to int64's range.
+ */
+function castFloat(y: Tensor, i: number, v: number): void {
+  if (Number.isNaN(v)) {
+    writeElement(y, i, 0);
+  } else if (y.dtype === 'int64') {
+    if (v >= 2 ** 63) {
+      y.data[2 * i] = -1;
+      y.data[2 * i + 1] = 0x7fffffff;
+    } else if (v <= -(2 ** 63)) {
+      y.data[2 * i] = 0;
+      y.data[2 * i + 1] = -0x80000000;
+    } else writeElement(y, i, Math.trunc(v));
+  } else {
+    writeElement(y, i, Math.min(2147483647, Math.max(-2147483648, Math.trunc(v))));
+  }
+}
 
 /** Identity-like ops that copy nothing. */
 export const aliasOp: OpDef = {
   alias: true,
   infer: (ctx) => [{ dtype: input(ctx, 0).dtype, dims: [...input(ctx, 0).dims] }],
   js: () => (ins, outs) => copyAll(ins[0]!, outs[0]!),
+};
+
+/**
+ * Dropout at inference: the identity, and a mask of ones when asked for. A training_mode that is
+ * not constant false means random dropout, which the native backend does not do.
+ */
+export const Dropout: OpDef = {
+  alias: (ctx) => ctx.node.outputs.length < 2 || ctx.node.outputs[1] === '',
+  constInputs: [2],
+  infer: (ctx) => {
+    const x = input(ctx, 0);
+    inputRank(ctx, 1, [0]);
+    inputRank(ctx, 2, [0]);
+    const training = ctx.inputs[2];
+    if (training !== undefined && (training.value === undefined || readElement(training.value, 0) !== 0)) {
+      throw unsupported(ctx, 'training_mode (random dropout)', 'input[2]');
+    }
+    const outs: OutputInfo[] = [{ dtype: x.dtype, dims: [...x.dims] }];
+    if (ctx.node.outputs.length > 1) outs.push({ dtype: 'bool', dims: [...x.dims] });
+    return outs;
+  },
+  js: () => (ins, outs) => {
+    copyAll(ins[0]!, outs[0]!);
+    if (outs.length > 1 && outs[1]!.ptr !== -2) (outs[1]!.data as Uint8Array).fill(1);
+  },
 };
 
 /** Copies storage when source and destination are distinct (constant folding of aliases). */
@@ -159,6 +207,9 @@ function wasmBinary(ctx: WasmContext, op: number): Kernel {
   const ja = plan.colStride[0]!;
   const jb = plan.colStride[1]!;
   const block = rows * cols * 4;
+  ctx.reads(0, blockExtent(plan, 0) * 4);
+  ctx.reads(1, blockExtent(plan, 1) * 4);
+  ctx.writes(0, blockCount(plan) * 4);
   return (ins, outs) => {
     const a = ins[0]!.ptr;
     const b = ins[1]!.ptr;
@@ -200,6 +251,7 @@ export const binaryOps: Record<string, OpDef> = {
   Div: binaryOp((a, b) => a / b, { intFn: intDiv, wasmOp: BinaryOp.div }),
   Pow: binaryOp((a, b) => a ** b),
   Mod: binaryOp((a, b) => a - Math.floor(a / b) * b),
+  // (fmod = 1 is installed below: the remainder takes the dividend's sign.)
   Equal: binaryOp((a, b) => (a === b ? 1 : 0), { bool: true }),
   Less: binaryOp((a, b) => (a < b ? 1 : 0), { bool: true }),
   LessOrEqual: binaryOp((a, b) => (a <= b ? 1 : 0), { bool: true }),
@@ -208,6 +260,27 @@ export const binaryOps: Record<string, OpDef> = {
   And: binaryOp((a, b) => (a && b ? 1 : 0)),
   Or: binaryOp((a, b) => (a || b ? 1 : 0)),
   Xor: binaryOp((a, b) => (a ? 1 : 0) ^ (b ? 1 : 0)),
+};
+
+const baseMod = binaryOps.Mod!;
+
+/** Mod: fmod = 0 (the default, integers only) takes the divisor's sign, fmod = 1 the dividend's (C fmod). */
+binaryOps.Mod = {
+  ...baseMod,
+  infer: (ctx) => {
+    const fmod = attrInt(ctx.node, 'fmod', 0);
+    if (fmod !== 0 && fmod !== 1) throw attrError(ctx, `fmod must be 0 or 1 (got ${fmod})`, 'fmod');
+    const a = input(ctx, 0);
+    if (fmod === 0 && (a.dtype === 'float32' || a.dtype === 'float64'))
+      throw attrError(ctx, 'fmod must be 1 for floating-point operands', 'fmod');
+    return baseMod.infer(ctx);
+  },
+  js: (ctx, outputs) => {
+    const a = input(ctx, 0);
+    const b = input(ctx, 1);
+    const f: BinaryFn = attrInt(ctx.node, 'fmod', 0) === 1 ? (x, y) => x % y : (x, y) => (y === 0 ? 0 : x - Math.floor(x / y) * y);
+    return broadcastKernel(outputs[0]!.dims, [a.dims, b.dims], (vals) => f(vals[0]!, vals[1]!));
+  },
 };
 
 /** Pow with a float exponent operand of another type is legal in ONNX; relax the type check. */
@@ -273,8 +346,12 @@ export const Where: OpDef = {
   js: (ctx, outputs) =>
     broadcastKernel(outputs[0]!.dims, [input(ctx, 0).dims, input(ctx, 1).dims, input(ctx, 2).dims], (v) => (v[0] ? v[1]! : v[2]!)),
   wasm: (ctx) => {
-    if (input(ctx, 0).dtype !== 'bool' || input(ctx, 1).dtype !== 'float32') return undefined;
+    if (input(ctx, 0).dtype !== 'bool' || input(ctx, 1).dtype !== 'float32' || input(ctx, 2).dtype !== 'float32') return undefined;
     const plan = blockPlan(ctx.outputs[0]!.dims, [input(ctx, 0).dims, input(ctx, 1).dims, input(ctx, 2).dims]);
+    ctx.reads(0, blockExtent(plan, 0));
+    ctx.reads(1, blockExtent(plan, 1) * 4);
+    ctx.reads(2, blockExtent(plan, 2) * 4);
+    ctx.writes(0, blockCount(plan) * 4);
     const [co, xo, yo] = plan.offsets as [Int32Array, Int32Array, Int32Array];
     const [sc, sx, sy] = plan.rowStride as [number, number, number];
     const [jc, jx, jy] = plan.colStride as [number, number, number];
@@ -294,7 +371,14 @@ export const Where: OpDef = {
 
 /** Clip(x, min?, max?) with optional bound inputs (opset 11+). */
 export const Clip: OpDef = {
-  infer: (ctx) => [{ dtype: input(ctx, 0).dtype, dims: [...input(ctx, 0).dims] }],
+  infer: (ctx) => {
+    for (const i of [1, 2]) {
+      const bound = ctx.inputs[i];
+      if (bound !== undefined && sizeOf(bound.dims) !== 1)
+        throw opError(ctx, `${i === 1 ? 'min' : 'max'} must be a single value`, `input[${i}]`);
+    }
+    return [{ dtype: input(ctx, 0).dtype, dims: [...input(ctx, 0).dims] }];
+  },
   js: (ctx): Kernel => {
     const hasMin = ctx.inputs[1] !== undefined;
     const hasMax = ctx.inputs[2] !== undefined;

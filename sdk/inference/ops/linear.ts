@@ -4,7 +4,7 @@ import { sizeOf } from '../tensor.js';
 import { Act } from '../wasm/runtime.js';
 import { erf } from './erf.js';
 import type { OpContext, OpDef } from './types.js';
-import { broadcastShapes, broadcastStrides, input, opError } from './util.js';
+import { attrError, attrInt32, broadcastShapes, broadcastStrides, input, opError } from './util.js';
 
 /** MatMul shape semantics (numpy): returns output dims and the broadcast batch layout. */
 function matmulShapes(ctx: OpContext): {
@@ -54,6 +54,12 @@ function batchOffsets(batchDims: number[], operand: number[], matrixSize: number
   return out;
 }
 
+function maxOf(a: Int32Array): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) if (a[i]! > m) m = a[i]!;
+  return m;
+}
+
 export const MatMul: OpDef = {
   flops: (ctx) => {
     const { M, N, K, batch } = matmulShapes(ctx);
@@ -87,17 +93,24 @@ export const MatMul: OpDef = {
     };
   },
   wasm: (ctx) => {
-    if (input(ctx, 0).dtype !== 'float32') return undefined;
+    if (input(ctx, 0).dtype !== 'float32' || input(ctx, 1).dtype !== 'float32') return undefined;
     const { M, N, K, batch, aBatch, bBatch } = matmulShapes(ctx);
     const k = ctx.kernels;
     const B = input(ctx, 1);
-    if (B.value !== undefined && bBatch.length === 0) {
+    const count = sizeOf(batch);
+    ctx.writes(0, count * M * N * 4);
+    if (B.value !== undefined && B.dims.length === 2 && bBatch.length === 0) {
       // Weights: flatten A's batch into rows and run the packed GEMM once.
-      const linear = ctx.linear(B.value, false, sizeOf(batch) * M, K, N);
+      ctx.reads(0, count * M * K * 4);
+      const linear = ctx.linear(B.value, false, count * M, K, N);
       return (ins, outs) => linear(ins[0]!.ptr, 0, outs[0]!.ptr, Act.none);
     }
     const aOff = batchOffsets(batch, aBatch, M * K);
     const bOff = batchOffsets(batch, bBatch, K * N);
+    if (count > 0) {
+      ctx.reads(0, (maxOf(aOff) + M * K) * 4);
+      ctx.reads(1, (maxOf(bOff) + K * N) * 4);
+    }
     return (ins, outs) => {
       const a = ins[0]!.ptr;
       const b = ins[1]!.ptr;
@@ -110,13 +123,16 @@ export const MatMul: OpDef = {
 };
 
 export const Gemm: OpDef = {
-  flops: (ctx, outputs) => 2 * sizeOf(outputs[0]!.dims) * input(ctx, 0).dims[attrInt(ctx.node, 'transA', 0) === 1 ? 0 : 1]!,
+  flops: (ctx, outputs) => 2 * sizeOf(outputs[0]!.dims) * (input(ctx, 0).dims[attrInt(ctx.node, 'transA', 0) !== 0 ? 0 : 1] ?? 0),
   infer: (ctx) => {
     const a = input(ctx, 0).dims;
     const b = input(ctx, 1).dims;
-    if (a.length !== 2 || b.length !== 2) throw opError(ctx, `Gemm needs 2-D operands, got [${a.join(', ')}] and [${b.join(', ')}]`);
-    const transA = attrInt(ctx.node, 'transA', 0) === 1;
-    const transB = attrInt(ctx.node, 'transB', 0) === 1;
+    if (a.length !== 2 || b.length !== 2)
+      throw attrError(ctx, `Gemm needs 2-D operands, got [${a.join(', ')}] and [${b.join(', ')}]`, 'input[0]');
+    // Shapes read transA/transB as 32-bit ints and the kernel as 64-bit ones, as onnxruntime does (2^40: not
+    // transposed for the shapes, transposed for the values).
+    const transA = attrInt32(ctx, 'transA', 0) !== 0;
+    const transB = attrInt32(ctx, 'transB', 0) !== 0;
     const [M, K] = transA ? [a[1]!, a[0]!] : [a[0]!, a[1]!];
     const [K2, N] = transB ? [b[1]!, b[0]!] : [b[0]!, b[1]!];
     if (K !== K2) throw opError(ctx, `inner dimensions differ: ${K} and ${K2}`);
@@ -126,8 +142,8 @@ export const Gemm: OpDef = {
   },
   js: (ctx, outputs) => {
     const [M, N] = outputs[0]!.dims as [number, number];
-    const transA = attrInt(ctx.node, 'transA', 0) === 1;
-    const transB = attrInt(ctx.node, 'transB', 0) === 1;
+    const transA = attrInt(ctx.node, 'transA', 0) !== 0;
+    const transB = attrInt(ctx.node, 'transB', 0) !== 0;
     const alpha = attrFloat(ctx.node, 'alpha', 1);
     const beta = attrFloat(ctx.node, 'beta', 1);
     const K = input(ctx, 0).dims[transA ? 0 : 1]!;
@@ -162,7 +178,10 @@ export const Gemm: OpDef = {
       return undefined;
     }
     const K = input(ctx, 0).dims[1]!;
-    const linear = ctx.linear(B.value, attrInt(ctx.node, 'transB', 0) === 1, M, K, N);
+    ctx.reads(0, M * K * 4);
+    if (C !== undefined) ctx.reads(2, N * 4);
+    ctx.writes(0, M * N * 4);
+    const linear = ctx.linear(B.value, attrInt(ctx.node, 'transB', 0) !== 0, M, K, N);
     const bias = C === undefined ? 0 : ctx.constPtr(2);
     return (ins, outs) => linear(ins[0]!.ptr, bias, outs[0]!.ptr, Act.none);
   },
@@ -212,7 +231,10 @@ export const FusedMatMul: OpDef = {
     const K = a[a.length - 1]!;
     const out = ctx.outputs[0]!.dims;
     const N = out[out.length - 1]!;
-    const rows = sizeOf(out) / Math.max(N, 1);
+    const rows = sizeOf(a.slice(0, -1));
+    ctx.reads(0, rows * K * 4);
+    if (ctx.inputs[2] !== undefined) ctx.reads(2, N * 4);
+    ctx.writes(0, rows * N * 4);
     const linear = ctx.linear(w.value, attrInt(ctx.node, 'transB', 0) === 1, rows, K, N);
     const bias = ctx.inputs[2] === undefined ? 0 : ctx.constPtr(2);
     const act = attrInt(ctx.node, 'activation', Act.none);

@@ -5,12 +5,14 @@ import { byteSize, readElement, sizeOf } from '../tensor.js';
 import { blockCopyKernel, planBlockCopy } from './copy.js';
 import type { Kernel, OpContext, OpDef, WasmContext } from './types.js';
 import {
+  attrError,
   broadcastShapes,
   broadcastStrides,
   buildRunMap,
   constValues,
   copyRuns,
   input,
+  inputRank,
   normAxis,
   opError,
   optionalConstValues,
@@ -50,8 +52,8 @@ function transposeMap(ctx: OpContext): RunMap {
 
 function permOf(ctx: OpContext, rank: number): number[] {
   const perm = attrInts(ctx.node, 'perm') ?? Array.from({ length: rank }, (_, i) => rank - 1 - i);
-  if (perm.length !== rank || new Set(perm).size !== rank || perm.some((p) => p < 0 || p >= rank)) {
-    throw opError(ctx, `perm [${perm.join(', ')}] is not a permutation of rank ${rank}`, 'perm');
+  if (perm.length !== rank || new Set(perm).size !== rank || perm.some((p) => !Number.isInteger(p) || p < 0 || p >= rank)) {
+    throw attrError(ctx, `perm [${perm.join(', ')}] is not a permutation of rank ${rank}`, 'perm');
   }
   return perm;
 }
@@ -76,6 +78,7 @@ export const Tile: OpDef = {
   constInputs: [1],
   infer: (ctx) => {
     const x = input(ctx, 0);
+    inputRank(ctx, 1, [1]);
     const reps = constValues(ctx, 1);
     if (reps.length !== x.dims.length) throw opError(ctx, 'repeats must have one entry per axis', 'input[1]');
     return [{ dtype: x.dtype, dims: x.dims.map((d, i) => d * reps[i]!) }];
@@ -142,7 +145,15 @@ export const Concat: OpDef = {
   wasm: (ctx) => {
     const eb = byteSize(ctx.outputs[0]!.dtype);
     const copies = concatParts(ctx, ctx.outputs[0]!.dims).map((p, from) => ({
-      plan: { map: 0, srcStride: p.piece * eb, count: p.outer, runBytes: p.piece * eb, srcOffset: 0 },
+      plan: {
+        map: 0,
+        srcStride: p.piece * eb,
+        count: p.outer,
+        runBytes: p.piece * eb,
+        srcOffset: 0,
+        readStart: 0,
+        readEnd: p.outer * p.piece * eb,
+      },
       from,
       to: 0,
       dstOffset: p.base * eb,
@@ -174,10 +185,20 @@ interface SliceParams {
 
 function sliceParams(ctx: OpContext): SliceParams {
   const x = input(ctx, 0).dims;
+  for (const i of [1, 2, 3, 4]) inputRank(ctx, i, [1]);
   const starts = constValues(ctx, 1);
   const ends = constValues(ctx, 2);
   const axes = optionalConstValues(ctx, 3) ?? starts.map((_, i) => i);
   const steps = optionalConstValues(ctx, 4) ?? starts.map(() => 1);
+  if (ends.length !== starts.length || axes.length !== starts.length || steps.length !== starts.length) {
+    throw opError(
+      ctx,
+      `starts, ends, axes and steps have ${starts.length}, ${ends.length}, ${axes.length} and ${steps.length} values`,
+      'input[1]',
+    );
+  }
+  const seen = new Set(axes.map((a) => normAxis(ctx, a, x.length, 'input[3]')));
+  if (seen.size !== axes.length) throw opError(ctx, `axes [${axes.join(', ')}] repeat an axis`, 'input[3]');
   const dims = [...x];
   const st = x.map(() => 0);
   const sp = x.map(() => 1);
@@ -226,13 +247,24 @@ function sliceMap(ctx: OpContext): RunMap {
 function splitSizes(ctx: OpContext): { axis: number; sizes: number[] } {
   const x = input(ctx, 0).dims;
   const axis = normAxis(ctx, attrInt(ctx.node, 'axis', 0), x.length);
+  inputRank(ctx, 1, [1]);
   const given = attrInts(ctx.node, 'split') ?? optionalConstValues(ctx, 1);
+  const outputs = ctx.node.outputs.length;
   if (given !== undefined) {
-    if (given.reduce((a, b) => a + b, 0) !== x[axis])
+    if (given.length !== outputs) throw opError(ctx, `split has ${given.length} sizes for ${outputs} outputs`, 'split');
+    if (given.some((v) => v < 0) || given.reduce((a, b) => a + b, 0) !== x[axis])
       throw opError(ctx, `split sizes [${given.join(', ')}] do not sum to ${x[axis]}`, 'split');
     return { axis, sizes: given };
   }
-  const parts = attrInt(ctx.node, 'num_outputs', ctx.node.outputs.length);
+  const numOutputs = ctx.node.attrs.num_outputs;
+  if (typeof numOutputs === 'number' && numOutputs !== outputs) {
+    throw attrError(ctx, `num_outputs is ${numOutputs} but the node has ${outputs} outputs`, 'num_outputs');
+  }
+  const parts = outputs;
+  // Without num_outputs (opset 13) the axis must split evenly; opset 18's num_outputs lets the last part be smaller.
+  if (typeof numOutputs !== 'number' && x[axis]! % parts !== 0) {
+    throw opError(ctx, `axis ${axis} (${x[axis]}) does not split evenly into ${parts} outputs`, 'input[0]');
+  }
   const chunk = Math.ceil(x[axis]! / parts);
   const sizes = Array.from({ length: parts }, (_, i) => Math.max(0, Math.min(chunk, x[axis]! - i * chunk)));
   return { axis, sizes };

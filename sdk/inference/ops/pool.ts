@@ -6,23 +6,22 @@
 import { attrFloat, attrInt, attrInts } from '../ir/graph.js';
 import { sizeOf } from '../tensor.js';
 import type { OpDef, OutputInfo } from './types.js';
-import { input, opError } from './util.js';
-import { checkFloat, outDims, windowOf } from './window.js';
+import { input, opError, unsupported } from './util.js';
+import { checkFloat, fitsKernel, outDims, windowOf } from './window.js';
 
 /** MaxPool and AveragePool share the window walk. */
 function pool(kind: 'max' | 'avg'): OpDef {
   return {
     infer: (ctx) => {
       checkFloat(ctx);
-      if (ctx.node.outputs.length > 1 && ctx.node.outputs[1] !== '')
-        throw opError(ctx, 'the Indices output of MaxPool is not supported', 'output[1]');
+      if (ctx.node.outputs.length > 1 && ctx.node.outputs[1] !== '') throw unsupported(ctx, 'the Indices output of MaxPool', 'output[1]');
       const kernel = attrInts(ctx.node, 'kernel_shape') ?? [];
       const win = windowOf(ctx, kernel, attrInt(ctx.node, 'ceil_mode', 0) === 1);
       return [{ dtype: 'float32', dims: outDims(win, win.c) }];
     },
     js: (ctx) => {
       const win = windowOf(ctx, attrInts(ctx.node, 'kernel_shape') ?? [], attrInt(ctx.node, 'ceil_mode', 0) === 1);
-      const includePad = attrInt(ctx.node, 'count_include_pad', 0) === 1;
+      const includePad = attrInt(ctx.node, 'count_include_pad', 0) !== 0;
       const { n: N, c: C, h: H, w: W, kh: KH, kw: KW, sh, sw, dh, dw, padT, padL, padB, padR, oh: OH, ow: OW } = win;
       return (ins, outs) => {
         const x = ins[0]!.data as Float32Array;
@@ -55,10 +54,13 @@ function pool(kind: 'max' | 'avg'): OpDef {
     /** The same window walk in WebAssembly (one call for every image and channel). */
     wasm: (ctx) => {
       const win = windowOf(ctx, attrInts(ctx.node, 'kernel_shape') ?? [], attrInt(ctx.node, 'ceil_mode', 0) === 1);
-      const includePad = attrInt(ctx.node, 'count_include_pad', 0);
+      const includePad = attrInt(ctx.node, 'count_include_pad', 0) !== 0 ? 1 : 0;
+      if (!fitsKernel(win)) return undefined;
       const { n: N, c: C, h: H, w: W, kh: KH, kw: KW, sh, sw, dh, dw, padT, padL, padB, padR, oh: OH, ow: OW } = win;
       const k = ctx.kernels;
       const avg = kind === 'avg' ? 1 : 0;
+      ctx.reads(0, N * C * H * W * 4);
+      ctx.writes(0, N * C * OH * OW * 4);
       return (ins, outs) =>
         k.pool2d(ins[0]!.ptr, outs[0]!.ptr, N * C, H, W, KH, KW, sh, sw, dh, dw, padT, padL, padB, padR, OH, OW, avg, includePad);
     },
@@ -98,10 +100,10 @@ export const GlobalAveragePool: OpDef = {
 export const BatchNormalization: OpDef = {
   infer: (ctx) => {
     checkFloat(ctx);
-    if (attrInt(ctx.node, 'training_mode', 0) !== 0) throw opError(ctx, 'training_mode is not supported (inference only)', 'training_mode');
+    if (attrInt(ctx.node, 'training_mode', 0) !== 0) throw unsupported(ctx, 'training_mode (inference only)', 'training_mode');
     const x = input(ctx, 0);
     for (let i = 1; i <= 4; i++)
-      if (sizeOf(input(ctx, i).dims) !== x.dims[1])
+      if (input(ctx, i).dims.length !== 1 || input(ctx, i).dims[0] !== x.dims[1])
         throw opError(ctx, `input ${i} needs one value per channel (${x.dims[1]})`, `input[${i}]`);
     return [{ dtype: 'float32', dims: [...x.dims] } satisfies OutputInfo];
   },

@@ -19,8 +19,14 @@ export const DequantizeLinear: OpDef = {
     if (scale.dims.length > 1) throw opError(ctx, 'x_scale must be a scalar or 1-D', 'input[1]');
     if (scale.dims.length === 1) {
       const axis = normAxis(attrInt(ctx.node, 'axis', 1), x.dims.length);
+      if (axis < 0 || axis >= x.dims.length) throw opError(ctx, `axis ${attrInt(ctx.node, 'axis', 1)} is out of range`, 'axis');
       if (scale.dims[0] !== x.dims[axis])
         throw opError(ctx, `x_scale has ${scale.dims[0]} values, axis ${axis} has ${x.dims[axis]}`, 'input[1]');
+    }
+    const zero = ctx.inputs[2];
+    if (zero !== undefined) {
+      if (zero.dtype !== x.dtype) throw opError(ctx, `x_zero_point is ${zero.dtype}, x is ${x.dtype}`, 'input[2]');
+      if (zero.dims.join() !== scale.dims.join()) throw opError(ctx, 'x_zero_point must have the shape of x_scale', 'input[2]');
     }
     return [{ dtype: 'float32', dims: [...x.dims] }];
   },

@@ -2,12 +2,13 @@
 import { attrInt, attrInts } from '../ir/graph.js';
 import { readElement, sizeOf, writeElement } from '../tensor.js';
 import type { Kernel, OpContext, OpDef, Slot } from './types.js';
-import { around, input, normAxis, optionalConstValues, stridesOf } from './util.js';
+import { around, input, inputRank, normAxis, optionalConstValues, stridesOf } from './util.js';
 
 type Reducer = { init: number; step: (acc: number, x: number) => number; finish: (acc: number, n: number) => number };
 
 function reduceOp(r: Reducer): OpDef {
   const axesOf = (ctx: OpContext, rank: number): number[] => {
+    inputRank(ctx, 1, [1]);
     const given = attrInts(ctx.node, 'axes') ?? optionalConstValues(ctx, 1);
     if (given === undefined || given.length === 0) {
       return attrInt(ctx.node, 'noop_with_empty_axes', 0) === 1 ? [] : Array.from({ length: rank }, (_, i) => i);
@@ -81,7 +82,7 @@ function argOp(better: (a: number, b: number) => boolean): OpDef {
     js: (ctx): Kernel => {
       const dims = input(ctx, 0).dims;
       const [outer, D, inner] = around(dims, normAxis(ctx, attrInt(ctx.node, 'axis', 0), dims.length));
-      const last = attrInt(ctx.node, 'select_last_index', 0) === 1;
+      const last = attrInt(ctx.node, 'select_last_index', 0) !== 0;
       return (ins, outs) => {
         const x = ins[0]!;
         for (let o = 0; o < outer; o++) {

@@ -3,7 +3,7 @@ import { TICKMIND_DOMAIN } from '../ir/graph.js';
 import { Attention } from './attention.js';
 import { Constant, ConstantOfShape, Range } from './constants.js';
 import { Conv, ConvTranspose } from './conv.js';
-import { aliasOp, binaryOps, Cast, Clip, unaryOps, variadicOps, Where } from './elementwise.js';
+import { aliasOp, binaryOps, Cast, Clip, Dropout, unaryOps, variadicOps, Where } from './elementwise.js';
 import { FusedMatMul, Gemm, MatMul } from './linear.js';
 import { Concat, Expand, Gather, Slice, Split, Tile, Transpose } from './movement.js';
 import { LayerNormalization, LogSoftmax, Softmax } from './normalize.js';
@@ -41,7 +41,7 @@ export const ONNX_OPS: Readonly<Record<string, OpDef>> = {
   LSTM,
   DequantizeLinear,
   Identity: aliasOp,
-  Dropout: aliasOp,
+  Dropout,
   MatMul,
   Gemm,
   Softmax,

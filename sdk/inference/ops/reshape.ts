@@ -3,7 +3,7 @@ import { attrInt, attrInts } from '../ir/graph.js';
 import { sizeOf, writeElement } from '../tensor.js';
 import { aliasOp } from './elementwise.js';
 import type { OpContext, OpDef } from './types.js';
-import { constValues, input, normAxis, opError, optionalConstValues } from './util.js';
+import { attrError, constValues, input, inputRank, normAxis, opError, optionalConstValues } from './util.js';
 
 function aliasWithDims(dims: (ctx: OpContext) => number[], constInputs: number[] = []): OpDef {
   return {
@@ -23,8 +23,13 @@ function aliasWithDims(dims: (ctx: OpContext) => number[], constInputs: number[]
 export const Reshape = aliasWithDims(
   (ctx) => {
     const x = input(ctx, 0);
+    inputRank(ctx, 1, [1]);
     const shape = constValues(ctx, 1);
     const allowZero = attrInt(ctx.node, 'allowzero', 0) === 1;
+    if (shape.some((d) => d < -1 || !Number.isSafeInteger(d)))
+      throw opError(ctx, `shape [${shape.join(', ')}] has an invalid value`, 'input[1]');
+    if (allowZero && shape.includes(0) && shape.includes(-1))
+      throw opError(ctx, 'with allowzero, shape cannot hold both 0 and -1', 'input[1]');
     const out = shape.map((d, i) => (d === 0 && !allowZero ? (x.dims[i] ?? 0) : d));
     const inferred = out.indexOf(-1);
     if (inferred >= 0) {
@@ -44,20 +49,21 @@ export const Flatten = aliasWithDims((ctx) => {
   const dims = input(ctx, 0).dims;
   const axis = attrInt(ctx.node, 'axis', 1);
   const a = axis < 0 ? axis + dims.length : axis;
-  if (a < 0 || a > dims.length) throw opError(ctx, `axis ${axis} out of range`, 'axis');
+  if (a < 0 || a > dims.length) throw attrError(ctx, `axis ${axis} is out of range for rank ${dims.length}`, 'axis');
   return [sizeOf(dims.slice(0, a)), sizeOf(dims.slice(a))];
 });
 
-function axesOf(ctx: OpContext): number[] | undefined {
+function axesOf(ctx: OpContext, ranks: readonly number[]): number[] | undefined {
+  inputRank(ctx, 1, ranks);
   return attrInts(ctx.node, 'axes') ?? optionalConstValues(ctx, 1);
 }
 
 export const Squeeze = aliasWithDims(
   (ctx) => {
     const dims = input(ctx, 0).dims;
-    const axes = axesOf(ctx);
+    const axes = axesOf(ctx, [1]);
     if (axes === undefined) return dims.filter((d) => d !== 1);
-    const drop = new Set(axes.map((a) => normAxis(ctx, a, dims.length)));
+    const drop = new Set(axes.map((a) => normAxis(ctx, a, dims.length, 'axes')));
     for (const a of drop) if (dims[a] !== 1) throw opError(ctx, `cannot squeeze axis ${a} of size ${dims[a]}`, 'axes');
     return dims.filter((_, i) => !drop.has(i));
   },
@@ -67,10 +73,11 @@ export const Squeeze = aliasWithDims(
 export const Unsqueeze = aliasWithDims(
   (ctx) => {
     const dims = input(ctx, 0).dims;
-    const axes = axesOf(ctx);
+    const axes = axesOf(ctx, [0, 1]);
     if (axes === undefined) throw opError(ctx, 'axes are required', 'axes');
     const rank = dims.length + axes.length;
-    const norm = new Set(axes.map((a) => normAxis(ctx, a, rank)));
+    const norm = new Set(axes.map((a) => normAxis(ctx, a, rank, 'axes')));
+    if (norm.size !== axes.length) throw attrError(ctx, `axes [${axes.join(', ')}] repeat an axis`, 'axes');
     const out: number[] = [];
     let k = 0;
     for (let i = 0; i < rank; i++) out.push(norm.has(i) ? 1 : dims[k++]!);

@@ -6,8 +6,8 @@
  */
 import { attrInt, attrInts, attrString } from '../ir/graph.js';
 import { readElement, sizeOf, writeElement } from '../tensor.js';
-import type { OpContext, OpDef } from './types.js';
-import { input, opError, optionalConstValues, stridesOf } from './util.js';
+import type { Kernel, OpContext, OpDef } from './types.js';
+import { attrError, input, normAxis, opError, optionalConstValues, stridesOf, unsupported } from './util.js';
 
 interface AxisMap {
   i0: Int32Array;
@@ -15,36 +15,52 @@ interface AxisMap {
   w: Float64Array;
 }
 
-function plan(ctx: OpContext): { out: number[]; axes: AxisMap[]; linear: boolean } {
+/** Output dims and per-axis scales, checked before anything is sized from them. */
+function geometry(ctx: OpContext): { out: number[]; scales: number[] } {
   const x = input(ctx, 0);
   const rank = x.dims.length;
   const mode = attrString(ctx.node, 'mode', 'nearest');
-  if (mode !== 'nearest' && mode !== 'linear') throw opError(ctx, `mode ${mode} is not supported (nearest, linear are)`, 'mode');
-  if (attrInt(ctx.node, 'antialias', 0) !== 0) throw opError(ctx, 'antialias is not supported', 'antialias');
+  if (mode !== 'nearest' && mode !== 'linear') throw unsupported(ctx, `mode ${mode}`, 'mode');
+  if (attrInt(ctx.node, 'antialias', 0) !== 0) throw unsupported(ctx, 'antialias', 'antialias');
   const transform = attrString(ctx.node, 'coordinate_transformation_mode', 'half_pixel');
   if (!['half_pixel', 'pytorch_half_pixel', 'align_corners', 'asymmetric'].includes(transform))
-    throw opError(ctx, `coordinate_transformation_mode ${transform} is not supported`, 'coordinate_transformation_mode');
-  const nearestMode = attrString(ctx.node, 'nearest_mode', 'round_prefer_floor');
+    throw unsupported(ctx, `coordinate_transformation_mode ${transform}`, 'coordinate_transformation_mode');
+  if (attrString(ctx.node, 'keep_aspect_ratio_policy', 'stretch') !== 'stretch')
+    throw unsupported(ctx, 'a keep_aspect_ratio_policy other than stretch', 'keep_aspect_ratio_policy');
   const axesAttr = attrInts(ctx.node, 'axes');
-  const axes = axesAttr?.map((a) => (a < 0 ? a + rank : a)) ?? x.dims.map((_, i) => i);
+  const axes = axesAttr?.map((a) => normAxis(ctx, a, rank, 'axes')) ?? x.dims.map((_, i) => i);
+  if (new Set(axes).size !== axes.length) throw attrError(ctx, `axes [${axesAttr?.join(', ')}] repeat an axis`, 'axes');
   const scalesIn = optionalConstValues(ctx, 2);
   const sizesIn = optionalConstValues(ctx, 3);
   const scales = x.dims.map(() => 1);
   const out = [...x.dims];
-  if (sizesIn !== undefined && sizesIn.length > 0) {
+  const hasSizes = sizesIn !== undefined && sizesIn.length > 0;
+  const hasScales = scalesIn !== undefined && scalesIn.length > 0;
+  if (hasSizes && hasScales) throw opError(ctx, 'only one of scales and sizes may be given', 'input[3]');
+  if (hasSizes) {
     if (sizesIn.length !== axes.length) throw opError(ctx, `sizes has ${sizesIn.length} values for ${axes.length} axes`, 'input[3]');
     axes.forEach((a, i) => {
       out[a] = sizesIn[i]!;
       scales[a] = sizesIn[i]! / x.dims[a]!;
     });
-  } else if (scalesIn !== undefined && scalesIn.length > 0) {
+  } else if (hasScales) {
     if (scalesIn.length !== axes.length) throw opError(ctx, `scales has ${scalesIn.length} values for ${axes.length} axes`, 'input[2]');
     axes.forEach((a, i) => {
+      if (!(scalesIn[i]! > 0) || !Number.isFinite(scalesIn[i]!)) throw opError(ctx, `scale ${scalesIn[i]} must be positive`, 'input[2]');
       scales[a] = scalesIn[i]!;
       out[a] = Math.floor(x.dims[a]! * scalesIn[i]!);
     });
   } else throw opError(ctx, 'needs scales or sizes', 'input[2]');
-  if (out.some((d) => d < 1)) throw opError(ctx, `the output [${out}] is empty`, 'input[2]');
+  if (out.some((d) => !(d >= 1))) throw opError(ctx, `the output [${out}] is empty`, 'input[2]');
+  return { out, scales };
+}
+
+function plan(ctx: OpContext): { out: number[]; axes: AxisMap[]; linear: boolean } {
+  const x = input(ctx, 0);
+  const { out, scales } = geometry(ctx);
+  const mode = attrString(ctx.node, 'mode', 'nearest');
+  const transform = attrString(ctx.node, 'coordinate_transformation_mode', 'half_pixel');
+  const nearestMode = attrString(ctx.node, 'nearest_mode', 'round_prefer_floor');
   const source = (o: number, inLen: number, outLen: number, scale: number): number => {
     if (transform === 'align_corners') return outLen === 1 ? 0 : (o * (inLen - 1)) / (outLen - 1);
     if (transform === 'asymmetric') return o / scale;
@@ -80,14 +96,50 @@ function plan(ctx: OpContext): { out: number[]; axes: AxisMap[]; linear: boolean
   return { out, axes: maps, linear: mode === 'linear' };
 }
 
+/**
+ * Nearest sampling as a gather: per axis, the source offset of each output index (computed once
+ * per plan); each output row adds the offsets of its outer indices once.
+ */
+function nearestKernel(out: readonly number[], axes: readonly AxisMap[], strides: readonly number[]): Kernel {
+  const rank = out.length;
+  const offs = axes.map((m, a) => Int32Array.from(m.i0, (i) => i * strides[a]!));
+  const inner = out[rank - 1]!;
+  const innerOff = offs[rank - 1]!;
+  const rows = sizeOf(out) / inner;
+  const idx = new Int32Array(rank);
+  return (ins, outs) => {
+    const x = ins[0]!;
+    const y = outs[0]!;
+    const same = x.dtype === y.dtype && x.dtype !== 'int64';
+    const xd = x.data;
+    const yd = y.data;
+    idx.fill(0);
+    let o = 0;
+    for (let r = 0; r < rows; r++) {
+      let base = 0;
+      for (let a = 0; a < rank - 1; a++) base += offs[a]![idx[a]!]!;
+      if (same) for (let j = 0; j < inner; j++) yd[o++] = xd[base + innerOff[j]!]!;
+      else for (let j = 0; j < inner; j++) writeElement(y, o++, readElement(x, base + innerOff[j]!));
+      for (let a = rank - 2; a >= 0; a--) {
+        idx[a]!++;
+        if (idx[a]! < out[a]!) break;
+        idx[a] = 0;
+      }
+    }
+  };
+}
+
 /** Resize(X, roi?, scales?, sizes?). */
 export const Resize: OpDef = {
   constInputs: [2, 3],
   infer: (ctx) => {
     const x = input(ctx, 0);
-    if (attrString(ctx.node, 'coordinate_transformation_mode', 'half_pixel') === 'tf_crop_and_resize')
-      throw opError(ctx, 'tf_crop_and_resize is not supported', 'coordinate_transformation_mode');
-    return [{ dtype: x.dtype, dims: plan(ctx).out }];
+    return [{ dtype: x.dtype, dims: geometry(ctx).out }];
+  },
+  // Linear sampling reads 2^rank corners per output element, each weighted along every axis.
+  flops: (ctx, outputs) => {
+    const out = outputs[0]!.dims;
+    return attrString(ctx.node, 'mode', 'nearest') === 'linear' ? sizeOf(out) * 2 ** out.length * (out.length + 1) : 0;
   },
   js: (ctx) => {
     const x = input(ctx, 0);
@@ -95,6 +147,7 @@ export const Resize: OpDef = {
     const rank = out.length;
     const strides = stridesOf(x.dims);
     const n = sizeOf(out);
+    if (!linear && rank > 0 && n > 0) return nearestKernel(out, axes, strides);
     const idx = new Int32Array(rank);
     const corners = linear ? 1 << rank : 1;
     return (ins, outs) => {

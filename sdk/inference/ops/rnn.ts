@@ -4,9 +4,10 @@
  * state), LSTM peepholes, `clip`, GRU `linear_before_reset`. Sequence-major layout (layout 0) and
  * the default activations (Sigmoid, Tanh). Gate scratch is allocated once per plan.
  */
+import { TickmindError } from '../../core/errors.js';
 import { attrFloat, attrInt, attrString } from '../ir/graph.js';
 import type { OpContext, OpDef, OutputInfo, Slot, WasmContext } from './types.js';
-import { input, opError } from './util.js';
+import { attrError, input, opError, unsupported } from './util.js';
 
 interface Shape {
   seq: number;
@@ -20,19 +21,62 @@ interface Shape {
 function shapeOf(ctx: OpContext, gates: number): Shape {
   const x = input(ctx, 0);
   const w = input(ctx, 1);
-  if (x.dtype !== 'float32') throw opError(ctx, `${ctx.node.op} runs on float32 tensors`, 'input[0]');
-  if (attrInt(ctx.node, 'layout', 0) !== 0) throw opError(ctx, 'layout 1 (batch-major) is not supported', 'layout');
-  if (ctx.node.attrs.activations !== undefined) throw opError(ctx, 'custom activations are not supported', 'activations');
-  if (attrInt(ctx.node, 'input_forget', 0) !== 0) throw opError(ctx, 'input_forget is not supported', 'input_forget');
+  for (const i of [0, 1, 2, 3, 5, 6, 7]) {
+    const v = ctx.inputs[i];
+    if (v !== undefined && v.dtype !== 'float32') throw unsupported(ctx, `${ctx.node.op} on ${v.dtype} (input ${i})`, `input[${i}]`);
+  }
+  if (attrInt(ctx.node, 'layout', 0) !== 0) throw unsupported(ctx, 'layout 1 (batch-major)', 'layout');
+  if (ctx.node.attrs.activations !== undefined) throw unsupported(ctx, 'custom activations', 'activations');
+  if (attrInt(ctx.node, 'input_forget', 0) !== 0) throw unsupported(ctx, 'input_forget', 'input_forget');
   const direction = attrString(ctx.node, 'direction', 'forward');
   if (direction !== 'forward' && direction !== 'reverse' && direction !== 'bidirectional')
-    throw opError(ctx, `direction ${direction}?`, 'direction');
+    throw attrError(ctx, `direction ${direction} is not forward, reverse or bidirectional`, 'direction');
   const dirs = direction === 'bidirectional' ? 2 : 1;
-  const hidden = attrInt(ctx.node, 'hidden_size', w.dims[1]! / gates);
   if (x.dims.length !== 3) throw opError(ctx, 'X must be [seq, batch, input]', 'input[0]');
-  if (w.dims[0] !== dirs || w.dims[1] !== gates * hidden || w.dims[2] !== x.dims[2])
-    throw opError(ctx, `W must be [${dirs}, ${gates * hidden}, ${x.dims[2]}]`, 'input[1]');
-  return { seq: x.dims[0]!, batch: x.dims[1]!, inputSize: x.dims[2]!, hidden, dirs, reverseOnly: direction === 'reverse' };
+  if (w.dims.length !== 3) throw opError(ctx, 'W must be [directions, gates × hidden, input]', 'input[1]');
+  const hidden = attrInt(ctx.node, 'hidden_size', w.dims[1]! / gates);
+  if (!Number.isSafeInteger(hidden) || hidden < 1)
+    throw opError(ctx, `hidden size ${hidden} is not a positive whole number`, 'hidden_size');
+  const [seq, batch, inputSize] = x.dims as [number, number, number];
+  if (seq === 0) throw opError(ctx, 'the sequence is empty (onnxruntime cannot run it either)', 'input[0]');
+  const expect = (i: number, name: string, dims: number[]): void => {
+    const v = ctx.inputs[i];
+    if (v !== undefined && v.dims.join() !== dims.join()) {
+      throw opError(ctx, `${name} is [${v.dims.join(', ')}], expected [${dims.join(', ')}]`, `input[${i}]`);
+    }
+  };
+  expect(1, 'W', [dirs, gates * hidden, inputSize]);
+  expect(2, 'R', [dirs, gates * hidden, hidden]);
+  expect(3, 'B', [dirs, 2 * gates * hidden]);
+  expect(4, 'sequence_lens', [batch]);
+  expect(5, 'initial_h', [dirs, batch, hidden]);
+  if (gates === 4) {
+    expect(6, 'initial_c', [dirs, batch, hidden]);
+    expect(7, 'P', [dirs, 3 * hidden]);
+  }
+  return { seq, batch, inputSize, hidden, dirs, reverseOnly: direction === 'reverse' };
+}
+
+/** Declares the bytes the sequence kernels read and write (every operand whole). */
+function rnnExtents(ctx: WasmContext, s: Shape, gates: number): void {
+  const H = s.hidden;
+  const sizes = [
+    s.seq * s.batch * s.inputSize,
+    s.dirs * gates * H * s.inputSize,
+    s.dirs * gates * H * H,
+    s.dirs * 2 * gates * H,
+    0,
+    s.dirs * s.batch * H,
+    s.dirs * s.batch * H,
+    s.dirs * 3 * H,
+  ];
+  sizes.forEach((n, i) => {
+    if (ctx.inputs[i] !== undefined && n > 0) ctx.reads(i, n * 4);
+  });
+  const outs = [s.seq * s.dirs * s.batch * H, s.dirs * s.batch * H, s.dirs * s.batch * H];
+  ctx.node.outputs.forEach((name, j) => {
+    if (name !== '') ctx.writes(j, outs[j]! * 4);
+  });
 }
 
 function outputsOf(s: Shape, states: number): OutputInfo[] {
@@ -68,6 +112,11 @@ function recurrence(
       const backwards = s.reverseOnly || d === 1;
       for (let b = 0; b < s.batch; b++) {
         const len = hasLens ? Number(ins[4]!.data[b]!) : s.seq;
+        if (!(len >= 0 && len <= s.seq)) {
+          throw new TickmindError('INVALID_ARGUMENT', `${ctx.node.name}: sequence length ${len} is outside 0..${s.seq}`, {
+            node: ctx.node.name,
+          });
+        }
         for (let j = 0; j < H; j++) {
           h[j] = ctx.inputs[hIndex] !== undefined ? ins[hIndex]!.data[(d * s.batch + b) * H + j]! : 0;
           c[j] = withCell && ctx.inputs[cIndex] !== undefined ? ins[cIndex]!.data[(d * s.batch + b) * H + j]! : 0;
@@ -162,7 +211,7 @@ export const GRU: OpDef = {
   js: (ctx) => {
     const s = shapeOf(ctx, 3);
     const H = s.hidden;
-    const lbr = attrInt(ctx.node, 'linear_before_reset', 0) === 1;
+    const lbr = attrInt(ctx.node, 'linear_before_reset', 0) !== 0;
     const clip = attrFloat(ctx.node, 'clip', Infinity);
     const hasBias = ctx.inputs[3] !== undefined;
     const rh = new Float64Array(H);
@@ -202,9 +251,10 @@ export const GRU: OpDef = {
   wasm: (ctx) => {
     if (!wasmApplies(ctx)) return undefined;
     const s = shapeOf(ctx, 3);
+    rnnExtents(ctx, s, 3);
     const k = ctx.kernels;
     const scratch = ctx.scratch(5 * s.hidden * 4);
-    const lbr = attrInt(ctx.node, 'linear_before_reset', 0);
+    const lbr = attrInt(ctx.node, 'linear_before_reset', 0) !== 0 ? 1 : 0;
     const x = inputPtr(ctx, 0);
     const w = inputPtr(ctx, 1);
     const r = inputPtr(ctx, 2);
@@ -266,6 +316,7 @@ export const LSTM: OpDef = {
   wasm: (ctx) => {
     if (!wasmApplies(ctx)) return undefined;
     const s = shapeOf(ctx, 4);
+    rnnExtents(ctx, s, 4);
     const k = ctx.kernels;
     const scratch = ctx.scratch(6 * s.hidden * 4);
     const x = inputPtr(ctx, 0);

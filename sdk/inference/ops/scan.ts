@@ -6,12 +6,14 @@
 import { attrInt, attrString } from '../ir/graph.js';
 import { readElement, sizeOf, writeElement } from '../tensor.js';
 import type { OpDef } from './types.js';
-import { constValues, input, normAxis, opError, optionalConstValues, stridesOf } from './util.js';
+import { attrError, constValues, input, inputRank, normAxis, opError, optionalConstValues, stridesOf, unsupported } from './util.js';
 
 /** Per-axis begin and end pads of a Pad node, for the input's rank. */
 function padsOf(ctx: Parameters<OpDef['infer']>[0]): { begin: number[]; end: number[] } {
   const x = input(ctx, 0);
   const rank = x.dims.length;
+  inputRank(ctx, 1, [1]);
+  inputRank(ctx, 3, [1]);
   const pads = constValues(ctx, 1);
   const axes = optionalConstValues(ctx, 3)?.map((a) => normAxis(ctx, a, rank)) ?? x.dims.map((_, i) => i);
   if (pads.length !== 2 * axes.length) throw opError(ctx, `pads has ${pads.length} values for ${axes.length} axes`, 'input[1]');
@@ -33,7 +35,9 @@ export const Pad: OpDef = {
     const dims = x.dims.map((d, i) => d + begin[i]! + end[i]!);
     if (dims.some((d) => d < 0)) throw opError(ctx, 'negative pads crop more than the input holds', 'input[1]');
     const mode = attrString(ctx.node, 'mode', 'constant');
-    if (mode !== 'constant' && mode !== 'reflect' && mode !== 'edge') throw opError(ctx, `mode ${mode} is not supported`, 'mode');
+    if (mode !== 'constant' && mode !== 'reflect' && mode !== 'edge') throw unsupported(ctx, `mode ${mode}`, 'mode');
+    const value = ctx.inputs[2];
+    if (value !== undefined && sizeOf(value.dims) !== 1) throw opError(ctx, 'constant_value must be a single value', 'input[2]');
     if (mode === 'reflect' && x.dims.some((d, i) => (begin[i]! > 0 || end[i]! > 0) && (begin[i]! >= d || end[i]! >= d)))
       throw opError(ctx, 'reflect pads must be smaller than the padded dimension', 'input[1]');
     return [{ dtype: x.dtype, dims }];
@@ -90,8 +94,8 @@ export const CumSum: OpDef = {
     const len = x.dims[axis]!;
     const inner = sizeOf(x.dims.slice(axis + 1));
     const outer = sizeOf(x.dims.slice(0, axis));
-    const exclusive = attrInt(ctx.node, 'exclusive', 0) === 1;
-    const reverse = attrInt(ctx.node, 'reverse', 0) === 1;
+    const exclusive = attrInt(ctx.node, 'exclusive', 0) !== 0;
+    const reverse = attrInt(ctx.node, 'reverse', 0) !== 0;
     return (ins, outs) => {
       for (let o = 0; o < outer; o++)
         for (let i = 0; i < inner; i++) {
@@ -115,6 +119,7 @@ export const TopK: OpDef = {
   infer: (ctx) => {
     const x = input(ctx, 0);
     const axis = normAxis(ctx, attrInt(ctx.node, 'axis', -1), x.dims.length);
+    if (input(ctx, 1).dims.join() !== '1') throw attrError(ctx, 'K must be a one-dimensional tensor of one value', 'input[1]');
     const k = constValues(ctx, 1)[0]!;
     if (k < 0 || k > x.dims[axis]!) throw opError(ctx, `K = ${k} is outside 0..${x.dims[axis]}`, 'input[1]');
     const dims = [...x.dims];
@@ -132,6 +137,8 @@ export const TopK: OpDef = {
     const inner = sizeOf(x.dims.slice(axis + 1));
     const outer = sizeOf(x.dims.slice(0, axis));
     const largest = attrInt(ctx.node, 'largest', 1) === 1;
+    // Unsorted (sorted ≠ 1), onnxruntime returns the chosen elements in their original order.
+    const sorted = attrInt(ctx.node, 'sorted', 1) === 1;
     const order = new Int32Array(len);
     const vals = new Float64Array(len);
     return (ins, outs) => {
@@ -151,6 +158,7 @@ export const TopK: OpDef = {
             }
             order[b + 1] = cur;
           }
+          if (!sorted) order.subarray(0, k).sort();
           for (let j = 0; j < k; j++) {
             const at = (o * k + j) * inner + i;
             writeElement(outs[0]!, at, vals[order[j]!]!);

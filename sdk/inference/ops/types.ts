@@ -59,6 +59,13 @@ export interface WasmContext extends OpContext {
   constPtr(index: number): number;
   /** Scratch bytes private to this node (zeroed, 64-byte aligned), allocated and freed with the plan. */
   scratch(bytes: number): number;
+  /**
+   * Declares how many bytes, from its start, the kernel reads of input `i` (a runtime slot or a
+   * constant's copy). The planner refuses the node if the value holds fewer: no kernel reads past a tensor.
+   */
+  reads(i: number, bytes: number): void;
+  /** Declares the bytes the kernel writes to output `j`; every output the node produces must be declared. */
+  writes(j: number, bytes: number): void;
 }
 
 /** Computes act(A·W + bias) into C for pointers a, bias (0 for none), c. */

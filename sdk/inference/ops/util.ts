@@ -1,7 +1,7 @@
 /** Plan-time helpers shared by the ops: axis handling, broadcasting, gather maps. */
 import { TickmindError } from '../../core/errors.js';
 import { nodeLabel } from '../ir/graph.js';
-import type { Tensor } from '../tensor.js';
+import type { DType, Tensor } from '../tensor.js';
 import { sizeOf, toNumbers } from '../tensor.js';
 import type { OpContext, ValueState } from './types.js';
 
@@ -11,6 +11,34 @@ export function opError(ctx: OpContext, message: string, field?: string): Tickmi
     node: ctx.node.name,
     ...(field !== undefined ? { field } : {}),
   });
+}
+
+/**
+ * A model the native backend cannot run although it is valid ONNX (an attribute value, a dtype or
+ * a rank its kernels do not cover): OP_UNSUPPORTED, so that `auto` hands the model to onnxruntime.
+ */
+export function unsupported(ctx: OpContext, message: string, field?: string): TickmindError {
+  return new TickmindError('OP_UNSUPPORTED', `${nodeLabel(ctx.node)}: ${message} (the native backend does not support it)`, {
+    node: ctx.node.name,
+    ...(field !== undefined ? { field } : {}),
+  });
+}
+
+/** An attribute that is invalid for the input's rank or for the operator (MODEL_INVALID: no backend runs it). */
+export function attrError(ctx: OpContext, message: string, attr: string): TickmindError {
+  return new TickmindError('MODEL_INVALID', `${nodeLabel(ctx.node)}: ${message}`, { node: ctx.node.name, field: attr });
+}
+
+/** Throws OP_UNSUPPORTED unless input `i` (when present) has one of the dtypes the native kernel handles. */
+export function nativeDtypes(ctx: OpContext, i: number, allowed: readonly DType[]): void {
+  const v = ctx.inputs[i];
+  if (v !== undefined && !allowed.includes(v.dtype)) throw unsupported(ctx, `input ${i} of type ${v.dtype}`, `input[${i}]`);
+}
+
+/** A boolean attribute as onnxruntime reads it: any non-zero integer is true. */
+export function attrFlag(ctx: OpContext, name: string, fallback: boolean): boolean {
+  const v = ctx.node.attrs[name];
+  return typeof v === 'number' ? v !== 0 : fallback;
 }
 
 /** The required input at `i`. */
@@ -36,6 +64,20 @@ export function constValues(ctx: OpContext, i: number): number[] {
   return toNumbers(v.value);
 }
 
+/** Throws MODEL_INVALID unless input `i` (when present) has one of the `ranks` (shape-like operands are vectors). */
+export function inputRank(ctx: OpContext, i: number, ranks: readonly number[]): void {
+  const v = ctx.inputs[i];
+  if (v !== undefined && !ranks.includes(v.dims.length)) {
+    throw attrError(ctx, `input ${i} must have rank ${ranks.join(' or ')} (it has [${v.dims.join(', ')}])`, `input[${i}]`);
+  }
+}
+
+/** An integer attribute read as a 32-bit int, as onnxruntime reads some (Softmax's axis, Cast's to): 2^32 + 1 is 1. */
+export function attrInt32(ctx: OpContext, name: string, fallback: number): number {
+  const v = ctx.node.attrs[name];
+  return typeof v === 'number' ? Number(BigInt.asIntN(32, BigInt(Math.trunc(v)))) : fallback;
+}
+
 /** Optional constant input values, or undefined when the input is absent. */
 export function optionalConstValues(ctx: OpContext, i: number): number[] | undefined {
   return ctx.inputs[i] === undefined ? undefined : constValues(ctx, i);
@@ -46,10 +88,10 @@ export function around(dims: readonly number[], axis: number): [number, number, 
   return [sizeOf(dims.slice(0, axis)), dims[axis]!, sizeOf(dims.slice(axis + 1))];
 }
 
-/** Normalizes a possibly negative axis for a given rank. */
-export function normAxis(ctx: OpContext, axis: number, rank: number): number {
+/** Normalizes a possibly negative axis for a given rank (MODEL_INVALID when out of range: it depends on ranks only). */
+export function normAxis(ctx: OpContext, axis: number, rank: number, field = 'axis'): number {
   const a = axis < 0 ? axis + rank : axis;
-  if (!Number.isInteger(a) || a < 0 || a >= rank) throw opError(ctx, `axis ${axis} is out of range for rank ${rank}`, 'axis');
+  if (!Number.isInteger(a) || a < 0 || a >= rank) throw attrError(ctx, `axis ${axis} is out of range for rank ${rank}`, field);
   return a;
 }
 

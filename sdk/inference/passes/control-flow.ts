@@ -11,6 +11,7 @@
  * onnxruntime-web and the native backend names them as unsupported.
  */
 import { TickmindError } from '../../core/errors.js';
+import { Budget } from '../exec/infer.js';
 import { type Graph, isSubgraph, type Node, nodeLabel } from '../ir/graph.js';
 import { readElement, type Tensor } from '../tensor.js';
 import { foldConstants } from './fold-constants.js';
@@ -26,16 +27,20 @@ export interface ControlFlowReport {
   loops: number;
 }
 
-/** Lowers constant control flow in place (see the module comment), folding constants as it goes. */
-export function lowerControlFlow(graph: Graph): ControlFlowReport {
+/**
+ * Lowers constant control flow in place (see the module comment), folding constants as it goes
+ * (charged to `budget`). Unrolling stops short of the budget's node limit: a Loop that would take
+ * the graph over `maxNodes` stays a Loop.
+ */
+export function lowerControlFlow(graph: Graph, budget: Budget = new Budget()): ControlFlowReport {
   const report: ControlFlowReport = { ifs: 0, loops: 0 };
   if (!graph.nodes.some((n) => n.op === 'If' || n.op === 'Loop')) return report;
   for (let changed = true; changed; ) {
     changed = false;
-    foldConstants(graph);
+    foldConstants(graph, budget);
     const out: Node[] = [];
     for (const node of graph.nodes) {
-      const lowered = node.domain === '' ? lowerNode(graph, node, report) : undefined;
+      const lowered = node.domain === '' ? lowerNode(graph, node, report, budget.limits.maxNodes) : undefined;
       if (lowered === undefined) out.push(node);
       else {
         out.push(...lowered);
@@ -47,7 +52,7 @@ export function lowerControlFlow(graph: Graph): ControlFlowReport {
   return report;
 }
 
-function lowerNode(graph: Graph, node: Node, report: ControlFlowReport): Node[] | undefined {
+function lowerNode(graph: Graph, node: Node, report: ControlFlowReport, maxNodes: number): Node[] | undefined {
   if (node.op === 'If') {
     const cond = graph.initializers.get(node.inputs[0] ?? '');
     if (cond === undefined) return undefined;
@@ -60,11 +65,11 @@ function lowerNode(graph: Graph, node: Node, report: ControlFlowReport): Node[] 
         { node: node.name },
       );
     report.ifs++;
-    return inline(graph, branch.graph, `${node.name}/`, new Map(), node.outputs);
+    return inline(graph, branch.graph, freshPrefix(graph, `${node.name}/`), new Map(), node.outputs);
   }
   if (node.op === 'Loop') {
     const plan = unrollPlan(graph, node);
-    if (plan === undefined) return undefined;
+    if (plan === undefined || graph.nodes.length + plan.trips * (plan.body.nodes.length + 2) > maxNodes) return undefined;
     report.loops++;
     return unroll(graph, node, plan.trips, plan.body);
   }
@@ -136,19 +141,32 @@ function isTrue(t: Tensor | undefined): boolean {
   return t !== undefined && t.data.length >= 1 && readElement(t, 0) !== 0;
 }
 
+/**
+ * A prefix no value of the graph starts with, from `base`: names the lowering creates can never
+ * collide with (and silently replace) a value of the file.
+ */
+function freshPrefix(graph: Graph, base: string): string {
+  const names: string[] = [...graph.initializers.keys(), ...graph.inputs.map((i) => i.name)];
+  for (const n of graph.nodes) names.push(...n.outputs);
+  let prefix = base;
+  for (let k = 1; names.some((n) => n.startsWith(prefix)); k++) prefix = `${base.slice(0, -1)}~${k}/`;
+  return prefix;
+}
+
 /** Unrolls a Loop: iteration i binds the iteration number, a true condition and the carried values. */
 function unroll(graph: Graph, node: Node, trips: number, body: Graph): Node[] {
+  const base = freshPrefix(graph, `${node.name}/`);
   const carried = node.inputs.length - 2;
   const scans = body.outputs.length - 1 - carried;
   if (scans < 0 || node.outputs.length !== carried + scans)
     throw new TickmindError('MODEL_INVALID', `${nodeLabel(node)}: the body's outputs do not match the loop's`, { node: node.name });
   const nodes: Node[] = [];
-  const trueName = `${node.name}/true`;
+  const trueName = `${base}true`;
   graph.initializers.set(trueName, { dtype: 'bool', dims: [], data: new Uint8Array([1]) });
   let values = node.inputs.slice(2);
   const scanParts: string[][] = Array.from({ length: scans }, () => []);
   for (let i = 0; i < trips; i++) {
-    const prefix = `${node.name}/${i}/`;
+    const prefix = `${base}${i}/`;
     const iterName = `${prefix}iteration`;
     const iter = new Int32Array(2);
     iter[0] = i;
@@ -167,7 +185,7 @@ function unroll(graph: Graph, node: Node, trips: number, body: Graph): Node[] {
     values = outNames.slice(1, 1 + carried);
     for (let s = 0; s < scans; s++) {
       const part = `${prefix}scan${s}`;
-      const axes = `${node.name}/axes0`;
+      const axes = `${base}axes0`;
       if (!graph.initializers.has(axes)) graph.initializers.set(axes, { dtype: 'int64', dims: [1], data: new Int32Array(2) });
       nodes.push({
         name: `${prefix}unsqueeze${s}`,
@@ -184,7 +202,7 @@ function unroll(graph: Graph, node: Node, trips: number, body: Graph): Node[] {
     const target = node.outputs[carried + s] ?? '';
     if (target !== '')
       nodes.push({
-        name: `${node.name}/stack${s}`,
+        name: `${base}stack${s}`,
         op: 'Concat',
         domain: '',
         inputs: scanParts[s]!,

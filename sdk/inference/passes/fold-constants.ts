@@ -3,13 +3,13 @@
  * included) is evaluated once with the portable kernels and becomes an initializer.
  */
 
-import { evaluateNode, inferNode } from '../exec/plan.js';
+import { Budget, evaluateNode, inferNode } from '../exec/infer.js';
 import { type Graph, type Node, nodeReads } from '../ir/graph.js';
 import { findOp } from '../ops/registry.js';
 import type { ValueState } from '../ops/types.js';
 
-/** Folds in place; returns the number of nodes folded. */
-export function foldConstants(graph: Graph): number {
+/** Folds in place, charging `budget` (bytes and work, see limits.ts); returns the number of nodes folded. */
+export function foldConstants(graph: Graph, budget: Budget = new Budget()): number {
   const kept: Node[] = [];
   let folded = 0;
   for (const node of graph.nodes) {
@@ -24,8 +24,8 @@ export function foldConstants(graph: Graph): number {
       const t = graph.initializers.get(name)!;
       return { dtype: t.dtype, dims: t.dims, value: t };
     });
-    const outputs = inferNode(node, op, inputs);
-    const values = evaluateNode(node, op, inputs, outputs);
+    const outputs = inferNode(node, op, inputs, budget.limits);
+    const values = evaluateNode(node, op, inputs, outputs, budget);
     node.outputs.forEach((name, i) => {
       if (name !== '') graph.initializers.set(name, values[i]!);
     });

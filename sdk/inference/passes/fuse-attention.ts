@@ -61,6 +61,8 @@ function matchAt(index: GraphIndex, softmax: Node): { remove: Node[]; node: Node
     }
     if (scores === undefined) return undefined;
   }
+  // The fused op takes a mask that broadcasts to [heads, T, S]: rank 3 at most.
+  if (mask !== '' && (index.dims(mask)?.length ?? 4) > 3) return undefined;
   const mm1 = scores.matmul;
   // The query may carry its own scale (PyTorch divides q by sqrt(d) before the product).
   let scale = scores.scale;

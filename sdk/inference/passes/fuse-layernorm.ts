@@ -43,8 +43,12 @@ function matchAt(index: GraphIndex, div: Node): { remove: Node[]; node: Node } |
   const mean = index.producedBy(sub.inputs[1], 'ReduceMean');
   const x = sub.inputs[0]!;
   if (mean === undefined || mean.inputs[0] !== x || !reducesLastAxis(index, mean) || !reducesLastAxis(index, varMean)) return undefined;
+  // The fused op normalizes x's last axis and applies scale and bias of that length: x's last dim must be known.
+  const last = index.dims(x)?.at(-1);
+  if (last === undefined) return undefined;
   const privateChain = [mean.outputs[0]!, pow.outputs[0]!, varMean.outputs[0]!, add.outputs[0]!, sqrt.outputs[0]!];
-  if (!privateChain.every((v) => index.private(v)) || (index.consumers.get(d!)?.length ?? 0) !== 2) return undefined;
+  // d feeds exactly Pow and Div, and nothing outside (a graph output of its own would lose its producer).
+  if (!privateChain.every((v) => index.private(v)) || (index.consumers.get(d!)?.length ?? 0) !== 2 || index.isOutput(d!)) return undefined;
 
   const remove = [mean, sub, pow, varMean, add, sqrt, div];
   let out = div.outputs[0]!;
@@ -53,13 +57,13 @@ function matchAt(index: GraphIndex, div: Node): { remove: Node[]; node: Node } |
   const mul = index.soleConsumer(out);
   if (mul !== undefined && mul.op === 'Mul' && mul.domain === '') {
     const g = otherInput(mul, out);
-    if (g !== undefined && index.constant(g)?.dims.length === 1) {
+    if (g !== undefined && index.constant(g)?.dims.length === 1 && index.constant(g)!.dims[0] === last) {
       scale = g;
       out = mul.outputs[0]!;
       remove.push(mul);
       const addB = index.soleConsumer(out);
       const b = addB !== undefined && addB.op === 'Add' && addB.domain === '' ? otherInput(addB, out) : undefined;
-      if (b !== undefined && index.constant(b)?.dims.length === 1) {
+      if (b !== undefined && index.constant(b)?.dims.length === 1 && index.constant(b)!.dims[0] === last) {
         bias = b;
         out = addB!.outputs[0]!;
         remove.push(addB!);

@@ -27,9 +27,11 @@ export function fuseMatMulAdd(graph: Graph): number {
   return fused;
 }
 
-function isBias(index: GraphIndex, name: string | undefined, n: number): boolean {
+/** A constant bias of `n` values along the last axis that does not add axes to an output of rank `rank`. */
+function isBias(index: GraphIndex, name: string | undefined, n: number, rank: number | undefined): boolean {
   const t = index.constant(name);
-  return t !== undefined && t.dtype === 'float32' && sizeOf(t.dims) === n && t.dims[t.dims.length - 1] === n;
+  if (t === undefined || t.dtype !== 'float32' || sizeOf(t.dims) !== n || t.dims[t.dims.length - 1] !== n) return false;
+  return t.dims.length === 1 || (rank !== undefined && t.dims.length <= rank);
 }
 
 function matchLinear(index: GraphIndex, node: Node): { remove: Node[]; node: Node } | undefined {
@@ -38,10 +40,14 @@ function matchLinear(index: GraphIndex, node: Node): { remove: Node[]; node: Nod
     const w = index.constant(node.inputs[1]);
     if (w === undefined || w.dtype !== 'float32' || w.dims.length !== 2) return undefined;
     if (attrInt(node, 'transA', 0) !== 0 || attrFloat(node, 'alpha', 1) !== 1 || attrFloat(node, 'beta', 1) !== 1) return undefined;
+    // transB other than 0 or 1 reads differently for shapes and values (see Gemm): left to Gemm itself.
     const transB = attrInt(node, 'transB', 0);
+    if (transB !== 0 && transB !== 1) return undefined;
+    // FusedMatMul takes any rank: only a Gemm of a known 2-D operand (what Gemm accepts) becomes one.
+    if (index.dims(node.inputs[0])?.length !== 2) return undefined;
     const n = transB === 1 ? w.dims[0]! : w.dims[1]!;
     const c = node.inputs[2];
-    if (c !== undefined && c !== '' && !isBias(index, c, n)) return undefined;
+    if (c !== undefined && c !== '' && !isBias(index, c, n, 2)) return undefined;
     return { remove: [node], node: fused(node, [node.inputs[0]!, node.inputs[1]!, c ?? ''], node.outputs[0]!, transB) };
   }
   if (node.op !== 'MatMul') return undefined;
@@ -49,7 +55,7 @@ function matchLinear(index: GraphIndex, node: Node): { remove: Node[]; node: Nod
   if (w === undefined || w.dtype !== 'float32' || w.dims.length !== 2) return undefined;
   const add = index.soleConsumer(node.outputs[0]!);
   const bias = add?.op === 'Add' && add.domain === '' ? otherInput(add, node.outputs[0]!) : undefined;
-  if (add === undefined || bias === undefined || !isBias(index, bias, w.dims[1]!)) return undefined;
+  if (add === undefined || bias === undefined || !isBias(index, bias, w.dims[1]!, index.dims(node.outputs[0])?.length)) return undefined;
   return { remove: [node, add], node: fused(node, [node.inputs[0]!, node.inputs[1]!, bias], add.outputs[0]!, 0) };
 }
 

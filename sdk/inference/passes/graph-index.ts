@@ -2,6 +2,7 @@
 import type { Graph, Node } from '../ir/graph.js';
 import type { Tensor } from '../tensor.js';
 import { sizeOf, toNumbers } from '../tensor.js';
+import { knownDims } from '../validate/static.js';
 
 export class GraphIndex {
   readonly producer = new Map<string, Node>();
@@ -33,10 +34,20 @@ export class GraphIndex {
     return (this.consumers.get(value)?.length ?? 0) === 1 && !this.outputs.has(value);
   }
 
+  /** True when `value` is a graph output. */
+  isOutput(value: string): boolean {
+    return this.outputs.has(value);
+  }
+
   /** The only consumer of `value`, if it has one. */
   soleConsumer(value: string): Node | undefined {
     const c = this.consumers.get(value);
     return c !== undefined && c.length === 1 && !this.outputs.has(value) ? c[0] : undefined;
+  }
+
+  /** A value's dims as validation found them (numbers where symbolic input dims do not change them), if known. */
+  dims(value: string | undefined): readonly (number | undefined)[] | undefined {
+    return value === undefined ? undefined : knownDims(this.graph, value);
   }
 
   /** A constant tensor (initializer) by name. */

@@ -1,4 +1,5 @@
 /** The load-time pass pipeline. */
+import { Budget } from '../exec/infer.js';
 import type { Graph } from '../ir/graph.js';
 import { foldBatchNorm } from './fold-batchnorm.js';
 import { foldConstants, removeDeadNodes } from './fold-constants.js';
@@ -31,12 +32,14 @@ export interface PassReport {
 export interface PassOptions {
   /** Run the fusions (default true); folding and dead-node removal always run. */
   fuse?: boolean;
+  /** What constant folding may spend (default: a budget of DEFAULT_LIMITS). */
+  budget?: Budget;
 }
 
 /** Runs folding, dead-node removal and the fusions, in place. */
 export function optimizeGraph(graph: Graph, options: PassOptions = {}): PassReport {
   const report: PassReport = {
-    folded: foldConstants(graph),
+    folded: foldConstants(graph, options.budget ?? new Budget()),
     removed: removeDeadNodes(graph),
     layerNorm: 0,
     gelu: 0,
