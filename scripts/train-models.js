@@ -39,9 +39,14 @@ const MODELS = [
   },
 ];
 const ROUNDS = '200';
+const EVALUATION_HEADING = '## Evaluation (held-out plant states)';
 // `--cost`: re-measure only the per-tick cost of the models as they are (on a quiet machine) and
 // rewrite their cost JSON, the cards' cost section and the tables.
 const costOnly = process.argv.includes('--cost');
+// `--eval`: re-evaluate the models as they are (no training: after a change to the arena, e.g.
+// its default mover) and re-measure their cost; rewrites their eval and cost files, the cards'
+// evaluation and cost sections, the tables and the README's picture.
+const evalOnly = process.argv.includes('--eval');
 const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 for (const m of MODELS.filter((x) => costOnly && (only.length === 0 || only.includes(x.name)))) {
   const out = `models/${m.name}.onnx`;
@@ -55,17 +60,17 @@ for (const m of MODELS.filter((x) => costOnly && (only.length === 0 || only.incl
 for (const m of MODELS.filter((x) => !costOnly && (only.length === 0 || only.includes(x.name)))) {
   const out = `models/${m.name}.onnx`;
   const trainArgs = ['train', ...m.train, '--seed', '1', '--out', out];
-  const trained = tickmind(trainArgs);
+  const trained = evalOnly ? undefined : tickmind(trainArgs);
   const evalArgs = ['eval', '--policy', out, '--rounds', ROUNDS, '--seed', '1', '--report', `models/${m.name}.eval.html`];
   const evaluation = tickmind(evalArgs);
   writeFileSync(join(ROOT, 'models', `${m.name}.eval.json`), `${JSON.stringify(evaluation, null, 2)}\n`);
   const profileArgs = ['profile', '--map', 'dust2', '--agents', '10', '--mode', m.mode, '--policy', out, '--ticks', '2000'];
   const cost = tickmind(profileArgs);
   writeFileSync(join(ROOT, 'models', `${m.name}.cost.json`), `${JSON.stringify(cost, null, 2)}\n`);
-  writeFileSync(
-    join(ROOT, 'models', `${m.name}.md`),
-    alignMarkdownTables(card(m, out, trained, evaluation, cost, trainArgs, evalArgs, profileArgs)),
-  );
+  const cardFile = join(ROOT, 'models', `${m.name}.md`);
+  const head = trained === undefined ? readFileSync(cardFile, 'utf8') : card(m, out, trained, trainArgs);
+  const rest = evaluationSection(m, evaluation, cost, evalArgs, profileArgs);
+  writeFileSync(cardFile, alignMarkdownTables(`${head.slice(0, head.indexOf(EVALUATION_HEADING))}${rest}`));
   if (m.name === 'joint-5v5') {
     // The README's heatmap picture (needs Debian's chromium; the models are complete without it).
     try {
@@ -86,14 +91,9 @@ for (const m of MODELS.filter((x) => !costOnly && (only.length === 0 || only.inc
 const written = updateTables();
 console.log(written.length > 0 ? `models: tables written in ${written.join(', ')}` : 'models: tables up to date');
 
-function card(m, out, t, e, c, trainArgs, evalArgs, profileArgs) {
+/** The card's heading, data and training sections (kept as they are by `--eval`). */
+function card(m, out, t, trainArgs) {
   const f = (x, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : '–');
-  const row = (name, r) =>
-    `| ${name} | ${f(r.occupancyEmd.ct)} / ${f(r.occupancyEmd.t)} | ${f(r.speedEmd.ct)} / ${f(r.speedEmd.t)} | ${f(r.turnRateEmd.ct, 0)} / ${f(r.turnRateEmd.t, 0)} | ${f(r.lifetime.ct, 1)} / ${f(r.lifetime.t, 1)} | ${f(100 * r.ctWinRate, 1)} % [${f(100 * r.ctWinRateInterval[0], 0)}–${f(100 * r.ctWinRateInterval[1], 0)}] | ${f(r.stuckPerRound)} |`;
-  const pct = (x) => `${f(100 * x, 0)} %`;
-  const sight = (name, r) =>
-    `| ${name} | ${pct(r.inSight.ct.standing)} / ${pct(r.inSight.t.standing)} | ${pct(r.inSight.ct.walking)} / ${pct(r.inSight.t.walking)} | ${pct(r.inSight.ct.running)} / ${pct(r.inSight.t.running)} |`;
-  const v = e.validation;
   const bytes = readFileSync(join(ROOT, out)).length;
   return `# ${m.title} — \`${out}\`
 
@@ -130,7 +130,19 @@ Seed 1; ${t.epochs} epochs (best ${t.bestEpoch}${t.stoppedEarly ? ', stopped ear
 accuracy **${f(100 * t.valAccuracy, 1)} %** (class prior ${f(100 * t.classPriorAccuracy, 1)} %), loss ${f(t.valLoss, 3)} nats. Curve:
 [\`${m.name}.curve.html\`](${m.name}.curve.html).
 
-## Evaluation (held-out plant states)
+${EVALUATION_HEADING}`;
+}
+
+/** The card's evaluation and cost sections (rewritten alone by `--eval`). */
+function evaluationSection(m, e, c, evalArgs, profileArgs) {
+  const f = (x, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : '–');
+  const row = (name, r) =>
+    `| ${name} | ${f(r.occupancyEmd.ct)} / ${f(r.occupancyEmd.t)} | ${f(r.speedEmd.ct)} / ${f(r.speedEmd.t)} | ${f(r.turnRateEmd.ct, 0)} / ${f(r.turnRateEmd.t, 0)} | ${f(r.lifetime.ct, 1)} / ${f(r.lifetime.t, 1)} | ${f(100 * r.ctWinRate, 1)} % [${f(100 * r.ctWinRateInterval[0], 0)}–${f(100 * r.ctWinRateInterval[1], 0)}] | ${f(r.stuckPerRound)} |`;
+  const pct = (x) => `${f(100 * x, 0)} %`;
+  const sight = (name, r) =>
+    `| ${name} | ${pct(r.inSight.ct.standing)} / ${pct(r.inSight.t.standing)} | ${pct(r.inSight.ct.walking)} / ${pct(r.inSight.t.walking)} | ${pct(r.inSight.ct.running)} / ${pct(r.inSight.t.running)} |`;
+  const v = e.validation;
+  return `${EVALUATION_HEADING}
 
 \`\`\`sh
 npx tickmind ${evalArgs.join(' ')}
@@ -172,7 +184,7 @@ npx tickmind ${profileArgs.join(' ')}
 
 10 players on dust2, every player deciding every tick, native backend, this machine kind:
 decide p50 **${f(c.phases.decide.p50Us, 1)} µs**, p99 ${f(c.phases.decide.p99Us, 1)} µs; whole AI tick (sense + decide + act, act
-including the character controller) p50 ${f(c.phases.total.p50Us, 1)} µs, p99 ${f(c.phases.total.p99Us, 1)} µs; ${c.overBudgetTicks} of
+including the ${c.physics === 'rapier' ? 'Rapier character controller' : 'batched BvhMover'}) p50 ${f(c.phases.total.p50Us, 1)} µs, p99 ${f(c.phases.total.p99Us, 1)} µs; ${c.overBudgetTicks} of
 ${c.ticks} ticks over the 1 ms budget.
 `;
 }

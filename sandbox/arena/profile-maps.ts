@@ -80,8 +80,10 @@ async function arenaMatch(name: string, c: ArenaProfileConfig, tools: ArenaProfi
     level: sharedLevel(map),
     ...(c.profiler !== undefined ? { profiler: c.profiler } : {}),
   });
-  // Without --policy, the shipped model of the mode plays (models/joint-5v5.onnx, models/egocentric.onnx).
-  const shipped = shippedModel(c.mode);
+  // Without --policy, the shipped model of the mode plays (models/joint-5v5.onnx, models/egocentric.onnx)
+  // on dust2, the map it was trained on (a joint model's frame is dust2's); elsewhere the starter
+  // model of the same architecture does (untrained, so its moves are noise; its cost is the same).
+  const shipped = map.name === SHIPPED_MODELS_MAP ? shippedModel(c.mode) : undefined;
   const policy = await tools.loadPolicy(arena.world, c.mode === 'joint' ? c.agents : 10, shipped, arena.frame);
   const decider = policyDecider(arena.world, policy, {
     temperature: 1,
@@ -112,6 +114,9 @@ async function arenaMatch(name: string, c: ArenaProfileConfig, tools: ArenaProfi
     },
   };
 }
+
+/** The map the shipped models were trained on. */
+const SHIPPED_MODELS_MAP = 'de_dust2';
 
 /** One BvhLevel per map for the whole process (the matches of `--matches N` share it). */
 const levels = new Map<string, BvhLevel>();

@@ -284,6 +284,14 @@ describe('tickmind profile', () => {
     expect(odd.stderr).toMatch(/--agents must be 2, 4, 6, 8 or 10 \(got 7; --map arena takes any number\)/);
   });
 
+  it('--map inferno profiles in both modes: the shipped models are for dust2, so the starter of their architecture plays', async () => {
+    for (const mode of ['joint', 'egocentric']) {
+      const r = await tickmind('profile', '--map', 'inferno', '--mode', mode, '--agents', '4', '--ticks', '60', '--json');
+      expect(r.code, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout)).toMatchObject({ map: 'inferno', mode, agents: 4, ticks: 60, policy: 'starter' });
+    }
+  });
+
   it('--matches steps several matches per tick, their joint passes staggered; --physics picks the mover', async () => {
     const r = await tickmind('profile', '--agents', '4', '--matches', '3', '--decision-period', '4', '--ticks', '120', '--json');
     expect(r.code).toBe(0);
