@@ -36,6 +36,8 @@ const arg = (name, fallback) => {
 };
 const TICKS = Number(arg('ticks', '4000'));
 const jsonOut = arg('json', undefined);
+// --only TEXT: run only the cases whose name contains TEXT (e.g. --only 'line of sight').
+const only = arg('only', undefined);
 if (typeof globalThis.gc !== 'function') {
   console.error('bench:tick: run with node --expose-gc (npm run bench:tick does)');
   process.exit(2);
@@ -176,12 +178,14 @@ for (const [mover, waypoints, mode] of [
   ['kinematic', true, 'joint'],
   ['kinematic', true, 'egocentric'],
 ]) {
+  const name = `5v5 ${mode}${waypoints ? ' with waypoints and line of sight' : ''}, act: ${MOVER_NAMES[mover]}`;
+  if (only !== undefined && !name.includes(only)) continue;
   const w = { ...(await makeWorld({ agents: 10, mode, half: 20, mover, waypoints })), half: 20 };
   runTicks(w, 300);
   const samples = [0, 1, 2, 3].map(() => new Float64Array(TICKS));
   runTicks(w, TICKS, samples);
   const row = {
-    case: `5v5 ${mode}${waypoints ? ' with waypoints and line of sight' : ''}, act: ${MOVER_NAMES[mover]}`,
+    case: name,
     senseUs: { median: quantile(samples[0], 0.5), p99: quantile(samples[0], 0.99) },
     decideUs: { median: quantile(samples[1], 0.5), p99: quantile(samples[1], 0.99) },
     actUs: { median: quantile(samples[2], 0.5), p99: quantile(samples[2], 0.99) },
@@ -196,6 +200,7 @@ for (const [mover, waypoints, mode] of [
 
 const budgetRows = [];
 for (const agents of [64, 256]) {
+  if (only !== undefined && !`${agents} agents egocentric, 500 µs decide budget`.includes(only)) continue;
   const w = {
     ...(await makeWorld({ agents, mode: 'egocentric', half: agents === 64 ? 30 : 60, budgetUs: 500 })),
     half: agents === 64 ? 30 : 60,

@@ -215,7 +215,10 @@ export class TokenLayout {
     if (this.mode !== 'egocentric')
       throw new TickmindError('INVALID_ARGUMENT', 'encodeAgents is for egocentric layouts', { field: 'mode' });
     const ctx = this.context(players, sources, rows, n);
-    for (const b of this.blocks) b.prepare?.(ctx);
+    // Indexed loops: this runs per row and token every tick, and a for-of iterator the optimizer
+    // does not remove is an allocation each time.
+    const blocks = this.blocks;
+    for (let i = 0; i < blocks.length; i++) blocks[i]!.prepare?.(ctx);
     out.fill(0, 0, n * this.rowFloats);
     const T = this.playerTokens;
     const F = this.featuresPerToken;
@@ -227,7 +230,10 @@ export class TokenLayout {
         mask[a * this.tokens + t] = p < 0 ? 1 : 0;
         if (p < 0) continue;
         const o = row + t * F;
-        for (const b of this.blocks) if (b.scope !== 'self' || t === 0) b.player(ctx, self, p, out, o + b.offset);
+        for (let i = 0; i < blocks.length; i++) {
+          const b = blocks[i]!;
+          if (b.scope !== 'self' || t === 0) b.player(ctx, self, p, out, o + b.offset);
+        }
       }
       this.writeObjectives(ctx, self, out, mask, row, a * this.tokens);
     }
@@ -237,14 +243,15 @@ export class TokenLayout {
   encodeMatch(players: Readonly<PlayerStates>, sources: TokenSources, out: Float32Array, mask: Uint8Array): void {
     if (this.mode !== 'joint') throw new TickmindError('INVALID_ARGUMENT', 'encodeMatch is for joint layouts', { field: 'mode' });
     const ctx = this.context(players, sources, this.selectedRows, 0);
-    for (const b of this.blocks) b.prepare?.(ctx);
+    const blocks = this.blocks;
+    for (let i = 0; i < blocks.length; i++) blocks[i]!.prepare?.(ctx);
     out.fill(0, 0, this.rowFloats);
     const F = this.featuresPerToken;
     for (let p = 0; p < this.playerTokens; p++) {
       const present = p < players.count && players.alive[p] === 1;
       mask[p] = present ? 0 : 1;
       if (!present) continue;
-      for (const b of this.blocks) b.player(ctx, -1, p, out, p * F + b.offset);
+      for (let i = 0; i < blocks.length; i++) blocks[i]!.player(ctx, -1, p, out, p * F + blocks[i]!.offset);
     }
     this.writeObjectives(ctx, -1, out, mask, 0, 0);
   }
@@ -278,7 +285,7 @@ export class TokenLayout {
       mask[maskRow + t] = live ? 0 : 1;
       if (!live) continue;
       const o = row + t * this.featuresPerToken + entity.offset;
-      entity.objective?.(ctx, self, objectives[3 * k]!, objectives[3 * k + 1]!, objectives[3 * k + 2]!, out, o);
+      entity.objective?.(ctx, self, k, out, o);
     }
   }
 

@@ -72,8 +72,13 @@ export interface BlockWriter {
   prepare?(ctx: EncodeContext): void;
   /** Writes the block of player p, seen by row player `self` (-1 in a joint row), at out[o..o+width). The row was zeroed. */
   player(ctx: EncodeContext, self: number, p: number, out: Float32Array, o: number): void;
-  /** Writes the block of an objective at (x, y, z) for row player `self` (-1 joint); only blocks of scope `all`. */
-  objective?(ctx: EncodeContext, self: number, x: number, y: number, z: number, out: Float32Array, o: number): void;
+  /**
+   * Writes the block of objective `k` (its position at `3k` in `ctx.sources.objectives`) for row
+   * player `self` (-1 joint); only blocks of scope `all`. The index, not the coordinates, crosses
+   * the call: V8 boxes float arguments of a call it does not inline into fresh heap numbers,
+   * which would allocate on every tick.
+   */
+  objective?(ctx: EncodeContext, self: number, k: number, out: Float32Array, o: number): void;
   /** Why `sources` cannot feed this block, or undefined when they can. */
   missing?(sources: Readonly<TokenSources>): string | undefined;
 }

@@ -92,14 +92,15 @@ class EgocentricEntity implements BlockWriter {
     out[o + 7] = players.team[p] === players.team[self] ? 1 : 0;
   }
 
-  objective(ctx: EncodeContext, self: number, x: number, y: number, z: number, out: Float32Array, o: number): void {
+  objective(ctx: EncodeContext, self: number, k: number, out: Float32Array, o: number): void {
     const players: Readonly<PlayerStates> = ctx.players;
+    const at = ctx.sources.objectives!;
     const yaw = players.yaw[self]!;
     const c = Math.cos(yaw);
     const s = Math.sin(yaw);
-    const dx = x - players.position[3 * self]!;
-    const dy = y - players.position[3 * self + 1]!;
-    const dz = z - players.position[3 * self + 2]!;
+    const dx = at[3 * k]! - players.position[3 * self]!;
+    const dy = at[3 * k + 1]! - players.position[3 * self + 1]!;
+    const dz = at[3 * k + 2]! - players.position[3 * self + 2]!;
     out[o] = (c * dx + s * dz) * this.pos;
     out[o + 1] = dy * this.pos;
     out[o + 2] = (-s * dx + c * dz) * this.pos;
@@ -147,10 +148,11 @@ class JointEntity implements BlockWriter {
     out[o + 9] = players.team[p]!;
   }
 
-  objective(_ctx: EncodeContext, _self: number, x: number, y: number, z: number, out: Float32Array, o: number): void {
-    out[o] = (x - this.cx) * this.inv;
-    out[o + 1] = (y - this.cy) * this.inv;
-    out[o + 2] = (z - this.cz) * this.inv;
+  objective(ctx: EncodeContext, _self: number, k: number, out: Float32Array, o: number): void {
+    const at = ctx.sources.objectives!;
+    out[o] = (at[3 * k]! - this.cx) * this.inv;
+    out[o + 1] = (at[3 * k + 1]! - this.cy) * this.inv;
+    out[o + 2] = (at[3 * k + 2]! - this.cz) * this.inv;
     out[o + 8] = 1;
     out[o + 9] = -1;
   }
