@@ -7,7 +7,7 @@
  */
 import { TickmindError } from '../../core/errors.js';
 import type { FeatureBlockJson, TokenLayoutJson, WaypointBlockJson } from '../../core/layout-json.js';
-import type { BlockWriter, EncodeContext, TokenSources } from './block.js';
+import type { BlockWriter, EncodeContext, TokenSources, WaypointSource } from './block.js';
 
 /** Names of the waypoint features a token carries after the entity features, in order. */
 export const WAYPOINT_FEATURES = ['waypointForward', 'waypointLateral', 'waypointRise', 'goalDistance'] as const;
@@ -24,6 +24,7 @@ const RISE_MAX_M = 2;
  * the unit direction to the waypoint (wx, wz) as (forward, lateral), scaled down within half a
  * meter of it; the waypoint's height over the feet, m (wy − y, within ±2: a step or ledge to
  * jump); the goal distance on a log scale (ln(1 + d) / 4: 0.09 at 0.4 m, 0.17 at 1 m, 0.98 at 50 m).
+ * Inputs are read as float32, as the ECS stores them.
  */
 export function writeWaypoint(
   x: number,
@@ -37,16 +38,49 @@ export function writeWaypoint(
   out: Float32Array,
   o: number,
 ): void {
-  const dx = wx - x;
-  const dz = wz - z;
+  one.position[0] = x;
+  one.position[1] = y;
+  one.position[2] = z;
+  one.yaw[0] = yaw;
+  one.waypoint.x[0] = wx;
+  one.waypoint.y[0] = wy;
+  one.waypoint.z[0] = wz;
+  one.waypoint.goalDistance[0] = goalDistance;
+  writeWaypointOf(one.position, one.yaw, 0, one.waypoint, 0, out, o);
+}
+
+/** One player's and one waypoint's values for {@link writeWaypoint}. */
+const one = {
+  position: new Float32Array(3),
+  yaw: new Float32Array(1),
+  waypoint: { x: new Float32Array(1), y: new Float32Array(1), z: new Float32Array(1), goalDistance: new Float32Array(1) },
+};
+
+/**
+ * {@link writeWaypoint} for player `p` of a table (feet at `position[3p..]`, facing `yaw[p]`) and
+ * entity `e`'s waypoint. Only arrays and indices cross the call: this runs for every row each tick,
+ * and V8 boxes the float arguments of a call it does not inline into fresh heap numbers (eight per
+ * call with the scalar signature: ~1 kB of garbage per tick for ten egocentric rows).
+ */
+function writeWaypointOf(
+  position: Float32Array,
+  yaw: Float32Array,
+  p: number,
+  w: Pick<WaypointSource, 'x' | 'y' | 'z' | 'goalDistance'>,
+  e: number,
+  out: Float32Array,
+  o: number,
+): void {
+  const dx = w.x[e]! - position[3 * p]!;
+  const dz = w.z[e]! - position[3 * p + 2]!;
   const d = Math.sqrt(dx * dx + dz * dz);
   const scale = d < 1e-6 ? 0 : Math.min(1, d / FADE_M) / d;
-  const c = Math.cos(yaw);
-  const s = Math.sin(yaw);
+  const c = Math.cos(yaw[p]!);
+  const s = Math.sin(yaw[p]!);
   out[o] = (c * dx + s * dz) * scale;
   out[o + 1] = (-s * dx + c * dz) * scale;
-  out[o + 2] = Math.min(RISE_MAX_M, Math.max(-RISE_MAX_M, wy - y));
-  out[o + 3] = Math.log1p(Math.max(0, goalDistance)) / GOAL_LOG;
+  out[o + 2] = Math.min(RISE_MAX_M, Math.max(-RISE_MAX_M, w.y[e]! - position[3 * p + 1]!));
+  out[o + 3] = Math.log1p(Math.max(0, w.goalDistance[e]!)) / GOAL_LOG;
 }
 
 /** The block's JSON for a mode (offset set by the layout). */
@@ -92,9 +126,6 @@ class WaypointWriter implements BlockWriter {
     const players = ctx.players;
     const e = players.entity[p]!;
     if (w === undefined || w.active[e] !== 1) return; // the row was zeroed
-    const x = players.position[3 * p]!;
-    const y = players.position[3 * p + 1]!;
-    const z = players.position[3 * p + 2]!;
-    writeWaypoint(x, y, z, players.yaw[p]!, w.x[e]!, w.y[e]!, w.z[e]!, w.goalDistance[e]!, out, o);
+    writeWaypointOf(players.position, players.yaw, p, w, e, out, o);
   }
 }
