@@ -8,7 +8,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { TickmindError } from '../core/index.js';
+import { isTickmindError, TickmindError } from '../core/index.js';
 import type { AiWorld } from '../ecs/index.js';
 import type { Policy, PolicyMode } from '../policy/index.js';
 import { chromeTrace, htmlReport, monotonicClock, type PhaseStats, Profiler, profileSummary } from '../profiling/index.js';
@@ -176,7 +176,11 @@ export async function profileCommand(args: ParsedArgs, maps: Record<string, Prof
     // Each match its own rounds (seed + m), its decisions at offset m of the period (staggered).
     const physics = c.physics !== undefined ? { physics: c.physics } : {};
     const own = level !== undefined ? { level } : {};
-    list.push(await buildProfileMatch({ ...c, ...physics, ...own, seed: c.seed + m, decisionOffset: m, policy, profiler, policies }, maps));
+    list.push(
+      await buildProfileMatch({ ...c, ...physics, ...own, seed: c.seed + m, decisionOffset: m, policy, profiler, policies }, maps).catch(
+        asUsageError,
+      ),
+    );
   }
   const match = list[0]!;
   const log = (s: string) => process.stderr.write(s);
@@ -354,4 +358,10 @@ function formatTable(r: ProfileResult, phases: Record<string, PhaseStats>): stri
     `deferred decisions: ${r.deferredDecisions}; worst wait: ${r.maxDecisionWaitTicks} ticks`,
     `rays per tick: ${r.raysPerTick}; heap growth: ${r.heapGrowthBytesPer1kTicks} bytes per 1000 ticks`,
   ].join('\n');
+}
+
+/** A map's refusal of the --agents count is a usage error (exit 2), like the flags' own range checks. */
+function asUsageError(err: unknown): never {
+  if (isTickmindError(err) && err.code === 'INVALID_ARGUMENT' && err.location.field === 'agents') throw new UsageError(err.detail);
+  throw err;
 }

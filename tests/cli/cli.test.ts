@@ -280,7 +280,7 @@ describe('tickmind profile', () => {
     expect(out.raysPerTick).toBeLessThanOrEqual(96 + 9);
     expect(out.phases.decide.p50Us).toBeGreaterThan(0);
     const odd = await tickmind('profile', '--map', 'dust2', '--agents', '7');
-    expect(odd.code).toBe(1);
+    expect(odd.code).toBe(2); // a usage error, as the flags' range checks
     expect(odd.stderr).toMatch(/--agents must be 2, 4, 6, 8 or 10 \(got 7; --map arena takes any number\)/);
   });
 
