@@ -20,7 +20,7 @@ import {
   step,
 } from '../../../sdk/ecs/index.js';
 import { FloorIndex, NavGraph, NavMesh } from '../../../sdk/navigation/index.js';
-import { type AgentMover, BvhLevel, BvhMover, BvhRayCaster, type LevelBoxes, levelFromBoxes } from '../../../sdk/physics/index.js';
+import { type AgentMover, BvhLevel, BvhMover, BvhRayCaster, levelFromBoxes } from '../../../sdk/physics/index.js';
 import type { Profiler } from '../../../sdk/profiling/index.js';
 import { type RayCaster, RaySensor } from '../../../sdk/sensors/index.js';
 import { type ArenaMap, MAP_TAGS, mapBoxes } from '../map/arena-map.js';
@@ -112,12 +112,7 @@ export async function createArena(options: ArenaOptions): Promise<Arena> {
     );
   });
   const dt = 1 / resolveRules(options.rules).tickRate;
-  return new Arena(options, await rapierMovement(arenaLevel(options.map), dt, CAPACITY));
-}
-
-/** The map's boxes as a level. */
-function arenaLevel(map: ArenaMap): LevelBoxes {
-  return levelFromBoxes(mapBoxes(map));
+  return new Arena(options, await rapierMovement(levelFromBoxes(mapBoxes(options.map)), dt, CAPACITY));
 }
 
 /** The game around one ECS world (see the module comment). Create with {@link createArena}. */
@@ -180,7 +175,7 @@ export class Arena {
     this.nav = new NavGraph(this.navMesh);
     this.rng = new Rng(this.seed * 7919 + 1);
     const dt = 1 / this.rules.tickRate;
-    this.level = options.level ?? new BvhLevel(arenaLevel(this.map));
+    this.level = options.level ?? new BvhLevel(levelFromBoxes(mapBoxes(this.map)));
     this.caster = new BvhRayCaster(this.level, { maxAgents: CAPACITY });
     if (options.physics === 'rapier') {
       if (movement === undefined)
