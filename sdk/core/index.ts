@@ -12,7 +12,6 @@ export type {
   FeatureBlockJson,
   GridLayout,
   LayersLayout,
-  LayoutSource,
   LineOfSightBlockJson,
   RayLayout,
   RaySensorJson,
@@ -22,7 +21,9 @@ export type {
   TokenScope,
   WaypointBlockJson,
 } from './layout-json.js';
-export { BLOCK_KINDS, layoutDifference, parseTokenLayout, rayNames, TOKEN_LAYOUT_VERSION } from './layout-json.js';
+export { BLOCK_KINDS, layoutDifference, rayNames, TOKEN_LAYOUT_VERSION } from './layout-json.js';
+export type { LayoutSource } from './layout-parse.js';
+export { parseTokenLayout } from './layout-parse.js';
 export { Rng } from './rng.js';
 export type { ActionHeadSpec, ActionSpec, ObservationSpec } from './spec.js';
 export { add3, dot3, length3, toYawFrame } from './vec.js';

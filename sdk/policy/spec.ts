@@ -6,7 +6,8 @@
  * load. Version-1 specs (entity feature names and a ray shape) are upgraded on read.
  */
 import { TickmindError } from '../core/errors.js';
-import { layoutDifference, parseTokenLayout, type TokenLayoutJson } from '../core/layout-json.js';
+import { layoutDifference, type TokenLayoutJson } from '../core/layout-json.js';
+import { parseTokenLayout } from '../core/layout-parse.js';
 
 /** The metadata key policy specs live under. */
 export const POLICY_METADATA_KEY = 'tickmind.policy';

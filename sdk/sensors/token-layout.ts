@@ -10,14 +10,8 @@
  * (version 1 upgraded). Encoding allocates nothing once `reserve` has sized the scratch.
  */
 import { TickmindError } from '../core/errors.js';
-import {
-  type FeatureBlockJson,
-  type LayoutSource,
-  parseTokenLayout,
-  type RaysBlockJson,
-  TOKEN_LAYOUT_VERSION,
-  type TokenLayoutJson,
-} from '../core/layout-json.js';
+import { type FeatureBlockJson, type RaysBlockJson, TOKEN_LAYOUT_VERSION, type TokenLayoutJson } from '../core/layout-json.js';
+import { type LayoutSource, parseTokenLayout } from '../core/layout-parse.js';
 import type { BlockFactory, BlockWriter, EncodeContext, TokenSources } from './blocks/block.js';
 import { type EntityScales, entityBlock, entityWriter } from './blocks/entity.js';
 import { type LineOfSightConfig, lineOfSightBlock, lineOfSightWriter, queueSight } from './blocks/line-of-sight.js';
