@@ -10,11 +10,14 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { isTickmindError, TickmindError } from '../core/index.js';
 import type { AiWorld } from '../ecs/index.js';
+import { bestKernelSet, type KernelSet, setKernelSet } from '../inference/index.js';
 import type { Policy, PolicyMode } from '../policy/index.js';
 import { chromeTrace, htmlReport, monotonicClock, type PhaseStats, Profiler, profileSummary } from '../profiling/index.js';
 import { checkKnown, intOption, option, type ParsedArgs, UsageError } from './args.js';
 import { readLevel } from './level.js';
+import { parseKernels } from './model-bench.js';
 import { buildProfileMatch, PROFILE_MAPS, type ProfileMapProvider, type ProfileMatch } from './profile-match.js';
+import { enableRelaxedSimd } from './wasm-flags.js';
 
 const OPTIONS = [
   'agents',
@@ -32,6 +35,7 @@ const OPTIONS = [
   'report',
   'matches',
   'physics',
+  'kernels',
 ];
 /** Windows the heap growth is measured over (the smallest counts). */
 const HEAP_WINDOWS = 3;
@@ -70,6 +74,8 @@ export interface ProfileResult {
    * one match's AI step otherwise.
    */
   serverTick?: Percentiles;
+  /** The native kernel set the policies ran on ('relaxed', 'simd' or 'scalar'; --kernels). */
+  kernels: KernelSet;
 }
 
 type Percentiles = Pick<PhaseStats, 'p50Us' | 'p90Us' | 'p99Us' | 'p999Us' | 'maxUs'>;
@@ -87,6 +93,7 @@ interface ProfileConfig {
   matches: number;
   physics: 'bvh' | 'rapier' | undefined;
   levelFile: string | undefined;
+  kernels: KernelSet;
 }
 
 function parseConfig(args: ParsedArgs, maps: readonly string[]): ProfileConfig {
@@ -125,7 +132,23 @@ function parseConfig(args: ParsedArgs, maps: readonly string[]): ProfileConfig {
     seed: intOption(args, 'seed', 1, 1, 2 ** 31 - 1),
     policyFile: option(args, 'policy'),
     levelFile,
+    kernels: profileKernels(option(args, 'kernels')),
   };
+}
+
+/**
+ * The kernel set the native policies run on: `--kernels` (one of auto, relaxed, simd, scalar),
+ * else the fastest this engine runs — relaxed SIMD where it validates, on Node 20 by turning on
+ * V8's flag (what Node 22+ and the browsers run with no flag), else SIMD128.
+ */
+function profileKernels(value: string | undefined): KernelSet {
+  if (value === undefined) {
+    enableRelaxedSimd();
+    return bestKernelSet();
+  }
+  const sets = parseKernels(value);
+  if (sets.length !== 1) throw new UsageError(`--kernels takes one kernel set for profile, got '${value}'`);
+  return sets[0]!;
 }
 
 /** A full GC, when this process can get one (the CLI turns on --expose-gc for a fresh context). */
@@ -159,6 +182,15 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
 /** `tickmind profile`; `maps` adds maps beyond the built-in arena (see ProfileMapProvider). */
 export async function profileCommand(args: ParsedArgs, maps: Record<string, ProfileMapProvider> = {}): Promise<number> {
   const c = parseConfig(args, [...PROFILE_MAPS, ...Object.keys(maps)]);
+  const previous = setKernelSet(c.kernels);
+  try {
+    return await profileRun(c, args, maps);
+  } finally {
+    setKernelSet(previous);
+  }
+}
+
+async function profileRun(c: ProfileConfig, args: ParsedArgs, maps: Record<string, ProfileMapProvider>): Promise<number> {
   const json = args.options.has('json');
   const policy = c.policyFile === undefined ? undefined : { bytes: readPolicy(c.policyFile), file: c.policyFile };
   // Several matches: the command owns the ticks, each world records its phases into the open one.
@@ -185,7 +217,7 @@ export async function profileCommand(args: ParsedArgs, maps: Record<string, Prof
   const match = list[0]!;
   const log = (s: string) => process.stderr.write(s);
   log(
-    `tickmind profile: ${c.agents} agents${many ? ` × ${c.matches} matches` : ''}, ${c.ticks} ticks, ${c.mode} ${c.policyFile ?? match.policyName ?? 'starter model'}, ${c.backend}, map ${level?.name ?? c.map}, seed ${c.seed}\n`,
+    `tickmind profile: ${c.agents} agents${many ? ` × ${c.matches} matches` : ''}, ${c.ticks} ticks, ${c.mode} ${c.policyFile ?? match.policyName ?? 'starter model'}, ${c.backend}${c.backend === 'native' ? ` (${c.kernels} kernels)` : ''}, map ${level?.name ?? c.map}, seed ${c.seed}\n`,
   );
   const async = c.backend === 'ort';
   const advance = many
@@ -272,11 +304,13 @@ export async function profileCommand(args: ParsedArgs, maps: Record<string, Prof
     matches: c.matches,
     physics: c.map === 'arena' || level !== undefined ? 'kinematic' : (c.physics ?? 'bvh'),
     ...(many ? { serverTick: pick(summary.phases.total) } : {}),
+    kernels: c.kernels,
   };
   const facts = {
     agents: c.agents,
     mode: c.mode,
     backend: c.backend,
+    kernels: c.kernels,
     map: level !== undefined ? `level ${level.name}` : c.map,
     seed: c.seed,
     policy: result.policy,

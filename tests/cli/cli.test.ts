@@ -284,6 +284,20 @@ describe('tickmind profile', () => {
     expect(odd.stderr).toMatch(/--agents must be 2, 4, 6, 8 or 10 \(got 7; --map arena takes any number\)/);
   });
 
+  it('runs the fastest kernels this engine has unless --kernels names one, and says which ran', async () => {
+    const fastest = JSON.parse((await tickmind('profile', '--map', 'arena', '--agents', '2', '--ticks', '10', '--json')).stdout);
+    // Node 20 runs relaxed SIMD once V8's flag is on (profile turns it on); Node 22+ with no flag.
+    expect(fastest.kernels).toBe('relaxed');
+    const simd = await tickmind('profile', '--map', 'arena', '--agents', '2', '--ticks', '10', '--kernels', 'simd', '--json');
+    expect(JSON.parse(simd.stdout).kernels).toBe('simd');
+    expect(simd.stderr).toMatch(/native \(simd kernels\)/);
+    for (const wrong of ['relaxed,simd', 'avx']) {
+      const r = await tickmind('profile', '--map', 'arena', '--kernels', wrong);
+      expect(r.code, wrong).toBe(2);
+      expect(r.stderr).toMatch(/--kernels/);
+    }
+  });
+
   it('--map inferno profiles in both modes: the shipped models are for dust2, so the starter of their architecture plays', async () => {
     for (const mode of ['joint', 'egocentric']) {
       const r = await tickmind('profile', '--map', 'inferno', '--mode', mode, '--agents', '4', '--ticks', '60', '--json');
