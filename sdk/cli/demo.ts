@@ -142,10 +142,13 @@ function playMatch(native: NativeSession, ticks: number, seed: number): MatchRes
     observe(state, tokens);
     if (tick % REPLAY_EVERY === 0) result.snapshots.push(tokens.slice());
     const t = monotonicClock();
-    const logits = native.runSync(feeds).logits!.data as Float32Array;
+    const out = native.runSync(feeds).logits!;
     result.nativeUs[tick] = monotonicClock() - t;
+    const logits = out.data as Float32Array;
+    // Each agent's row: its own token first (the starter computes token 0 alone: [agents, 1, classes]).
+    const stride = (out.dims[1] ?? TOKENS) * CLASSES;
     for (let a = 0; a < AGENTS; a++) {
-      const c = sample(logits, a * TOKENS * CLASSES, 1, rng);
+      const c = sample(logits, a * stride, 1, rng);
       result.counts[c]!++;
       classVelocity(c, v);
       for (let k = 0; k < 2; k++) {

@@ -150,7 +150,8 @@ const ASKED = 1;
 const ANSWERED = 2;
 
 function egocentricDecider(world: AiWorld, policy: Policy, obs: TokenObservations, options: PolicyDeciderOptions): PolicyDecider {
-  const T = obs.tokens;
+  // Floats between rows of the logits: tokens × classes, or classes where the graph computes token 0 alone.
+  const stride = policy.logitRowFloats;
   const classes = policy.classes;
   const temperature = options.temperature ?? 1;
   const clock = options.clock ?? monotonicClock;
@@ -204,8 +205,8 @@ function egocentricDecider(world: AiWorld, policy: Policy, obs: TokenObservation
       const e = batch.agents[i]!;
       const row = slot[e]!;
       if (row < 0) continue;
-      probeCopy(probe, e, logits, row * T * classes, world.tick);
-      actions[i] = sampleLogits(logits, row * T * classes, classes, temperature, batch.rng);
+      probeCopy(probe, e, logits, row * stride, world.tick);
+      actions[i] = sampleLogits(logits, row * stride, classes, temperature, batch.rng);
     }
     for (let i = 0; i < n; i++) slot[agents[from + i]!] = -1;
   }
@@ -234,8 +235,8 @@ function egocentricDecider(world: AiWorld, policy: Policy, obs: TokenObservation
       for (let i = 0; i < askedCount; i++) {
         const e = asked[i]!;
         if (state[e] !== ASKED) continue; // forgotten meanwhile
-        probeCopy(probe, e, ready, i * T * classes, world.tick);
-        answer[e] = sampleLogits(ready, i * T * classes, classes, temperature, batch.rng);
+        probeCopy(probe, e, ready, i * stride, world.tick);
+        answer[e] = sampleLogits(ready, i * stride, classes, temperature, batch.rng);
         state[e] = ANSWERED;
       }
       ready = undefined;

@@ -4,7 +4,8 @@
  * [batch, tokens]) and are the graph's only inputs; the logits output is float32
  * [batch, tokens, classes]; then one probe run on a zero row confirms the dims the graph really
  * produces — one logit per movement class for every token (egocentric rows read token 0, joint
- * rows every player token). Failures are TickmindErrors naming the tensor.
+ * rows every player token), or, for an egocentric policy, for token 0 alone ([batch, 1, classes]:
+ * the graph skips what no decision reads). Failures are TickmindErrors naming the tensor.
  */
 import { TickmindError } from '../core/errors.js';
 import type { Session, TensorDescription } from '../inference/index.js';
@@ -59,20 +60,25 @@ export function checkGraphSignature(spec: PolicySpec, session: Session, file?: s
 }
 
 /**
- * The logits must have one token per input token: deciders read row r's token t at
- * (r · tokens + t) · classes — token 0 of each egocentric row, every player token of a joint row.
+ * The logits must have one token per input token — deciders read row r's token t at
+ * (r · tokens + t) · classes: token 0 of each egocentric row, every player token of a joint row —
+ * or, egocentric only, token 0 alone (row r at r · classes).
  */
 function checkLogitTokens(spec: PolicySpec, tokens: number | string | undefined, name: string, file: string | undefined): void {
-  if (typeof tokens !== 'number' || tokens === spec.observation.tokens) return;
+  if (typeof tokens !== 'number' || tokens === spec.observation.tokens || (tokens === 1 && spec.mode === 'egocentric')) return;
   mismatch(
     'io.logits',
-    `'${name}' has ${tokens} token(s), not the layout's ${spec.observation.tokens}: a ${spec.mode} policy reads ${spec.mode === 'joint' ? 'one per player token' : 'token 0 of each row'} at a stride of ${spec.observation.tokens} tokens`,
+    `'${name}' has ${tokens} token(s), not the layout's ${spec.observation.tokens}${spec.mode === 'egocentric' ? ' (or 1: token 0 alone)' : ''}: a ${spec.mode} policy reads ${spec.mode === 'joint' ? 'one per player token' : 'token 0 of each row'}`,
     file,
   );
 }
 
-/** Runs the policy once on an all-zero row (all tokens masked but the first) and checks the logits' real dims. */
-export async function probePolicy(spec: PolicySpec, session: Session, file?: string): Promise<void> {
+/**
+ * Runs the policy once on an all-zero row (all tokens masked but the first), checks the logits'
+ * real dims and returns their tokens per row (the layout's tokens, or 1 for an egocentric graph
+ * that computes token 0 alone).
+ */
+export async function probePolicy(spec: PolicySpec, session: Session, file?: string): Promise<number> {
   const o = spec.observation;
   const mask = new Uint8Array(o.tokens).fill(1);
   mask[0] = 0;
@@ -96,4 +102,5 @@ export async function probePolicy(spec: PolicySpec, session: Session, file?: str
   if (dims.length !== 3 || dims[0] !== 1 || dims[2] !== classes)
     mismatch('io.logits', `one row gave logits [${dims.join(', ')}], the policy reads [1, tokens, ${classes}]`, file);
   checkLogitTokens(spec, dims[1], spec.io.logits, file);
+  return dims[1]!;
 }

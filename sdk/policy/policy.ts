@@ -29,6 +29,11 @@ export class Policy {
   readonly rowFloats: number;
   /** Most rows per call. */
   readonly maxBatch: number;
+  /**
+   * Logit floats per row of the output: tokens × classes, or classes alone where an egocentric
+   * graph computes token 0 only. Row r's token t starts at r · logitRowFloats + t · classes.
+   */
+  readonly logitRowFloats: number;
   private readonly feeds: Record<string, { data: Float32Array | Uint8Array; dims: number[] }>[] = [];
 
   constructor(
@@ -37,9 +42,12 @@ export class Policy {
     /** The session that runs it. */
     readonly session: Session,
     maxBatch: number,
+    /** Tokens per row of the logits output (the layout's tokens, or 1: see {@link logitRowFloats}). */
+    logitTokens = spec.observation.tokens,
   ) {
     const o = spec.observation;
     this.maxBatch = maxBatch;
+    this.logitRowFloats = logitTokens * spec.action.heads[0]!.classes;
     this.rowFloats = o.tokens * o.featuresPerToken;
     this.tokens = new Float32Array(maxBatch * this.rowFloats);
     this.mask = new Uint8Array(maxBatch * o.tokens);
@@ -57,7 +65,7 @@ export class Policy {
     return this.spec.action.heads[0]!.classes;
   }
 
-  /** Runs the first n rows on a native session; returns logits [n, tokens, classes] (a view, valid until the next call). */
+  /** Runs the first n rows on a native session; returns logits [n, tokens or 1, classes] (a view, valid until the next call; rows {@link logitRowFloats} apart). */
   runSync(n: number): Float32Array {
     if (!(this.session instanceof NativeSession))
       throw new TickmindError('BACKEND_UNAVAILABLE', 'runSync needs the native backend; use runAsync', { field: 'backend' });
@@ -103,8 +111,8 @@ export async function loadPolicy(bytes: Uint8Array, options: PolicyOptions = {})
   const session = await createSession(bytes, { backend: options.backend ?? 'native', ...(file !== undefined ? { file } : {}) });
   try {
     checkGraphSignature(spec, session, file);
-    await probePolicy(spec, session, file);
-    return new Policy(spec, session, maxBatch);
+    const logitTokens = await probePolicy(spec, session, file);
+    return new Policy(spec, session, maxBatch, logitTokens);
   } catch (err) {
     await session.dispose();
     throw err;

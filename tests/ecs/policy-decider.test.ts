@@ -58,7 +58,7 @@ describe('policy deciders', () => {
       step(world);
       expect(probe.tick).toBe(0);
       const logits = policy.runSync(mode === 'joint' ? 1 : 10); // the same rows as the decide pass
-      const offset = mode === 'joint' ? 3 * 97 : 3 * 10 * 97;
+      const offset = mode === 'joint' ? 3 * 97 : 3 * policy.logitRowFloats; // egocentric: row 3, its token 0
       expect([...probe.logits]).toEqual([...logits.subarray(offset, offset + 97)]);
       expect(world.c.Action.movement[probe.entity]).toBe(sampleLogits(probe.logits, 0, 97, 0, new Rng(1)));
       probe.entity = -1;

@@ -162,15 +162,27 @@ describe('loadPolicy: the spec against the graph', () => {
       /'logits' is \[batch, 2, 10\], the policy reads \[batch, tokens, 97\]/,
     ],
     [
-      'logits for one token only (the spec reads a stride of 2)',
+      'logits for four tokens (the layout has 2; an egocentric graph may give 2, or 1: token 0 alone)',
+      {
+        outputs: [{ name: 'logits', type: 'float32', dims: ['batch', 4, 97] }],
+        nodes: [
+          { op: 'MatMul', inputs: ['tokens', 'w'], outputs: ['all'] },
+          { op: 'Concat', inputs: ['all', 'all'], outputs: ['logits'], attrs: { axis: 1 } },
+        ],
+      },
+      /'logits' has 4 token\(s\), not the layout's 2 \(or 1: token 0 alone\)/,
+    ],
+    [
+      'joint logits for one token only (a joint policy reads every player token)',
       {
         outputs: [{ name: 'logits', type: 'float32', dims: ['batch', 1, 97] }],
         nodes: [
           { op: 'MatMul', inputs: ['tokens', 'w'], outputs: ['all'] },
           { op: 'ReduceMean', inputs: ['all'], outputs: ['logits'], attrs: { axes: [1], keepdims: 1 } },
         ],
+        spec: { mode: 'joint', observation: shapeOnlyLayout(T, F, 'joint') },
       },
-      /'logits' has 1 token\(s\), not the layout's 2/,
+      /'logits' has 1 token\(s\), not the layout's 2: a joint policy reads one per player token/,
     ],
   ])('refuses %s, naming the tensor', async (_name, variant, message) => {
     const v = { ...variant };
@@ -199,6 +211,21 @@ describe('loadPolicy: the spec against the graph', () => {
     expect(err.code).toBe('SHAPE_MISMATCH');
     expect(err.message).toMatch(message);
     expect(err.message).toMatch(/p\.onnx/);
+  });
+
+  it('reads an egocentric graph that computes token 0 alone: rows one token of logits apart', async () => {
+    const bytes = policyFile({
+      outputs: [{ name: 'logits', type: 'float32', dims: ['batch', 1, 97] }],
+      nodes: [
+        { op: 'MatMul', inputs: ['tokens', 'w'], outputs: ['all'] },
+        { op: 'ReduceMean', inputs: ['all'], outputs: ['logits'], attrs: { axes: [1], keepdims: 1 } },
+      ],
+    });
+    const policy = await loadPolicy(bytes, { maxBatch: 3 });
+    expect(policy.logitRowFloats).toBe(97);
+    expect(policy.runSync(3).length).toBe(3 * 97);
+    const full = await loadPolicy(policyFile(), { maxBatch: 3 });
+    expect(full.logitRowFloats).toBe(T * 97);
   });
 
   it('runs the policy once at load: logits that only a run reveals are checked too', async () => {

@@ -79,7 +79,10 @@ describe('policy networks', () => {
     expect(checked).toBe(net.params.length * 3);
   });
 
-  it.each(nets)('%s: its forward pass equals the exported ONNX model on the native backend and onnxruntime-web', async (name, make) => {
+  it.each([
+    ...nets.map(([name, make]) => [name, make, small] as const),
+    ['joint token transformer', nets[0]![1], { ...small, observation: shapeOnlyLayout(4, 5, 'joint') }] as const,
+  ])('%s: its forward pass equals the exported ONNX model on the native backend and onnxruntime-web', async (name, make, config) => {
     const net = make();
     // Perturb the weights so the export carries trained (not seeded) values.
     for (const p of net.params) for (let i = 0; i < p.data.length; i++) p.data[i] = p.data[i]! * 1.5 + 0.01 * Math.sin(i);
@@ -88,14 +91,19 @@ describe('policy networks', () => {
     const model =
       name === 'MLP'
         ? buildMlpPolicy({ ...mlpConfig, weights: net.weights(), training: { epochs: 0 } })
-        : buildTokenTransformer({ ...small, weights: net.weights(), training: { epochs: 0 } });
+        : buildTokenTransformer({ ...config, weights: net.weights(), training: { epochs: 0 } });
     const bytes = encodeModel(model, 'test');
     const feeds = { tokens: { data: x, dims: [4, 4, 5] }, mask: { data: mask, dims: [4, 4], dtype: 'bool' as const } };
+    // The egocentric transformer computes token 0 alone (what its policy reads); joint graphs and the MLP every token.
+    const outTokens = name === 'token transformer' ? 1 : 4;
     for (const backend of ['native', 'ort'] as const) {
       const session = await createSession(bytes, { backend });
       const out = (await session.run(feeds)).logits!.data as Float32Array;
+      expect(out.length, backend).toBe(4 * outTokens * 6);
       let max = 0;
-      for (let i = 0; i < ours.length; i++) max = Math.max(max, Math.abs(out[i]! - ours[i]!));
+      for (let r = 0; r < 4; r++)
+        for (let t = 0; t < outTokens; t++)
+          for (let c = 0; c < 6; c++) max = Math.max(max, Math.abs(out[(r * outTokens + t) * 6 + c]! - ours[(r * 4 + t) * 6 + c]!));
       expect(max, backend).toBeLessThan(2e-5);
     }
   });

@@ -255,7 +255,7 @@ function validate(mode: 'joint' | 'egocentric', policy: Policy, episodes: Episod
         for (let k = 0; k < perFrame; k++) {
           const target = action[(from + i) * perFrame + k]!;
           if (target < 0) continue;
-          const o = (i * T + k) * C;
+          const o = i * policy.logitRowFloats + k * C;
           let max = -Infinity;
           let arg = 0;
           for (let c = 0; c < C; c++)
