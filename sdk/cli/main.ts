@@ -41,7 +41,7 @@ usage:
                   [--players teacher|random|policy:FILE] [--map dust2] [--every K] [--team-size N]
                   [--split train|eval|all] [--observations egocentric|joint] [--label played|teacher] [--json]
   tickmind train --data DIR|FILE.npz [--data …] --arch joint|egocentric|mlp --out FILE.onnx [--epochs E] [--seed S] [--batch B]
-                 [--lr LR] [--d D] [--layers L] [--heads H] [--hidden N] [--val-fraction F] [--patience P]
+                 [--lr LR] [--d D] [--layers L] [--heads H] [--ff F] [--hidden N] [--val-fraction F] [--patience P]
                  [--curve FILE.html] [--init POLICY.onnx] [--json]
   tickmind eval --policy FILE [--rounds N] [--seed S] [--map dust2] [--team-size N] [--temperature T]
                 [--period N] [--json] [--report FILE]

@@ -1,6 +1,6 @@
 /**
  * `tickmind train --data DIR [--data DIR…] --arch joint|egocentric|mlp --out FILE.onnx [--epochs E] [--seed S]
- * [--batch B] [--lr LR] [--d D] [--layers L] [--heads H] [--hidden N] [--val-fraction F] [--patience P]
+ * [--batch B] [--lr LR] [--d D] [--layers L] [--heads H] [--ff F] [--hidden N] [--val-fraction F] [--patience P]
  * [--curve FILE.html] [--init POLICY.onnx] [--json]`: behavior cloning (or fine-tuning from --init) on a recorded dataset (LeRobot layout
  * directory, or an .npz), a progress bar on stderr, the loss/accuracy curve page, and the policy
  * exported as ONNX with its spec (and how it was trained) in metadata_props.
@@ -44,6 +44,7 @@ const OPTIONS = [
   'd',
   'layers',
   'heads',
+  'ff',
   'hidden',
   'val-fraction',
   'patience',
@@ -176,15 +177,17 @@ function architecture(
     heads: init !== undefined ? Number(init.architecture.heads) : intOption(args, 'heads', 4, 1, 256),
   };
   const d = config.d!;
+  // The feed-forward width: 2d unless told (an egocentric model's last layer runs it for token 0 alone, so a wide one is cheap there).
+  config.ff = init !== undefined ? Number(init.architecture.ff ?? 2 * d) : intOption(args, 'ff', 2 * d, 1, 65536);
   if (d % config.heads! !== 0) throw new UsageError(`--d ${d} must be a multiple of --heads ${config.heads}`);
   return {
     net: new TokenNet(
-      { tokens: layout.tokens, features: layout.featuresPerToken, d, layers: config.layers!, heads: config.heads!, ff: 2 * d, classes: 97 },
+      { tokens: layout.tokens, features: layout.featuresPerToken, d, layers: config.layers!, heads: config.heads!, ff: config.ff, classes: 97 },
       batch,
       init !== undefined ? initialWeights(init, tokenTransformerWeights(config)) : tokenTransformerWeights(config),
     ),
     build: (weights, training) => buildTokenTransformer({ ...config, weights, training }),
-    described: `${arch} token transformer, d=${d}, ${config.layers} layers, ${config.heads} heads${init !== undefined ? `, from ${init.file}` : ''}`,
+    described: `${arch} token transformer, d=${d}, ${config.layers} layers, ${config.heads} heads, ff=${config.ff}${init !== undefined ? `, from ${init.file}` : ''}`,
   };
 }
 

@@ -35,6 +35,8 @@ describe('tickmind train', () => {
       '1',
       '--heads',
       '2',
+      '--ff',
+      '48',
       '--json',
     );
     expect(r.code ?? 0).toBe(0);
@@ -42,7 +44,7 @@ describe('tickmind train', () => {
     expect(summary).toMatchObject({ out, arch: 'egocentric', epochs: 2 });
     expect(summary.trainFrames + summary.valFrames).toBe(JSON.parse(rec.stdout).frames);
     const policy = await loadPolicy(new Uint8Array(readFileSync(out)), { file: out });
-    expect(policy.spec).toMatchObject({ mode: 'egocentric', trained: true, architecture: { d: 16, layers: 1 } });
+    expect(policy.spec).toMatchObject({ mode: 'egocentric', trained: true, architecture: { d: 16, layers: 1, ff: 48 } });
     expect(policy.spec.training).toMatchObject({ epochs: 2, seed: 1, valAccuracy: summary.valAccuracy });
     const curve = readFileSync(summary.curve, 'utf8');
     expect(curve).toMatch(/<svg/);
