@@ -182,7 +182,15 @@ function architecture(
   if (d % config.heads! !== 0) throw new UsageError(`--d ${d} must be a multiple of --heads ${config.heads}`);
   return {
     net: new TokenNet(
-      { tokens: layout.tokens, features: layout.featuresPerToken, d, layers: config.layers!, heads: config.heads!, ff: config.ff, classes: 97 },
+      {
+        tokens: layout.tokens,
+        features: layout.featuresPerToken,
+        d,
+        layers: config.layers!,
+        heads: config.heads!,
+        ff: config.ff,
+        classes: 97,
+      },
       batch,
       init !== undefined ? initialWeights(init, tokenTransformerWeights(config)) : tokenTransformerWeights(config),
     ),
