@@ -12,9 +12,18 @@
 // The worlds and the tick loop are sdk/cli/tick-world.ts and tick-bench.ts (no Node APIs): the
 // browser benchmark (npm run bench:browser -- --tick) runs the same code in chromium.
 //
-//   node --expose-gc bench/tick.js [--ticks N] [--json FILE] [--only TEXT]
+// Kernels: Node 20 runs relaxed SIMD only with V8's --experimental-wasm-relaxed-simd; this script
+// sets it from inside (enableRelaxedSimd) before any model is created, so the native kernels run
+// what Node 22+ and chromium run by default. --kernels relaxed|simd picks a set (default: the best
+// the engine runs, or TICKMIND_KERNELS); the output and the JSON say which ran.
+//
+//   node --expose-gc bench/tick.js [--ticks N] [--json FILE] [--only TEXT] [--kernels relaxed|simd]
 import { writeFileSync } from 'node:fs';
+import { UsageError } from '../dist/sdk/cli/args.js';
+import { parseKernels } from '../dist/sdk/cli/model-bench.js';
 import { formatTickTables, progressLine, runTickBench } from '../dist/sdk/cli/tick-bench.js';
+import { enableRelaxedSimd } from '../dist/sdk/cli/wasm-flags.js';
+import { describeKernelSet } from '../dist/sdk/inference/index.js';
 import { CharacterMover, initRapier, PhysicsWorld } from '../dist/sdk/physics/rapier/index.js';
 
 const argv = process.argv.slice(2);
@@ -31,6 +40,18 @@ if (typeof globalThis.gc !== 'function') {
   process.exit(2);
 }
 
+const relaxedSimd = enableRelaxedSimd();
+let kernels;
+try {
+  kernels = parseKernels(arg('kernels', 'auto'));
+  if (kernels.length !== 1) throw new UsageError('--kernels takes one set here (relaxed or simd)');
+} catch (err) {
+  if (!(err instanceof UsageError || err?.code === 'INVALID_ARGUMENT' || err?.code === 'BACKEND_UNAVAILABLE')) throw err;
+  console.error(`bench:tick: ${err.message}`);
+  process.exit(2);
+}
+console.log(`kernels: ${kernels[0]} — ${describeKernelSet(kernels[0])}${relaxedSimd ? '' : ' (this engine has no relaxed SIMD)'}`);
+
 const rapier = await initRapier();
 const rapierMover = (level, capacity) => {
   const physics = new PhysicsWorld(rapier, level);
@@ -41,6 +62,7 @@ const heap = { used: () => process.memoryUsage().heapUsed, gc: () => globalThis.
 const result = await runTickBench({
   ticks: TICKS,
   ...(only !== undefined ? { only } : {}),
+  kernels: kernels[0],
   heap,
   rapier: rapierMover,
   onRow: (row) => process.stderr.write(`${progressLine(row)}\n`),
@@ -50,6 +72,7 @@ const report = {
   ticks: TICKS,
   cases: result.cases,
   kernels: result.kernels,
+  relaxedSimd,
   date: new Date().toISOString(),
   heapMeasurement: 'process.memoryUsage().heapUsed after − before 10k untimed ticks, no GC between; min of 5 rounds, net of an empty loop',
 };
