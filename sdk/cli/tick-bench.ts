@@ -50,8 +50,10 @@ export interface TickRow {
   decideUs: PhaseUs;
   actUs: PhaseUs;
   tickUs: PhaseUs;
-  /** Bytes per 10k untimed ticks; null without a heap probe. */
+  /** Bytes per 10k untimed ticks; null without a heap probe, or where `heapNote` says why. */
   heapGrowthPer10kTicks: number | null;
+  /** Extension: why a case has no heap growth figure. */
+  heapNote?: string;
   /** Extension, onnxruntime-web rows: this row's median / its native case's median. */
   vsNative?: { decide: number; tick: number };
 }
@@ -166,7 +168,7 @@ export function progressLine(r: TickRow | BudgetRow): string {
   return `${r.case}: decide p99 ${r.decideUs.p99} µs, over budget ${r.ticksOverBudget}/${r.ticks}, worst wait ${r.worstWaitTicks}`;
 }
 
-/** The two markdown tables (5v5 rows; budget rows), then a line per onnxruntime-web row with its ratios. */
+/** The two markdown tables (5v5 rows; budget rows), then a line per row with notes (an onnxruntime-web row's ratios). */
 export function formatTickTables(cases: readonly (TickRow | BudgetRow)[]): string {
   const lines = [
     '| case | sense µs (p50/p99) | decide µs (p50/p99) | act µs (p50/p99) | AI tick µs (p50/p99) | heap growth / 10k ticks |',
@@ -189,8 +191,11 @@ export function formatTickTables(cases: readonly (TickRow | BudgetRow)[]): strin
       `| ${r.case} | ${r.decideUs.median} / ${r.decideUs.p99} / ${r.decideUs.max} | ${r.ticksOverBudget} of ${r.ticks} | ${r.decisionsPerTick} | ${r.deferralsPerTick} | ${r.worstWaitTicks} | ${r.costModel.callUs} µs + ${r.costModel.agentUs} µs/agent |`,
     );
   }
-  for (const r of rows)
-    if (r.vsNative !== undefined)
-      lines.push(`\n${r.case} / native: decide median ×${r.vsNative.decide}, AI tick median ×${r.vsNative.tick}`);
+  for (const r of rows) {
+    const notes = [];
+    if (r.vsNative !== undefined) notes.push(`/ native: decide median ×${r.vsNative.decide}, AI tick median ×${r.vsNative.tick}`);
+    if (r.heapNote !== undefined) notes.push(`heap growth ${r.heapNote}`);
+    if (notes.length > 0) lines.push(`\n${r.case} ${notes.join('; ')}`);
+  }
   return lines.join('\n');
 }

@@ -30,6 +30,7 @@ describe('tick-bench core', () => {
     }
     const ort = result.cases[1];
     expect(ort !== undefined && isTickRow(ort) && Number.isFinite(ort.vsNative?.tick)).toBe(true);
+    expect(ort !== undefined && isTickRow(ort) && ort.heapNote).toMatch(/onnxruntime-web allocates/);
     const table = formatTickTables(result.cases);
     expect(table).toContain(`| ${TICK_CASES[0]!.name} | `);
     expect(table).toContain('n/a |');
