@@ -6,8 +6,14 @@
 // SIMD where chromium validates it, and SIMD128) against onnxruntime-web (1 thread), interleaved.
 // Prints the tables here and writes the page's report as JSON.
 //
+// --tick: bench:tick in the page instead (the cases of bench/tick.js, same code:
+// sdk/cli/tick-bench.ts), plus the 5v5 joint kinematic case with its policy on onnxruntime-web;
+// chromium gets --js-flags=--expose-gc and --enable-precise-memory-info so the page measures heap
+// growth (performance.memory.usedJSHeapSize, gc()). Prints bench:tick's markdown tables.
+//
 //   node bench/browser.js [--batch 1,8,32,128] [--only NAME] [--kernels relaxed,simd] [--json FILE]
 //                         [--budget-ms 1500] [--min-sample-us 200] [--headed]
+//   node bench/browser.js --tick [--ticks 4000] [--only TEXT] [--kernels relaxed|simd] [--json FILE] [--headed]
 //   CHROMIUM_PATH=/path/to/chromium node bench/browser.js
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -17,6 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { build } from 'vite';
 import { formatRows } from '../dist/sdk/cli/bench-core.js';
+import { formatTickTables } from '../dist/sdk/cli/tick-bench.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = join(root, 'dist', 'bench-browser');
@@ -26,18 +33,23 @@ const arg = (name) => {
   const i = argv.indexOf(`--${name}`);
   return i >= 0 ? argv[i + 1] : undefined;
 };
-const batches = (arg('batch') ?? '1,8,32,128').split(',').map(Number);
+const tickMode = argv.includes('--tick');
 const only = arg('only');
-const kernels = (arg('kernels') ?? 'relaxed,simd').split(',');
 const jsonOut = arg('json');
-const config = {
-  batches,
-  kernels,
-  warmup: 30,
-  budgetMs: Number(arg('budget-ms') ?? 1500),
-  maxIterations: 5000,
-  minSampleUs: Number(arg('min-sample-us') ?? 200),
-};
+const config = tickMode
+  ? { ticks: Number(arg('ticks') ?? 4000), ...(only !== undefined ? { only } : {}), ...(arg('kernels') ? { kernels: arg('kernels') } : {}) }
+  : {
+      batches: (arg('batch') ?? '1,8,32,128').split(',').map(Number),
+      kernels: (arg('kernels') ?? 'relaxed,simd').split(','),
+      warmup: 30,
+      budgetMs: Number(arg('budget-ms') ?? 1500),
+      maxIterations: 5000,
+      minSampleUs: Number(arg('min-sample-us') ?? 200),
+    };
+if (tickMode && !['relaxed', 'simd', 'scalar', undefined].includes(config.kernels)) {
+  console.error(`bench:browser --tick: --kernels takes one set (relaxed, simd or scalar), got '${config.kernels}'`);
+  process.exit(2);
+}
 
 const chromiumPath = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find(
   (p) => p !== undefined && p !== '' && existsSync(p),
@@ -49,9 +61,9 @@ if (chromiumPath === undefined) {
 
 // The page, and the fixture models next to it.
 await build({ configFile: join(root, 'bench', 'browser', 'vite.config.ts') });
-mkdirSync(join(outDir, 'models'), { recursive: true });
 const manifest = JSON.parse(readFileSync(join(fixtureDir, 'manifest.json'), 'utf8'));
-const fixtures = manifest.fixtures.filter((f) => only === undefined || f.name.includes(only));
+const fixtures = tickMode ? [] : manifest.fixtures.filter((f) => only === undefined || f.name.includes(only));
+mkdirSync(join(outDir, 'models'), { recursive: true });
 for (const f of fixtures) copyFileSync(join(fixtureDir, f.file), join(outDir, 'models', f.file));
 
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm' };
@@ -70,7 +82,13 @@ const server = createServer(async (req, res) => {
 await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
 const url = `http://127.0.0.1:${server.address().port}/`;
 
-const browser = await chromium.launch({ executablePath: chromiumPath, headless: !argv.includes('--headed'), args: ['--no-sandbox'] });
+// --tick measures heap growth in the page: gc() and an exact performance.memory.
+const tickFlags = ['--js-flags=--expose-gc', '--enable-precise-memory-info'];
+const browser = await chromium.launch({
+  executablePath: chromiumPath,
+  headless: !argv.includes('--headed'),
+  args: ['--no-sandbox', ...(tickMode ? tickFlags : [])],
+});
 let report;
 try {
   const page = await browser.newPage();
@@ -78,8 +96,11 @@ try {
   page.on('pageerror', (e) => process.stderr.write(`[page error] ${e.message}\n`));
   await page.goto(url);
   await page.waitForFunction(() => typeof globalThis.tickmindBench === 'function', undefined, { timeout: 60_000 });
-  const models = fixtures.map((f) => ({ name: f.name, url: `./models/${f.file}` }));
-  report = await page.evaluate((c) => globalThis.tickmindBench(c), { ...config, models });
+  if (tickMode) report = await page.evaluate((c) => globalThis.tickmindTickBench(c), config);
+  else {
+    const models = fixtures.map((f) => ({ name: f.name, url: `./models/${f.file}` }));
+    report = await page.evaluate((c) => globalThis.tickmindBench(c), { ...config, models });
+  }
   report.browser = `chromium ${browser.version()}`;
 } finally {
   await browser.close();
@@ -89,11 +110,20 @@ try {
 report.date = new Date().toISOString();
 report.config = config;
 console.log(`${report.browser} (${report.userAgent})`);
-console.log(
-  `cross-origin isolated: ${report.crossOriginIsolated}, timer resolution ${report.timerResolutionUs} µs, relaxed SIMD: ${report.relaxedSimd}, kernels timed: ${report.kernels.join(', ')}${report.skippedKernels.length > 0 ? ` (not run by this browser: ${report.skippedKernels.join(', ')})` : ''}`,
-);
-console.log(
-  `samples of ≥ ${config.minSampleUs} µs: short calls are timed in groups (callsPerSample in the JSON), medians and p99 over group means`,
-);
-for (const m of report.models) console.log(`\n### ${m.name}\n${formatRows(m.results)}`);
+if (tickMode) {
+  console.log(
+    `cross-origin isolated: ${report.crossOriginIsolated}, timer resolution ${report.timerResolutionUs} µs (phases are multiples of it), kernels: ${report.kernels}, relaxed SIMD: ${report.relaxedSimd}`,
+  );
+  console.log(`heap growth: ${report.heapMeasurement}`);
+  for (const s of report.skipped) console.log(`skipped: ${s.case} — ${s.reason}`);
+  console.log(formatTickTables(report.cases));
+} else {
+  console.log(
+    `cross-origin isolated: ${report.crossOriginIsolated}, timer resolution ${report.timerResolutionUs} µs, relaxed SIMD: ${report.relaxedSimd}, kernels timed: ${report.kernels.join(', ')}${report.skippedKernels.length > 0 ? ` (not run by this browser: ${report.skippedKernels.join(', ')})` : ''}`,
+  );
+  console.log(
+    `samples of ≥ ${config.minSampleUs} µs: short calls are timed in groups (callsPerSample in the JSON), medians and p99 over group means`,
+  );
+  for (const m of report.models) console.log(`\n### ${m.name}\n${formatRows(m.results)}`);
+}
 if (jsonOut !== undefined) writeFileSync(jsonOut, `${JSON.stringify(report, null, 2)}\n`);

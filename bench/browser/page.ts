@@ -3,9 +3,12 @@
  * through playwright-core): the same timing loop as `tickmind model bench` (sdk/cli/bench-core.ts)
  * — native sessions per kernel set and onnxruntime-web (1 thread), interleaved — on the fixture
  * models, in a cross-origin isolated page (performance.now() ticks in 5 µs instead of 100 µs).
+ * With `--tick` the driver calls tickmindTickBench instead (tick-page.ts: bench:tick's cases).
  */
 import { type BenchRow, benchModel } from '../../sdk/cli/bench-core.js';
 import { bestKernelSet, type KernelSet, kernelSetSupported, registerOnnxRuntime, relaxedSimdSupported } from '../../sdk/inference/index.js';
+import { log, ready, timerResolutionUs } from './page-log.js';
+import { runTickPage, type TickPageConfig, type TickPageReport } from './tick-page.js';
 
 registerOnnxRuntime(() => import('onnxruntime-web/wasm'));
 
@@ -33,24 +36,6 @@ export interface PageReport {
   kernels: KernelSet[];
   skippedKernels: KernelSet[];
   models: { name: string; results: BenchRow[] }[];
-}
-
-const logEl = document.getElementById('log')!;
-function log(line: string): void {
-  console.log(line);
-  logEl.textContent += `\n${line}`;
-}
-
-/** The smallest nonzero step of performance.now(), over a few hundred steps. */
-function timerResolutionUs(): number {
-  let best = Number.POSITIVE_INFINITY;
-  for (let i = 0; i < 200; i++) {
-    const t0 = performance.now();
-    let t1 = t0;
-    while (t1 === t0) t1 = performance.now();
-    best = Math.min(best, t1 - t0);
-  }
-  return Math.round(best * 1e6) / 1e3;
 }
 
 async function run(config: PageConfig): Promise<PageReport> {
@@ -92,5 +77,10 @@ async function run(config: PageConfig): Promise<PageReport> {
   return report;
 }
 
-(globalThis as { tickmindBench?: (config: PageConfig) => Promise<PageReport> }).tickmindBench = run;
-logEl.textContent = 'ready';
+const drivers = globalThis as {
+  tickmindBench?: (config: PageConfig) => Promise<PageReport>;
+  tickmindTickBench?: (config: TickPageConfig) => Promise<TickPageReport>;
+};
+drivers.tickmindBench = run;
+drivers.tickmindTickBench = runTickPage;
+ready();
