@@ -11,7 +11,7 @@ const ROOT = join(import.meta.dirname, '..');
 /** The shipped models, in table order. */
 export const SHIPPED = [
   { name: 'joint-5v5', readme: 'joint 5v5 transformer', long: 'joint 5v5 transformer, d = 64, 2 layers' },
-  { name: 'egocentric', readme: 'egocentric transformer', long: 'egocentric transformer, d = 64, 2 layers' },
+  { name: 'egocentric', readme: 'egocentric transformer', long: 'egocentric transformer, d = 64, 1 layer' },
   { name: 'mlp', readme: 'MLP baseline', long: 'MLP baseline, 2 × 64 ReLU' },
 ];
 

@@ -13,6 +13,7 @@ import { encodeModel, type Model } from '../inference/index.js';
 import {
   buildMlpPolicy,
   buildTokenTransformer,
+  defaultLayers,
   mlpPolicyWeights,
   type TokenTransformerConfig,
   tokenTransformerWeights,
@@ -173,7 +174,7 @@ function architecture(
   const config: TokenTransformerConfig = {
     ...shape,
     d: init !== undefined ? Number(init.architecture.d) : intOption(args, 'd', 64, 1, 4096),
-    layers: init !== undefined ? Number(init.architecture.layers) : intOption(args, 'layers', 2, 1, 64),
+    layers: init !== undefined ? Number(init.architecture.layers) : intOption(args, 'layers', defaultLayers(layout.mode), 1, 64),
     heads: init !== undefined ? Number(init.architecture.heads) : intOption(args, 'heads', 4, 1, 256),
   };
   const d = config.d!;
@@ -195,7 +196,7 @@ function architecture(
       init !== undefined ? initialWeights(init, tokenTransformerWeights(config)) : tokenTransformerWeights(config),
     ),
     build: (weights, training) => buildTokenTransformer({ ...config, weights, training }),
-    described: `${arch} token transformer, d=${d}, ${config.layers} layers, ${config.heads} heads, ff=${config.ff}${init !== undefined ? `, from ${init.file}` : ''}`,
+    described: `${arch} token transformer, d=${d}, ${config.layers} layer${config.layers === 1 ? '' : 's'}, ${config.heads} heads, ff=${config.ff}${init !== undefined ? `, from ${init.file}` : ''}`,
   };
 }
 

@@ -17,4 +17,4 @@ export { DecisionScheduler } from './scheduler.js';
 export type { PolicyHeadSpec, PolicyIoSpec, PolicyMode, PolicyObservationSpec, PolicyRaySpec, PolicySpec } from './spec.js';
 export { checkPolicyAgainstWorld, movementHead, POLICY_METADATA_KEY, POLICY_SPEC_VERSION, parsePolicySpec } from './spec.js';
 export type { TokenTransformerConfig } from './starter.js';
-export { buildTokenTransformer, starterModelBytes, tokenTransformerWeights } from './starter.js';
+export { buildTokenTransformer, defaultLayers, starterModelBytes, tokenTransformerWeights } from './starter.js';

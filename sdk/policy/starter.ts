@@ -1,8 +1,9 @@
 /**
  * The starter model: an UNTRAINED token transformer of the shipped architecture (d = 64,
- * 2 layers, 4 heads, pre-norm, GELU feed-forward, key-padding mask), built by tickmind's own
- * code with seeded weights, so the whole sense → decide → act loop runs and can be profiled
- * before trained models exist. Its actions are noise; its cost is real.
+ * 4 heads, pre-norm, GELU feed-forward, key-padding mask; 2 layers for joint policies, 1 for
+ * egocentric ones), built by tickmind's own code with seeded weights, so the whole sense →
+ * decide → act loop runs and can be profiled before trained models exist. Its actions are noise;
+ * its cost is real.
  */
 import { TickmindError } from '../core/errors.js';
 import { encodeModel, type Model } from '../inference/index.js';
@@ -14,7 +15,7 @@ import { POLICY_METADATA_KEY } from './spec.js';
 export interface TokenTransformerConfig extends PolicyLayoutConfig {
   /** Model width (default 64). */
   d?: number;
-  /** Encoder layers (default 2). */
+  /** Encoder layers (default: 2 joint, 1 egocentric — see {@link defaultLayers}). */
   layers?: number;
   /** Attention heads (default 4). */
   heads?: number;
@@ -22,10 +23,20 @@ export interface TokenTransformerConfig extends PolicyLayoutConfig {
   ff?: number;
 }
 
+/**
+ * Encoder layers when a config does not say: 2 for joint policies (every token is decided), 1 for
+ * egocentric ones — their last layer runs for token 0 alone, so a single layer is the deciding
+ * agent's own token attending over every token's keys and values: ~3.5× cheaper per agent than
+ * 2 layers at d = 64, and as good on the held-out rounds once trained twice as long (models/egocentric.md).
+ */
+export function defaultLayers(mode: 'joint' | 'egocentric'): number {
+  return mode === 'egocentric' ? 1 : 2;
+}
+
 /** Builds the transformer as IR with its policy spec in metadata_props. */
 export function buildTokenTransformer(config: TokenTransformerConfig): Model {
   const d = config.d ?? 64;
-  const L = config.layers ?? 2;
+  const L = config.layers ?? defaultLayers(config.observation.mode);
   const H = config.heads ?? 4;
   const ff = config.ff ?? 2 * d;
   const classes = config.classes ?? 97;

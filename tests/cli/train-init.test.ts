@@ -44,7 +44,7 @@ describe('tickmind train --init', () => {
     expect(r.code ?? 0, r.stderr).toBe(0);
     const before = decodeModel(new Uint8Array(readFileSync(join(ROOT, 'models', 'egocentric.onnx')))).graph.initializers;
     const after = decodeModel(new Uint8Array(readFileSync(out))).graph.initializers;
-    for (const name of ['embed.weight', 'layers.1.ff2.weight', 'head.bias']) {
+    for (const name of ['embed.weight', 'layers.0.qkv.weight', 'layers.0.ff2.weight', 'head.bias']) {
       const a = before.get(name)!.data as Float32Array;
       const b = after.get(name)!.data as Float32Array;
       expect(b.length).toBe(a.length);

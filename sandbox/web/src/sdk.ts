@@ -19,7 +19,7 @@ export { createDecisionProbe, policyDecider } from '../../../sdk/ecs/index.js';
 export { decodeModel, encodeModel, registerOnnxRuntime } from '../../../sdk/inference/index.js';
 export { levelFromBoxes } from '../../../sdk/physics/index.js';
 export type { Policy, TokenTransformerConfig } from '../../../sdk/policy/index.js';
-export { buildTokenTransformer, loadPolicy, parsePolicySpec, tokenTransformerWeights } from '../../../sdk/policy/index.js';
+export { buildTokenTransformer, defaultLayers, loadPolicy, parsePolicySpec, tokenTransformerWeights } from '../../../sdk/policy/index.js';
 export { chromeTrace, Profiler, percentiles } from '../../../sdk/profiling/index.js';
 export { rayEnd } from '../../../sdk/sensors/index.js';
 export type { EpochRecord, TrainProgress } from '../../../sdk/training/index.js';

@@ -1,6 +1,6 @@
 /**
- * The training worker: behavior cloning of the egocentric token transformer (d 64, 2 layers, as
- * `tickmind train`) on the page's recording or an imported demo, off the main thread so the game
+ * The training worker: behavior cloning of the egocentric token transformer (d 64, 1 layer, as
+ * `tickmind train` and the shipped model) on the page's recording or an imported demo, off the main thread so the game
  * keeps its 64 Hz — from a seeded initialisation, or fine-tuning a policy of the same architecture
  * and layout (as `tickmind train --init`). Posts every progress event, then the trained ONNX policy.
  */
@@ -8,6 +8,7 @@ import {
   buildTokenTransformer,
   datasetFromNpz,
   decodeModel,
+  defaultLayers,
   encodeModel,
   layoutDifference,
   observationLayout,
@@ -19,6 +20,9 @@ import {
   trainingData,
 } from '../sdk.js';
 import type { TrainReply, TrainRequest } from './messages.js';
+
+/** The shipped egocentric architecture's depth (its one layer runs for the deciding agent's token). */
+const LAYERS = defaultLayers('egocentric');
 
 const post = (m: TrainReply, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(m, transfer);
 
@@ -42,12 +46,12 @@ function train(req: TrainRequest): void {
     classes: 97,
     seed: req.seed,
     d: 64,
-    layers: 2,
+    layers: LAYERS,
     heads: 4,
   };
   const fresh = tokenTransformerWeights(config);
   const net = new TokenNet(
-    { tokens: layout.tokens, features: layout.featuresPerToken, d: 64, layers: 2, heads: 4, ff: 128, classes: 97 },
+    { tokens: layout.tokens, features: layout.featuresPerToken, d: 64, layers: LAYERS, heads: 4, ff: 128, classes: 97 },
     64,
     req.init !== undefined ? startingWeights(req.init, layout, fresh) : fresh,
   );
@@ -103,8 +107,10 @@ function startingWeights(
   const model = decodeModel(init.model);
   const spec = parsePolicySpec(model.metadata, init.file);
   const a = spec.architecture;
-  if (spec.mode !== 'egocentric' || a.kind !== 'token-transformer' || a.d !== 64 || a.layers !== 2 || a.heads !== 4)
-    throw new Error(`${init.file} is not an egocentric token transformer of d 64, 2 layers, 4 heads: it cannot be fine-tuned here`);
+  if (spec.mode !== 'egocentric' || a.kind !== 'token-transformer' || a.d !== 64 || a.layers !== LAYERS || a.heads !== 4)
+    throw new Error(
+      `${init.file} is not an egocentric token transformer of d 64, ${LAYERS} layer${LAYERS === 1 ? '' : 's'}, 4 heads: it cannot be fine-tuned here`,
+    );
   const difference = layoutDifference(spec.observation, layout);
   if (difference !== undefined) throw new Error(`${init.file} was trained on another observation layout than the data's: ${difference}`);
   const out: Record<string, Float32Array> = {};
