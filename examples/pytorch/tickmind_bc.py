@@ -311,7 +311,8 @@ def main():
     ap.add_argument("--batch", type=int, default=64, help="rows per step on each process")
     ap.add_argument("--lr", type=float, default=1e-3)
     ap.add_argument("--d", type=int, default=64)
-    ap.add_argument("--layers", type=int, default=2)
+    ap.add_argument("--layers", type=int, default=None,
+                    help="encoder layers (default: 2 for joint data, 1 for egocentric data, as tickmind train)")
     ap.add_argument("--heads", type=int, default=4)
     ap.add_argument("--device", choices=["cpu", "cuda"], default="cpu",
                     help="cpu (under torchrun: the gloo backend) or cuda (nccl, the GPU LOCAL_RANK for each process)")
@@ -343,6 +344,8 @@ def main():
     if not lengths:
         fail(f"{', '.join(args.data)}: no frames")
     tokens, features, mode = layout["tokens"], layout["featuresPerToken"], layout["mode"]
+    if args.layers is None:
+        args.layers = 1 if mode == "egocentric" else 2
     names = [n for b in layout.get("blocks", []) for n in b["names"][:4]]
     say(f"{mode} rows of {tokens} tokens x {features} floats; blocks {[b['kind'] for b in layout.get('blocks', [])]} ({', '.join(names[:12])}, ...)")
     frames = sum(lengths)
