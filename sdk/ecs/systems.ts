@@ -185,7 +185,9 @@ export function actSystem(world: AiWorld): void {
     Velocity.x[e] = velocity[0]!;
     Velocity.z[e] = velocity[1]!;
     if (mover !== undefined) {
-      mover.setIntent(e, velocity[0]!, velocity[1]!, command.jump, command.stature === Stature.crouch);
+      // From the array where the mover reads it: float arguments to a call V8 does not inline are boxed.
+      if (mover.setIntentFrom !== undefined) mover.setIntentFrom(e, velocity, 0, command.jump, command.stature === Stature.crouch);
+      else mover.setIntent(e, velocity[0]!, velocity[1]!, command.jump, command.stature === Stature.crouch);
     } else {
       Transform.x[e] = Transform.x[e]! + velocity[0]! * world.dt;
       Transform.z[e] = Transform.z[e]! + velocity[1]! * world.dt;

@@ -86,6 +86,8 @@ export class BvhMover implements AgentMover {
   private count = 0;
   private readonly slotOf: Int32Array;
   private readonly entityOf: Int32Array;
+  /** setIntent's velocity, handed to setIntentFrom. */
+  private readonly intentScratch = new Float32Array(2);
 
   /** A mover over `level`: boxes (a level of its own) or a BvhLevel (shared with a BvhRayCaster). */
   constructor(level: Readonly<LevelBoxes> | BvhLevel, options: BvhMoverOptions = {}) {
@@ -174,7 +176,15 @@ export class BvhMover implements AgentMover {
   }
 
   setIntent(entity: number, vx: number, vz: number, jump: boolean, crouch: boolean): void {
+    this.intentScratch[0] = vx;
+    this.intentScratch[1] = vz;
+    this.setIntentFrom(entity, this.intentScratch, 0, jump, crouch);
+  }
+
+  setIntentFrom(entity: number, velocity: Float32Array, o: number, jump: boolean, crouch: boolean): void {
     const s = this.slot(entity);
+    const vx = velocity[o]!;
+    const vz = velocity[o + 1]!;
     if (!Number.isFinite(vx) || !Number.isFinite(vz))
       throw new TickmindError('INVALID_ARGUMENT', `agent ${entity}: velocity (${vx}, ${vz}) is not finite`, { field: 'velocity' });
     const p = this.views();

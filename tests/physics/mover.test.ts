@@ -24,15 +24,32 @@ const apart = (a: [number, number, number] | undefined, b: [number, number, numb
   Math.sqrt((a![0] - b![0]) ** 2 + (a![2] - b![2]) ** 2);
 
 /** Runs a scene; returns every agent's feet position after each tick (x, y, z per agent). */
-function run(kind: 'rapier' | 'bvh' | 'scalar', boxes: Box[], agents: [number, number, number][], ticks: number, intent: Intent) {
+function run(
+  kind: 'rapier' | 'bvh' | 'scalar',
+  boxes: Box[],
+  agents: [number, number, number][],
+  ticks: number,
+  intent: Intent,
+  fromArray = false,
+) {
   const mover = makeMover(kind, boxes);
   agents.forEach((a, i) => {
     mover.addAgent(i, ...a);
   });
   const out = new Float32Array(3);
+  const v = new Float32Array(4);
   const path: [number, number, number][][] = [];
   for (let t = 0; t < ticks; t++) {
-    for (let i = 0; i < agents.length; i++) mover.setIntent(i, ...intent(i, t));
+    for (let i = 0; i < agents.length; i++) {
+      const [vx, vz, jump, crouch] = intent(i, t);
+      if (!fromArray) mover.setIntent(i, vx, vz, jump, crouch);
+      else {
+        // What the act system does: the velocity where the mover reads it (offset 2 of a larger array).
+        v[2] = vx;
+        v[3] = vz;
+        mover.setIntentFrom!(i, v, 2, jump, crouch);
+      }
+    }
     mover.moveAll();
     mover.step();
     path.push(
@@ -179,6 +196,35 @@ describe('BvhMover', () => {
     mover.position(0, out, 0);
     expect(out[0]).toBeCloseTo(1, 3);
     expect(caster.level).toBe(mover.level);
+  });
+
+  it.each(both)('%s: setIntentFrom (the velocity read from an array) moves exactly as setIntent', (kind) => {
+    const boxes: Box[] = [{ min: [3, 0, -10], max: [4, 3, 10], tag: 3 }];
+    const intent: Intent = (i, t) => [4 - i, t % 20 < 10 ? 2 : -1.5, t === 30, i === 1 && t > 40];
+    const a = run(
+      kind,
+      boxes,
+      [
+        [0, 0, 0],
+        [0, 0, 2],
+      ],
+      64,
+      intent,
+    );
+    const b = run(
+      kind,
+      boxes,
+      [
+        [0, 0, 0],
+        [0, 0, 2],
+      ],
+      64,
+      intent,
+      true,
+    );
+    expect(b.path).toEqual(a.path);
+    const v = Float32Array.of(Number.NaN, 0);
+    if (kind === 'bvh') expect(() => b.mover.setIntentFrom!(0, v, 0, false, false)).toThrow(/not finite/);
   });
 
   it('refuses unknown agents and ids beyond its capacity with coded errors', () => {
