@@ -308,6 +308,11 @@ export class TokenLayout {
     const team = players.team[self]!;
     for (let group = 0; group < 2; group++) {
       const enemies = group === 1;
+      const first = enemies ? 1 + this.maxAllies : 1;
+      const slots = enemies ? this.maxEnemies : this.maxAllies;
+      if (slots === 0) continue;
+      // The `slots` nearest, sorted by distance (ties by player index: deterministic): a bounded
+      // insertion sort, so a row costs O(players · slots), not O(players²) as a full sort did.
       let n = 0;
       for (let p = 0; p < players.count; p++) {
         if (p === self || players.alive[p] === 0 || (players.team[p] !== team) !== enemies) continue;
@@ -315,8 +320,9 @@ export class TokenLayout {
         const dy = players.position[3 * p + 1]! - sy;
         const dz = players.position[3 * p + 2]! - sz;
         const d = dx * dx + dy * dy + dz * dz;
-        // Insertion sort by distance (ties by player index: deterministic).
-        let j = n++;
+        // Full: only strictly nearer than the last kept enters (an equal one came later, so sorts after it).
+        if (n === slots && !(this.dist[n - 1]! > d)) continue;
+        let j = n < slots ? n++ : n - 1;
         while (j > 0 && this.dist[j - 1]! > d) {
           this.dist[j] = this.dist[j - 1]!;
           this.order[j] = this.order[j - 1]!;
@@ -325,9 +331,7 @@ export class TokenLayout {
         this.dist[j] = d;
         this.order[j] = p;
       }
-      const first = enemies ? 1 + this.maxAllies : 1;
-      const slots = enemies ? this.maxEnemies : this.maxAllies;
-      for (let k = 0; k < Math.min(n, slots); k++) this.slotPlayer[base + first + k] = this.order[k]!;
+      for (let k = 0; k < n; k++) this.slotPlayer[base + first + k] = this.order[k]!;
     }
   }
 }

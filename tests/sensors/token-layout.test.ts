@@ -58,6 +58,32 @@ describe('TokenLayout: egocentric rows', () => {
     expect(Array.from(out.slice(3 * F, 4 * F))).toEqual(new Array(F).fill(0));
   });
 
+  it('keeps the nearest allies and enemies of a crowd, ties by player index, as a full sort would', () => {
+    // 200 players on a coarse grid (many equal distances), some dead; every agent's row against a brute-force sort.
+    const rng = (i: number) => ((i * 2654435761) % 4294967296) / 4294967296;
+    const crowd = match(
+      Array.from({ length: 200 }, (_, i): [number, number, number, number] => [
+        i % 2,
+        Math.floor(rng(i) * 8),
+        Math.floor(rng(i + 999) * 8),
+        i % 17 === 5 ? 0 : 1,
+      ]),
+    );
+    const layout = TokenLayout.create({ mode: 'egocentric', maxAllies: 4, maxEnemies: 5 });
+    const agents = Int32Array.from({ length: 200 }, (_, i) => i);
+    layout.encodeAgents(crowd, sources(), agents, 200, new Float32Array(200 * layout.rowFloats), new Uint8Array(200 * layout.tokens));
+    const d = (a: number, b: number) =>
+      (crowd.position[3 * a]! - crowd.position[3 * b]!) ** 2 + (crowd.position[3 * a + 2]! - crowd.position[3 * b + 2]!) ** 2;
+    for (const a of [0, 1, 5, 77, 199]) {
+      const others = (enemies: boolean) =>
+        [...agents]
+          .filter((p) => p !== a && crowd.alive[p] === 1 && (crowd.team[p] !== crowd.team[a]) === enemies)
+          .sort((p, q) => d(a, p) - d(a, q) || p - q);
+      const want = [a, ...others(false).slice(0, 4), ...others(true).slice(0, 5)];
+      expect(Array.from(layout.slotPlayer.slice(a * layout.tokens, a * layout.tokens + 10)), `agent ${a}`).toEqual(want);
+    }
+  });
+
   it('writes features in the agent frame', () => {
     const layout = TokenLayout.create({ mode: 'egocentric', maxAllies: 1, maxEnemies: 1, positionScale: 10 });
     const out = new Float32Array(layout.rowFloats);
