@@ -3,7 +3,9 @@
  *   qT = Transpose(q, [1,0,2]); kT = Transpose(k, [1,2,0]) (or [0,2,1]); vT = Transpose(v, [1,0,2])
  *   p  = Softmax(MatMul(qT / c, kT) * c2 + mask); o = MatMul(p, vT); [Transpose(o, [1,0,2])]
  * (scale nodes and the mask optional) into one tickmind.Attention over the untransposed
- * q, k, v, so neither the transposes nor the score matrix are materialized.
+ * q, k, v, so neither the transposes nor the score matrix are materialized. Also the batched form
+ * the SDK's transformers export: q, k, v [B, T, heads, dim] transposed with [0,2,1,3] ([0,2,3,1]
+ * for k), the result transposed back with [0,2,1,3] (`batched` = 1).
  */
 import { attrInt, attrInts, type Graph, type Node, TICKMIND_DOMAIN } from '../ir/graph.js';
 import { Layout } from '../ops/attention.js';
@@ -61,8 +63,6 @@ function matchAt(index: GraphIndex, softmax: Node): { remove: Node[]; node: Node
     }
     if (scores === undefined) return undefined;
   }
-  // The fused op takes a mask that broadcasts to [heads, T, S]: rank 3 at most.
-  if (mask !== '' && (index.dims(mask)?.length ?? 4) > 3) return undefined;
   const mm1 = scores.matmul;
   // The query may carry its own scale (PyTorch divides q by sqrt(d) before the product).
   let scale = scores.scale;
@@ -78,15 +78,28 @@ function matchAt(index: GraphIndex, softmax: Node): { remove: Node[]; node: Node
   }
   const qTrans = index.producedBy(qT, 'Transpose');
   const kTrans = index.producedBy(mm1.inputs[1], 'Transpose');
-  if (qTrans === undefined || kTrans === undefined || !same(attrInts(qTrans, 'perm'), [1, 0, 2])) return undefined;
+  if (qTrans === undefined || kTrans === undefined) return undefined;
+  // Rank 4: a [B, T, d] activation reshaped to [B, T, heads, dim] and transposed to heads first.
+  const batched = same(attrInts(qTrans, 'perm'), [0, 2, 1, 3]);
+  if (!batched && !same(attrInts(qTrans, 'perm'), [1, 0, 2])) return undefined;
+  // The fused op takes a mask that broadcasts to [heads, T, S] ([batch, heads, T, S] batched).
+  if (mask !== '' && (index.dims(mask)?.length ?? 5) > (batched ? 4 : 3)) return undefined;
   const kPerm = attrInts(kTrans, 'perm');
-  const kLayout = same(kPerm, [1, 2, 0]) ? Layout.seqFirst : same(kPerm, [0, 2, 1]) ? Layout.headsFirst : undefined;
+  const kLayout = batched
+    ? same(kPerm, [0, 2, 3, 1])
+      ? Layout.seqFirst
+      : undefined
+    : same(kPerm, [1, 2, 0])
+      ? Layout.seqFirst
+      : same(kPerm, [0, 2, 1])
+        ? Layout.headsFirst
+        : undefined;
   if (kLayout === undefined) return undefined;
 
   const mm2 = index.soleConsumer(softmax.outputs[0]!);
   if (mm2?.op !== 'MatMul' || mm2.inputs[0] !== softmax.outputs[0]) return undefined;
   const vTrans = index.producedBy(mm2.inputs[1], 'Transpose');
-  if (vTrans === undefined || !same(attrInts(vTrans, 'perm'), [1, 0, 2])) return undefined;
+  if (vTrans === undefined || !same(attrInts(vTrans, 'perm'), batched ? [0, 2, 1, 3] : [1, 0, 2])) return undefined;
 
   const internal = [mm1.outputs[0]!, ...chain.map((n) => n.outputs[0]!)];
   if (!internal.every((v) => index.private(v))) return undefined;
@@ -95,11 +108,11 @@ function matchAt(index: GraphIndex, softmax: Node): { remove: Node[]; node: Node
   let outLayout: number = Layout.headsFirst;
   const remove = [mm1, ...chain, softmax, mm2];
   const after = index.soleConsumer(output);
-  if (after?.op === 'Transpose' && after.domain === '' && same(attrInts(after, 'perm'), [1, 0, 2])) {
+  if (after?.op === 'Transpose' && after.domain === '' && same(attrInts(after, 'perm'), batched ? [0, 2, 1, 3] : [1, 0, 2])) {
     output = after.outputs[0]!;
     outLayout = Layout.seqFirst;
     remove.push(after);
-  }
+  } else if (batched) return undefined; // batched: the output comes back sequence-first, [B, T, heads, dim]
   for (const t of [qTrans, kTrans, vTrans]) if (index.private(t.outputs[0]!)) remove.push(t);
 
   const node: Node = {
@@ -108,7 +121,14 @@ function matchAt(index: GraphIndex, softmax: Node): { remove: Node[]; node: Node
     domain: TICKMIND_DOMAIN,
     inputs: [qTrans.inputs[0]!, kTrans.inputs[0]!, vTrans.inputs[0]!, mask],
     outputs: [output],
-    attrs: { scale, q_layout: Layout.seqFirst, k_layout: kLayout, v_layout: Layout.seqFirst, out_layout: outLayout },
+    attrs: {
+      scale,
+      q_layout: Layout.seqFirst,
+      k_layout: kLayout,
+      v_layout: Layout.seqFirst,
+      out_layout: outLayout,
+      ...(batched ? { batched: 1 } : {}),
+    },
   };
   return { remove, node };
 }
