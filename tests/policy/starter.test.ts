@@ -36,8 +36,9 @@ describe('starter transformer', () => {
     const ort = await OrtSession.create(bytes);
     // 8 MatMuls fused with the Add after them — 7 linear layers (embed, q, k|v, out, ff1 with its GELU,
     // ff2, head) and the attention scores with the mask: the one layer's qkv is split, q for token 0
-    // alone and k|v for every token (an egocentric policy reads token 0).
-    expect(native.passes).toMatchObject({ gelu: 1, matmul: 8 });
+    // alone and k|v for every token (an egocentric policy reads token 0); the attention core fused in
+    // its batched form ([B, T, heads, dim] operands: no transposes, no score matrix).
+    expect(native.passes).toMatchObject({ gelu: 1, matmul: 8, attention: 1 });
     for (const batch of [1, 3, 8]) {
       const feeds = randomFeeds(native.inputs, { batch }, batch);
       const a = native.runSync(feeds).logits!;
