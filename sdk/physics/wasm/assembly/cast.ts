@@ -1,5 +1,6 @@
 // Batched ray and sphere casts against the static level (a 4-wide BVH of boxes) and the agents
-// (vertical capsules, swept four at a time). One call casts a whole batch; nothing crosses into JavaScript per ray.
+// (vertical capsules: rays of radius 0 walk a grid over them, sphere casts sweep them four at a time).
+// One call casts a whole batch; nothing crosses into JavaScript per ray.
 // The static level's side is closest-hit-level.ts, the agents' side closest-hit-agents.ts.
 
 import { gridCapsules, gStamp, loadGrid, sweepCapsules } from './closest-hit-agents';
