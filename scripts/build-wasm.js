@@ -3,7 +3,7 @@
 // so the SDK loads them in Node and in a browser with no fetch. Runs as part of
 // `npm install` (prepare) and `npm test`.
 //   sdk/inference/wasm: relaxed-SIMD, SIMD128 and scalar builds (the runtime picks the best the
-//                       engine validates; see sdk/inference/wasm/runtime.ts)
+//                       engine validates; see sdk/inference/wasm/kernel-sets.ts)
 //   sdk/physics/wasm:   SIMD128 and scalar builds (BVH ray casts, agent sweeps)
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';

@@ -1,5 +1,5 @@
 /**
- * tickmind's own protobuf reader and writer for ONNX (sdk/inference/onnx/wire-*.ts, proto-read.ts,
+ * tickmind's own protobuf reader and writer for ONNX (sdk/inference/onnx/wire-*.ts, proto-read*.ts,
  * encode.ts), checked against onnx-proto (protobufjs, an independent implementation) and against
  * hand-built bytes, including hostile ones.
  */

@@ -1,6 +1,6 @@
 /**
  * A reader of the protobuf wire format over a Uint8Array, for the ONNX messages in
- * proto-read.ts. It trusts nothing in the bytes: every declared length is checked against what
+ * proto-read*.ts. It trusts nothing in the bytes: every declared length is checked against what
  * is left of the enclosing message before anything is allocated, nesting is bounded, and every
  * malformed input (truncated varint, wire type 6 or 7, a length past the end) is a
  * `TickmindError('MODEL_DECODE')` naming the field and the byte offset.

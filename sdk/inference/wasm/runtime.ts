@@ -1,17 +1,8 @@
 /**
- * Loads tickmind's WebAssembly kernels and manages their linear memory: an allocator of 64-byte
- * aligned regions.
- *
- * Three builds of the same kernels are embedded (a {@link KernelSet}): `relaxed` (SIMD128 plus
- * relaxed-SIMD fused multiply-add in the GEMM tiles, GEMV, batched matmul and attention), `simd`
- * (SIMD128) and `scalar`. The runtime takes the best the engine validates — relaxed where a tiny
- * relaxed-SIMD probe module validates, else SIMD128, else scalar — silently. {@link setKernelSet} or the environment variable `TICKMIND_KERNELS`
- * (`relaxed`, `simd`, `scalar` or `auto`) forces one, for tests and benchmarks.
- *
- * Determinism: every set gives bit-identical results run to run on a given machine and engine.
- * The sets differ from each other in the last bits: `f32x4.relaxed_madd` rounds once where the
- * hardware fuses (x86 FMA3, Arm), where SIMD128 multiplies and adds with two roundings; an engine
- * without FMA may round twice, so relaxed results may also differ between machines.
+ * The kernel runtime: one instance of tickmind's WebAssembly kernels with its linear memory, and
+ * an allocator of 64-byte aligned regions in that memory. Which build of the kernels it runs is
+ * kernel-sets.ts's job; what the kernels export is kernel-exports.ts's. This module re-exports
+ * both, so importers keep one path.
  *
  * All sessions share one runtime (see {@link sharedRuntime}), so regions are freed one by one
  * and reused: freed regions go to a free list (kept sorted by offset, neighbours merged), an
@@ -22,313 +13,26 @@
  * at once (a disposed session, a plan, a build that failed half-way).
  */
 import { TickmindError } from '../../core/errors.js';
-import { decodeBase64, relaxedSimdSupported, simdSupported } from '../../core/wasm.js';
-import { RELAXED_WASM_BASE64, SCALAR_WASM_BASE64, SIMD_WASM_BASE64 } from './binaries.generated.js';
+import type { KernelExports } from './kernel-exports.js';
+import { checkedKernelSet, compileKernels, defaultKernelSet, type KernelSet } from './kernel-sets.js';
 
-/** The kernel exports, as the host calls them (pointers are byte offsets). */
-export interface KernelExports {
-  packB(b: number, bp: number, K: number, N: number, transB: number): void;
-  packedSize(K: number, N: number): number;
-  gemmPacked(a: number, lda: number, bp: number, bias: number, c: number, ldc: number, M: number, N: number, K: number, act: number): void;
-  packDot(b: number, wp: number, K: number, N: number, transB: number): void;
-  packedDotSize(K: number, N: number): number;
-  gemvPacked(a: number, lda: number, wp: number, bias: number, c: number, ldc: number, M: number, N: number, K: number, act: number): void;
-  matmulBatched(
-    a: number,
-    sa: number,
-    lda: number,
-    b: number,
-    sb: number,
-    ldb: number,
-    c: number,
-    sc: number,
-    ldc: number,
-    batch: number,
-    M: number,
-    N: number,
-    K: number,
-  ): void;
-  layerNorm(x: number, gamma: number, beta: number, y: number, rows: number, cols: number, eps: number): void;
-  softmax(x: number, y: number, rows: number, cols: number): void;
-  activate(x: number, y: number, n: number, act: number): void;
-  unary(x: number, y: number, n: number, op: number): void;
-  binary(a: number, sa: number, ja: number, b: number, sb: number, jb: number, y: number, rows: number, cols: number, op: number): void;
-  attention(
-    q: number,
-    qn: number,
-    qi: number,
-    k: number,
-    kn: number,
-    kj: number,
-    v: number,
-    vn: number,
-    vj: number,
-    o: number,
-    on: number,
-    oi: number,
-    m: number,
-    mn: number,
-    mi: number,
-    heads: number,
-    T: number,
-    S: number,
-    D: number,
-    scale: number,
-    scratch: number,
-  ): void;
-  copyBlocks(src: number, srcStride: number, map: number, dst: number, dstStride: number, count: number, runBytes: number): void;
-  select(
-    c: number,
-    sc: number,
-    jc: number,
-    x: number,
-    sx: number,
-    jx: number,
-    y: number,
-    sy: number,
-    jy: number,
-    out: number,
-    rows: number,
-    cols: number,
-  ): void;
-  im2colPanels(
-    x: number,
-    bp: number,
-    C: number,
-    H: number,
-    W: number,
-    KH: number,
-    KW: number,
-    sh: number,
-    sw: number,
-    dh: number,
-    dw: number,
-    padT: number,
-    padL: number,
-    OH: number,
-    OW: number,
-    ones: number,
-  ): void;
-  pool2d(
-    x: number,
-    y: number,
-    NC: number,
-    H: number,
-    W: number,
-    KH: number,
-    KW: number,
-    sh: number,
-    sw: number,
-    dh: number,
-    dw: number,
-    padT: number,
-    padL: number,
-    padB: number,
-    padR: number,
-    OH: number,
-    OW: number,
-    avg: number,
-    includePad: number,
-  ): void;
-  gru(
-    x: number,
-    w: number,
-    r: number,
-    bias: number,
-    h0: number,
-    y: number,
-    yh: number,
-    scratch: number,
-    seq: number,
-    batch: number,
-    I: number,
-    H: number,
-    dirs: number,
-    reverseOnly: number,
-    lbr: number,
-  ): void;
-  lstm(
-    x: number,
-    w: number,
-    r: number,
-    bias: number,
-    h0: number,
-    c0: number,
-    p: number,
-    y: number,
-    yh: number,
-    yc: number,
-    scratch: number,
-    seq: number,
-    batch: number,
-    I: number,
-    H: number,
-    dirs: number,
-    reverseOnly: number,
-  ): void;
-  packedInt8Size(K: number, N: number): number;
-  packInt8(b: number, wq: number, scales: number, K: number, N: number, transB: number): void;
-  gemvInt8(
-    a: number,
-    lda: number,
-    wq: number,
-    scales: number,
-    bias: number,
-    c: number,
-    ldc: number,
-    M: number,
-    N: number,
-    K: number,
-    act: number,
-    aq: number,
-  ): void;
-  depthwise2d(
-    x: number,
-    w: number,
-    bias: number,
-    y: number,
-    NC: number,
-    C: number,
-    H: number,
-    W: number,
-    KH: number,
-    KW: number,
-    sh: number,
-    sw: number,
-    dh: number,
-    dw: number,
-    padT: number,
-    padL: number,
-    OH: number,
-    OW: number,
-  ): void;
-  packedInt8GemmSize(K: number, N: number): number;
-  packInt8Gemm(b: number, bp: number, scales: number, K: number, N: number, transB: number): void;
-  gemmInt8(
-    a: number,
-    lda: number,
-    bp: number,
-    scales: number,
-    bias: number,
-    c: number,
-    ldc: number,
-    M: number,
-    N: number,
-    K: number,
-    act: number,
-    aq: number,
-    ascale: number,
-  ): void;
-  gemmInt8Quantized(
-    aq: number,
-    ascale: number,
-    bp: number,
-    scales: number,
-    bias: number,
-    c: number,
-    ldc: number,
-    M: number,
-    N: number,
-    K: number,
-    act: number,
-  ): void;
-  absMax(x: number, n: number): number;
-  quantizeRows(a: number, lda: number, K: number, M: number, aq: number, ascale: number): void;
-  quantizePanels(src: number, dst: number, K: number, N: number, inv: number): void;
-  addRowBias(c: number, bias: number, M: number, N: number): void;
-  fillF32(dst: number, value: number, n: number): void;
-  heapBase(): number;
-}
-
-/** Activation codes understood by gemmPacked and activate. */
-export const Act = { none: 0, relu: 1, gelu: 2 } as const;
-/** Op codes of the unary kernel. */
-export const UnaryOp = { erf: 0, exp: 1, sigmoid: 2 } as const;
-/** Op codes of the binary kernel. */
-export const BinaryOp = { add: 0, sub: 1, mul: 2, div: 3 } as const;
-
-export { relaxedSimdSupported, simdSupported };
-
-/**
- * A build of the kernels: `relaxed` (SIMD128 + relaxed-SIMD fused multiply-add), `simd`
- * (SIMD128), `scalar` (no SIMD).
- */
-export type KernelSet = 'relaxed' | 'simd' | 'scalar';
-
-/** Every kernel set, fastest first. */
-export const KERNEL_SETS: readonly KernelSet[] = ['relaxed', 'simd', 'scalar'];
-
-/** A kernel set in words (for reports). */
-export function describeKernelSet(set: KernelSet): string {
-  if (set === 'relaxed') return 'relaxed SIMD (SIMD128 + f32x4.relaxed_madd fused multiply-add)';
-  return set === 'simd' ? 'SIMD128 (multiply, then add)' : 'scalar (no SIMD)';
-}
-
-/** Whether this engine runs a kernel set. */
-export function kernelSetSupported(set: KernelSet): boolean {
-  if (set === 'scalar') return true;
-  return set === 'simd' ? simdSupported() : relaxedSimdSupported();
-}
-
-/** The fastest kernel set this engine runs. */
-export function bestKernelSet(): KernelSet {
-  return relaxedSimdSupported() ? 'relaxed' : simdSupported() ? 'simd' : 'scalar';
-}
-
-let forcedSet: KernelSet | undefined;
-
-/**
- * Forces the kernel set of the runtimes created from now on (sessions created later: a session
- * keeps the set it was created with); `'auto'` goes back to the environment variable
- * `TICKMIND_KERNELS`, else detection. Throws INVALID_ARGUMENT for an unknown name and
- * BACKEND_UNAVAILABLE for a set this engine does not run. Returns the previous setting.
- */
-export function setKernelSet(set: KernelSet | 'auto'): KernelSet | 'auto' {
-  const previous = forcedSet ?? 'auto';
-  forcedSet = set === 'auto' ? undefined : checkedKernelSet(set, 'setKernelSet');
-  return previous;
-}
-
-/**
- * The kernel set a runtime created now gets: {@link setKernelSet}'s, else `TICKMIND_KERNELS`'s
- * (`relaxed`, `simd`, `scalar`; empty or `auto`: detect), else {@link bestKernelSet}.
- */
-export function defaultKernelSet(): KernelSet {
-  if (forcedSet !== undefined) return forcedSet;
-  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.TICKMIND_KERNELS;
-  if (env !== undefined && env !== '' && env !== 'auto') return checkedKernelSet(env, 'TICKMIND_KERNELS');
-  return bestKernelSet();
-}
-
-function checkedKernelSet(name: string, source: string): KernelSet {
-  if (!(KERNEL_SETS as readonly string[]).includes(name)) {
-    throw new TickmindError('INVALID_ARGUMENT', `${source}: unknown kernel set '${name}' (relaxed, simd, scalar or auto)`);
-  }
-  const set = name as KernelSet;
-  if (!kernelSetSupported(set)) {
-    const hint =
-      set === 'relaxed' ? ' (Node 20: run node with --experimental-wasm-relaxed-simd; Node 22+ and current browsers have it)' : '';
-    throw new TickmindError('BACKEND_UNAVAILABLE', `${source}: this engine does not run the ${describeKernelSet(set)} kernels${hint}`);
-  }
-  return set;
-}
+export { relaxedSimdSupported, simdSupported } from '../../core/wasm.js';
+export type { KernelExports } from './kernel-exports.js';
+export { Act, BinaryOp, UnaryOp } from './kernel-exports.js';
+export type { KernelSet } from './kernel-sets.js';
+export {
+  bestKernelSet,
+  defaultKernelSet,
+  describeKernelSet,
+  KERNEL_SETS,
+  kernelSetSupported,
+  setKernelSet,
+} from './kernel-sets.js';
 
 const PAGE = 65536;
 const ALIGN = 64;
 /** 32-bit WebAssembly addresses 65536 pages at most. */
 const MAX_BYTES = 65536 * PAGE;
-
-const BINARIES: Record<KernelSet, string> = { relaxed: RELAXED_WASM_BASE64, simd: SIMD_WASM_BASE64, scalar: SCALAR_WASM_BASE64 };
-const compiled = new Map<KernelSet, WebAssembly.Module>();
-
-function compileKernels(set: KernelSet): WebAssembly.Module {
-  let module = compiled.get(set);
-  if (module === undefined) {
-    module = new WebAssembly.Module(decodeBase64(BINARIES[set]) as BufferSource);
-    compiled.set(set, module);
-  }
-  return module;
-}
 
 /** Options for {@link WasmRuntime}. */
 export interface WasmRuntimeOptions {
