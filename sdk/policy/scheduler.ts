@@ -49,6 +49,9 @@ export interface SchedulerStats {
   overBudgetTicks: number;
 }
 
+/** Distinct due ticks the counting sort handles (waits beyond it sort by insertion). */
+const BUCKETS = 256;
+
 /** Chooses which due agents decide each tick within a budget (see the module comment). */
 export class DecisionScheduler {
   /** Current model: predicted µs = callUs + agentUs · n. */
@@ -63,6 +66,8 @@ export class DecisionScheduler {
   /** Tick since which each agent (by id) has been due, -1 when not waiting. */
   private readonly dueSince: Int32Array;
   private readonly order: Int32Array;
+  /** Counting-sort buckets by due tick: the oldest BUCKETS ticks' worth (see sortOldestFirst). */
+  private readonly buckets = new Int32Array(BUCKETS + 1);
   /** Whether the cost model is fixed (deterministic choices). */
   private readonly fixed: boolean;
   // Least squares of µs on (1, n) with exponential forgetting: sums of 1, n, n², y, n·y.
@@ -101,17 +106,7 @@ export class DecisionScheduler {
    * batch). The others stay due and keep their place: they go first once they are the oldest.
    */
   select(tick: number, due: Int32Array, count: number, out: Int32Array, max = Number.MAX_SAFE_INTEGER): number {
-    // Oldest first: insertion sort by the tick each agent became due (ties by id order given).
-    for (let i = 0; i < count; i++) {
-      const e = due[i]!;
-      if (this.dueSince[e]! < 0) this.dueSince[e] = tick;
-      let j = i;
-      while (j > 0 && this.dueSince[this.order[j - 1]!]! > this.dueSince[e]!) {
-        this.order[j] = this.order[j - 1]!;
-        j--;
-      }
-      this.order[j] = e;
-    }
+    this.sortOldestFirst(tick, due, count);
     let n = 0;
     let forced = 0;
     // One batch over budget at most: by default, as many agents as the budget itself holds.
@@ -131,6 +126,43 @@ export class DecisionScheduler {
     this.stats.deferrals += count - n;
     this.stats.ticks++;
     return n;
+  }
+
+  /**
+   * Writes the due agents into `order`, oldest first: by the tick each became due, ties in the
+   * order given. Those ticks span at most a few dozen values, so a stable counting sort over them
+   * (O(count + span)); an insertion sort where the span is wider than the buckets (O(count²)).
+   */
+  private sortOldestFirst(tick: number, due: Int32Array, count: number): void {
+    let oldest = tick;
+    for (let i = 0; i < count; i++) {
+      const e = due[i]!;
+      if (this.dueSince[e]! < 0) this.dueSince[e] = tick;
+      if (this.dueSince[e]! < oldest) oldest = this.dueSince[e]!;
+    }
+    const span = tick - oldest + 1;
+    const buckets = this.buckets;
+    if (span <= buckets.length - 1) {
+      buckets.fill(0, 0, span + 1);
+      for (let i = 0; i < count; i++) buckets[this.dueSince[due[i]!]! - oldest + 1]!++;
+      for (let b = 1; b <= span; b++) buckets[b] = buckets[b]! + buckets[b - 1]!;
+      for (let i = 0; i < count; i++) {
+        const e = due[i]!;
+        const b = this.dueSince[e]! - oldest;
+        this.order[buckets[b]!] = e;
+        buckets[b]!++;
+      }
+      return;
+    }
+    for (let i = 0; i < count; i++) {
+      const e = due[i]!;
+      let j = i;
+      while (j > 0 && this.dueSince[this.order[j - 1]!]! > this.dueSince[e]!) {
+        this.order[j] = this.order[j - 1]!;
+        j--;
+      }
+      this.order[j] = e;
+    }
   }
 
   /**

@@ -94,6 +94,34 @@ describe('DecisionScheduler', () => {
     expect(scheduler.stats.worstWaitTicks).toBe(0);
   });
 
+  it('serves the oldest first, ties in the order given — also once waits span more ticks than its buckets', () => {
+    // Reference: each agent's first unserved due tick, a stable sort by it.
+    for (const [agents, perTick] of [
+      [64, 7],
+      [400, 1], // waits grow past 256 ticks: the insertion-sort path
+    ] as const) {
+      const scheduler = new DecisionScheduler(agents, { budgetUs: 1000, costModel: { callUs: 0, agentUs: 1000 / perTick }, maxWaitTicks: 1e9 });
+      const since = new Int32Array(agents).fill(-1);
+      const out = new Int32Array(agents);
+      let pseudo = 7;
+      for (let tick = 0; tick < 420; tick++) {
+        // A varying subset is due each tick, in a shuffled order.
+        const due = Int32Array.from({ length: agents }, (_, i) => i).filter(() => (pseudo = (pseudo * 1103515245 + 12345) % 2147483648) % 3 !== 0);
+        for (let i = due.length - 1; i > 0; i--) {
+          pseudo = (pseudo * 1103515245 + 12345) % 2147483648;
+          const j = pseudo % (i + 1);
+          [due[i], due[j]] = [due[j]!, due[i]!];
+        }
+        for (const e of due) if (since[e]! < 0) since[e] = tick;
+        const want = [...due].map((e, i) => [e, i] as const).sort((a, b) => since[a[0]]! - since[b[0]]! || a[1] - b[1]);
+        const n = scheduler.select(tick, due, due.length, out);
+        expect(n).toBe(Math.min(perTick, due.length));
+        expect([...out.subarray(0, n)], `tick ${tick}`).toEqual(want.slice(0, n).map(([e]) => e));
+        for (let i = 0; i < n; i++) since[out[i]!] = -1;
+      }
+    }
+  });
+
   it('rejects a non-positive budget', () => {
     expect(() => new DecisionScheduler(4, { budgetUs: 0 })).toThrow(/budgetUs/);
   });
