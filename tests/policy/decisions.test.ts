@@ -100,16 +100,23 @@ describe('DecisionScheduler', () => {
       [64, 7],
       [400, 1], // waits grow past 256 ticks: the insertion-sort path
     ] as const) {
-      const scheduler = new DecisionScheduler(agents, { budgetUs: 1000, costModel: { callUs: 0, agentUs: 1000 / perTick }, maxWaitTicks: 1e9 });
+      const scheduler = new DecisionScheduler(agents, {
+        budgetUs: 1000,
+        costModel: { callUs: 0, agentUs: 1000 / perTick },
+        maxWaitTicks: 1e9,
+      });
       const since = new Int32Array(agents).fill(-1);
       const out = new Int32Array(agents);
       let pseudo = 7;
+      const next = () => {
+        pseudo = (pseudo * 1103515245 + 12345) % 2147483648;
+        return pseudo;
+      };
       for (let tick = 0; tick < 420; tick++) {
         // A varying subset is due each tick, in a shuffled order.
-        const due = Int32Array.from({ length: agents }, (_, i) => i).filter(() => (pseudo = (pseudo * 1103515245 + 12345) % 2147483648) % 3 !== 0);
+        const due = Int32Array.from({ length: agents }, (_, i) => i).filter(() => next() % 3 !== 0);
         for (let i = due.length - 1; i > 0; i--) {
-          pseudo = (pseudo * 1103515245 + 12345) % 2147483648;
-          const j = pseudo % (i + 1);
+          const j = next() % (i + 1);
           [due[i], due[j]] = [due[j]!, due[i]!];
         }
         for (const e of due) if (since[e]! < 0) since[e] = tick;
