@@ -39,6 +39,12 @@ export interface Decider {
   sense?(batch: DecisionBatch): void;
   /** Optional: an entity left the world (or its id was reused): drop any state kept for it. */
   forget?(entity: number): void;
+  /**
+   * Optional: false when `decide` never reads `batch.observations` (it reads the world itself, as
+   * the policy deciders do), so the decide system skips copying each due agent's sensor row into
+   * the batch — ~100 floats per agent per tick. Default true.
+   */
+  readonly readsObservations?: boolean;
 }
 
 /** Uniformly random movement classes from the world's RNG. */

@@ -124,6 +124,8 @@ function jointDecider(world: AiWorld, policy: Policy, obs: TokenObservations, op
   return {
     name: `policy(joint, ${policy.spec.architecture.kind ?? 'model'})`,
     observations: obs,
+    // Its tokens read the sensors from the world (TokenObservations), not from the batch.
+    readsObservations: false,
     lastError: undefined,
     sense(): void {
       if (!sees) return;
@@ -178,6 +180,8 @@ function egocentricDecider(world: AiWorld, policy: Policy, obs: TokenObservation
   const decider: PolicyDecider & { lastError: Error | undefined } = {
     name: `policy(egocentric, ${policy.spec.architecture.kind ?? 'model'})`,
     scheduler,
+    // Its tokens read the sensors from the world (TokenObservations), not from the batch.
+    readsObservations: false,
     observations: obs,
     lastError: undefined,
     sense(batch: DecisionBatch): void {

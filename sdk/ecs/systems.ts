@@ -120,13 +120,14 @@ export function decideSystem(world: AiWorld): void {
   const stride = world.obsStride;
   for (let d = 0; d < world.deciders.length; d++) {
     const n = collectDue(world, d);
-    for (let k = 0; k < n; k++) {
-      const e = world.due[k]!;
-      for (let j = 0; j < stride; j++) world.dueObs[k * stride + j] = world.observations[e * stride + j]!;
-    }
     if (n === 0) continue;
-    world.decision.count = n;
     const decider = world.deciders[d]!;
+    if (decider.readsObservations !== false)
+      for (let k = 0; k < n; k++) {
+        const e = world.due[k]!;
+        for (let j = 0; j < stride; j++) world.dueObs[k * stride + j] = world.observations[e * stride + j]!;
+      }
+    world.decision.count = n;
     if (profile !== undefined) profile.profiler.begin(deciderSpan(profile, d, decider.name));
     decider.decide(world.decision, world.dueActions);
     if (profile !== undefined) profile.profiler.end();

@@ -160,6 +160,30 @@ describe('AI world', () => {
     expect(calls).toBe(8 + 3);
   });
 
+  it("hands each due agent's sensor row to a decider in the batch, unless the decider says it never reads it", () => {
+    const seen: number[][] = [];
+    const reader = (readsObservations?: boolean): Decider => ({
+      name: 'reader',
+      ...(readsObservations !== undefined ? { readsObservations } : {}),
+      decide(batch, actions) {
+        seen.push(Array.from(batch.observations.subarray(0, batch.count * batch.stride)));
+        actions.fill(0, 0, batch.count);
+      },
+    });
+    for (const reads of [undefined, false]) {
+      seen.length = 0;
+      const world = physicsWorld(3, reader(reads), undefined, 'bvh');
+      world.dueObs.fill(-7);
+      step(world);
+      // The due agents' rows, in the batch's order (every agent is due at tick 0).
+      const want = Array.from(world.decision.agents.subarray(0, 6), (e) =>
+        Array.from(world.observations.subarray(e * world.obsStride, (e + 1) * world.obsStride)),
+      ).flat();
+      if (reads === undefined) expect(seen[0]).toEqual(want);
+      else expect(seen[0]!.every((v) => v === -7)).toBe(true);
+    }
+  });
+
   it('senses through the Rapier caster the same as through the BVH caster', () => {
     const physics = new PhysicsWorld(R, level);
     const bvh = new BvhRayCaster(level, { maxAgents: 8 });
