@@ -201,27 +201,12 @@ describe('BvhMover', () => {
   it.each(both)('%s: setIntentFrom (the velocity read from an array) moves exactly as setIntent', (kind) => {
     const boxes: Box[] = [{ min: [3, 0, -10], max: [4, 3, 10], tag: 3 }];
     const intent: Intent = (i, t) => [4 - i, t % 20 < 10 ? 2 : -1.5, t === 30, i === 1 && t > 40];
-    const a = run(
-      kind,
-      boxes,
-      [
-        [0, 0, 0],
-        [0, 0, 2],
-      ],
-      64,
-      intent,
-    );
-    const b = run(
-      kind,
-      boxes,
-      [
-        [0, 0, 0],
-        [0, 0, 2],
-      ],
-      64,
-      intent,
-      true,
-    );
+    const starts: [number, number, number][] = [
+      [0, 0, 0],
+      [0, 0, 2],
+    ];
+    const a = run(kind, boxes, starts, 64, intent);
+    const b = run(kind, boxes, starts, 64, intent, true);
     expect(b.path).toEqual(a.path);
     const v = Float32Array.of(Number.NaN, 0);
     if (kind === 'bvh') expect(() => b.mover.setIntentFrom!(0, v, 0, false, false)).toThrow(/not finite/);
