@@ -21,7 +21,7 @@ import {
 } from '../sdk.js';
 import type { TrainReply, TrainRequest } from './messages.js';
 
-/** The shipped egocentric architecture's depth (its one layer runs for the deciding agent's token). */
+/** The shipped egocentric architecture's depth (its one layer runs for the deciding agent's token); fine-tuning keeps the policy's own. */
 const LAYERS = defaultLayers('egocentric');
 
 const post = (m: TrainReply, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(m, transfer);
@@ -41,19 +41,22 @@ function train(req: TrainRequest): void {
   if (layout.mode !== 'egocentric') throw new Error(`the recording holds ${layout.mode} rows; the sandbox trains egocentric policies`);
   const data = trainingData(dataset);
   if (data.count < 16) throw new Error(`only ${data.count} labelled frames: record at least a few seconds of movement first`);
+  // Fine-tuning takes the policy's own depth (a two-layer egocentric model from before keeps its two).
+  const init = req.init !== undefined ? initialPolicy(req.init, layout) : undefined;
+  const layers = init?.layers ?? LAYERS;
   const config: TokenTransformerConfig = {
     observation: layout,
     classes: 97,
     seed: req.seed,
     d: 64,
-    layers: LAYERS,
+    layers,
     heads: 4,
   };
   const fresh = tokenTransformerWeights(config);
   const net = new TokenNet(
-    { tokens: layout.tokens, features: layout.featuresPerToken, d: 64, layers: LAYERS, heads: 4, ff: 128, classes: 97 },
+    { tokens: layout.tokens, features: layout.featuresPerToken, d: 64, layers, heads: 4, ff: 128, classes: 97 },
     64,
-    req.init !== undefined ? startingWeights(req.init, layout, fresh) : fresh,
+    init !== undefined ? startingWeights(init, fresh) : fresh,
   );
   let lastPost = 0;
   const result = trainBehaviorCloning(net, data, {
@@ -98,24 +101,38 @@ function train(req: TrainRequest): void {
   );
 }
 
-/** The policy's weights in place of the fresh ones: an egocentric policy of the sandbox's architecture, trained on the data's layout. */
-function startingWeights(
+/** A policy to fine-tune: an egocentric token transformer of d 64, 4 heads (any depth), trained on the data's layout. */
+function initialPolicy(
   init: { model: Uint8Array; file: string },
   layout: ReturnType<typeof observationLayout>,
-  fresh: Record<string, Float32Array>,
-): Record<string, Float32Array> {
+): { model: ReturnType<typeof decodeModel>; file: string; layers: number } {
   const model = decodeModel(init.model);
   const spec = parsePolicySpec(model.metadata, init.file);
   const a = spec.architecture;
-  if (spec.mode !== 'egocentric' || a.kind !== 'token-transformer' || a.d !== 64 || a.layers !== LAYERS || a.heads !== 4)
-    throw new Error(
-      `${init.file} is not an egocentric token transformer of d 64, ${LAYERS} layer${LAYERS === 1 ? '' : 's'}, 4 heads: it cannot be fine-tuned here`,
-    );
+  const layers = Number(a.layers);
+  if (
+    spec.mode !== 'egocentric' ||
+    a.kind !== 'token-transformer' ||
+    a.d !== 64 ||
+    a.heads !== 4 ||
+    (a.ff !== undefined && a.ff !== 128) ||
+    !Number.isInteger(layers) ||
+    layers < 1
+  )
+    throw new Error(`${init.file} is not an egocentric token transformer of d 64, 4 heads: it cannot be fine-tuned here`);
   const difference = layoutDifference(spec.observation, layout);
   if (difference !== undefined) throw new Error(`${init.file} was trained on another observation layout than the data's: ${difference}`);
+  return { model, file: init.file, layers };
+}
+
+/** The policy's weights in place of the fresh ones (of its architecture). */
+function startingWeights(
+  init: { model: ReturnType<typeof decodeModel>; file: string },
+  fresh: Record<string, Float32Array>,
+): Record<string, Float32Array> {
   const out: Record<string, Float32Array> = {};
   for (const [name, w] of Object.entries(fresh)) {
-    const v = model.graph.initializers.get(name)?.data;
+    const v = init.model.graph.initializers.get(name)?.data;
     if (!(v instanceof Float32Array) || v.length !== w.length)
       throw new Error(`${init.file} has no parameter ${name} of ${w.length} values`);
     out[name] = Float32Array.from(v);
