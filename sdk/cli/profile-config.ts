@@ -2,8 +2,7 @@
  * `tickmind profile`'s command line: its options, their ranges and defaults (docs/profiling.md),
  * and the native kernel set it runs.
  */
-import type { KernelSet } from '../inference/index.js';
-import { bestKernelSet } from '../inference/index.js';
+import { bestKernelSet, type KernelSet } from '../inference/index.js';
 import type { PolicyMode } from '../policy/index.js';
 import { checkKnown, intOption, option, type ParsedArgs, UsageError } from './args.js';
 import { parseKernels } from './model-bench.js';

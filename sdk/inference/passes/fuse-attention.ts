@@ -42,6 +42,13 @@ function scoresOf(index: GraphIndex, value: string, chain: Node[]): { matmul: No
   return undefined;
 }
 
+/** The layout k's transpose to kᵀ implies, or undefined for another transpose. */
+function keyLayout(perm: number[] | undefined, batched: boolean): number | undefined {
+  if (batched) return same(perm, [0, 2, 3, 1]) ? Layout.seqFirst : undefined;
+  if (same(perm, [1, 2, 0])) return Layout.seqFirst;
+  return same(perm, [0, 2, 1]) ? Layout.headsFirst : undefined;
+}
+
 function matchAt(index: GraphIndex, softmax: Node): { remove: Node[]; node: Node } | undefined {
   if (softmax.op !== 'Softmax' || softmax.domain !== '' || attrInt(softmax, 'axis', -1) !== -1) return undefined;
   const chain: Node[] = [];
@@ -84,16 +91,7 @@ function matchAt(index: GraphIndex, softmax: Node): { remove: Node[]; node: Node
   if (!batched && !same(attrInts(qTrans, 'perm'), [1, 0, 2])) return undefined;
   // The fused op takes a mask that broadcasts to [heads, T, S] ([batch, heads, T, S] batched).
   if (mask !== '' && (index.dims(mask)?.length ?? 5) > (batched ? 4 : 3)) return undefined;
-  const kPerm = attrInts(kTrans, 'perm');
-  const kLayout = batched
-    ? same(kPerm, [0, 2, 3, 1])
-      ? Layout.seqFirst
-      : undefined
-    : same(kPerm, [1, 2, 0])
-      ? Layout.seqFirst
-      : same(kPerm, [0, 2, 1])
-        ? Layout.headsFirst
-        : undefined;
+  const kLayout = keyLayout(attrInts(kTrans, 'perm'), batched);
   if (kLayout === undefined) return undefined;
 
   const mm2 = index.soleConsumer(softmax.outputs[0]!);

@@ -150,11 +150,8 @@ export class CharacterMover implements AgentMover {
     this.intentJump[entity] = jump ? 1 : 0;
   }
 
-  setIntentFrom(entity: number, velocity: Float32Array, o: number, jump: boolean, _crouch: boolean): void {
-    this.checkCapacity(entity);
-    this.intentV[2 * entity] = velocity[o]!;
-    this.intentV[2 * entity + 1] = velocity[o + 1]!;
-    this.intentJump[entity] = jump ? 1 : 0;
+  setIntentFrom(entity: number, velocity: Float32Array, o: number, jump: boolean, crouch: boolean): void {
+    this.setIntent(entity, velocity[o]!, velocity[o + 1]!, jump, crouch);
   }
 
   moveAll(): void {
