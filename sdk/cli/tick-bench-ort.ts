@@ -11,7 +11,7 @@ import type { KernelSet } from '../inference/index.js';
 import { loadPolicy, sampleLogits } from '../policy/index.js';
 import { monotonicClock } from '../profiling/index.js';
 import type { TickRow } from './tick-bench.js';
-import { advance, makeTickWorld, phase, phaseUs, type TickCase, type TickWorld } from './tick-world.js';
+import { advance, makeTickWorld, phase, phasesUs, type TickCase, type TickWorld } from './tick-world.js';
 
 /** A tick world whose decide phase first awaits `prepare` (the onnxruntime-web run). */
 interface OrtWorld extends TickWorld {
@@ -84,10 +84,7 @@ export async function benchOrtCase(c: TickCase, o: { ticks: number }, kernels: K
   await runOrtTicks(w, o.ticks, samples);
   return {
     case: c.name,
-    senseUs: phaseUs(samples, 0),
-    decideUs: phaseUs(samples, 1),
-    actUs: phaseUs(samples, 2),
-    tickUs: phaseUs(samples, 3),
+    ...phasesUs(samples),
     heapGrowthPer10kTicks: null,
     heapNote: ORT_HEAP_NOTE,
   };

@@ -15,6 +15,7 @@ import {
   makeTickWorld,
   ORT_TICK_CASE,
   type PhaseUs,
+  phasesUs,
   phaseUs,
   type RapierMoverFactory,
   runTicks,
@@ -90,10 +91,7 @@ async function benchCase(c: TickCase, o: TickBenchOptions, kernels: KernelSet): 
   runTicks(w, o.ticks, samples);
   return {
     case: c.name,
-    senseUs: phaseUs(samples, 0),
-    decideUs: phaseUs(samples, 1),
-    actUs: phaseUs(samples, 2),
-    tickUs: phaseUs(samples, 3),
+    ...phasesUs(samples),
     heapGrowthPer10kTicks: o.heap !== undefined ? heapGrowth(w, o.heap) : null,
   };
 }

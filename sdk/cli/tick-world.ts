@@ -258,3 +258,11 @@ export const phaseUs = (samples: Float64Array[], k: number): PhaseUs => ({
   median: tickQuantile(samples[k]!, 0.5),
   p99: tickQuantile(samples[k]!, 0.99),
 });
+
+/** The four phases of a timed run (samples: sense, decide, act, tick), as a row reports them. */
+export const phasesUs = (samples: Float64Array[]): { senseUs: PhaseUs; decideUs: PhaseUs; actUs: PhaseUs; tickUs: PhaseUs } => ({
+  senseUs: phaseUs(samples, 0),
+  decideUs: phaseUs(samples, 1),
+  actUs: phaseUs(samples, 2),
+  tickUs: phaseUs(samples, 3),
+});
