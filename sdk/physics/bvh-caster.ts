@@ -20,7 +20,7 @@ const FAR = 1e9;
 /** From this many agents on, rays walk a grid over the agents instead of sweeping them all. */
 export const AGENT_GRID_MIN = 32;
 /** Bytes of the grid's header; most cells (64 × 64) (agent-grid.ts). */
-const GRID_HEADER_BYTES = 40;
+const GRID_HEADER_BYTES = 36;
 const GRID_MAX_CELLS = 64 * 64;
 
 /** Capacity options of a {@link BvhRayCaster}. */
@@ -80,9 +80,10 @@ export class BvhRayCaster implements RayCaster {
     if (this.maxAgents >= AGENT_GRID_MIN) {
       this.grid = L.alloc(GRID_HEADER_BYTES);
       const cells = L.alloc((GRID_MAX_CELLS + 1) * 4);
-      const items = L.alloc(4 * m * 4);
-      const stamps = L.alloc(m * 4);
-      new Int32Array(L.memory.buffer, this.grid, GRID_HEADER_BYTES / 4).set([cells, items, stamps, 0], 6);
+      // Four planes (x, z, radius, agent) of room for 4 items per agent, and 3 more for a SIMD load.
+      const itemStride = 4 * m + 4;
+      const items = L.alloc(4 * itemStride * 4);
+      new Int32Array(L.memory.buffer, this.grid, GRID_HEADER_BYTES / 4).set([cells, items, itemStride], 6);
     }
     this.generation = L.generation;
     this.reserveRays(options.maxRays ?? 16384);
@@ -124,7 +125,7 @@ export class BvhRayCaster implements RayCaster {
     }
     this.capCount = count;
     this.gridBuilt = count >= AGENT_GRID_MIN;
-    if (this.gridBuilt) this.level.kernels.buildAgentGrid(this.capSoa, this.capStride, count, this.grid);
+    if (this.gridBuilt) this.level.kernels.buildAgentGrid(this.capSoa, this.capStride, this.caps, count, this.grid);
   }
 
   castBatch(batch: RayBatch): void {

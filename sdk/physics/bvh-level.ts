@@ -36,7 +36,7 @@ export interface PhysicsKernels {
     outTag: number,
     outEntity: number,
   ): void;
-  buildAgentGrid(capSoa: number, capStride: number, capCount: number, grid: number): void;
+  buildAgentGrid(capSoa: number, capStride: number, caps: number, capCount: number, grid: number): void;
   moveAgents(header: number): void;
   heapBase(): number;
 }

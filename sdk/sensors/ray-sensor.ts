@@ -90,32 +90,36 @@ export class RaySensor {
     const needed = first + this.rays * poses.count;
     if (needed > batch.capacity)
       throw new TickmindError('INVALID_ARGUMENT', `ray batch holds ${batch.capacity} rays, ${needed} needed`, { field: 'batch' });
+    // Arrays and sizes in locals: the engine then keeps them in registers across the loops.
     const dir = this.directions;
+    const rays = this.rays;
+    const length = this.length;
+    const eye = this.eyeHeight;
+    const { position, yaw, pitch, entity } = poses;
+    const { origins, dirs, maxDist, exclude } = batch;
     for (let a = 0; a < poses.count; a++) {
-      const yaw = poses.yaw[a]!;
-      const pitch = poses.pitch[a]!;
-      const cy = Math.cos(yaw);
-      const sy = Math.sin(yaw);
-      const cp = Math.cos(pitch);
-      const sp = Math.sin(pitch);
-      const ox = poses.position[3 * a]!;
-      const oy = poses.position[3 * a + 1]! + this.eyeHeight;
-      const oz = poses.position[3 * a + 2]!;
-      const self = poses.entity[a]!;
-      for (let r = 0; r < this.rays; r++) {
-        const i = first + a * this.rays + r;
+      const cy = Math.cos(yaw[a]!);
+      const sy = Math.sin(yaw[a]!);
+      const cp = Math.cos(pitch[a]!);
+      const sp = Math.sin(pitch[a]!);
+      const ox = position[3 * a]!;
+      const oy = position[3 * a + 1]! + eye;
+      const oz = position[3 * a + 2]!;
+      const self = entity[a]!;
+      let i = first + a * rays;
+      for (let r = 0; r < rays; r++, i++) {
         // Pitch rotates (forward, up) about the lateral axis; yaw maps to world X/Z.
         const f = dir[3 * r]! * cp - dir[3 * r + 1]! * sp;
         const u = dir[3 * r]! * sp + dir[3 * r + 1]! * cp;
         const l = dir[3 * r + 2]!;
-        batch.dirs[3 * i] = f * cy - l * sy;
-        batch.dirs[3 * i + 1] = u;
-        batch.dirs[3 * i + 2] = f * sy + l * cy;
-        batch.origins[3 * i] = ox;
-        batch.origins[3 * i + 1] = oy;
-        batch.origins[3 * i + 2] = oz;
-        batch.maxDist[i] = this.length;
-        batch.exclude[i] = self;
+        dirs[3 * i] = f * cy - l * sy;
+        dirs[3 * i + 1] = u;
+        dirs[3 * i + 2] = f * sy + l * cy;
+        origins[3 * i] = ox;
+        origins[3 * i + 1] = oy;
+        origins[3 * i + 2] = oz;
+        maxDist[i] = length;
+        exclude[i] = self;
       }
     }
     batch.count = needed;
@@ -126,22 +130,25 @@ export class RaySensor {
   encode(batch: Readonly<RayBatch>, agents: number, out: Float32Array, stride = this.size, offset = 0, first = 0): void {
     const T = this.tagCount;
     const inv = 1 / this.length;
+    const rays = this.rays;
+    const vpr = this.valuesPerRay;
+    const slots = this.slotOfTag;
+    const { hitTag, hitDist } = batch;
     for (let a = 0; a < agents; a++) {
       let o = a * stride + offset;
-      for (let r = 0; r < this.rays; r++) {
-        const i = first + a * this.rays + r;
-        const tag = batch.hitTag[i]!;
+      let i = first + a * rays;
+      for (let r = 0; r < rays; r++, i++, o += vpr) {
+        const tag = hitTag[i]!;
         for (let t = 0; t < T; t++) out[o + t] = 0;
         if (tag < 0) {
           out[o + T] = 1;
           out[o + T + 1] = 1;
         } else {
-          const slot = tag < this.slotOfTag.length ? this.slotOfTag[tag]! : -1;
+          const slot = tag < slots.length ? slots[tag]! : -1;
           if (slot >= 0) out[o + slot] = 1;
           out[o + T] = 0;
-          out[o + T + 1] = Math.min(1, batch.hitDist[i]! * inv);
+          out[o + T + 1] = Math.min(1, hitDist[i]! * inv);
         }
-        o += this.valuesPerRay;
       }
     }
   }

@@ -4,7 +4,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../sdk/core/index.js';
-import { BvhRayCaster, type LevelBoxes } from '../../sdk/physics/index.js';
+import { BvhRayCaster, type LevelBoxes, levelFromBoxes } from '../../sdk/physics/index.js';
 import { createRapierRayCaster, initRapier, PhysicsWorld } from '../../sdk/physics/rapier/index.js';
 import { createRayBatch, type RayBatch } from '../../sdk/sensors/index.js';
 import { nearBox, randomAgents, randomLevel } from '../helpers/scenes.js';
@@ -23,12 +23,35 @@ function nearAgent(positions: Float32Array, x: number, y: number, z: number, mar
   return false;
 }
 
-function randomRays(seed: number, n: number, entities: Int32Array, positions: Float32Array, level: LevelBoxes, half: number): RayBatch {
+/**
+ * n random rays; with `fans`, in runs of 1–12 from one origin (an agent's eyes or a free point)
+ * as a sensor casts them, which the SIMD build casts as packets.
+ */
+function randomRays(
+  seed: number,
+  n: number,
+  entities: Int32Array,
+  positions: Float32Array,
+  level: LevelBoxes,
+  half: number,
+  fans = false,
+): RayBatch {
   const rng = new Rng(seed);
   const batch = createRayBatch(n);
   batch.count = n;
+  let run = 0;
+  let fan = 0;
   for (let i = 0; i < n; i++) {
-    const fromAgent = i % 2 === 0 && entities.length > 0;
+    if (fans && run > 0) {
+      // Same origin and excluded agent as the ray before.
+      run--;
+      batch.origins.set(batch.origins.subarray(3 * i - 3, 3 * i), 3 * i);
+      batch.exclude[i] = batch.exclude[i - 1]!;
+      setDirection(batch, i, rng);
+      continue;
+    }
+    if (fans) run = rng.int(12);
+    const fromAgent = (fans ? fan++ : i) % 2 === 0 && entities.length > 0;
     const a = rng.int(Math.max(entities.length, 1));
     let ox = positions[3 * a]!;
     let oy = 1.6;
@@ -41,19 +64,24 @@ function randomRays(seed: number, n: number, entities: Int32Array, positions: Fl
       oz = rng.uniform(-half + 1, half - 1);
       if (!nearBox(level, ox, oy, oz, 0.05) && !nearAgent(positions, ox, oy, oz, 0.05)) break;
     }
-    let dx = rng.normal();
-    let dy = rng.normal() * 0.3;
-    let dz = rng.normal();
-    const len = Math.hypot(dx, dy, dz);
-    dx /= len;
-    dy /= len;
-    dz /= len;
     batch.origins.set([ox, oy, oz], 3 * i);
-    batch.dirs.set([dx, dy, dz], 3 * i);
-    batch.maxDist[i] = rng.uniform(5, 40);
     batch.exclude[i] = fromAgent ? entities[a]! : -1;
+    setDirection(batch, i, rng);
   }
   return batch;
+}
+
+/** A random unit direction (mostly level) and length for ray i. */
+function setDirection(batch: RayBatch, i: number, rng: Rng): void {
+  let dx = rng.normal();
+  let dy = rng.normal() * 0.3;
+  let dz = rng.normal();
+  const len = Math.hypot(dx, dy, dz);
+  dx /= len;
+  dy /= len;
+  dz /= len;
+  batch.dirs.set([dx, dy, dz], 3 * i);
+  batch.maxDist[i] = rng.uniform(5, 40);
 }
 
 function copyOutputs(b: RayBatch) {
@@ -61,11 +89,20 @@ function copyOutputs(b: RayBatch) {
 }
 
 describe.each([
-  { name: '50 obstacles, 10 agents', obstacles: 50, agents: 10, half: 30, forceScalar: false },
-  { name: '2000 obstacles, 64 agents', obstacles: 2000, agents: 64, half: 150, forceScalar: false },
-  { name: '2000 obstacles, 61 agents, scalar build', obstacles: 2000, agents: 61, half: 150, forceScalar: true },
-  { name: '50 obstacles, 200 agents crowded (the grid over the agents)', obstacles: 50, agents: 200, half: 30, forceScalar: false },
-])('BVH caster vs Rapier: $name', ({ obstacles, agents, half, forceScalar }) => {
+  { name: '50 obstacles, 10 agents', obstacles: 50, agents: 10, half: 30, forceScalar: false, fans: false },
+  { name: '2000 obstacles, 64 agents', obstacles: 2000, agents: 64, half: 150, forceScalar: false, fans: false },
+  { name: '2000 obstacles, 61 agents, scalar build', obstacles: 2000, agents: 61, half: 150, forceScalar: true, fans: false },
+  {
+    name: '50 obstacles, 200 agents crowded (the grid over the agents)',
+    obstacles: 50,
+    agents: 200,
+    half: 30,
+    forceScalar: false,
+    fans: false,
+  },
+  { name: '50 obstacles, 200 agents, rays in fans (packets)', obstacles: 50, agents: 200, half: 30, forceScalar: false, fans: true },
+  { name: '2000 obstacles, 10 agents, rays in fans (packets)', obstacles: 2000, agents: 10, half: 150, forceScalar: false, fans: true },
+])('BVH caster vs Rapier: $name', ({ obstacles, agents, half, forceScalar, fans }) => {
   it('agree ray by ray on hit, tag, agent and distance', () => {
     const level = randomLevel(obstacles, obstacles, half);
     const { positions, entities } = randomAgents(agents, agents, level, half);
@@ -75,7 +112,7 @@ describe.each([
     const bvh = new BvhRayCaster(level, { maxAgents: agents, forceScalar });
     expect(bvh.simd).toBe(!forceScalar);
     bvh.setAgents(agents, positions, entities);
-    const batch = randomRays(obstacles + agents, 4000, entities, positions, level, half);
+    const batch = randomRays(obstacles + agents, 4000, entities, positions, level, half, fans);
     createRapierRayCaster(physics).castBatch(batch);
     const want = copyOutputs(batch);
     bvh.castBatch(batch);
@@ -147,5 +184,49 @@ describe('BVH caster', () => {
     bvh.castBatch(batch);
     expect(Array.from(batch.hitDist)).toEqual(new Array(100).fill(1));
     expect(Array.from(batch.hitTag)).toEqual(new Array(100).fill(2));
+  });
+
+  it('casts the same in its SIMD build (rays in packets) and its scalar build, bit for bit: seams, ties and sphere casts', () => {
+    // Floor tiles of alternating tags meeting edge to edge, and pillars on the seams: rays aimed
+    // at grid points hit two boxes at exactly the same distance, and the lower box wins in both.
+    const boxes: { min: number[]; max: number[]; tag: number }[] = [];
+    for (let i = -6; i < 6; i++)
+      for (let j = -6; j < 6; j++) boxes.push({ min: [2 * i, -1, 2 * j], max: [2 * i + 2, 0, 2 * j + 2], tag: 2 + ((i + j) & 1) });
+    for (let i = -5; i < 6; i += 2) boxes.push({ min: [2 * i - 0.5, 0, -0.5], max: [2 * i + 0.5, 3, 0.5], tag: 5 + (i & 1) });
+    const level = levelFromBoxes(boxes);
+    const rng = new Rng(9);
+    const entities = Int32Array.from({ length: 40 }, (_, i) => 100 + i);
+    const positions = new Float32Array(3 * entities.length);
+    for (let a = 0; a < entities.length; a++) positions.set([rng.uniform(-11, 11), 0, rng.uniform(-11, 11)], 3 * a);
+    const batch = createRayBatch(3000);
+    batch.count = 3000;
+    for (let i = 0; i < batch.count; i += 8) {
+      const a = rng.int(entities.length);
+      for (let k = i; k < Math.min(i + 8, batch.count); k++) {
+        batch.origins.set([positions[3 * a]!, 1.6, positions[3 * a + 2]!], 3 * k);
+        batch.exclude[k] = entities[a]!;
+        // Half the rays aim at a tile corner or a pillar's edge on the floor.
+        const tx = k % 2 === 0 ? 2 * rng.int(12) - 12 : rng.uniform(-12, 12);
+        const tz = k % 2 === 0 ? 2 * rng.int(12) - 12 : rng.uniform(-12, 12);
+        const d = [tx - positions[3 * a]!, -1.6, tz - positions[3 * a + 2]!];
+        const len = Math.hypot(d[0]!, d[1]!, d[2]!);
+        batch.dirs.set([d[0]! / len, d[1]! / len, d[2]! / len], 3 * k);
+        batch.maxDist[k] = 30;
+      }
+    }
+    for (const radius of [0, 0.25]) {
+      const results = [false, true].map((forceScalar) => {
+        const caster = new BvhRayCaster(level, { maxAgents: entities.length, forceScalar });
+        caster.setAgents(entities.length, positions, entities);
+        batch.radius = radius;
+        caster.castBatch(batch);
+        return copyOutputs(batch);
+      });
+      const [simd, scalar] = results as [ReturnType<typeof copyOutputs>, ReturnType<typeof copyOutputs>];
+      expect(Array.from(simd.tag)).toEqual(Array.from(scalar.tag));
+      expect(Array.from(simd.entity)).toEqual(Array.from(scalar.entity));
+      expect(Array.from(simd.dist)).toEqual(Array.from(scalar.dist));
+      expect(new Set(simd.tag).size).toBeGreaterThan(3);
+    }
   });
 });

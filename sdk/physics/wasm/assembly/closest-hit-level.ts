@@ -18,14 +18,16 @@ export function slab(
   x0: f32, y0: f32, z0: f32, x1: f32, y1: f32, z1: f32,
   ox: f32, oy: f32, oz: f32, ix: f32, iy: f32, iz: f32, g: f32,
 ): f32 {
-  let tx0 = (x0 - g - ox) * ix;
-  let tx1 = (x1 + g - ox) * ix;
+  // The origin moved by ±g rather than the box grown by g: one subtraction per plane (the SIMD
+  // tests and the packets fold it the same way, so every path rounds alike).
+  let tx0 = (x0 - (ox + g)) * ix;
+  let tx1 = (x1 - (ox - g)) * ix;
   if (tx0 > tx1) { const t = tx0; tx0 = tx1; tx1 = t; }
-  let ty0 = (y0 - g - oy) * iy;
-  let ty1 = (y1 + g - oy) * iy;
+  let ty0 = (y0 - (oy + g)) * iy;
+  let ty1 = (y1 - (oy - g)) * iy;
   if (ty0 > ty1) { const t = ty0; ty0 = ty1; ty1 = t; }
-  let tz0 = (z0 - g - oz) * iz;
-  let tz1 = (z1 + g - oz) * iz;
+  let tz0 = (z0 - (oz + g)) * iz;
+  let tz1 = (z1 - (oz - g)) * iz;
   if (tz0 > tz1) { const t = tz0; tz0 = tz1; tz1 = t; }
   const tn = max(max(tx0, ty0), max(tz0, <f32>0));
   const tf = min(min(tx1, ty1), tz1);
@@ -37,6 +39,17 @@ export function slab(
 @inline
 function boxEntry(p: usize, ox: f32, oy: f32, oz: f32, ix: f32, iy: f32, iz: f32, g: f32): f32 {
   return slab(load<f32>(p), load<f32>(p, 4), load<f32>(p, 8), load<f32>(p, 12), load<f32>(p, 16), load<f32>(p, 20), ox, oy, oz, ix, iy, iz, g);
+}
+
+/**
+ * Whether box `box` at distance t beats the best so far (hitPrim at `best`): closer, or as close
+ * and a lower index, so the closest hit does not depend on the order boxes are met in (a packet
+ * of rays meets them in another order than one ray).
+ */
+// @ts-ignore: decorator
+@inline
+function closer(t: f32, box: i32, best: f32): bool {
+  return t < best || (t == best && <u32>box < <u32>hitPrim);
 }
 
 const entry = memory.data(16, 16);
@@ -53,19 +66,18 @@ const leafEntry = memory.data(16, 16);
 function leafBoxes(block: usize, count: i32, ox: f32, oy: f32, oz: f32, ix: f32, iy: f32, iz: f32, g: f32, best0: f32): f32 {
   let best = best0;
   if (ASC_FEATURE_SIMD) {
-    const vg = f32x4.splat(g);
-    let a = f32x4.mul(f32x4.sub(f32x4.sub(v128.load(block), vg), f32x4.splat(ox)), f32x4.splat(ix));
-    let b = f32x4.mul(f32x4.sub(f32x4.add(v128.load(block, 48), vg), f32x4.splat(ox)), f32x4.splat(ix));
+    let a = f32x4.mul(f32x4.sub(v128.load(block), f32x4.splat(ox + g)), f32x4.splat(ix));
+    let b = f32x4.mul(f32x4.sub(v128.load(block, 48), f32x4.splat(ox - g)), f32x4.splat(ix));
     let ok = v128.and(f32x4.eq(a, a), f32x4.eq(b, b));
     let tn = f32x4.pmax(f32x4.pmin(a, b), f32x4.splat(0));
     let tf = f32x4.pmax(a, b);
-    a = f32x4.mul(f32x4.sub(f32x4.sub(v128.load(block, 16), vg), f32x4.splat(oy)), f32x4.splat(iy));
-    b = f32x4.mul(f32x4.sub(f32x4.add(v128.load(block, 64), vg), f32x4.splat(oy)), f32x4.splat(iy));
+    a = f32x4.mul(f32x4.sub(v128.load(block, 16), f32x4.splat(oy + g)), f32x4.splat(iy));
+    b = f32x4.mul(f32x4.sub(v128.load(block, 64), f32x4.splat(oy - g)), f32x4.splat(iy));
     ok = v128.and(ok, v128.and(f32x4.eq(a, a), f32x4.eq(b, b)));
     tn = f32x4.pmax(tn, f32x4.pmin(a, b));
     tf = f32x4.pmin(tf, f32x4.pmax(a, b));
-    a = f32x4.mul(f32x4.sub(f32x4.sub(v128.load(block, 32), vg), f32x4.splat(oz)), f32x4.splat(iz));
-    b = f32x4.mul(f32x4.sub(f32x4.add(v128.load(block, 80), vg), f32x4.splat(oz)), f32x4.splat(iz));
+    a = f32x4.mul(f32x4.sub(v128.load(block, 32), f32x4.splat(oz + g)), f32x4.splat(iz));
+    b = f32x4.mul(f32x4.sub(v128.load(block, 80), f32x4.splat(oz - g)), f32x4.splat(iz));
     ok = v128.and(ok, v128.and(f32x4.eq(a, a), f32x4.eq(b, b)));
     tn = f32x4.pmax(tn, f32x4.pmin(a, b));
     tf = f32x4.pmin(tf, f32x4.pmax(a, b));
@@ -75,9 +87,10 @@ function leafBoxes(block: usize, count: i32, ox: f32, oy: f32, oz: f32, ix: f32,
     for (; mask != 0; mask &= mask - 1) {
       const k = ctz(mask);
       const t = load<f32>(leafEntry + (<usize>k << 2));
-      if (t <= best) {
+      const box = load<i32>(block + (<usize>(24 + k) << 2));
+      if (closer(t, box, best)) {
         best = t;
-        hitPrim = load<i32>(block + (<usize>(24 + k) << 2));
+        hitPrim = box;
       }
     }
     return best;
@@ -85,9 +98,10 @@ function leafBoxes(block: usize, count: i32, ox: f32, oy: f32, oz: f32, ix: f32,
   for (let k = 0; k < count; k++) {
     const q = block + (<usize>k << 2);
     const t = slab(load<f32>(q), load<f32>(q, 16), load<f32>(q, 32), load<f32>(q, 48), load<f32>(q, 64), load<f32>(q, 80), ox, oy, oz, ix, iy, iz, g);
-    if (t <= best) {
+    const box = load<i32>(block + (<usize>(24 + k) << 2));
+    if (closer(t, box, best)) {
       best = t;
-      hitPrim = load<i32>(block + (<usize>(24 + k) << 2));
+      hitPrim = box;
     }
   }
   return best;
@@ -111,17 +125,16 @@ export function traverseBoxes(
     const p = nodes + <usize>(load<i32>(stack + (<usize>sp << 2)) * NODE4_BYTES);
     let mask = 0;
     if (ASC_FEATURE_SIMD) {
-      const vg = f32x4.splat(g);
-      let a = f32x4.mul(f32x4.sub(f32x4.sub(v128.load(p), vg), f32x4.splat(ox)), f32x4.splat(ix));
-      let b = f32x4.mul(f32x4.sub(f32x4.add(v128.load(p, 48), vg), f32x4.splat(ox)), f32x4.splat(ix));
+      let a = f32x4.mul(f32x4.sub(v128.load(p), f32x4.splat(ox + g)), f32x4.splat(ix));
+      let b = f32x4.mul(f32x4.sub(v128.load(p, 48), f32x4.splat(ox - g)), f32x4.splat(ix));
       let tn = f32x4.pmax(f32x4.pmin(a, b), f32x4.splat(0));
       let tf = f32x4.pmax(a, b);
-      a = f32x4.mul(f32x4.sub(f32x4.sub(v128.load(p, 16), vg), f32x4.splat(oy)), f32x4.splat(iy));
-      b = f32x4.mul(f32x4.sub(f32x4.add(v128.load(p, 64), vg), f32x4.splat(oy)), f32x4.splat(iy));
+      a = f32x4.mul(f32x4.sub(v128.load(p, 16), f32x4.splat(oy + g)), f32x4.splat(iy));
+      b = f32x4.mul(f32x4.sub(v128.load(p, 64), f32x4.splat(oy - g)), f32x4.splat(iy));
       tn = f32x4.pmax(tn, f32x4.pmin(a, b));
       tf = f32x4.pmin(tf, f32x4.pmax(a, b));
-      a = f32x4.mul(f32x4.sub(f32x4.sub(v128.load(p, 32), vg), f32x4.splat(oz)), f32x4.splat(iz));
-      b = f32x4.mul(f32x4.sub(f32x4.add(v128.load(p, 80), vg), f32x4.splat(oz)), f32x4.splat(iz));
+      a = f32x4.mul(f32x4.sub(v128.load(p, 32), f32x4.splat(oz + g)), f32x4.splat(iz));
+      b = f32x4.mul(f32x4.sub(v128.load(p, 80), f32x4.splat(oz - g)), f32x4.splat(iz));
       tn = f32x4.pmax(tn, f32x4.pmin(a, b));
       tf = f32x4.pmin(tf, f32x4.pmax(a, b));
       mask = i32x4.bitmask(v128.and(f32x4.le(tn, tf), f32x4.le(tn, f32x4.splat(best))));
