@@ -137,16 +137,16 @@ export class RaySensor {
     for (let a = 0; a < agents; a++) {
       let o = a * stride + offset;
       let i = first + a * rays;
+      // The agent's row zeroed in one native call, then each ray's few non-zero values.
+      out.fill(0, o, o + rays * vpr);
       for (let r = 0; r < rays; r++, i++, o += vpr) {
         const tag = hitTag[i]!;
-        for (let t = 0; t < T; t++) out[o + t] = 0;
         if (tag < 0) {
           out[o + T] = 1;
           out[o + T + 1] = 1;
         } else {
           const slot = tag < slots.length ? slots[tag]! : -1;
           if (slot >= 0) out[o + slot] = 1;
-          out[o + T] = 0;
           out[o + T + 1] = Math.min(1, hitDist[i]! * inv);
         }
       }

@@ -23,9 +23,14 @@ function capsuleHit(cx: f32, y0: f32, y1: f32, cz: f32, r: f32, ox: f32, oy: f32
   if (a > 1e-12) {
     const disc = b * b - a * c;
     if (disc < 0) return Infinity; // the ray misses the infinite cylinder, so the caps too
-    const t = (-b - Mathf.sqrt(disc)) / a;
-    const y = oy + t * dy;
-    if (t >= 0 && y >= y0 && y <= y1) return t;
+    // From above the segment going level or up (a sensor's eyes over a standing agent's
+    // shoulders), or from below going level or down, the side entry cannot lie on the segment:
+    // only the caps are left, with no square root and division spent on it.
+    if (!((oy > y1 && dy >= 0) || (oy < y0 && dy <= 0))) {
+      const t = (-b - Mathf.sqrt(disc)) / a;
+      const y = oy + t * dy;
+      if (t >= 0 && y >= y0 && y <= y1) return t;
+    }
   }
   // End caps: spheres at both segment ends.
   for (let k = 0; k < 2; k++) {
