@@ -1,10 +1,13 @@
 /**
  * The batched ray caster: the whole batch goes into WebAssembly in ONE call and is cast against
  * the level's BVH (a {@link BvhLevel}, possibly shared with a {@link BvhMover}) and the agents'
- * capsules (set each tick by setAgents). Below AGENT_GRID_MIN agents a ray sweeps every agent's
- * box four at a time with SIMD128; from there setAgents sorts the agents into a uniform grid over
- * their footprints and a ray walks the cells it crosses, testing the few capsules there. Same tags and self-exclusion as the Rapier caster; about an
- * order of magnitude more rays per millisecond, and nothing allocated per tick.
+ * capsules (set each tick by setAgents). Consecutive rays from one origin (a sensor's fan) cross
+ * the level as packets of up to 8, one ray per SIMD128 lane. Below AGENT_GRID_MIN agents a ray
+ * sweeps every agent's box four at a time; from there setAgents sorts the agents into a uniform
+ * grid over their footprints and a ray walks the cells it crosses, testing their capsules four at
+ * a time. Same tags and self-exclusion as the Rapier caster; about an order of magnitude more rays
+ * per millisecond, and nothing allocated per tick. The SIMD and scalar builds return the same
+ * bits (ties between boxes go to the lower box index on every path).
  *
  * Sphere casts treat boxes as grown by the radius on every side (a box with square, not
  * rounded, edges): exact on faces, conservative near edges and corners.

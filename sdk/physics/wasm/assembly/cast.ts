@@ -1,7 +1,8 @@
 // Batched ray and sphere casts against the static level (a 4-wide BVH of boxes) and the agents
 // (vertical capsules: rays of radius 0 walk a grid over them, sphere casts sweep them four at a time).
 // One call casts a whole batch; nothing crosses into JavaScript per ray.
-// The static level's side is closest-hit-level.ts, the agents' side closest-hit-agents.ts.
+// The static level's side is closest-hit-level.ts (one ray) and closest-hit-packets.ts (up to 8
+// rays from one origin, SIMD build), the agents' side closest-hit-agents.ts.
 
 import { gridCapsules, sweepCapsules } from './closest-hit-agents';
 import { hitPrim, traverseBoxes } from './closest-hit-level';
