@@ -79,16 +79,9 @@ export function packetBoxes(
       const count = load<i32>(p + (<usize>(28 + k) << 2));
       if (count < 0) continue;
       const q = p + (<usize>k << 2);
-      // Child k's planes less the origin (shared by the rays), then against both halves: the
-      // single-ray node test per lane.
-      const x0 = f32x4.sub(v128.load32_splat(q), lox);
-      const y0 = f32x4.sub(v128.load32_splat(q, 16), loy);
-      const z0 = f32x4.sub(v128.load32_splat(q, 32), loz);
-      const x1 = f32x4.sub(v128.load32_splat(q, 48), hix);
-      const y1 = f32x4.sub(v128.load32_splat(q, 64), hiy);
-      const z1 = f32x4.sub(v128.load32_splat(q, 80), hiz);
-      const e0 = entry(x0, y0, z0, x1, y1, z1, ix0, iy0, iz0, best0);
-      const e1 = entry(x0, y0, z0, x1, y1, z1, ix1, iy1, iz1, best1);
+      // Child k against both halves: the single-ray node test per lane.
+      const e0 = entry(q, lox, loy, loz, hix, hiy, hiz, ix0, iy0, iz0, best0);
+      const e1 = entry(q, lox, loy, loz, hix, hiy, hiz, ix1, iy1, iz1, best1);
       const near = f32x4.pmin(e0, e1);
       if (!v128.any_true(f32x4.ne(near, f32x4.splat(Infinity)))) continue;
       const child = load<i32>(p + (<usize>(24 + k) << 2));
@@ -98,14 +91,8 @@ export function packetBoxes(
         for (let j = 0; j < count; j++) {
           const b = block + (<usize>j << 2);
           const vbox = i32x4.splat(load<i32>(block + (<usize>(24 + j) << 2)));
-          const bx0 = f32x4.sub(v128.load32_splat(b), lox);
-          const by0 = f32x4.sub(v128.load32_splat(b, 16), loy);
-          const bz0 = f32x4.sub(v128.load32_splat(b, 32), loz);
-          const bx1 = f32x4.sub(v128.load32_splat(b, 48), hix);
-          const by1 = f32x4.sub(v128.load32_splat(b, 64), hiy);
-          const bz1 = f32x4.sub(v128.load32_splat(b, 80), hiz);
-          const h0 = boxHit(bx0, by0, bz0, bx1, by1, bz1, ix0, iy0, iz0);
-          const h1 = boxHit(bx0, by0, bz0, bx1, by1, bz1, ix1, iy1, iz1);
+          const h0 = boxHit(b, lox, loy, loz, hix, hiy, hiz, ix0, iy0, iz0);
+          const h1 = boxHit(b, lox, loy, loz, hix, hiy, hiz, ix1, iy1, iz1);
           const c0 = closer(h0, vbox, best0, prim0);
           const c1 = closer(h1, vbox, best1, prim1);
           best0 = v128.bitselect(h0, best0, c0);
@@ -138,50 +125,50 @@ export function packetBoxes(
 }
 
 /**
- * Entry distance of four rays into a node's child (its planes less the origin ± g, splatted), Infinity where a ray
+ * Entry distance of four rays into the box in lane q of a node (q = node + 4 k; lo/hi: the origin ± g), Infinity where a ray
  * does not enter it before its best: the single-ray node test per lane.
  */
 // @ts-ignore: decorator
 @inline
 function entry(
-  x0: v128, y0: v128, z0: v128, x1: v128, y1: v128, z1: v128, ix: v128, iy: v128, iz: v128, best: v128,
+  q: usize, lox: v128, loy: v128, loz: v128, hix: v128, hiy: v128, hiz: v128, ix: v128, iy: v128, iz: v128, best: v128,
 ): v128 {
-  let a = f32x4.mul(x0, ix);
-  let b = f32x4.mul(x1, ix);
+  let a = f32x4.mul(f32x4.sub(v128.load32_splat(q), lox), ix);
+  let b = f32x4.mul(f32x4.sub(v128.load32_splat(q, 48), hix), ix);
   let tn = f32x4.pmax(f32x4.pmin(a, b), f32x4.splat(0));
   let tf = f32x4.pmax(a, b);
-  a = f32x4.mul(y0, iy);
-  b = f32x4.mul(y1, iy);
+  a = f32x4.mul(f32x4.sub(v128.load32_splat(q, 16), loy), iy);
+  b = f32x4.mul(f32x4.sub(v128.load32_splat(q, 64), hiy), iy);
   tn = f32x4.pmax(tn, f32x4.pmin(a, b));
   tf = f32x4.pmin(tf, f32x4.pmax(a, b));
-  a = f32x4.mul(z0, iz);
-  b = f32x4.mul(z1, iz);
+  a = f32x4.mul(f32x4.sub(v128.load32_splat(q, 32), loz), iz);
+  b = f32x4.mul(f32x4.sub(v128.load32_splat(q, 80), hiz), iz);
   tn = f32x4.pmax(tn, f32x4.pmin(a, b));
   tf = f32x4.pmin(tf, f32x4.pmax(a, b));
   return v128.bitselect(tn, f32x4.splat(Infinity), v128.and(f32x4.le(tn, tf), f32x4.le(tn, best)));
 }
 
 /**
- * Entry distance of four rays into a box (its planes less the origin ± g, splatted), NaN where a ray misses it or
+ * Entry distance of four rays into the box in lane q of a leaf block (lo/hi: the origin ± g), NaN where a ray misses it or
  * its test met a NaN (0 · ∞ on a slab plane, a miss as in leafBoxes): never closer than anything.
  */
 // @ts-ignore: decorator
 @inline
 function boxHit(
-  x0: v128, y0: v128, z0: v128, x1: v128, y1: v128, z1: v128, ix: v128, iy: v128, iz: v128,
+  q: usize, lox: v128, loy: v128, loz: v128, hix: v128, hiy: v128, hiz: v128, ix: v128, iy: v128, iz: v128,
 ): v128 {
-  let a = f32x4.mul(x0, ix);
-  let b = f32x4.mul(x1, ix);
+  let a = f32x4.mul(f32x4.sub(v128.load32_splat(q), lox), ix);
+  let b = f32x4.mul(f32x4.sub(v128.load32_splat(q, 48), hix), ix);
   let ok = v128.and(f32x4.eq(a, a), f32x4.eq(b, b));
   let tn = f32x4.pmax(f32x4.pmin(a, b), f32x4.splat(0));
   let tf = f32x4.pmax(a, b);
-  a = f32x4.mul(y0, iy);
-  b = f32x4.mul(y1, iy);
+  a = f32x4.mul(f32x4.sub(v128.load32_splat(q, 16), loy), iy);
+  b = f32x4.mul(f32x4.sub(v128.load32_splat(q, 64), hiy), iy);
   ok = v128.and(ok, v128.and(f32x4.eq(a, a), f32x4.eq(b, b)));
   tn = f32x4.pmax(tn, f32x4.pmin(a, b));
   tf = f32x4.pmin(tf, f32x4.pmax(a, b));
-  a = f32x4.mul(z0, iz);
-  b = f32x4.mul(z1, iz);
+  a = f32x4.mul(f32x4.sub(v128.load32_splat(q, 32), loz), iz);
+  b = f32x4.mul(f32x4.sub(v128.load32_splat(q, 80), hiz), iz);
   ok = v128.and(ok, v128.and(f32x4.eq(a, a), f32x4.eq(b, b)));
   tn = f32x4.pmax(tn, f32x4.pmin(a, b));
   tf = f32x4.pmin(tf, f32x4.pmax(a, b));
