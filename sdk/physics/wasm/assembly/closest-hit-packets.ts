@@ -18,6 +18,8 @@ const stack = memory.data(STACK_DEPTH * 4, 16);
 // Inner children entered at one node: their node index and their packet entry distance.
 const innerNode = memory.data(16, 16);
 const innerT = memory.data(16, 16);
+// The current node's children: each one's nearest entry over the packet (Infinity: not entered).
+const childNear = memory.data(16, 16);
 // The packet's lanes (PACKET_RAYS each): inverse direction, best distance, box hit.
 const laneIx = memory.data(PACKET_RAYS * 4, 16);
 const laneIy = memory.data(PACKET_RAYS * 4, 16);
@@ -75,15 +77,21 @@ export function packetBoxes(
     sp--;
     const p = nodes + <usize>(load<i32>(stack + (<usize>sp << 2)) * NODE4_BYTES);
     let inner = 0;
-    for (let k = 0; k < 4; k++) {
+    // All four children against both halves first (the single-ray node test per lane), reduced
+    // to each child's nearest entry over the rays: one mask of entered children to loop over,
+    // not a branch per child the predictor cannot learn.
+    const n0 = f32x4.pmin(entry(p, lox, loy, loz, hix, hiy, hiz, ix0, iy0, iz0, best0), entry(p, lox, loy, loz, hix, hiy, hiz, ix1, iy1, iz1, best1));
+    const n1 = f32x4.pmin(entry(p + 4, lox, loy, loz, hix, hiy, hiz, ix0, iy0, iz0, best0), entry(p + 4, lox, loy, loz, hix, hiy, hiz, ix1, iy1, iz1, best1));
+    const n2 = f32x4.pmin(entry(p + 8, lox, loy, loz, hix, hiy, hiz, ix0, iy0, iz0, best0), entry(p + 8, lox, loy, loz, hix, hiy, hiz, ix1, iy1, iz1, best1));
+    const n3 = f32x4.pmin(entry(p + 12, lox, loy, loz, hix, hiy, hiz, ix0, iy0, iz0, best0), entry(p + 12, lox, loy, loz, hix, hiy, hiz, ix1, iy1, iz1, best1));
+    const m01 = f32x4.pmin(i32x4.shuffle(n0, n1, 0, 1, 4, 5), i32x4.shuffle(n0, n1, 2, 3, 6, 7));
+    const m23 = f32x4.pmin(i32x4.shuffle(n2, n3, 0, 1, 4, 5), i32x4.shuffle(n2, n3, 2, 3, 6, 7));
+    const nearest = f32x4.pmin(i32x4.shuffle(m01, m23, 0, 2, 4, 6), i32x4.shuffle(m01, m23, 1, 3, 5, 7));
+    v128.store(childNear, nearest);
+    for (let mask = i32x4.bitmask(f32x4.ne(nearest, f32x4.splat(Infinity))); mask != 0; mask &= mask - 1) {
+      const k = ctz(mask);
       const count = load<i32>(p + (<usize>(28 + k) << 2));
-      if (count < 0) continue;
-      const q = p + (<usize>k << 2);
-      // Child k against both halves: the single-ray node test per lane.
-      const e0 = entry(q, lox, loy, loz, hix, hiy, hiz, ix0, iy0, iz0, best0);
-      const e1 = entry(q, lox, loy, loz, hix, hiy, hiz, ix1, iy1, iz1, best1);
-      const near = f32x4.pmin(e0, e1);
-      if (!v128.any_true(f32x4.ne(near, f32x4.splat(Infinity)))) continue;
+      if (count < 0) continue; // an empty lane (entered only by a ray of unbounded length)
       const child = load<i32>(p + (<usize>(24 + k) << 2));
       if (count > 0) {
         // A leaf block: its boxes against the rays, in order.
@@ -103,7 +111,7 @@ export function packetBoxes(
       } else {
         // Entered inner child: keyed by its nearest entry over the entering rays.
         store<i32>(innerNode + (<usize>inner << 2), child);
-        store<f32>(innerT + (<usize>inner << 2), minLane(near));
+        store<f32>(innerT + (<usize>inner << 2), load<f32>(childNear + (<usize>k << 2)));
         inner++;
       }
     }
@@ -180,15 +188,4 @@ function boxHit(
 @inline
 function closer(h: v128, box: v128, best: v128, prim: v128): v128 {
   return v128.and(f32x4.le(h, best), v128.or(f32x4.lt(h, best), i32x4.lt_u(box, prim)));
-}
-
-/** Smallest of four lanes. */
-// @ts-ignore: decorator
-@inline
-function minLane(v: v128): f32 {
-  const h = f32x4.pmin(v, i32x4.shuffle(v, v, 2, 3, 0, 1));
-  const a = f32x4.extract_lane(h, 0);
-  const b = f32x4.extract_lane(h, 1);
-  return b < a ? b : a; // not f32.min: its NaN and −0 rules cost a dozen instructions
-
 }
