@@ -186,7 +186,7 @@ describe('BVH caster', () => {
     expect(Array.from(batch.hitTag)).toEqual(new Array(100).fill(2));
   });
 
-  it('casts the same in its SIMD build (rays in packets) and its scalar build, bit for bit: seams, ties and sphere casts', () => {
+  it('casts the same in its SIMD build (rays in packets) and its scalar build, bit for bit: seams, ties, rays in face planes and sphere casts', () => {
     // Floor tiles of alternating tags meeting edge to edge, and pillars on the seams: rays aimed
     // at grid points hit two boxes at exactly the same distance, and the lower box wins in both.
     const boxes: { min: number[]; max: number[]; tag: number }[] = [];
@@ -202,13 +202,17 @@ describe('BVH caster', () => {
     batch.count = 3000;
     for (let i = 0; i < batch.count; i += 8) {
       const a = rng.int(entities.length);
+      // Every other fan is horizontal (a sensor at zero pitch), some exactly at the floor's top
+      // or a pillar's: rays in a box face's plane.
+      const level = (i / 8) % 2 === 1;
+      const eye = level ? [1.6, 0, 3, 0.7][rng.int(4)]! : 1.6;
       for (let k = i; k < Math.min(i + 8, batch.count); k++) {
-        batch.origins.set([positions[3 * a]!, 1.6, positions[3 * a + 2]!], 3 * k);
+        batch.origins.set([positions[3 * a]!, eye, positions[3 * a + 2]!], 3 * k);
         batch.exclude[k] = entities[a]!;
         // Half the rays aim at a tile corner or a pillar's edge on the floor.
         const tx = k % 2 === 0 ? 2 * rng.int(12) - 12 : rng.uniform(-12, 12);
         const tz = k % 2 === 0 ? 2 * rng.int(12) - 12 : rng.uniform(-12, 12);
-        const d = [tx - positions[3 * a]!, -1.6, tz - positions[3 * a + 2]!];
+        const d = [tx - positions[3 * a]!, level ? 0 : -eye, tz - positions[3 * a + 2]!];
         const len = Math.hypot(d[0]!, d[1]!, d[2]!);
         batch.dirs.set([d[0]! / len, d[1]! / len, d[2]! / len], 3 * k);
         batch.maxDist[k] = 30;

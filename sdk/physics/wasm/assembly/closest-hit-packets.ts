@@ -37,10 +37,12 @@ export function packetBoxes(
   nodes: usize, leaves: usize, first: i32, n: i32, origins: usize, dirs: usize, maxDist: usize, g: f32,
 ): void {
   // Lanes past n: best −1 (nothing is entered before 0) and a unit direction.
+  let level = true; // every ray horizontal (dy = ±0: a sensor's fan at zero pitch)
   for (let i = 0; i < PACKET_RAYS; i++) {
     const at = <usize>i << 2;
     if (i < n) {
       const d = dirs + (<usize>((first + i) * 3) << 2);
+      if (load<f32>(d, 4) != 0) level = false;
       store<f32>(laneIx + at, <f32>1 / load<f32>(d));
       store<f32>(laneIy + at, <f32>1 / load<f32>(d, 4));
       store<f32>(laneIz + at, <f32>1 / load<f32>(d, 8));
@@ -80,13 +82,27 @@ export function packetBoxes(
     // All four children against both halves first (the single-ray node test per lane), reduced
     // to each child's nearest entry over the rays: one mask of entered children to loop over,
     // not a branch per child the predictor cannot learn.
-    const n0 = f32x4.pmin(entry(p, lox, loy, loz, hix, hiy, hiz, ix0, iy0, iz0, best0), entry(p, lox, loy, loz, hix, hiy, hiz, ix1, iy1, iz1, best1));
-    const n1 = f32x4.pmin(entry(p + 4, lox, loy, loz, hix, hiy, hiz, ix0, iy0, iz0, best0), entry(p + 4, lox, loy, loz, hix, hiy, hiz, ix1, iy1, iz1, best1));
-    const n2 = f32x4.pmin(entry(p + 8, lox, loy, loz, hix, hiy, hiz, ix0, iy0, iz0, best0), entry(p + 8, lox, loy, loz, hix, hiy, hiz, ix1, iy1, iz1, best1));
-    const n3 = f32x4.pmin(entry(p + 12, lox, loy, loz, hix, hiy, hiz, ix0, iy0, iz0, best0), entry(p + 12, lox, loy, loz, hix, hiy, hiz, ix1, iy1, iz1, best1));
+    let n0: v128, n1: v128, n2: v128, n3: v128;
+    if (level) {
+      // Horizontal rays: the y slab only asks whether the origin's height lies in the child's
+      // (the general test's ±∞ and ignored NaN say the same), for the four children at once.
+      n0 = f32x4.pmin(entryXZ(p, lox, loz, hix, hiz, ix0, iz0, best0), entryXZ(p, lox, loz, hix, hiz, ix1, iz1, best1));
+      n1 = f32x4.pmin(entryXZ(p + 4, lox, loz, hix, hiz, ix0, iz0, best0), entryXZ(p + 4, lox, loz, hix, hiz, ix1, iz1, best1));
+      n2 = f32x4.pmin(entryXZ(p + 8, lox, loz, hix, hiz, ix0, iz0, best0), entryXZ(p + 8, lox, loz, hix, hiz, ix1, iz1, best1));
+      n3 = f32x4.pmin(entryXZ(p + 12, lox, loz, hix, hiz, ix0, iz0, best0), entryXZ(p + 12, lox, loz, hix, hiz, ix1, iz1, best1));
+    } else {
+      n0 = f32x4.pmin(entry(p, lox, loy, loz, hix, hiy, hiz, ix0, iy0, iz0, best0), entry(p, lox, loy, loz, hix, hiy, hiz, ix1, iy1, iz1, best1));
+      n1 = f32x4.pmin(entry(p + 4, lox, loy, loz, hix, hiy, hiz, ix0, iy0, iz0, best0), entry(p + 4, lox, loy, loz, hix, hiy, hiz, ix1, iy1, iz1, best1));
+      n2 = f32x4.pmin(entry(p + 8, lox, loy, loz, hix, hiy, hiz, ix0, iy0, iz0, best0), entry(p + 8, lox, loy, loz, hix, hiy, hiz, ix1, iy1, iz1, best1));
+      n3 = f32x4.pmin(entry(p + 12, lox, loy, loz, hix, hiy, hiz, ix0, iy0, iz0, best0), entry(p + 12, lox, loy, loz, hix, hiy, hiz, ix1, iy1, iz1, best1));
+    }
     const m01 = f32x4.pmin(i32x4.shuffle(n0, n1, 0, 1, 4, 5), i32x4.shuffle(n0, n1, 2, 3, 6, 7));
     const m23 = f32x4.pmin(i32x4.shuffle(n2, n3, 0, 1, 4, 5), i32x4.shuffle(n2, n3, 2, 3, 6, 7));
-    const nearest = f32x4.pmin(i32x4.shuffle(m01, m23, 0, 2, 4, 6), i32x4.shuffle(m01, m23, 1, 3, 5, 7));
+    let nearest = f32x4.pmin(i32x4.shuffle(m01, m23, 0, 2, 4, 6), i32x4.shuffle(m01, m23, 1, 3, 5, 7));
+    if (level) {
+      const spans = v128.and(f32x4.le(f32x4.sub(v128.load(p, 16), loy), f32x4.splat(0)), f32x4.ge(f32x4.sub(v128.load(p, 64), hiy), f32x4.splat(0)));
+      nearest = v128.bitselect(nearest, f32x4.splat(Infinity), spans);
+    }
     v128.store(childNear, nearest);
     for (let mask = i32x4.bitmask(f32x4.ne(nearest, f32x4.splat(Infinity))); mask != 0; mask &= mask - 1) {
       const k = ctz(mask);
@@ -149,6 +165,21 @@ function entry(
   b = f32x4.mul(f32x4.sub(v128.load32_splat(q, 64), hiy), iy);
   tn = f32x4.pmax(tn, f32x4.pmin(a, b));
   tf = f32x4.pmin(tf, f32x4.pmax(a, b));
+  a = f32x4.mul(f32x4.sub(v128.load32_splat(q, 32), loz), iz);
+  b = f32x4.mul(f32x4.sub(v128.load32_splat(q, 80), hiz), iz);
+  tn = f32x4.pmax(tn, f32x4.pmin(a, b));
+  tf = f32x4.pmin(tf, f32x4.pmax(a, b));
+  return v128.bitselect(tn, f32x4.splat(Infinity), v128.and(f32x4.le(tn, tf), f32x4.le(tn, best)));
+}
+
+/** entry without the y slab (for horizontal rays; the caller tests the height). */
+// @ts-ignore: decorator
+@inline
+function entryXZ(q: usize, lox: v128, loz: v128, hix: v128, hiz: v128, ix: v128, iz: v128, best: v128): v128 {
+  let a = f32x4.mul(f32x4.sub(v128.load32_splat(q), lox), ix);
+  let b = f32x4.mul(f32x4.sub(v128.load32_splat(q, 48), hix), ix);
+  let tn = f32x4.pmax(f32x4.pmin(a, b), f32x4.splat(0));
+  let tf = f32x4.pmax(a, b);
   a = f32x4.mul(f32x4.sub(v128.load32_splat(q, 32), loz), iz);
   b = f32x4.mul(f32x4.sub(v128.load32_splat(q, 80), hiz), iz);
   tn = f32x4.pmax(tn, f32x4.pmin(a, b));
