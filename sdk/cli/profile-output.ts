@@ -12,6 +12,8 @@ import type { PhaseStats, Profiler } from '../profiling/index.js';
 export interface ProfileResult {
   agents: number;
   ticks: number;
+  /** Ticks run before the profiled ones and not recorded (40 % of ticks, from 200 to 2000). */
+  warmupTicks: number;
   budgetUs: number;
   backend: 'native' | 'ort';
   phases: { sense: Percentiles; decide: Percentiles; act: Percentiles; total: Percentiles };

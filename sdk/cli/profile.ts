@@ -23,7 +23,15 @@ export type { ProfileResult } from './profile-output.js';
 
 /** Windows the heap growth is measured over (the smallest counts). */
 const HEAP_WINDOWS = 3;
-const WARMUP_TICKS = 200;
+/**
+ * Warm-up ticks before the profiled ones: 40 % of the run, from 200 to 2000. A match compiles
+ * its once-per-round paths (round restarts, plant and kill rules) over its first rounds; with 200
+ * warm-up ticks a 5000-tick dust2 run still caught that compilation in its heap figure (6–7 kB per
+ * 1k ticks, all V8 code and feedback: bench/heap-diff.js) and in its tail.
+ */
+export function warmupTicks(ticks: number): number {
+  return Math.min(2000, Math.max(200, Math.round(ticks * 0.4)));
+}
 /** Ticks the profiler's ring keeps: percentiles cover the latest this many (19 B per span slot, 16 slots per tick). */
 const RING_TICKS = 200_000;
 /** Ticks written to --trace (the latest): a trace viewer stays responsive. */
@@ -144,9 +152,15 @@ async function measure(c: ProfileConfig, list: ProfileMatch[], profiler: Profile
           profiler.endTick();
         }
       : () => list[0]!.advance();
-  for (let i = 0; i < WARMUP_TICKS; i++) {
+  const warmup = warmupTicks(c.ticks);
+  let nextReport = monotonicClock() + 1e6;
+  for (let i = 0; i < warmup; i++) {
     advance();
     if (async) await yieldToEventLoop();
+    if ((i & 63) === 63 && monotonicClock() > nextReport) {
+      process.stderr.write(`  warm-up ${i + 1}/${warmup}\n`);
+      nextReport = monotonicClock() + 1e6;
+    }
   }
   profiler.reset();
   // The warm-up's waits (cold JIT, untrained cost model) are not the run's.
@@ -159,7 +173,7 @@ async function measure(c: ProfileConfig, list: ProfileMatch[], profiler: Profile
   // Run totals (the profiler's ring may hold fewer ticks than the run).
   let deferred = 0;
   let rays = 0;
-  let nextReport = monotonicClock() + 1e6;
+  nextReport = monotonicClock() + 1e6;
   for (let t = 0; t < c.ticks; t++) {
     const w = (t - heapFrom) / heapWindow;
     if (gc !== undefined && t >= heapFrom && Number.isInteger(w) && w < HEAP_WINDOWS) {
@@ -209,6 +223,7 @@ function resultOf(
   return {
     agents: c.agents,
     ticks: c.ticks,
+    warmupTicks: warmupTicks(c.ticks),
     budgetUs: c.budgetUs,
     backend: c.backend,
     phases: {

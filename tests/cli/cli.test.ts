@@ -206,7 +206,16 @@ describe('tickmind profile', () => {
       ]),
     );
     // 4 agents × 16 rays, and line of sight between the 2 × 2 opponents (the starter's layout reads it).
-    expect(out).toMatchObject({ agents: 4, ticks: 120, budgetUs: 1000, backend: 'native', raysPerTick: 68, deferredDecisions: 0 });
+    // 120 profiled ticks after the shortest warm-up (40 % of --ticks, from 200 to 2000).
+    expect(out).toMatchObject({
+      agents: 4,
+      ticks: 120,
+      warmupTicks: 200,
+      budgetUs: 1000,
+      backend: 'native',
+      raysPerTick: 68,
+      deferredDecisions: 0,
+    });
     for (const phase of ['sense', 'decide', 'act', 'total']) {
       const p = out.phases[phase];
       expect(Object.keys(p)).toEqual(['p50Us', 'p90Us', 'p99Us', 'p999Us', 'maxUs']);
