@@ -233,4 +233,48 @@ describe('BVH caster', () => {
       expect(new Set(simd.tag).size).toBeGreaterThan(3);
     }
   });
+
+  it('keeps a pile of wide agents apart in its grid: 40 capsules of radius 1.5 within 6 m, hit as Rapier hits them', () => {
+    // Overlapping footprints 3 m wide in a 6 m square: the grid's cells must stay at least a
+    // footprint wide, or an agent spans more cells than the grid has room for.
+    const shape = { radius: 1.5, halfHeight: 0.5 };
+    const level = randomLevel(3, 0);
+    const rng = new Rng(4);
+    const n = 40;
+    const entities = Int32Array.from({ length: n }, (_, i) => 500 + i);
+    const positions = new Float32Array(3 * n);
+    for (let a = 0; a < n; a++) positions.set([rng.uniform(-3, 3), 0, rng.uniform(-3, 3)], 3 * a);
+    const physics = new PhysicsWorld(R, level, { shape });
+    for (let a = 0; a < n; a++) physics.addAgent(entities[a]!, positions[3 * a]!, 0, positions[3 * a + 2]!);
+    physics.step();
+    const bvh = new BvhRayCaster(level, { maxAgents: n, shape });
+    bvh.setAgents(n, positions, entities);
+    // Rays from a ring 12-20 m out, at heights along the capsules, aimed into the pile.
+    const batch = createRayBatch(2000);
+    batch.count = 2000;
+    for (let i = 0; i < batch.count; i++) {
+      const angle = rng.uniform(0, 2 * Math.PI);
+      const r = rng.uniform(12, 20);
+      const o = [r * Math.cos(angle), rng.uniform(0.3, 3.5), r * Math.sin(angle)];
+      const t = [rng.uniform(-3, 3), rng.uniform(0.3, 3.5), rng.uniform(-3, 3)];
+      const d = [t[0]! - o[0]!, t[1]! - o[1]!, t[2]! - o[2]!];
+      const len = Math.hypot(d[0]!, d[1]!, d[2]!);
+      batch.origins.set(o, 3 * i);
+      batch.dirs.set([d[0]! / len, d[1]! / len, d[2]! / len], 3 * i);
+      batch.maxDist[i] = 40;
+      batch.exclude[i] = -1;
+    }
+    createRapierRayCaster(physics).castBatch(batch);
+    const want = copyOutputs(batch);
+    bvh.castBatch(batch);
+    const got = copyOutputs(batch);
+    let agentHits = 0;
+    let mismatches = 0;
+    for (let i = 0; i < batch.count; i++) {
+      if (want.entity[i]! >= 0) agentHits++;
+      if (got.tag[i] !== want.tag[i] || Math.abs(got.dist[i]! - want.dist[i]!) > 1e-4 * 40) mismatches++;
+    }
+    expect(agentHits).toBeGreaterThan(batch.count / 2);
+    expect(mismatches, `${mismatches} of ${batch.count} rays differ`).toBe(0);
+  });
 });

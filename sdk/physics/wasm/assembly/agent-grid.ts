@@ -13,7 +13,7 @@
 export const GRID_HEADER_BYTES: i32 = 36;
 /** Most cells a side. */
 const MAX_SIDE: i32 = 64;
-/** Smallest cell, m (an agent then covers at most 2 × 2 cells). */
+/** Smallest cell, m. */
 const MIN_CELL: f32 = 1;
 
 /**
@@ -23,17 +23,21 @@ const MIN_CELL: f32 = 1;
 export function buildAgentGrid(soa: usize, stride: i32, caps: usize, count: i32, grid: usize): void {
   const plane = <usize>stride << 2;
   let x0: f32 = Infinity, z0: f32 = Infinity, x1: f32 = -Infinity, z1: f32 = -Infinity;
+  let widest: f32 = 0;
   for (let i = 0; i < count; i++) {
     const p = soa + (<usize>i << 2);
     x0 = min(x0, load<f32>(p));
     z0 = min(z0, load<f32>(p + 2 * plane));
     x1 = max(x1, load<f32>(p + 3 * plane));
     z1 = max(z1, load<f32>(p + 5 * plane));
+    widest = max(widest, max(load<f32>(p + 3 * plane) - load<f32>(p), load<f32>(p + 5 * plane) - load<f32>(p + 2 * plane)));
   }
   // About √n cells a side: about one agent per cell, a few cells per ray (a finer grid, 2 √n,
   // walked twice the cells for fewer capsules each and measured ~10 % slower with 256 agents).
   const side = min<i32>(MAX_SIDE, max<i32>(1, <i32>Mathf.ceil(Mathf.sqrt(<f32>count))));
-  const cell = max(MIN_CELL, max(x1 - x0, z1 - z0) / <f32>side);
+  // No cell narrower than the widest footprint (with a margin for rounding): an agent then
+  // covers at most 2 × 2 cells, the room the items have (piled or wide agents would overflow it).
+  const cell = max(max(MIN_CELL, widest * 1.01), max(x1 - x0, z1 - z0) / <f32>side);
   const inv = <f32>1 / cell;
   const cols = min<i32>(MAX_SIDE, <i32>((x1 - x0) * inv) + 1);
   const rows = min<i32>(MAX_SIDE, <i32>((z1 - z0) * inv) + 1);
