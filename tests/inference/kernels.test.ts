@@ -95,6 +95,91 @@ describe.each(builds)('$name kernels', ({ runtime }) => {
     for (let c = cols; c < 2 * cols; c++) expect(got[c]).toBeNaN();
   });
 
+  it.each([8, 16, 32])('fused attention (head size %i) matches a reference over blocks of query rows, masks and NaN', (D) => {
+    // T = 37 query rows are three blocks of the kernel's scratch; S = 11 keys pad to 12 lanes.
+    // Row 5 masks every key (NaN, like the reference); query row 9 of head 1 holds a NaN.
+    const rng = new Rng(D);
+    const [heads, T, S] = [2, 37, 11];
+    const Q = Float32Array.from({ length: heads * T * D }, () => rng.uniform(-1, 1));
+    const Kt = Float32Array.from({ length: heads * S * D }, () => rng.uniform(-1, 1));
+    const V = Float32Array.from({ length: heads * S * D }, () => rng.uniform(-1, 1));
+    const M = Float32Array.from({ length: T * S }, (_, i) => (Math.floor(i / S) === 5 || (i * 7) % 5 === 0 ? -Infinity : 0));
+    Q[(1 * T + 9) * D + 3] = Number.NaN;
+    const [q, kk, v, m, o] = [Q, Kt, V, M, new Float32Array(heads * T * D)].map((arr) => {
+      const ptr = runtime.alloc(arr.length * 4);
+      new Float32Array(runtime.buffer, ptr, arr.length).set(arr);
+      return ptr;
+    }) as [number, number, number, number, number];
+    const scratch = runtime.alloc(k.attentionScratchBytes(S));
+    const scale = 1 / Math.sqrt(D);
+    k.attention(q, T * D, D, kk, S * D, D, v, S * D, D, o, T * D, D, m, 0, S, heads, T, S, D, scale, scratch);
+    const got = new Float32Array(runtime.buffer, o, heads * T * D);
+    for (let n = 0; n < heads; n++)
+      for (let i = 0; i < T; i++) {
+        const scores = Array.from({ length: S }, (_, j) => {
+          let dot = 0;
+          for (let d = 0; d < D; d++) dot += Q[(n * T + i) * D + d]! * Kt[(n * S + j) * D + d]!;
+          return dot * scale + M[i * S + j]!;
+        });
+        const max = Math.max(...scores);
+        const w = scores.map((x) => Math.exp(x - max));
+        const sum = w.reduce((a, b) => a + b, 0);
+        for (let d = 0; d < D; d++) {
+          let want = 0;
+          for (let j = 0; j < S; j++) want += (w[j]! / sum) * V[(n * S + j) * D + d]!;
+          const at = `head ${n} row ${i} dim ${d}`;
+          if (Number.isNaN(want)) expect(got[(n * T + i) * D + d], at).toBeNaN();
+          else expect(Math.abs(got[(n * T + i) * D + d]! - want), at).toBeLessThan(2e-6);
+        }
+      }
+  });
+
+  it('packed GEMM over several chunks of K and blocks of rows sums each output in one k order', () => {
+    // K = 1300 is three chunks of packed A (512, 512, 276) and M = 137 three blocks of row groups
+    // (5 x 25 + 4 x 3 rows): a chunk carries on from the sums the previous one left in C.
+    const rng = new Rng(11);
+    const [M, K, N] = [137, 1300, 29];
+    const A = Float32Array.from({ length: M * K }, () => rng.uniform(-1, 1));
+    const B = Float32Array.from({ length: K * N }, () => rng.uniform(-1, 1));
+    const bs = Float32Array.from({ length: N }, () => rng.uniform(-1, 1));
+    const a = runtime.alloc(M * K * 4);
+    const b = runtime.alloc(K * N * 4);
+    const bias = runtime.alloc(Math.ceil(N / 8) * 32);
+    const c = runtime.alloc(M * N * 4);
+    const panels = runtime.alloc(k.packedSize(K, N) * 4);
+    new Float32Array(runtime.buffer, a, M * K).set(A);
+    new Float32Array(runtime.buffer, b, K * N).set(B);
+    new Float32Array(runtime.buffer, bias, N).set(bs);
+    k.packB(b, panels, K, N, 0);
+    for (const act of [Act.none, Act.relu, Act.gelu]) {
+      k.gemmPacked(a, K, panels, bias, c, N, M, N, K, act);
+      const got = new Float32Array(runtime.buffer, c, M * N);
+      let worst = 0;
+      for (let i = 0; i < M; i++)
+        for (let j = 0; j < N; j++) {
+          let s = 0;
+          for (let q = 0; q < K; q++) s += A[i * K + q]! * B[q * N + j]!;
+          s += bs[j]!;
+          const want = act === Act.relu ? Math.max(s, 0) : act === Act.gelu ? 0.5 * s * (1 + erf(s / Math.SQRT2)) : s;
+          worst = Math.max(worst, Math.abs(got[i * N + j]! - want) / (1 + Math.abs(want)));
+        }
+      expect(worst, `act ${act}`).toBeLessThan(2e-5);
+    }
+    if (!runtime.simd || runtime.kernelSet !== 'simd') return;
+    // SIMD128 rounds each product and each sum: the same k order in float32 gives the same bits.
+    k.gemmPacked(a, K, panels, bias, c, N, M, N, K, Act.none);
+    const got = new Float32Array(runtime.buffer, c, M * N);
+    const f = Math.fround;
+    let mismatches = 0;
+    for (let i = 0; i < M; i++)
+      for (let j = 0; j < N; j++) {
+        let s = 0;
+        for (let q = 0; q < K; q++) s = f(s + f(A[i * K + q]! * B[q * N + j]!));
+        if (f(s + bs[j]!) !== got[i * N + j]) mismatches++;
+      }
+    expect(mismatches).toBe(0);
+  });
+
   it('packed GEMM and the few-row kernel agree with a reference at odd sizes', () => {
     const rng = new Rng(9);
     for (const [M, K, N] of [

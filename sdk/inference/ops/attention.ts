@@ -198,8 +198,8 @@ export const Attention: OpDef = {
     // The kernel takes one head size for q, k and v.
     if ((g.mask !== undefined && g.mask[2] !== 1) || g.Dv !== g.D) return undefined;
     const scale = attrFloat(ctx.node, 'scale', 1);
-    const scratch = ctx.scratch(g.S * 4);
     const k = ctx.kernels;
+    const scratch = ctx.scratch(k.attentionScratchBytes(g.S));
     const [mn, mi] = g.mask === undefined ? [0, 0] : [g.mask[0], g.mask[1]];
     const hasMask = g.mask !== undefined;
     // Batched: one kernel call per batch row, its operands and mask offset by the batch strides.

@@ -55,6 +55,8 @@ export interface KernelExports {
     scale: number,
     scratch: number,
   ): void;
+  /** Bytes of scratch {@link KernelExports.attention} needs for S keys. */
+  attentionScratchBytes(S: number): number;
   copyBlocks(src: number, srcStride: number, map: number, dst: number, dstStride: number, count: number, runBytes: number): void;
   select(
     c: number,

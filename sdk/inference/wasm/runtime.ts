@@ -98,6 +98,8 @@ export class WasmRuntime {
     const instance = new WebAssembly.Instance(module, { env: { memory: this.memory, abort: abort } });
     this.kernels = instance.exports as unknown as KernelExports;
     this.heapStart = align(this.kernels.heapBase());
+    // The kernels' static data and scratch lie below heapStart: memory covers them before any call.
+    this.reserve(this.heapStart);
     this.top = this.heapStart;
     this.peak = this.heapStart;
   }

@@ -1,11 +1,11 @@
 // Fused scaled dot-product attention for one head at a time:
 // out[i] = sum_j softmax_j(scale * q[i].k[j] + mask[i, j]) v[j]
-// Scores for one query row live in a scratch buffer; nothing else is materialized.
+// Scores for a block of query rows live in a scratch buffer; nothing else is materialized.
 // Head sizes 16 and 32 (d_model 64 or 128 over 4 heads) have register-resident kernels:
 // the query row stays in registers, four keys are scored per step and reduced with one
 // transpose-add, and the weighted sum keeps the whole output row in accumulators.
 
-import { madd } from './math';
+import { expOrZeroVec, madd } from './math';
 import { softmaxRow } from './norm';
 
 /**
@@ -15,34 +15,90 @@ import { softmaxRow } from './norm';
  *   v[n, j, :] at v + n*vn + j*vj
  *   out[n, i, :] at o + n*on + i*oi
  *   mask[n, i, j] at m + n*mn + i*mi + j (additive; m = 0 for none; mn/mi may be 0 to broadcast)
- * scratch: S floats, 16-byte aligned, rounded up to a multiple of 4.
+ * scratch: attentionScratchBytes(S) bytes, 16-byte aligned.
  */
 export function attention(
   q: usize, qn: i32, qi: i32, k: usize, kn: i32, kj: i32, v: usize, vn: i32, vj: i32,
   o: usize, on: i32, oi: i32, m: usize, mn: i32, mi: i32,
   heads: i32, T: i32, S: i32, D: i32, scale: f32, scratch: usize,
 ): void {
+  const rowBytes = <usize>((S + 3) & ~3) << 2;
   for (let n = 0; n < heads; n++) {
-    for (let i = 0; i < T; i++) {
-      const qrow = q + (<usize>(n * qn + i * qi) << 2);
-      const mrow = m ? m + (<usize>(n * mn + i * mi) << 2) : 0;
-      const kbase = k + (<usize>(n * kn) << 2);
-      const vbase = v + (<usize>(n * vn) << 2);
-      const orow = o + (<usize>(n * on + i * oi) << 2);
-      if (ASC_FEATURE_SIMD && D == 16) {
-        scores16(qrow, kbase, kj, mrow, S, scale, scratch);
-        softmaxRow(scratch, scratch, S);
-        weighted16(scratch, vbase, vj, S, orow);
-      } else if (ASC_FEATURE_SIMD && D == 32) {
-        scores32(qrow, kbase, kj, mrow, S, scale, scratch);
-        softmaxRow(scratch, scratch, S);
-        weighted32(scratch, vbase, vj, S, orow);
-      } else {
-        scoresAny(qrow, kbase, kj, mrow, S, D, scale, scratch);
-        softmaxRow(scratch, scratch, S);
-        weightedAny(scratch, vbase, vj, S, D, orow);
+    const kbase = k + (<usize>(n * kn) << 2);
+    const vbase = v + (<usize>(n * vn) << 2);
+    for (let i0 = 0; i0 < T; i0 += QUERY_BLOCK) {
+      const rows = min(QUERY_BLOCK, T - i0);
+      // A block of query rows: every score row first, then their softmax together (the exps of
+      // different rows overlap; one row alone waits on its chain), then every weighted sum.
+      for (let r = 0; r < rows; r++) {
+        const i = i0 + r;
+        const qrow = q + (<usize>(n * qn + i * qi) << 2);
+        const mrow = m ? m + (<usize>(n * mn + i * mi) << 2) : 0;
+        const out = scratch + <usize>r * rowBytes;
+        if (ASC_FEATURE_SIMD && D == 16) scores16(qrow, kbase, kj, mrow, S, scale, out);
+        else if (ASC_FEATURE_SIMD && D == 32) scores32(qrow, kbase, kj, mrow, S, scale, out);
+        else scoresAny(qrow, kbase, kj, mrow, S, D, scale, out);
+      }
+      if (ASC_FEATURE_SIMD) softmaxRows(scratch, rows, S, scratch + <usize>QUERY_BLOCK * rowBytes);
+      else for (let r = 0; r < rows; r++) softmaxRow(scratch + <usize>r * rowBytes, scratch + <usize>r * rowBytes, S);
+      for (let r = 0; r < rows; r++) {
+        const p = scratch + <usize>r * rowBytes;
+        const orow = o + (<usize>(n * on + (i0 + r) * oi) << 2);
+        if (ASC_FEATURE_SIMD && D == 16) weighted16(p, vbase, vj, S, orow);
+        else if (ASC_FEATURE_SIMD && D == 32) weighted32(p, vbase, vj, S, orow);
+        else weightedAny(p, vbase, vj, S, D, orow);
       }
     }
+  }
+}
+
+/** Query rows scored, normalized and weighted together (the scratch holds this many score rows). */
+const QUERY_BLOCK: i32 = 16;
+
+/** Bytes of scratch `attention` needs for S keys: QUERY_BLOCK rows of S floats padded to whole vectors, and a vector per row. */
+export function attentionScratchBytes(S: i32): i32 {
+  return QUERY_BLOCK * (((S + 3) & ~3) * 4 + 16);
+}
+
+/**
+ * Softmax of `rows` score rows of S floats (rows padded to whole vectors) in place, in three
+ * passes over the rows: maxima, exps and sums, scaling. Padding lanes are set to -inf, so they
+ * weigh exactly 0 and no score goes through a scalar exp. A NaN score makes its row NaN, and
+ * so does a fully masked row (all -inf), as in the reference. stats: one vector per row.
+ */
+function softmaxRows(p: usize, rows: i32, S: i32, stats: usize): void {
+  const width = (S + 3) & ~3;
+  const rowBytes = <usize>width << 2;
+  const end = p + <usize>rows * rowBytes;
+  let st = stats;
+  for (let row = p; row < end; row += rowBytes) {
+    for (let j = S; j < width; j++) store<f32>(row + (<usize>j << 2), -Infinity);
+    let mx = v128.load(row);
+    for (let off: usize = 16; off < rowBytes; off += 16) mx = f32x4.pmax(mx, v128.load(row + off));
+    mx = f32x4.pmax(mx, v128.shuffle<f32>(mx, mx, 2, 3, 0, 1));
+    v128.store(st, f32x4.pmax(mx, v128.shuffle<f32>(mx, mx, 1, 0, 3, 2)));
+    st += 16;
+  }
+  st = stats;
+  for (let row = p; row < end; row += rowBytes) {
+    const mx = v128.load(st);
+    let sum = f32x4.splat(0);
+    for (let off: usize = 0; off < rowBytes; off += 16) {
+      // Underflow weighs exactly 0; NaN (a NaN score, or -inf minus -inf) stays NaN.
+      const e = expOrZeroVec(f32x4.sub(v128.load(row + off), mx));
+      v128.store(row + off, e);
+      sum = f32x4.add(sum, e);
+    }
+    sum = f32x4.add(sum, v128.shuffle<f32>(sum, sum, 2, 3, 0, 1));
+    v128.store(st, f32x4.add(sum, v128.shuffle<f32>(sum, sum, 1, 0, 3, 2)));
+    st += 16;
+  }
+  st = stats;
+  const one = f32x4.splat(1);
+  for (let row = p; row < end; row += rowBytes) {
+    const inv = f32x4.div(one, v128.load(st));
+    for (let off: usize = 0; off < rowBytes; off += 16) v128.store(row + off, f32x4.mul(v128.load(row + off), inv));
+    st += 16;
   }
 }
 

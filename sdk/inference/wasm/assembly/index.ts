@@ -2,16 +2,15 @@
 // module's memory, which the host (sdk/inference/wasm/runtime.ts) lays out and grows; the
 // kernels themselves never allocate.
 
-export { attention } from './attention';
+export { attention, attentionScratchBytes } from './attention';
 export { activate, binary, unary } from './eltwise';
-export { gemmPacked, matmulBatched, packB, packedSize } from './gemm';
+export { gemmPacked } from './gemm';
+export { packB, packedSize } from './gemm-pack';
+export { matmulBatched } from './matmul-batched';
 export { gemvInt8, gemvPacked, packDot, packedDotSize, packedInt8Size, packInt8 } from './gemv';
 export { layerNorm, softmax } from './norm';
 
-/** First byte the host may use: everything below holds this module's static data. */
-export function heapBase(): usize {
-  return __heap_base;
-}
+export { heapBase } from './scratch';
 export { copyBlocks, select } from './copy';
 export { depthwise2d, im2colPanels, pool2d } from './window';
 export { gru, lstm } from './rnn';

@@ -83,8 +83,8 @@ export function softmaxRow(xr: usize, yr: usize, cols: i32): void {
     mx = hmax(acc);
   }
   for (; j < cols; j++) mx = max<f32>(mx, load<f32>(xr + (<usize>j << 2)));
-  // exp underflow weighs exactly 0 (see expOrZeroVec). A fully masked row (all -inf) stays
-  // finite-free like the reference: x - max is NaN, weighs 0, and 0 / 0 -> NaN.
+  // exp underflow weighs exactly 0 (see expOrZeroVec). A fully masked row (all -inf) is NaN
+  // like the reference: x - max is NaN, and NaN weighs NaN.
   j = 0;
   let sum: f32 = 0;
   if (ASC_FEATURE_SIMD) {
