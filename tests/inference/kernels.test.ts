@@ -95,11 +95,17 @@ describe.each(builds)('$name kernels', ({ runtime }) => {
     for (let c = cols; c < 2 * cols; c++) expect(got[c]).toBeNaN();
   });
 
-  it.each([8, 16, 32])('fused attention (head size %i) matches a reference over blocks of query rows, masks and NaN', (D) => {
-    // T = 37 query rows are three blocks of the kernel's scratch; S = 11 keys pad to 12 lanes.
-    // Row 5 masks every key (NaN, like the reference); query row 9 of head 1 holds a NaN.
-    const rng = new Rng(D);
-    const [heads, T, S] = [2, 37, 11];
+  it.each([
+    [8, 11],
+    [16, 11],
+    [32, 11],
+    [16, 5001],
+  ])('fused attention (head size %i, %i keys) matches a reference over blocks of query rows, masks and NaN', (D, S) => {
+    // T = 37 query rows: blocks of 16 for 11 keys (padded to 12 lanes), of 3 for 5001 keys (a
+    // block's scores stay within 64 KiB). Row 5 masks every key (NaN, like the reference);
+    // query row 9 of head 1 holds a NaN.
+    const rng = new Rng(D + S);
+    const [heads, T] = [2, 37];
     const Q = Float32Array.from({ length: heads * T * D }, () => rng.uniform(-1, 1));
     const Kt = Float32Array.from({ length: heads * S * D }, () => rng.uniform(-1, 1));
     const V = Float32Array.from({ length: heads * S * D }, () => rng.uniform(-1, 1));

@@ -23,11 +23,12 @@ export function attention(
   heads: i32, T: i32, S: i32, D: i32, scale: f32, scratch: usize,
 ): void {
   const rowBytes = <usize>((S + 3) & ~3) << 2;
+  const block = queryBlock(S);
   for (let n = 0; n < heads; n++) {
     const kbase = k + (<usize>(n * kn) << 2);
     const vbase = v + (<usize>(n * vn) << 2);
-    for (let i0 = 0; i0 < T; i0 += QUERY_BLOCK) {
-      const rows = min(QUERY_BLOCK, T - i0);
+    for (let i0 = 0; i0 < T; i0 += block) {
+      const rows = min(block, T - i0);
       // A block of query rows: every score row first, then their softmax together (the exps of
       // different rows overlap; one row alone waits on its chain), then every weighted sum.
       for (let r = 0; r < rows; r++) {
@@ -39,7 +40,7 @@ export function attention(
         else if (ASC_FEATURE_SIMD && D == 32) scores32(qrow, kbase, kj, mrow, S, scale, out);
         else scoresAny(qrow, kbase, kj, mrow, S, D, scale, out);
       }
-      if (ASC_FEATURE_SIMD) softmaxRows(scratch, rows, S, scratch + <usize>QUERY_BLOCK * rowBytes);
+      if (ASC_FEATURE_SIMD) softmaxRows(scratch, rows, S, scratch + <usize>block * rowBytes);
       else for (let r = 0; r < rows; r++) softmaxRow(scratch + <usize>r * rowBytes, scratch + <usize>r * rowBytes, S);
       for (let r = 0; r < rows; r++) {
         const p = scratch + <usize>r * rowBytes;
@@ -52,12 +53,17 @@ export function attention(
   }
 }
 
-/** Query rows scored, normalized and weighted together (the scratch holds this many score rows). */
-const QUERY_BLOCK: i32 = 16;
+/**
+ * Query rows scored, normalized and weighted together: 16, or fewer when the keys are so many
+ * that 16 score rows would pass 64 KiB (the scratch then stays the size of one row, as before).
+ */
+function queryBlock(S: i32): i32 {
+  return max(1, min(16, 16384 / ((S + 3) & ~3)));
+}
 
-/** Bytes of scratch `attention` needs for S keys: QUERY_BLOCK rows of S floats padded to whole vectors, and a vector per row. */
+/** Bytes of scratch `attention` needs for S keys: a block of score rows padded to whole vectors, and a vector per row. */
 export function attentionScratchBytes(S: i32): i32 {
-  return QUERY_BLOCK * (((S + 3) & ~3) * 4 + 16);
+  return queryBlock(S) * (((S + 3) & ~3) * 4 + 16);
 }
 
 /**
