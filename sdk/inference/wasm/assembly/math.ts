@@ -55,18 +55,18 @@ export function expScalar(x0: f32): f32 {
 // @ts-expect-error: decorator
 @inline
 export function expVec(x0: v128): v128 {
-  let x = f32x4.pmin(f32x4.pmax(x0, f32x4.splat(EXP_LO)), f32x4.splat(EXP_HI));
-  const n = f32x4.nearest(f32x4.mul(x, f32x4.splat(LOG2E)));
-  x = f32x4.sub(x, f32x4.mul(n, f32x4.splat(LN2_HI)));
-  x = f32x4.sub(x, f32x4.mul(n, f32x4.splat(LN2_LO)));
+  let x = f32x4.pmin(f32x4.pmax(x0, v128.load(VC, V_EXP_LO)), v128.load(VC, V_EXP_HI));
+  const n = f32x4.nearest(f32x4.mul(x, v128.load(VC, V_LOG2E)));
+  x = f32x4.sub(x, f32x4.mul(n, v128.load(VC, V_LN2_HI)));
+  x = f32x4.sub(x, f32x4.mul(n, v128.load(VC, V_LN2_LO)));
   const z = f32x4.mul(x, x);
-  let y = f32x4.splat(P0);
-  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(P1));
-  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(P2));
-  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(P3));
-  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(P4));
-  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(P5));
-  y = f32x4.add(f32x4.add(f32x4.mul(y, z), x), f32x4.splat(1.0));
+  let y = v128.load(VC, V_P0);
+  y = f32x4.add(f32x4.mul(y, x), v128.load(VC, V_P1));
+  y = f32x4.add(f32x4.mul(y, x), v128.load(VC, V_P2));
+  y = f32x4.add(f32x4.mul(y, x), v128.load(VC, V_P3));
+  y = f32x4.add(f32x4.mul(y, x), v128.load(VC, V_P4));
+  y = f32x4.add(f32x4.mul(y, x), v128.load(VC, V_P5));
+  y = f32x4.add(f32x4.add(f32x4.mul(y, z), x), v128.load(VC, V_ONE));
   const pow2 = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
   return f32x4.mul(y, pow2);
 }
@@ -109,6 +109,71 @@ const B4: f32 = -1.68282697438203e-3;
 const B6: f32 = -2.13374055278905e-4;
 const B8: f32 = -1.45660718464996e-5;
 
+// Every vector constant as a 16-byte row of one table, read with v128.load at a fixed address:
+// V8 builds an f32x4.splat of a constant with three instructions (movabs, vmovq, vpunpcklqdq)
+// at each use inside a loop, a load is one. Same values, so the same results bit for bit.
+const VC = memory.data<f32>(
+  [
+  EXP_LO, EXP_LO, EXP_LO, EXP_LO,
+  EXP_HI, EXP_HI, EXP_HI, EXP_HI,
+  LOG2E, LOG2E, LOG2E, LOG2E,
+  LN2_HI, LN2_HI, LN2_HI, LN2_HI,
+  LN2_LO, LN2_LO, LN2_LO, LN2_LO,
+  P0, P0, P0, P0,
+  P1, P1, P1, P1,
+  P2, P2, P2, P2,
+  P3, P3, P3, P3,
+  P4, P4, P4, P4,
+  P5, P5, P5, P5,
+  1.0, 1.0, 1.0, 1.0,
+  -4.0, -4.0, -4.0, -4.0,
+  4.0, 4.0, 4.0, 4.0,
+  A13, A13, A13, A13,
+  A11, A11, A11, A11,
+  A9, A9, A9, A9,
+  A7, A7, A7, A7,
+  A5, A5, A5, A5,
+  A3, A3, A3, A3,
+  A1, A1, A1, A1,
+  B8, B8, B8, B8,
+  B6, B6, B6, B6,
+  B4, B4, B4, B4,
+  B2, B2, B2, B2,
+  B0, B0, B0, B0,
+  0.7071067811865476, 0.7071067811865476, 0.7071067811865476, 0.7071067811865476,
+  0.5, 0.5, 0.5, 0.5,
+  ],
+  16,
+);
+const V_EXP_LO: usize = 0;
+const V_EXP_HI: usize = 16;
+const V_LOG2E: usize = 32;
+const V_LN2_HI: usize = 48;
+const V_LN2_LO: usize = 64;
+const V_P0: usize = 80;
+const V_P1: usize = 96;
+const V_P2: usize = 112;
+const V_P3: usize = 128;
+const V_P4: usize = 144;
+const V_P5: usize = 160;
+const V_ONE: usize = 176;
+const V_ERF_LO: usize = 192;
+const V_ERF_HI: usize = 208;
+const V_A13: usize = 224;
+const V_A11: usize = 240;
+const V_A9: usize = 256;
+const V_A7: usize = 272;
+const V_A5: usize = 288;
+const V_A3: usize = 304;
+const V_A1: usize = 320;
+const V_B8: usize = 336;
+const V_B6: usize = 352;
+const V_B4: usize = 368;
+const V_B2: usize = 384;
+const V_B0: usize = 400;
+const V_SQRT1_2: usize = 416;
+const V_HALF: usize = 432;
+
 // @ts-expect-error: decorator
 @inline
 export function erfScalar(x0: f32): f32 {
@@ -133,21 +198,21 @@ export function erfScalar(x0: f32): f32 {
 // @ts-expect-error: decorator
 @inline
 export function erfVec(x0: v128): v128 {
-  const x = f32x4.pmin(f32x4.pmax(x0, f32x4.splat(-4.0)), f32x4.splat(4.0));
+  const x = f32x4.pmin(f32x4.pmax(x0, v128.load(VC, V_ERF_LO)), v128.load(VC, V_ERF_HI));
   const x2 = f32x4.mul(x, x);
-  let p = f32x4.splat(A13);
-  p = f32x4.add(f32x4.mul(p, x2), f32x4.splat(A11));
-  p = f32x4.add(f32x4.mul(p, x2), f32x4.splat(A9));
-  p = f32x4.add(f32x4.mul(p, x2), f32x4.splat(A7));
-  p = f32x4.add(f32x4.mul(p, x2), f32x4.splat(A5));
-  p = f32x4.add(f32x4.mul(p, x2), f32x4.splat(A3));
-  p = f32x4.add(f32x4.mul(p, x2), f32x4.splat(A1));
+  let p = v128.load(VC, V_A13);
+  p = f32x4.add(f32x4.mul(p, x2), v128.load(VC, V_A11));
+  p = f32x4.add(f32x4.mul(p, x2), v128.load(VC, V_A9));
+  p = f32x4.add(f32x4.mul(p, x2), v128.load(VC, V_A7));
+  p = f32x4.add(f32x4.mul(p, x2), v128.load(VC, V_A5));
+  p = f32x4.add(f32x4.mul(p, x2), v128.load(VC, V_A3));
+  p = f32x4.add(f32x4.mul(p, x2), v128.load(VC, V_A1));
   p = f32x4.mul(p, x);
-  let q = f32x4.splat(B8);
-  q = f32x4.add(f32x4.mul(q, x2), f32x4.splat(B6));
-  q = f32x4.add(f32x4.mul(q, x2), f32x4.splat(B4));
-  q = f32x4.add(f32x4.mul(q, x2), f32x4.splat(B2));
-  q = f32x4.add(f32x4.mul(q, x2), f32x4.splat(B0));
+  let q = v128.load(VC, V_B8);
+  q = f32x4.add(f32x4.mul(q, x2), v128.load(VC, V_B6));
+  q = f32x4.add(f32x4.mul(q, x2), v128.load(VC, V_B4));
+  q = f32x4.add(f32x4.mul(q, x2), v128.load(VC, V_B2));
+  q = f32x4.add(f32x4.mul(q, x2), v128.load(VC, V_B0));
   return f32x4.div(p, q);
 }
 
@@ -160,8 +225,8 @@ export function geluScalar(x: f32): f32 {
 // @ts-expect-error: decorator
 @inline
 export function geluVec(x: v128): v128 {
-  const e = erfVec(f32x4.mul(x, f32x4.splat(0.7071067811865476)));
-  return f32x4.mul(f32x4.mul(f32x4.splat(0.5), x), f32x4.add(f32x4.splat(1.0), e));
+  const e = erfVec(f32x4.mul(x, v128.load(VC, V_SQRT1_2)));
+  return f32x4.mul(f32x4.mul(v128.load(VC, V_HALF), x), f32x4.add(v128.load(VC, V_ONE), e));
 }
 
 /** Activation codes shared with the host (see kernels/wasm-kernels.ts). */
