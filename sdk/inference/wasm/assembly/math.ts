@@ -12,6 +12,8 @@
  * GEMV, attention's 16/32-wide heads, two-chain batched matmul): a fused multiply-add waits 4
  * cycles for its accumulator on x86, a plain add 2-3, so a loop with a single accumulator chain
  * (LayerNorm's variance, RNN dot products, attention of other head sizes) keeps multiply-then-add.
+ * Also the steps of the exp and erf polynomials (Horner), where the multiply is on the chain too:
+ * one FMA there waits 4 cycles where multiply then add waits 6-7.
  */
 // @ts-expect-error: decorator
 @inline
@@ -61,11 +63,11 @@ export function expVec(x0: v128): v128 {
   x = f32x4.sub(x, f32x4.mul(n, v128.load(VC, V_LN2_LO)));
   const z = f32x4.mul(x, x);
   let y = v128.load(VC, V_P0);
-  y = f32x4.add(f32x4.mul(y, x), v128.load(VC, V_P1));
-  y = f32x4.add(f32x4.mul(y, x), v128.load(VC, V_P2));
-  y = f32x4.add(f32x4.mul(y, x), v128.load(VC, V_P3));
-  y = f32x4.add(f32x4.mul(y, x), v128.load(VC, V_P4));
-  y = f32x4.add(f32x4.mul(y, x), v128.load(VC, V_P5));
+  y = madd(v128.load(VC, V_P1), y, x);
+  y = madd(v128.load(VC, V_P2), y, x);
+  y = madd(v128.load(VC, V_P3), y, x);
+  y = madd(v128.load(VC, V_P4), y, x);
+  y = madd(v128.load(VC, V_P5), y, x);
   y = f32x4.add(f32x4.add(f32x4.mul(y, z), x), v128.load(VC, V_ONE));
   const pow2 = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
   return f32x4.mul(y, pow2);
@@ -201,18 +203,18 @@ export function erfVec(x0: v128): v128 {
   const x = f32x4.pmin(f32x4.pmax(x0, v128.load(VC, V_ERF_LO)), v128.load(VC, V_ERF_HI));
   const x2 = f32x4.mul(x, x);
   let p = v128.load(VC, V_A13);
-  p = f32x4.add(f32x4.mul(p, x2), v128.load(VC, V_A11));
-  p = f32x4.add(f32x4.mul(p, x2), v128.load(VC, V_A9));
-  p = f32x4.add(f32x4.mul(p, x2), v128.load(VC, V_A7));
-  p = f32x4.add(f32x4.mul(p, x2), v128.load(VC, V_A5));
-  p = f32x4.add(f32x4.mul(p, x2), v128.load(VC, V_A3));
-  p = f32x4.add(f32x4.mul(p, x2), v128.load(VC, V_A1));
+  p = madd(v128.load(VC, V_A11), p, x2);
+  p = madd(v128.load(VC, V_A9), p, x2);
+  p = madd(v128.load(VC, V_A7), p, x2);
+  p = madd(v128.load(VC, V_A5), p, x2);
+  p = madd(v128.load(VC, V_A3), p, x2);
+  p = madd(v128.load(VC, V_A1), p, x2);
   p = f32x4.mul(p, x);
   let q = v128.load(VC, V_B8);
-  q = f32x4.add(f32x4.mul(q, x2), v128.load(VC, V_B6));
-  q = f32x4.add(f32x4.mul(q, x2), v128.load(VC, V_B4));
-  q = f32x4.add(f32x4.mul(q, x2), v128.load(VC, V_B2));
-  q = f32x4.add(f32x4.mul(q, x2), v128.load(VC, V_B0));
+  q = madd(v128.load(VC, V_B6), q, x2);
+  q = madd(v128.load(VC, V_B4), q, x2);
+  q = madd(v128.load(VC, V_B2), q, x2);
+  q = madd(v128.load(VC, V_B0), q, x2);
   return f32x4.div(p, q);
 }
 
