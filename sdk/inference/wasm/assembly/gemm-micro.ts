@@ -4,6 +4,10 @@
 // `mode` says where the chunk lies in K: FIRST starts from zero (else from the partial sums a
 // previous chunk left in C, so the sums run in the same order as in one pass, bit for bit), LAST
 // adds the bias and applies the activation (else the raw partial sums are stored).
+//
+// Each tile is one long function on purpose: its 8 or 10 accumulators must stay in registers
+// from the first k step to the stores, and a helper cannot take ten vectors and hand them back
+// (AssemblyScript has no multiple returns; through memory or a call they spill).
 
 import { PANEL } from './gemm-pack';
 import { ACT_GELU, ACT_RELU, activateVec, madd } from './math';
