@@ -10,14 +10,14 @@
 // (AssemblyScript has no multiple returns; through memory or a call they spill).
 
 import { PANEL } from './gemm-pack';
-import { ACT_GELU, ACT_RELU, activateVec, madd } from './math';
+import { ACT_GELU, ACT_RELU, activateVec, geluVec, madd } from './math';
 
 /** The chunk starts at k = 0. */
 export const FIRST: i32 = 1;
 /** The chunk ends at k = K. */
 export const LAST: i32 = 2;
 
-/** Accumulator tile of the micro-kernels for tail panels and GELU: up to 5 rows x 8 columns. */
+/** Accumulator tile of the micro-kernels for tail panels: up to 5 rows x 8 columns. */
 const tile = memory.data(5 * 8 * 4, 16);
 
 // 5 rows of A packed as [r4 r0 r1 r2 r3] per k step x one panel of 8 columns, K steps.
@@ -101,9 +101,9 @@ export function micro5x8(ap: usize, panel: usize, bias: usize, c: usize, ldc: i3
     ap += 20;
   }
   const last = mode & LAST;
-  if (width == PANEL && (!last || act != ACT_GELU)) {
-    // Bias, ReLU and the stores straight from the accumulators (GELU and tail panels go
-    // through the tile: an inlined GELU made the engine spill the accumulators).
+  if (width == PANEL) {
+    // Bias, activation and the stores straight from the accumulators (tail panels go through
+    // the tile). GELU's constants come from memory (math.ts), so inlining it here spills nothing.
     if (last && bias) {
       const b0 = v128.load(bias + (<usize>col << 2));
       const b1 = v128.load(bias + (<usize>col << 2), 16);
@@ -117,6 +117,18 @@ export function micro5x8(ap: usize, panel: usize, bias: usize, c: usize, ldc: i3
       c31 = f32x4.add(c31, b1);
       c40 = f32x4.add(c40, b0);
       c41 = f32x4.add(c41, b1);
+    }
+    if (last && act == ACT_GELU) {
+      c00 = geluVec(c00);
+      c01 = geluVec(c01);
+      c10 = geluVec(c10);
+      c11 = geluVec(c11);
+      c20 = geluVec(c20);
+      c21 = geluVec(c21);
+      c30 = geluVec(c30);
+      c31 = geluVec(c31);
+      c40 = geluVec(c40);
+      c41 = geluVec(c41);
     }
     if (last && act == ACT_RELU) {
       const z = f32x4.splat(0);
@@ -231,9 +243,9 @@ export function micro4x8(ap: usize, panel: usize, bias: usize, c: usize, ldc: i3
     ap += 16;
   }
   const last = mode & LAST;
-  if (width == PANEL && (!last || act != ACT_GELU)) {
-    // Bias, ReLU and the stores straight from the accumulators (GELU and tail panels go
-    // through the tile: an inlined GELU made the engine spill the accumulators).
+  if (width == PANEL) {
+    // Bias, activation and the stores straight from the accumulators (tail panels go through
+    // the tile). GELU's constants come from memory (math.ts), so inlining it here spills nothing.
     if (last && bias) {
       const b0 = v128.load(bias + (<usize>col << 2));
       const b1 = v128.load(bias + (<usize>col << 2), 16);
@@ -245,6 +257,16 @@ export function micro4x8(ap: usize, panel: usize, bias: usize, c: usize, ldc: i3
       c21 = f32x4.add(c21, b1);
       c30 = f32x4.add(c30, b0);
       c31 = f32x4.add(c31, b1);
+    }
+    if (last && act == ACT_GELU) {
+      c00 = geluVec(c00);
+      c01 = geluVec(c01);
+      c10 = geluVec(c10);
+      c11 = geluVec(c11);
+      c20 = geluVec(c20);
+      c21 = geluVec(c21);
+      c30 = geluVec(c30);
+      c31 = geluVec(c31);
     }
     if (last && act == ACT_RELU) {
       const z = f32x4.splat(0);
