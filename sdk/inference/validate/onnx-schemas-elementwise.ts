@@ -1,5 +1,5 @@
 /**
- * ONNX operator schemas (see onnx-schemas.ts: what they hold and where they come from): element-wise math, comparisons, logic and activations.
+ * ONNX operator schemas (see onnx-schemas.ts: what they hold and where they come from): element-wise math, comparisons and logic (activations: onnx-schemas-activations.ts).
  */
 import type { OpSchema } from './onnx-schemas.js';
 
@@ -64,17 +64,6 @@ export const ELEMENTWISE_SCHEMAS: Readonly<Record<string, readonly OpSchema[]>> 
       types: { T: ['float32', 'float64', 'int32', 'int64', 'int8', 'uint8'] },
     },
   ],
-  Elu: [
-    {
-      since: 6,
-      inputs: ['X:T'],
-      outputs: ['Y:T'],
-      arity: [1, 1, 1, 1],
-      attrs: { alpha: 'float' },
-      types: { T: ['float32', 'float64'] },
-      noKernel: { vars: ['T'], bindings: ['float64'] },
-    },
-  ],
   Equal: [
     {
       since: 13,
@@ -125,40 +114,6 @@ export const ELEMENTWISE_SCHEMAS: Readonly<Record<string, readonly OpSchema[]>> 
       attrs: {},
       types: { T: ['float32', 'float64', 'int32', 'int64', 'int8', 'uint8'], T1: ['bool'] },
     },
-  ],
-  HardSigmoid: [
-    {
-      since: 6,
-      inputs: ['X:T'],
-      outputs: ['Y:T'],
-      arity: [1, 1, 1, 1],
-      attrs: { alpha: 'float', beta: 'float' },
-      types: { T: ['float32', 'float64'] },
-      noKernel: { vars: ['T'], bindings: ['float64'] },
-    },
-  ],
-  HardSwish: [
-    {
-      since: 14,
-      inputs: ['X:T'],
-      outputs: ['Y:T'],
-      arity: [1, 1, 1, 1],
-      attrs: {},
-      types: { T: ['float32', 'float64'] },
-      noKernel: { vars: ['T'], bindings: ['float64'] },
-    },
-  ],
-  LeakyRelu: [
-    {
-      since: 6,
-      inputs: ['X:T'],
-      outputs: ['Y:T'],
-      arity: [1, 1, 1, 1],
-      attrs: { alpha: 'float' },
-      types: { T: ['float32', 'float64'] },
-      noKernel: { vars: ['T'], bindings: ['float64'] },
-    },
-    { since: 16, inputs: ['X:T'], outputs: ['Y:T'], arity: [1, 1, 1, 1], attrs: { alpha: 'float' }, types: { T: ['float32', 'float64'] } },
   ],
   Less: [
     {
@@ -323,20 +278,7 @@ export const ELEMENTWISE_SCHEMAS: Readonly<Record<string, readonly OpSchema[]>> 
       types: { T: ['float32', 'float64', 'int32', 'int64'] },
     },
   ],
-  Relu: [
-    { since: 13, inputs: ['X:T'], outputs: ['Y:T'], arity: [1, 1, 1, 1], attrs: {}, types: { T: ['float32', 'float64'] } },
-    {
-      since: 14,
-      inputs: ['X:T'],
-      outputs: ['Y:T'],
-      arity: [1, 1, 1, 1],
-      attrs: {},
-      types: { T: ['float32', 'float64', 'int32', 'int64', 'int8'] },
-      noKernel: { vars: ['T'], bindings: ['int64'] },
-    },
-  ],
   Round: [{ since: 11, inputs: ['X:T'], outputs: ['Y:T'], arity: [1, 1, 1, 1], attrs: {}, types: { T: ['float32', 'float64'] } }],
-  Sigmoid: [{ since: 13, inputs: ['X:T'], outputs: ['Y:T'], arity: [1, 1, 1, 1], attrs: {}, types: { T: ['float32', 'float64'] } }],
   Sign: [
     {
       since: 13,
@@ -348,17 +290,6 @@ export const ELEMENTWISE_SCHEMAS: Readonly<Record<string, readonly OpSchema[]>> 
     },
   ],
   Sin: [{ since: 7, inputs: ['input:T'], outputs: ['output:T'], arity: [1, 1, 1, 1], attrs: {}, types: { T: ['float32', 'float64'] } }],
-  Softplus: [
-    {
-      since: 1,
-      inputs: ['X:T'],
-      outputs: ['Y:T'],
-      arity: [1, 1, 1, 1],
-      attrs: {},
-      types: { T: ['float32', 'float64'] },
-      noKernel: { vars: ['T'], bindings: ['float64'] },
-    },
-  ],
   Sqrt: [{ since: 13, inputs: ['X:T'], outputs: ['Y:T'], arity: [1, 1, 1, 1], attrs: {}, types: { T: ['float32', 'float64'] } }],
   Sub: [
     {
@@ -381,7 +312,6 @@ export const ELEMENTWISE_SCHEMAS: Readonly<Record<string, readonly OpSchema[]>> 
   Sum: [
     { since: 13, inputs: ['data_0:T*'], outputs: ['sum:T'], arity: [1, Infinity, 1, 1], attrs: {}, types: { T: ['float32', 'float64'] } },
   ],
-  Tanh: [{ since: 13, inputs: ['input:T'], outputs: ['output:T'], arity: [1, 1, 1, 1], attrs: {}, types: { T: ['float32', 'float64'] } }],
   Where: [
     {
       since: 9,

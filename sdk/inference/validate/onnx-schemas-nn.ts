@@ -1,30 +1,10 @@
 /**
- * ONNX operator schemas (see onnx-schemas.ts: what they hold and where they come from): neural-network layers: matrix products, convolutions, pooling, normalization, recurrences, softmax, reductions and quantization.
+ * ONNX operator schemas (see onnx-schemas.ts: what they hold and where they come from): neural-network layers: matrix products, convolutions, pooling, normalization, recurrences, softmax and quantization (reductions: onnx-schemas-reduce.ts).
  */
 import type { OpSchema } from './onnx-schemas.js';
 
 /** Schema versions by operator, oldest first. */
 export const NN_SCHEMAS: Readonly<Record<string, readonly OpSchema[]>> = {
-  ArgMax: [
-    {
-      since: 13,
-      inputs: ['data:T'],
-      outputs: ['reduced:int64'],
-      arity: [1, 1, 1, 1],
-      attrs: { axis: 'int', keepdims: 'int', select_last_index: 'int' },
-      types: { T: ['float32', 'float64', 'int32', 'int64', 'int8', 'uint8'] },
-    },
-  ],
-  ArgMin: [
-    {
-      since: 13,
-      inputs: ['data:T'],
-      outputs: ['reduced:int64'],
-      arity: [1, 1, 1, 1],
-      attrs: { axis: 'int', keepdims: 'int', select_last_index: 'int' },
-      types: { T: ['float32', 'float64', 'int32', 'int64', 'int8', 'uint8'] },
-    },
-  ],
   AveragePool: [
     {
       since: 11,
@@ -103,24 +83,6 @@ export const NN_SCHEMAS: Readonly<Record<string, readonly OpSchema[]>> = {
       },
       types: { T: ['float32', 'float64'] },
       noKernel: { vars: ['T'], bindings: ['float64'] },
-    },
-  ],
-  CumSum: [
-    {
-      since: 11,
-      inputs: ['x:T', 'axis:T2'],
-      outputs: ['y:T'],
-      arity: [2, 2, 1, 1],
-      attrs: { exclusive: 'int', reverse: 'int' },
-      types: { T: ['float32', 'float64', 'int32', 'int64'], T2: ['int32', 'int64'] },
-    },
-    {
-      since: 14,
-      inputs: ['x:T', 'axis:T2'],
-      outputs: ['y:T'],
-      arity: [2, 2, 1, 1],
-      attrs: { exclusive: 'int', reverse: 'int' },
-      types: { T: ['float32', 'float64', 'int32', 'int64'], T2: ['int32', 'int64'] },
     },
   ],
   DequantizeLinear: [
@@ -283,106 +245,6 @@ export const NN_SCHEMAS: Readonly<Record<string, readonly OpSchema[]>> = {
       types: { T: ['float32', 'float64', 'int8', 'uint8'], I: ['int64'] },
     },
   ],
-  ReduceMax: [
-    {
-      since: 13,
-      inputs: ['data:T'],
-      outputs: ['reduced:T'],
-      arity: [1, 1, 1, 1],
-      attrs: { axes: 'ints', keepdims: 'int' },
-      types: { T: ['float32', 'float64', 'int32', 'int64', 'int8', 'uint8'] },
-    },
-    {
-      since: 18,
-      inputs: ['data:T', 'axes:int64?'],
-      outputs: ['reduced:T'],
-      arity: [1, 2, 1, 1],
-      attrs: { keepdims: 'int', noop_with_empty_axes: 'int' },
-      types: { T: ['float32', 'float64', 'int32', 'int64', 'int8', 'uint8'] },
-    },
-  ],
-  ReduceMean: [
-    {
-      since: 13,
-      inputs: ['data:T'],
-      outputs: ['reduced:T'],
-      arity: [1, 1, 1, 1],
-      attrs: { axes: 'ints', keepdims: 'int' },
-      types: { T: ['float32', 'float64', 'int32', 'int64'] },
-    },
-    {
-      since: 18,
-      inputs: ['data:T', 'axes:int64?'],
-      outputs: ['reduced:T'],
-      arity: [1, 2, 1, 1],
-      attrs: { keepdims: 'int', noop_with_empty_axes: 'int' },
-      types: { T: ['float32', 'float64', 'int32', 'int64'] },
-    },
-  ],
-  ReduceMin: [
-    {
-      since: 13,
-      inputs: ['data:T'],
-      outputs: ['reduced:T'],
-      arity: [1, 1, 1, 1],
-      attrs: { axes: 'ints', keepdims: 'int' },
-      types: { T: ['float32', 'float64', 'int32', 'int64', 'int8', 'uint8'] },
-    },
-    {
-      since: 18,
-      inputs: ['data:T', 'axes:int64?'],
-      outputs: ['reduced:T'],
-      arity: [1, 2, 1, 1],
-      attrs: { keepdims: 'int', noop_with_empty_axes: 'int' },
-      types: { T: ['float32', 'float64', 'int32', 'int64', 'int8', 'uint8'] },
-    },
-  ],
-  ReduceProd: [
-    {
-      since: 13,
-      inputs: ['data:T'],
-      outputs: ['reduced:T'],
-      arity: [1, 1, 1, 1],
-      attrs: { axes: 'ints', keepdims: 'int' },
-      types: { T: ['float32', 'float64', 'int32', 'int64'] },
-    },
-    {
-      since: 18,
-      inputs: ['data:T', 'axes:int64?'],
-      outputs: ['reduced:T'],
-      arity: [1, 2, 1, 1],
-      attrs: { keepdims: 'int', noop_with_empty_axes: 'int' },
-      types: { T: ['float32', 'float64', 'int32', 'int64'] },
-    },
-  ],
-  ReduceSum: [
-    {
-      since: 13,
-      inputs: ['data:T', 'axes:int64?'],
-      outputs: ['reduced:T'],
-      arity: [1, 2, 1, 1],
-      attrs: { keepdims: 'int', noop_with_empty_axes: 'int' },
-      types: { T: ['float32', 'float64', 'int32', 'int64'] },
-    },
-  ],
-  ReduceSumSquare: [
-    {
-      since: 13,
-      inputs: ['data:T'],
-      outputs: ['reduced:T'],
-      arity: [1, 1, 1, 1],
-      attrs: { axes: 'ints', keepdims: 'int' },
-      types: { T: ['float32', 'float64', 'int32', 'int64'] },
-    },
-    {
-      since: 18,
-      inputs: ['data:T', 'axes:int64?'],
-      outputs: ['reduced:T'],
-      arity: [1, 2, 1, 1],
-      attrs: { keepdims: 'int', noop_with_empty_axes: 'int' },
-      types: { T: ['float32', 'float64', 'int32', 'int64'] },
-    },
-  ],
   Softmax: [
     {
       since: 13,
@@ -391,16 +253,6 @@ export const NN_SCHEMAS: Readonly<Record<string, readonly OpSchema[]>> = {
       arity: [1, 1, 1, 1],
       attrs: { axis: 'int' },
       types: { T: ['float32', 'float64'] },
-    },
-  ],
-  TopK: [
-    {
-      since: 11,
-      inputs: ['X:T', 'K:int64'],
-      outputs: ['Values:T', 'Indices:I'],
-      arity: [2, 2, 2, 2],
-      attrs: { axis: 'int', largest: 'int', sorted: 'int' },
-      types: { T: ['float32', 'float64', 'int32', 'int64', 'int8', 'uint8'], I: ['int64'] },
     },
   ],
 };

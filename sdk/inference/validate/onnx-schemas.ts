@@ -7,11 +7,14 @@
  * version introduced at or below opset 18 and still current at 13, restricted to the element types
  * tickmind decodes. `noKernel` lists the bindings of type variables that onnxruntime-web 1.30 has no
  * CPU kernel for (found by creating one-node sessions for every binding), which it refuses at load.
- * The table is kept in three files by operator family: onnx-schemas-elementwise.ts, -nn.ts, -tensor.ts.
+ * The table is kept in five files by operator family: onnx-schemas-elementwise.ts, -activations.ts,
+ * -nn.ts, -reduce.ts, -tensor.ts.
  */
 import type { DType } from '../tensor.js';
+import { ACTIVATION_SCHEMAS } from './onnx-schemas-activations.js';
 import { ELEMENTWISE_SCHEMAS } from './onnx-schemas-elementwise.js';
 import { NN_SCHEMAS } from './onnx-schemas-nn.js';
+import { REDUCE_SCHEMAS } from './onnx-schemas-reduce.js';
 import { TENSOR_SCHEMAS } from './onnx-schemas-tensor.js';
 
 /** One version of an operator's schema. */
@@ -36,4 +39,10 @@ export interface OpSchema {
 }
 
 /** Schema versions by operator, oldest first. */
-export const ONNX_SCHEMAS: Readonly<Record<string, readonly OpSchema[]>> = { ...ELEMENTWISE_SCHEMAS, ...NN_SCHEMAS, ...TENSOR_SCHEMAS };
+export const ONNX_SCHEMAS: Readonly<Record<string, readonly OpSchema[]>> = {
+  ...ELEMENTWISE_SCHEMAS,
+  ...ACTIVATION_SCHEMAS,
+  ...NN_SCHEMAS,
+  ...REDUCE_SCHEMAS,
+  ...TENSOR_SCHEMAS,
+};
