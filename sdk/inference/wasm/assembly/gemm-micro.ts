@@ -10,7 +10,7 @@
 // (AssemblyScript has no multiple returns; through memory or a call they spill).
 
 import { PANEL } from './gemm-pack';
-import { ACT_GELU, ACT_RELU, activateVec, geluVec, madd } from './math';
+import { ACT_NONE, activateVec, madd } from './math';
 
 /** The chunk starts at k = 0. */
 export const FIRST: i32 = 1;
@@ -118,30 +118,17 @@ export function micro5x8(ap: usize, panel: usize, bias: usize, c: usize, ldc: i3
       c40 = f32x4.add(c40, b0);
       c41 = f32x4.add(c41, b1);
     }
-    if (last && act == ACT_GELU) {
-      c00 = geluVec(c00);
-      c01 = geluVec(c01);
-      c10 = geluVec(c10);
-      c11 = geluVec(c11);
-      c20 = geluVec(c20);
-      c21 = geluVec(c21);
-      c30 = geluVec(c30);
-      c31 = geluVec(c31);
-      c40 = geluVec(c40);
-      c41 = geluVec(c41);
-    }
-    if (last && act == ACT_RELU) {
-      const z = f32x4.splat(0);
-      c00 = f32x4.pmax(c00, z);
-      c01 = f32x4.pmax(c01, z);
-      c10 = f32x4.pmax(c10, z);
-      c11 = f32x4.pmax(c11, z);
-      c20 = f32x4.pmax(c20, z);
-      c21 = f32x4.pmax(c21, z);
-      c30 = f32x4.pmax(c30, z);
-      c31 = f32x4.pmax(c31, z);
-      c40 = f32x4.pmax(c40, z);
-      c41 = f32x4.pmax(c41, z);
+    if (last && act != ACT_NONE) {
+      c00 = activateVec(c00, act);
+      c01 = activateVec(c01, act);
+      c10 = activateVec(c10, act);
+      c11 = activateVec(c11, act);
+      c20 = activateVec(c20, act);
+      c21 = activateVec(c21, act);
+      c30 = activateVec(c30, act);
+      c31 = activateVec(c31, act);
+      c40 = activateVec(c40, act);
+      c41 = activateVec(c41, act);
     }
     const strideC = <usize>ldc << 2;
     v128.store(c + 0 * strideC, c00);
@@ -258,26 +245,15 @@ export function micro4x8(ap: usize, panel: usize, bias: usize, c: usize, ldc: i3
       c30 = f32x4.add(c30, b0);
       c31 = f32x4.add(c31, b1);
     }
-    if (last && act == ACT_GELU) {
-      c00 = geluVec(c00);
-      c01 = geluVec(c01);
-      c10 = geluVec(c10);
-      c11 = geluVec(c11);
-      c20 = geluVec(c20);
-      c21 = geluVec(c21);
-      c30 = geluVec(c30);
-      c31 = geluVec(c31);
-    }
-    if (last && act == ACT_RELU) {
-      const z = f32x4.splat(0);
-      c00 = f32x4.pmax(c00, z);
-      c01 = f32x4.pmax(c01, z);
-      c10 = f32x4.pmax(c10, z);
-      c11 = f32x4.pmax(c11, z);
-      c20 = f32x4.pmax(c20, z);
-      c21 = f32x4.pmax(c21, z);
-      c30 = f32x4.pmax(c30, z);
-      c31 = f32x4.pmax(c31, z);
+    if (last && act != ACT_NONE) {
+      c00 = activateVec(c00, act);
+      c01 = activateVec(c01, act);
+      c10 = activateVec(c10, act);
+      c11 = activateVec(c11, act);
+      c20 = activateVec(c20, act);
+      c21 = activateVec(c21, act);
+      c30 = activateVec(c30, act);
+      c31 = activateVec(c31, act);
     }
     const strideC = <usize>ldc << 2;
     v128.store(c + 0 * strideC, c00);
