@@ -46,6 +46,25 @@ describe('int8 weights (quantize: int8)', () => {
     expect(maxDiff / scale).toBeLessThan(0.02);
   });
 
+  it('give a row the same int8 result in any batch of 4+ rows (rows grouped by 4, the last group padded)', () => {
+    const pool = new Float32Array(13 * per).map((_, i) => Math.sin(i * 0.7) * 3);
+    const run = (first: number, count: number) =>
+      Float32Array.from(
+        int8.runSync({ obs: { data: pool.slice(first * per, (first + count) * per), dims: [count, per] } }).logits!.data as Float32Array,
+      );
+    const all = run(0, 13);
+    const width = all.length / 13;
+    for (const [first, count] of [
+      [0, 4],
+      [3, 5],
+      [6, 7],
+      [9, 4],
+    ] as const) {
+      const part = run(first, count);
+      expect(part).toEqual(all.slice(first * width, (first + count) * width));
+    }
+  });
+
   it('leave layers with a short reduction (K < 64) on float32, bit for bit, and quantize K = 64', () => {
     const linear = (K: number) => {
       const rng = new Rng(K);

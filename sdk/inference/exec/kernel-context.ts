@@ -148,8 +148,10 @@ export function wasmContext(
       }
       if (int8) {
         const q = constants.int8Gemm(w, transB);
-        const rowsQ = memory.alloc(rows * Math.ceil(K / 2) * 4, p.node);
-        const rowScales = memory.alloc(rows * 4, p.node);
+        // Rows quantized in groups of 4 (the last one padded): see quantizeRowGroups.
+        const paddedRows = Math.ceil(rows / 4) * 4;
+        const rowsQ = memory.alloc(paddedRows * Math.ceil(K / 2) * 4, p.node);
+        const rowScales = memory.alloc(paddedRows * 4, p.node);
         return (a, bias, c, act) => k.gemmInt8(a, K, q.ptr, q.scales, bias, c, N, rows, N, K, act, rowsQ, rowScales);
       }
       const { ptr, small } = constants.linear(w, transB, rows);

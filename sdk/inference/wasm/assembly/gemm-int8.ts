@@ -2,9 +2,14 @@
 // panels of 8 columns as i16 pairs along k, so i32x4.dot_i16x8_s of a row's broadcast k-pair with
 // one panel vector gives 4 columns × 2 k per instruction; rows of A are quantized per call
 // (symmetric, one scale per row); i32 sums are rescaled in the epilogue.
+//
+// Linear layers (gemmInt8) quantize their rows in groups of 4 (quantizeRowGroups): each k step of
+// a group is one 16-byte line, so the tile broadcasts each row's pair straight from memory (a load,
+// no shuffle on the vector ports the dot products need) from a single pointer. The Conv path
+// (gemmInt8Quantized) keeps rows apart: its filters are quantized once, row by row.
 
 import { activateScalar, activateVec } from './math';
-import { columnScales, quantizedWeight, quantizeRows } from './quant';
+import { columnScales, quantizedWeight, quantizeRowGroups, quantizeRows } from './quant';
 
 const PANEL: i32 = 8;
 
@@ -50,8 +55,71 @@ export function gemmInt8(
   aq: usize,
   ascale: usize,
 ): void {
+  if (ASC_FEATURE_SIMD && M >= 4) {
+    quantizeRowGroups(a, lda, K, M, aq, ascale);
+    gemmInt8Grouped(aq, ascale, bp, scales, bias, c, ldc, M, N, K, act);
+    return;
+  }
   quantizeRows(a, lda, K, M, aq, ascale);
   gemmInt8Quantized(aq, ascale, bp, scales, bias, c, ldc, M, N, K, act);
+}
+
+// C over rows quantized by quantizeRowGroups: every group of 4 rows against every panel.
+function gemmInt8Grouped(aq: usize, ascale: usize, bp: usize, scales: usize, bias: usize, c: usize, ldc: i32, M: i32, N: i32, K: i32, act: i32): void {
+  const pairs = (K + 1) / 2;
+  const groupBytes = <usize>(pairs * 16);
+  const panels = (N + PANEL - 1) / PANEL;
+  for (let pn = 0; pn < panels; pn++) {
+    const panel = bp + <usize>(pn * pairs * 32);
+    const col = pn * PANEL;
+    const width = min(PANEL, N - col);
+    let ap = aq;
+    for (let m = 0; m < M; m += 4) {
+      groupTile(ap, panel, pairs, scales, ascale + (<usize>m << 2), bias, c + (<usize>(m * ldc + col) << 2), ldc, col, width, act, min(4, M - m));
+      ap += groupBytes;
+    }
+  }
+}
+
+/** Four grouped rows × one panel of 8 columns; stores the first `rows` rows. */
+function groupTile(ap: usize, panel: usize, pairs: i32, scales: usize, ascale: usize, bias: usize, c: usize, ldc: i32, col: i32, width: i32, act: i32, rows: i32): void {
+  let a0 = i32x4.splat(0);
+  let b0 = a0;
+  let a1 = a0;
+  let b1 = a0;
+  let a2 = a0;
+  let b2 = a0;
+  let a3 = a0;
+  let b3 = a0;
+  let p = panel;
+  let q = ap;
+  const end = ap + <usize>(pairs * 16);
+  while (q < end) {
+    const lo = v128.load(p);
+    const hi = v128.load(p, 16);
+    let s = v128.load32_splat(q);
+    a0 = i32x4.add(a0, i32x4.dot_i16x8_s(s, lo));
+    b0 = i32x4.add(b0, i32x4.dot_i16x8_s(s, hi));
+    s = v128.load32_splat(q, 4);
+    a1 = i32x4.add(a1, i32x4.dot_i16x8_s(s, lo));
+    b1 = i32x4.add(b1, i32x4.dot_i16x8_s(s, hi));
+    s = v128.load32_splat(q, 8);
+    a2 = i32x4.add(a2, i32x4.dot_i16x8_s(s, lo));
+    b2 = i32x4.add(b2, i32x4.dot_i16x8_s(s, hi));
+    s = v128.load32_splat(q, 12);
+    a3 = i32x4.add(a3, i32x4.dot_i16x8_s(s, lo));
+    b3 = i32x4.add(b3, i32x4.dot_i16x8_s(s, hi));
+    p += 32;
+    q += 16;
+  }
+  const sLo = v128.load(scales + (<usize>col << 2));
+  const sHi = v128.load(scales + (<usize>(col + 4) << 2));
+  const bLo = bias ? v128.load(bias + (<usize>col << 2)) : f32x4.splat(0);
+  const bHi = bias ? v128.load(bias + (<usize>(col + 4) << 2)) : f32x4.splat(0);
+  finish(a0, b0, load<f32>(ascale), sLo, sHi, bLo, bHi, c, width, act);
+  if (rows > 1) finish(a1, b1, load<f32>(ascale, 4), sLo, sHi, bLo, bHi, c + (<usize>ldc << 2), width, act);
+  if (rows > 2) finish(a2, b2, load<f32>(ascale, 8), sLo, sHi, bLo, bHi, c + (<usize>(2 * ldc) << 2), width, act);
+  if (rows > 3) finish(a3, b3, load<f32>(ascale, 12), sLo, sHi, bLo, bHi, c + (<usize>(3 * ldc) << 2), width, act);
 }
 
 /**

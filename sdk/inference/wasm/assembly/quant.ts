@@ -75,3 +75,47 @@ export function quantizeRows(a: usize, lda: i32, K: i32, M: i32, aq: usize, asca
     store<f32>(ascale + (<usize>m << 2), quantizeRow(a + (<usize>(m * lda) << 2), K, pairs * 2, aq + <usize>(m * pairs * 4)));
   }
 }
+
+/**
+ * Quantizes M rows (row stride lda floats) for the int8 GEMM's 4-row tiles: rows in groups of 4,
+ * a group being ceil(K/2) steps of the 4 rows' k-pairs (4 × i32, 16 bytes), so one vector load
+ * gives a step of the whole group. Rows past M (the last group's padding) are zero with scale 1.
+ * ascale gets one scale per row, padding included: ceil(M/4)·4 floats.
+ */
+export function quantizeRowGroups(a: usize, lda: i32, K: i32, M: i32, aq: usize, ascale: usize): void {
+  const pairs = (K + 1) / 2;
+  const padded = (M + 3) & ~3;
+  for (let m = 0; m < padded; m++) {
+    const dst = aq + <usize>((m >> 2) * pairs * 16 + (m & 3) * 4);
+    const s = m < M ? quantizeRowInterleaved(a + (<usize>(m * lda) << 2), K, pairs, dst) : zeroRowInterleaved(pairs, dst);
+    store<f32>(ascale + (<usize>m << 2), s);
+  }
+}
+
+// One row into its lane of a group: pair j at dst + 16·j.
+function quantizeRowInterleaved(a: usize, K: i32, pairs: i32, dst: usize): f32 {
+  const amax = absMax(a, K);
+  const s: f32 = amax > 0 ? amax / 127 : 1;
+  const inv: f32 = 1 / s;
+  let k = 0;
+  if (ASC_FEATURE_SIMD) {
+    const scale = f32x4.splat(inv);
+    for (; k + 8 <= K; k += 8) {
+      const v = toI16(v128.load(a + (<usize>k << 2)), v128.load(a + (<usize>k << 2), 16), scale);
+      const d = dst + (<usize>k << 3);
+      v128.store32_lane(d, v, 0);
+      v128.store32_lane(d, v, 1, 16);
+      v128.store32_lane(d, v, 2, 32);
+      v128.store32_lane(d, v, 3, 48);
+    }
+  }
+  for (; k < pairs * 2; k++) {
+    store<i16>(dst + <usize>((k >> 1) * 16 + (k & 1) * 2), k < K ? quantize(load<f32>(a + (<usize>k << 2)), inv) : 0);
+  }
+  return s;
+}
+
+function zeroRowInterleaved(pairs: i32, dst: usize): f32 {
+  for (let j = 0; j < pairs; j++) store<i32>(dst + <usize>(j * 16), 0);
+  return 1;
+}
