@@ -144,7 +144,7 @@ export const Conv: OpDef = {
  * Conv on int8 weights (`quantize: 'int8'`, long reductions), per image and group: the float
  * im2col panels (as the float path, without the bias row), quantized with one scale for the
  * image (max |x| / 127) and repacked for the int8 GEMM; the group's filters quantized once per
- * output channel (symmetric); C[channels × pixels] comes out NCHW, rescaled per channel and
+ * output channel (symmetric, in groups of 4 channels: the GEMM's row layout); C[channels × pixels] comes out NCHW, rescaled per channel and
  * pixel, then the bias per channel.
  */
 function conv2dInt8(ctx: WasmContext, N: number, C: number, M: number, groups: number, win: Window): Kernel {
@@ -158,14 +158,18 @@ function conv2dInt8(ctx: WasmContext, N: number, C: number, M: number, groups: n
   const panels = ctx.scratch(k.packedSize(K, rows) * 4);
   const qPanels = ctx.scratch(Math.ceil(rows / 8) * pairs * 32);
   const pixelScales = ctx.scratch(Math.ceil(rows / 8) * 8 * 4);
-  const filters = ctx.scratch(M * pairs * 4);
-  const filterScales = ctx.scratch(M * 4);
+  // Each group's filters quantized in groups of 4 rows (quantizeRowGroups), the last one padded.
+  const MgPadded = Math.ceil(Mg / 4) * 4;
+  const filters = ctx.scratch(groups * MgPadded * pairs * 4);
+  const filterScales = ctx.scratch(groups * MgPadded * 4);
   const wSrc = ctx.constPtr(1);
   const bias = ctx.inputs[2] === undefined ? 0 : ctx.constPtr(2);
   let quantized = false;
   return (ins, outs) => {
     if (!quantized) {
-      k.quantizeRows(wSrc, K, K, M, filters, filterScales);
+      for (let g = 0; g < groups; g++) {
+        k.quantizeRowGroups(wSrc + g * Mg * K * 4, K, K, Mg, filters + g * MgPadded * pairs * 4, filterScales + g * MgPadded * 4);
+      }
       quantized = true;
     }
     const x = ins[0]!.ptr;
@@ -179,7 +183,19 @@ function conv2dInt8(ctx: WasmContext, N: number, C: number, M: number, groups: n
         k.im2colPanels(xg, panels, Cg, H, W, KH, KW, sh, sw, dh, dw, padT, padL, OH, OW, 0);
         k.quantizePanels(panels, qPanels, K, rows, 1 / scale);
         const yg = y + (n * M + g * Mg) * rows * 4;
-        k.gemmInt8Quantized(filters + g * Mg * pairs * 4, filterScales + g * Mg * 4, qPanels, pixelScales, 0, yg, rows, Mg, rows, K, 0);
+        k.gemmInt8Grouped(
+          filters + g * MgPadded * pairs * 4,
+          filterScales + g * MgPadded * 4,
+          qPanels,
+          pixelScales,
+          0,
+          yg,
+          rows,
+          Mg,
+          rows,
+          K,
+          0,
+        );
         if (bias !== 0) k.addRowBias(yg, bias + g * Mg * 4, Mg, rows);
       }
   };

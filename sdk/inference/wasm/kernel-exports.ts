@@ -200,7 +200,7 @@ export interface KernelExports {
     aq: number,
     ascale: number,
   ): void;
-  gemmInt8Quantized(
+  gemmInt8Grouped(
     aq: number,
     ascale: number,
     bp: number,
@@ -214,7 +214,7 @@ export interface KernelExports {
     act: number,
   ): void;
   absMax(x: number, n: number): number;
-  quantizeRows(a: number, lda: number, K: number, M: number, aq: number, ascale: number): void;
+  quantizeRowGroups(a: number, lda: number, K: number, M: number, aq: number, ascale: number): void;
   quantizePanels(src: number, dst: number, K: number, N: number, inv: number): void;
   addRowBias(c: number, bias: number, M: number, N: number): void;
   fillF32(dst: number, value: number, n: number): void;

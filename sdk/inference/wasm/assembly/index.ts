@@ -14,6 +14,6 @@ export { heapBase } from './scratch';
 export { copyBlocks, select } from './copy';
 export { depthwise2d, im2colPanels, pool2d } from './window';
 export { gru, lstm } from './rnn';
-export { gemmInt8, gemmInt8Quantized, packedInt8GemmSize, packInt8Gemm } from './gemm-int8';
+export { gemmInt8, gemmInt8Grouped, packedInt8GemmSize, packInt8Gemm } from './gemm-int8';
 export { addRowBias, fillF32, quantizePanels } from './conv-int8';
-export { absMax, quantizeRows } from './quant';
+export { absMax, quantizeRowGroups } from './quant';

@@ -68,14 +68,6 @@ export function quantizeRow(a: usize, K: i32, padded: i32, q: usize): f32 {
   return s;
 }
 
-/** Quantizes M rows of K floats (row stride lda floats) into aq (quantizeRow's layout) and their scales into ascale. */
-export function quantizeRows(a: usize, lda: i32, K: i32, M: i32, aq: usize, ascale: usize): void {
-  const pairs = (K + 1) / 2;
-  for (let m = 0; m < M; m++) {
-    store<f32>(ascale + (<usize>m << 2), quantizeRow(a + (<usize>(m * lda) << 2), K, pairs * 2, aq + <usize>(m * pairs * 4)));
-  }
-}
-
 /**
  * Quantizes M rows (row stride lda floats) for the int8 GEMM's 4-row tiles: rows in groups of 4,
  * a group being ceil(K/2) steps of the 4 rows' k-pairs (4 × i32, 16 bytes), so one vector load
