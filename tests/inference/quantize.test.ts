@@ -46,7 +46,7 @@ describe('int8 weights (quantize: int8)', () => {
     expect(maxDiff / scale).toBeLessThan(0.02);
   });
 
-  it('give a row the same int8 result in any batch of 4+ rows (rows grouped by 4, the last group padded)', () => {
+  it('give a row the same int8 result in any batch of 4+ rows (rows grouped by 5 and 4, or padded)', () => {
     const pool = new Float32Array(13 * per).map((_, i) => Math.sin(i * 0.7) * 3);
     const run = (first: number, count: number) =>
       Float32Array.from(

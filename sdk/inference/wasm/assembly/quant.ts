@@ -69,45 +69,64 @@ export function quantizeRow(a: usize, K: i32, padded: i32, q: usize): f32 {
 }
 
 /**
- * Quantizes M rows (row stride lda floats) for the int8 GEMM's 4-row tiles: rows in groups of 4,
- * a group being ceil(K/2) steps of the 4 rows' k-pairs (4 × i32, 16 bytes), so one vector load
- * gives a step of the whole group. Rows past M (the last group's padding) are zero with scale 1.
- * ascale gets one scale per row, padding included: ceil(M/4)·4 floats.
+ * How the int8 GEMM groups M rows: the number of 5-row groups, which come first; 4-row groups
+ * cover the rest. As few 5-row groups as make M exact (M mod 4 of them: the 4-row tile is the
+ * faster one per row); where that many do not fit (M of 1–3, 6, 7, 11), groups of 4 only, the
+ * last one padded with zero rows.
+ */
+export function int8Fives(M: i32): i32 {
+  const fives = M & 3;
+  return 5 * fives <= M ? fives : 0;
+}
+
+/**
+ * Quantizes M rows (row stride lda floats) for the int8 GEMM's tiles, in groups of 5 then 4 rows
+ * (int8Fives): a group is ceil(K/2) steps of its rows' k-pairs (one i32 each: 20 or 16 bytes), so
+ * a tile reads every row of a step at a constant offset from one pointer. Rows past M (the last
+ * group's padding) are zero with scale 1. ascale gets one scale per row, padding included: at
+ * most ceil(M/4)·4 floats, as aq holds at most ceil(M/4)·4 rows.
  */
 export function quantizeRowGroups(a: usize, lda: i32, K: i32, M: i32, aq: usize, ascale: usize): void {
   const pairs = (K + 1) / 2;
-  const padded = (M + 3) & ~3;
-  for (let m = 0; m < padded; m++) {
-    const dst = aq + <usize>((m >> 2) * pairs * 16 + (m & 3) * 4);
-    const s = m < M ? quantizeRowInterleaved(a + (<usize>(m * lda) << 2), K, pairs, dst) : zeroRowInterleaved(pairs, dst);
-    store<f32>(ascale + (<usize>m << 2), s);
+  const fives = int8Fives(M);
+  const padded = 5 * fives + ((M - 5 * fives + 3) & ~3);
+  let group = aq;
+  for (let m = 0; m < padded; ) {
+    const size = m < 5 * fives ? 5 : 4;
+    for (let r = 0; r < size; r++, m++) {
+      const dst = group + <usize>(r * 4);
+      const s = m < M ? quantizeRowInterleaved(a + (<usize>(m * lda) << 2), K, pairs, dst, size * 4) : zeroRowInterleaved(pairs, dst, size * 4);
+      store<f32>(ascale + (<usize>m << 2), s);
+    }
+    group += <usize>(pairs * size * 4);
   }
 }
 
-// One row into its lane of a group: pair j at dst + 16·j.
-function quantizeRowInterleaved(a: usize, K: i32, pairs: i32, dst: usize): f32 {
+// One row into its lane of a group: pair j at dst + stride·j.
+function quantizeRowInterleaved(a: usize, K: i32, pairs: i32, dst: usize, stride: i32): f32 {
   const amax = absMax(a, K);
   const s: f32 = amax > 0 ? amax / 127 : 1;
   const inv: f32 = 1 / s;
+  const step = <usize>stride;
   let k = 0;
   if (ASC_FEATURE_SIMD) {
     const scale = f32x4.splat(inv);
     for (; k + 8 <= K; k += 8) {
       const v = toI16(v128.load(a + (<usize>k << 2)), v128.load(a + (<usize>k << 2), 16), scale);
-      const d = dst + (<usize>k << 3);
+      const d = dst + <usize>(k >> 1) * step;
       v128.store32_lane(d, v, 0);
-      v128.store32_lane(d, v, 1, 16);
-      v128.store32_lane(d, v, 2, 32);
-      v128.store32_lane(d, v, 3, 48);
+      v128.store32_lane(d + step, v, 1);
+      v128.store32_lane(d + 2 * step, v, 2);
+      v128.store32_lane(d + 3 * step, v, 3);
     }
   }
   for (; k < pairs * 2; k++) {
-    store<i16>(dst + <usize>((k >> 1) * 16 + (k & 1) * 2), k < K ? quantize(load<f32>(a + (<usize>k << 2)), inv) : 0);
+    store<i16>(dst + <usize>(k >> 1) * step + <usize>((k & 1) * 2), k < K ? quantize(load<f32>(a + (<usize>k << 2)), inv) : 0);
   }
   return s;
 }
 
-function zeroRowInterleaved(pairs: i32, dst: usize): f32 {
-  for (let j = 0; j < pairs; j++) store<i32>(dst + <usize>(j * 16), 0);
+function zeroRowInterleaved(pairs: i32, dst: usize, stride: i32): f32 {
+  for (let j = 0; j < pairs; j++) store<i32>(dst + <usize>(j * stride), 0);
   return 1;
 }
