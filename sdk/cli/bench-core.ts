@@ -47,6 +47,11 @@ export interface BenchRow {
   callsPerSample?: number[];
   /** Extension: the other kernel sets asked for (`--kernels A,B`), in order. */
   otherKernels?: KernelTiming[];
+  /**
+   * Extension: the largest |native − onnxruntime-web| over the float outputs of one call on this
+   * batch's feeds (the first kernel set; int8 weights under `quantize`, float32 on ort-web).
+   */
+  maxAbsDiff?: number;
 }
 
 export interface BenchOptions {
@@ -55,6 +60,8 @@ export interface BenchOptions {
   dims: Record<string, number>;
   /** Native kernel sets to time, the first in `native` (default: the one a session gets now). */
   kernels?: KernelSet[];
+  /** The native sessions' weights: `'int8'` quantizes them at load (onnxruntime-web keeps float32). */
+  quantize?: 'int8';
   /** Timed calls per backend and batch (default: as many as fit ~1.5 s, at least 200). */
   iterations?: number;
   warmup?: number;
@@ -78,17 +85,21 @@ export function defaultBatchDim(inputs: readonly TensorDescription[]): string | 
   return undefined;
 }
 
-/** A native session per kernel set: each is created with that set forced, then the setting is restored. */
+/**
+ * A native session per kernel set: each is created with that set forced, then the setting is
+ * restored; `quantize: 'int8'` gives them int8 weights.
+ */
 export function nativeSessions(
   bytes: Uint8Array,
   file: string,
   kernels: readonly KernelSet[],
+  quantize?: 'int8',
 ): { kernels: KernelSet; session: NativeSession }[] {
   const out: { kernels: KernelSet; session: NativeSession }[] = [];
   for (const set of kernels) {
     const previous = setKernelSet(set);
     try {
-      out.push({ kernels: set, session: NativeSession.create(bytes, { file }) });
+      out.push({ kernels: set, session: NativeSession.create(bytes, { file, ...(quantize !== undefined ? { quantize } : {}) }) });
     } finally {
       setKernelSet(previous);
     }
@@ -97,7 +108,7 @@ export function nativeSessions(
 }
 
 export async function benchModel(bytes: Uint8Array, file: string, options: BenchOptions): Promise<BenchRow[]> {
-  const natives = nativeSessions(bytes, file, options.kernels ?? [defaultKernelSet()]);
+  const natives = nativeSessions(bytes, file, options.kernels ?? [defaultKernelSet()], options.quantize);
   const ort = await OrtSession.create(bytes, { file, ortThreads: 1 });
   const first = natives[0]!.session;
   const batchDim = options.batchDim ?? defaultBatchDim(first.inputs);
@@ -137,6 +148,7 @@ async function benchOne(
     await ort.run(feeds);
     cost[natives.length] = monotonicClock() - t;
   }
+  const maxAbsDiff = await outputDifference(natives[0]!.session, ort, feeds);
   const minSample = options.minSampleUs ?? 0;
   const group = Array.from(cost, (c) => (minSample > 0 ? Math.max(1, Math.ceil(minSample / Math.max(c, 0.1))) : 1));
   // Size the run from the warm-up cost unless told.
@@ -180,10 +192,29 @@ async function benchOne(
   };
   if (others.length > 0) row.otherKernels = others;
   if (group.some((n) => n > 1)) row.callsPerSample = group;
+  if (maxAbsDiff !== undefined) row.maxAbsDiff = maxAbsDiff;
   return row;
 }
 
-/** The text table: one column group per kernel set, then onnxruntime-web. */
+/** The largest |native − ort-web| over the float32 outputs of one call each (undefined: none is float32). */
+async function outputDifference(native: NativeSession, ort: OrtSession, feeds: Feeds): Promise<number | undefined> {
+  const mine = native.runSync(feeds);
+  // Copied: the native results are views of memory the next call reuses.
+  const copies = new Map<string, Float32Array>();
+  for (const [name, t] of Object.entries(mine)) if (t.data instanceof Float32Array) copies.set(name, Float32Array.from(t.data));
+  const theirs = await ort.run(feeds);
+  let diff: number | undefined;
+  for (const [name, a] of copies) {
+    const b = theirs[name]?.data;
+    if (!(b instanceof Float32Array) || b.length !== a.length) continue;
+    let d = 0;
+    for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i]! - b[i]!));
+    diff = Math.max(diff ?? 0, d);
+  }
+  return diff;
+}
+
+/** The text table: one column group per kernel set, then onnxruntime-web, then how far the outputs are apart. */
 export function formatRows(rows: readonly BenchRow[]): string {
   if (rows.length === 0) return '';
   const sets = [rows[0]!.kernels, ...(rows[0]!.otherKernels ?? []).map((k) => k.kernels)];
@@ -194,12 +225,15 @@ export function formatRows(rows: readonly BenchRow[]): string {
     ...sets.map((s) => `${`${label(s)} median`.padStart(21)} ${'p99'.padStart(9)} ${'GFLOP/s'.padStart(8)}  ${'ratio'.padStart(5)}`),
     `${'ort-web median'.padStart(14)} ${'ort-web p99'.padStart(12)}`,
   ];
+  const withDiff = rows.some((r) => r.maxAbsDiff !== undefined);
+  if (withDiff) head.push('max |native − ort|');
   const body = rows.map((r) => {
     const all: KernelTiming[] = [{ kernels: r.kernels, ...r.native, ratio: r.ratio }, ...(r.otherKernels ?? [])];
     const cells = all.map(
       (t) => `${us(t.medianUs, 21)} ${us(t.p99Us, 9)} ${t.gflops.toFixed(1).padStart(8)}  ${`${t.ratio.toFixed(2)}x`.padStart(5)}`,
     );
-    return [String(r.batch).padStart(5), ...cells, `${us(r.ortWeb.medianUs, 14)} ${us(r.ortWeb.p99Us, 12)}`].join('  ');
+    const diff = withDiff ? [(r.maxAbsDiff === undefined ? '-' : r.maxAbsDiff.toExponential(1)).padStart(18)] : [];
+    return [String(r.batch).padStart(5), ...cells, `${us(r.ortWeb.medianUs, 14)} ${us(r.ortWeb.p99Us, 12)}`, ...diff].join('  ');
   });
   return [head.join('  '), ...body].join('\n');
 }

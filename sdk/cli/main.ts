@@ -30,7 +30,7 @@ const HELP = `tickmind — Game-AI SDK command line
 usage:
   tickmind model check FILE [--backend native|ort|auto] [--dim NAME=VALUE]... [--json]
   tickmind model run FILE --input NAME=PATH.npy [--input …] --out DIR [--backend native|ort|auto]
-  tickmind model bench FILE [--batch 1,8,32,128] [--batch-dim NAME] [--dim NAME=VALUE]... [--kernels auto|relaxed|simd|scalar[,…]] [--json]
+  tickmind model bench FILE [--batch 1,8,32,128] [--batch-dim NAME] [--dim NAME=VALUE]... [--kernels auto|relaxed|simd|scalar[,…]] [--quantize int8] [--json]
   tickmind model quantize FILE --out OUT.onnx [--min-elements N] [--json]
   tickmind demo [--model FILE] [--ticks N] [--seed S]
   tickmind profile [--agents N] [--ticks T] [--policy FILE] [--mode joint|egocentric] [--budget-us B]

@@ -1,9 +1,9 @@
 /**
  * `tickmind model bench FILE [--batch 1,8,32,128] [--batch-dim NAME] [--dim NAME=VALUE]...
- * [--kernels auto|relaxed|simd|scalar[,…]] [--json]`: times the native backend and onnxruntime-web
- * (1 thread) in the same run, interleaved call by call after a warm-up, and reports medians, p99,
- * their ratio and which kernel set ran (the loop itself is in bench-core.ts, which the browser
- * benchmark shares).
+ * [--kernels auto|relaxed|simd|scalar[,…]] [--quantize int8] [--json]`: times the native backend
+ * and onnxruntime-web (1 thread) in the same run, interleaved call by call after a warm-up, and
+ * reports medians, p99, their ratio, which kernel set ran and how far the outputs are apart (the
+ * loop itself is in bench-core.ts, which the browser benchmark shares).
  */
 import {
   defaultKernelSet,
@@ -41,11 +41,11 @@ export function parseKernels(value: string | undefined): KernelSet[] {
 }
 
 export async function modelBenchCommand(args: ParsedArgs): Promise<number> {
-  checkKnown(args, ['batch', 'batch-dim', 'dim', 'json', 'iterations', 'kernels']);
+  checkKnown(args, ['batch', 'batch-dim', 'dim', 'json', 'iterations', 'kernels', 'quantize']);
   const file = args.positionals[0];
   if (file === undefined || args.positionals.length > 1) {
     throw new UsageError(
-      'usage: tickmind model bench FILE [--batch 1,8,32,128] [--batch-dim NAME] [--dim NAME=VALUE]... [--kernels auto|relaxed|simd|scalar[,…]] [--json]',
+      'usage: tickmind model bench FILE [--batch 1,8,32,128] [--batch-dim NAME] [--dim NAME=VALUE]... [--kernels auto|relaxed|simd|scalar[,…]] [--quantize int8] [--json]',
     );
   }
   const batches = (option(args, 'batch') ?? '1,8,32,128').split(',').map((b) => {
@@ -57,6 +57,8 @@ export async function modelBenchCommand(args: ParsedArgs): Promise<number> {
   const batchDim = option(args, 'batch-dim');
   const iterations = args.options.has('iterations') ? intOption(args, 'iterations', 1) : undefined;
   const kernels = parseKernels(option(args, 'kernels'));
+  const quantize = option(args, 'quantize');
+  if (quantize !== undefined && quantize !== 'int8') throw new UsageError(`--quantize expects int8, got '${quantize}'`);
   const sets = kernels.map((k) => `${k} — ${describeKernelSet(k)}`).join('; ');
   process.stderr.write(`kernels: ${sets}\n`);
   if (!relaxedSimdSupported())
@@ -65,6 +67,7 @@ export async function modelBenchCommand(args: ParsedArgs): Promise<number> {
     batches,
     dims: parseDims(args.options.get('dim')),
     kernels,
+    ...(quantize !== undefined ? { quantize } : {}),
     ...(batchDim !== undefined ? { batchDim } : {}),
     ...(iterations !== undefined ? { iterations } : {}),
     onRow: (row) => {
@@ -74,6 +77,11 @@ export async function modelBenchCommand(args: ParsedArgs): Promise<number> {
       process.stderr.write(`  batch ${row.batch}: ${natives}, onnxruntime-web ${row.ortWeb.medianUs}µs\n`);
     },
   });
-  process.stdout.write(json ? `${JSON.stringify({ file, kernels, results: rows })}\n` : `${file}\nkernels: ${sets}\n${formatRows(rows)}\n`);
+  const weights = quantize === 'int8' ? "weights: int8 on native (quantize: 'int8'), float32 on onnxruntime-web\n" : '';
+  process.stdout.write(
+    json
+      ? `${JSON.stringify({ file, kernels, ...(quantize !== undefined ? { quantize } : {}), results: rows })}\n`
+      : `${file}\nkernels: ${sets}\n${weights}${formatRows(rows)}\n`,
+  );
   return 0;
 }

@@ -140,7 +140,37 @@ describe('tickmind model bench', () => {
       expect(row.native.gflops).toBeGreaterThan(0);
       expect(row.ortWeb.medianUs).toBeGreaterThan(0);
       expect(row.ratio).toBeCloseTo(row.ortWeb.medianUs / row.native.medianUs, 1);
+      // Float32 on both: the outputs agree to rounding.
+      expect(row.maxAbsDiff).toBeLessThan(1e-4);
     }
+  });
+
+  it('--quantize int8 times int8 weights against float32 onnxruntime-web and says how far apart they are; other values exit 2', async () => {
+    const r = await tickmind(
+      'model',
+      'bench',
+      model('mlp_200_256_256_32'),
+      '--batch',
+      '4',
+      '--iterations',
+      '20',
+      '--quantize',
+      'int8',
+      '--json',
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.quantize).toBe('int8');
+    const [row] = report.results;
+    // Int8 weights move the logits (the MLP's reach ~10): visibly, not wildly.
+    expect(row.maxAbsDiff).toBeGreaterThan(1e-4);
+    expect(row.maxAbsDiff).toBeLessThan(0.5);
+    const text = await tickmind('model', 'bench', model('mlp_200_256_256_32'), '--batch', '4', '--iterations', '20', '--quantize', 'int8');
+    expect(text.stdout).toContain("weights: int8 on native (quantize: 'int8')");
+    expect(text.stdout).toContain('max |native − ort|');
+    const bad = await tickmind('model', 'bench', model('mlp_200_256_256_32'), '--quantize', 'int4');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--quantize expects int8, got 'int4'");
   });
 });
 
