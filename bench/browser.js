@@ -12,7 +12,7 @@
 // growth (performance.memory.usedJSHeapSize, gc()). Prints bench:tick's markdown tables.
 //
 //   node bench/browser.js [--batch 1,8,32,128] [--only NAME] [--kernels relaxed,simd] [--json FILE]
-//                         [--budget-ms 1500] [--min-sample-us 200] [--headed]
+//                         [--budget-ms 1500] [--min-sample-us 200] [--quantize int8] [--headed]
 //   node bench/browser.js --tick [--ticks 4000] [--only TEXT] [--kernels relaxed|simd] [--json FILE] [--headed]
 //   CHROMIUM_PATH=/path/to/chromium node bench/browser.js
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -45,7 +45,12 @@ const config = tickMode
       budgetMs: Number(arg('budget-ms') ?? 1500),
       maxIterations: 5000,
       minSampleUs: Number(arg('min-sample-us') ?? 200),
+      ...(arg('quantize') !== undefined ? { quantize: arg('quantize') } : {}),
     };
+if (!tickMode && ![undefined, 'int8'].includes(config.quantize)) {
+  console.error(`bench:browser: --quantize takes int8, got '${config.quantize}'`);
+  process.exit(2);
+}
 if (tickMode && !['relaxed', 'simd', 'scalar', undefined].includes(config.kernels)) {
   console.error(`bench:browser --tick: --kernels takes one set (relaxed, simd or scalar), got '${config.kernels}'`);
   process.exit(2);
@@ -124,6 +129,7 @@ if (tickMode) {
   console.log(
     `samples of ≥ ${config.minSampleUs} µs: short calls are timed in groups (callsPerSample in the JSON), medians and p99 over group means`,
   );
+  if (config.quantize === 'int8') console.log("weights: int8 on native (quantize: 'int8'), float32 on onnxruntime-web");
   for (const m of report.models) console.log(`\n### ${m.name}\n${formatRows(m.results)}`);
 }
 if (jsonOut !== undefined) writeFileSync(jsonOut, `${JSON.stringify(report, null, 2)}\n`);

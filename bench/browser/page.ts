@@ -22,6 +22,8 @@ export interface PageConfig {
   budgetMs: number;
   maxIterations: number;
   minSampleUs: number;
+  /** Int8 weights on the native sessions (onnxruntime-web keeps float32). */
+  quantize?: 'int8';
 }
 
 /** What the page answers. */
@@ -65,6 +67,7 @@ async function run(config: PageConfig): Promise<PageReport> {
       budgetMs: config.budgetMs,
       maxIterations: config.maxIterations,
       minSampleUs: config.minSampleUs,
+      ...(config.quantize !== undefined ? { quantize: config.quantize } : {}),
       onRow: (r) => {
         const natives = [{ kernels: r.kernels, medianUs: r.native.medianUs }, ...(r.otherKernels ?? [])];
         log(
