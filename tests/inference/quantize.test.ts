@@ -189,6 +189,10 @@ describe('int8 Conv (quantize: int8)', () => {
       [32, 64, 8, 1, 1, 1],
       [32, 32, 9, 2, 2, 2],
       [16, 24, 7, 1, 1, 3],
+      // Output channels per group that take a 5-row group (9 = 5 + 4) or a padded one (7; 3 per group).
+      [16, 9, 6, 1, 1, 2],
+      [12, 7, 6, 1, 1, 1],
+      [24, 6, 6, 1, 2, 1],
     ] as const) {
       const bytes = convModel(C, M, H, s, group);
       const feeds = image(n, C, H);
