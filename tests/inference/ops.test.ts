@@ -248,6 +248,65 @@ const CASES: Case[] = [
     ],
   },
   {
+    name: 'GRU and LSTM on the WebAssembly sequence kernels: bidirectional, 6–9 batch rows, hidden sizes off the 8-column panels, with and without biases and states',
+    inputs: [f('x', [4, 7, 5]), f('h0', [2, 7, 9]), f('c0', [2, 7, 7])],
+    outputs: [out('y', 4), out('yh', 3), out('y2', 4), out('ly', 4), out('lh', 3), out('lc', 3)],
+    initializers: [
+      f32(
+        'w',
+        Array.from({ length: 2 * 27 * 5 }, (_, i) => 0.4 * Math.sin(i * 0.37)),
+        [2, 27, 5],
+      ),
+      f32(
+        'r',
+        Array.from({ length: 2 * 27 * 9 }, (_, i) => 0.3 * Math.cos(i * 0.23)),
+        [2, 27, 9],
+      ),
+      f32(
+        'b',
+        Array.from({ length: 2 * 54 }, (_, i) => 0.2 * Math.sin(i * 1.3)),
+        [2, 54],
+      ),
+      f32(
+        'lw',
+        Array.from({ length: 2 * 28 * 5 }, (_, i) => 0.5 * Math.cos(i * 0.29)),
+        [2, 28, 5],
+      ),
+      f32(
+        'lr',
+        Array.from({ length: 2 * 28 * 7 }, (_, i) => 0.3 * Math.sin(i * 0.41)),
+        [2, 28, 7],
+      ),
+      f32(
+        'lb',
+        Array.from({ length: 2 * 56 }, (_, i) => 0.1 * Math.cos(i * 0.7)),
+        [2, 56],
+      ),
+      f32(
+        'lp',
+        Array.from({ length: 2 * 21 }, (_, i) => 0.2 * Math.sin(i)),
+        [2, 21],
+      ),
+    ],
+    nodes: [
+      // linear_before_reset, initial state, no bias.
+      {
+        op: 'GRU',
+        inputs: ['x', 'w', 'r', '', '', 'h0'],
+        outputs: ['y', 'yh'],
+        attrs: { hidden_size: 9, direction: 'bidirectional', linear_before_reset: 1 },
+      },
+      // Reset gate first (two recurrent products per step), biases, zero state.
+      { op: 'GRU', inputs: ['x', 'w', 'r', 'b'], outputs: ['y2'], attrs: { hidden_size: 9, direction: 'bidirectional' } },
+      {
+        op: 'LSTM',
+        inputs: ['x', 'lw', 'lr', 'lb', '', '', 'c0', 'lp'],
+        outputs: ['ly', 'lh', 'lc'],
+        attrs: { hidden_size: 7, direction: 'bidirectional' },
+      },
+    ],
+  },
+  {
     name: 'LSTM reverse with peepholes and states; bidirectional with sequence lengths and clip (Y_h, Y_c only)',
     inputs: [f('x', [4, 2, 3]), f('h0', [1, 2, 5]), f('c0', [1, 2, 5])],
     outputs: [out('y', 4), out('yh', 3), out('yc', 3), out('h2', 3), out('c2', 3)],
@@ -514,6 +573,18 @@ const CASES: Case[] = [
       { op: 'ReduceSum', inputs: ['x', 'ax02'], outputs: ['sum'], attrs: { keepdims: 0 } },
       { op: 'ReduceMax', inputs: ['x', 'ax1'], outputs: ['max'], attrs: { keepdims: 0 } },
       { op: 'ReduceMin', inputs: ['x'], outputs: ['min'] },
+    ],
+  },
+  {
+    name: 'ReduceL2, ReduceSumSquare and ReduceProd over runs of axes (the float32 loops) and apart (the generic path)',
+    opset: 13,
+    inputs: [f('x', [2, 3, 4, 2])],
+    outputs: [out('l2', 4), out('ss', 2), out('pr', 3), out('mx', 2)],
+    nodes: [
+      { op: 'ReduceL2', inputs: ['x'], outputs: ['l2'], attrs: { axes: [1, 2] } },
+      { op: 'ReduceSumSquare', inputs: ['x'], outputs: ['ss'], attrs: { axes: [0, 1], keepdims: 0 } },
+      { op: 'ReduceProd', inputs: ['x'], outputs: ['pr'], attrs: { axes: [2], keepdims: 0 } },
+      { op: 'ReduceMax', inputs: ['x'], outputs: ['mx'], attrs: { axes: [0, 2], keepdims: 0 } },
     ],
   },
   {

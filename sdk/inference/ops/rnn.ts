@@ -2,7 +2,10 @@
  * GRU and LSTM, ONNX semantics: forward, reverse or bidirectional; optional biases, initial
  * states, per-batch sequence lengths (steps past a sequence's end output zeros and keep its
  * state), LSTM peepholes, `clip`, GRU `linear_before_reset`. Sequence-major layout (layout 0) and
- * the default activations (Sigmoid, Tanh). Gate scratch is allocated once per plan.
+ * the default activations (Sigmoid, Tanh). The WebAssembly kernels (no sequence lengths, no clip)
+ * run the input projection of the whole sequence as one GEMM and each step's recurrent product
+ * for all batch rows as another; their scratch (packed weights, projection, state) is allocated
+ * once per plan: rnnScratchFloats.
  */
 import { TickmindError } from '../../core/errors.js';
 import { attrFloat, attrInt, attrString } from '../ir/graph.js';
@@ -253,8 +256,8 @@ export const GRU: OpDef = {
     const s = shapeOf(ctx, 3);
     rnnExtents(ctx, s, 3);
     const k = ctx.kernels;
-    const scratch = ctx.scratch(5 * s.hidden * 4);
     const lbr = attrInt(ctx.node, 'linear_before_reset', 0) !== 0 ? 1 : 0;
+    const scratch = ctx.scratch(k.rnnScratchFloats(3, s.seq, s.batch, s.inputSize, s.hidden, lbr) * 4);
     const x = inputPtr(ctx, 0);
     const w = inputPtr(ctx, 1);
     const r = inputPtr(ctx, 2);
@@ -318,7 +321,7 @@ export const LSTM: OpDef = {
     const s = shapeOf(ctx, 4);
     rnnExtents(ctx, s, 4);
     const k = ctx.kernels;
-    const scratch = ctx.scratch(6 * s.hidden * 4);
+    const scratch = ctx.scratch(k.rnnScratchFloats(4, s.seq, s.batch, s.inputSize, s.hidden, 0) * 4);
     const x = inputPtr(ctx, 0);
     const w = inputPtr(ctx, 1);
     const r = inputPtr(ctx, 2);

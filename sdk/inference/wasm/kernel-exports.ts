@@ -111,6 +111,7 @@ export interface KernelExports {
     avg: number,
     includePad: number,
   ): void;
+  rnnScratchFloats(gates: number, seq: number, batch: number, I: number, H: number, lbr: number): number;
   gru(
     x: number,
     w: number,

@@ -1,8 +1,22 @@
 // GRU and LSTM over whole sequences (ONNX semantics, default activations, no clip, full-length
-// sequences): per direction and batch row, every step's gates are dot products over rows of W
-// (with the step's input) and R (with the state), then the gate math in f32.
+// sequences), per direction in three stages:
+//   1. the input projection of every step and batch row at once: X [seq·batch, I] times Wᵀ, plus
+//      the biases that add straight to it — one GEMM (gemmPacked) over seq·batch rows;
+//   2. per step, the recurrent product of all batch rows at once: h [batch, H] times Rᵀ — a GEMM
+//      of batch rows (GRU without linear_before_reset: z and r first, then the candidate's on r ⊙ h);
+//   3. the gate math, four hidden units at a time (vector sigmoid and tanh on expVec).
+// W and R are packed on every call (they may be run-time inputs; gates·H·(I + H) floats, small
+// against the sequence's work). Scratch layout: rnnScratchFloats.
 
-import { expScalar } from './math';
+import { gemmPacked } from './gemm';
+import { packB, packedSize } from './gemm-pack';
+import { ACT_NONE, expScalar, expVec } from './math';
+
+// @ts-expect-error: decorator
+@inline
+function at(p: usize, i: i32): usize {
+  return p + (<usize>i << 2);
+}
 
 // @ts-expect-error: decorator
 @inline
@@ -12,45 +26,94 @@ function sigmoid(x: f32): f32 {
 
 // @ts-expect-error: decorator
 @inline
+function sigmoidVec(x: v128): v128 {
+  const one = f32x4.splat(1);
+  return f32x4.div(one, f32x4.add(one, expVec(f32x4.neg(x))));
+}
+
+// tanh(x) = 1 − 2/(e^2|x| + 1) with x's sign; below |x| = 0.125 a Taylor polynomial to x^7,
+// where that form would lose digits.
+const TANH_SMALL: f32 = 0.125;
+const T3: f32 = -0.33333333;
+const T5: f32 = 0.13333333;
+const T7: f32 = -0.053968254;
+
+// @ts-expect-error: decorator
+@inline
 function tanh32(x: f32): f32 {
   const a = abs<f32>(x);
-  if (a < 0.125) {
-    // Taylor to x^7: 1 − 2/(e^2x + 1) would lose digits this close to 0.
+  if (a < TANH_SMALL) {
     const x2 = x * x;
-    return x * (1 + x2 * (<f32>-0.33333333 + x2 * (<f32>0.13333333 + x2 * <f32>-0.053968254)));
+    return x * (1 + x2 * (T3 + x2 * (T5 + x2 * T7)));
   }
   const t: f32 = 1 - 2 / (expScalar(2 * a) + 1);
   return x < 0 ? -t : t;
 }
 
-/** Σ a[i]·b[i] over n floats. */
-function dot(a: usize, b: usize, n: i32): f32 {
-  let i = 0;
-  let s: f32 = 0;
-  if (ASC_FEATURE_SIMD) {
-    let acc = f32x4.splat(0);
-    for (; i + 4 <= n; i += 4) acc = f32x4.add(acc, f32x4.mul(v128.load(a + (<usize>i << 2)), v128.load(b + (<usize>i << 2))));
-    s = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3);
-  }
-  for (; i < n; i++) s += load<f32>(a + (<usize>i << 2)) * load<f32>(b + (<usize>i << 2));
-  return s;
+// @ts-expect-error: decorator
+@inline
+function tanhVec(x: v128): v128 {
+  const a = f32x4.abs(x);
+  const x2 = f32x4.mul(x, x);
+  let p = f32x4.add(f32x4.splat(T5), f32x4.mul(x2, f32x4.splat(T7)));
+  p = f32x4.add(f32x4.splat(T3), f32x4.mul(x2, p));
+  const small = f32x4.mul(x, f32x4.add(f32x4.splat(1), f32x4.mul(x2, p)));
+  const big = f32x4.sub(f32x4.splat(1), f32x4.div(f32x4.splat(2), f32x4.add(expVec(f32x4.add(a, a)), f32x4.splat(1))));
+  // x's sign bit onto the positive result.
+  const signed = v128.or(big, v128.and(x, f32x4.splat(-0.0)));
+  return v128.bitselect(small, signed, f32x4.lt(a, f32x4.splat(TANH_SMALL)));
 }
 
 // @ts-expect-error: decorator
 @inline
-function at(p: usize, i: i32): usize {
-  return p + (<usize>i << 2);
+function roundUp4(n: i32): i32 {
+  return (n + 3) & ~3;
 }
 
-/** Copies the state in (or zeros when h0 is 0). */
-function loadState(h0: usize, h: usize, offset: i32, H: i32): void {
-  for (let j = 0; j < H; j++) store<f32>(at(h, j), h0 ? load<f32>(at(h0, offset + j)) : 0);
+/**
+ * Floats of scratch gru (gates 3) or lstm (gates 4) needs: packed Wᵀ and Rᵀ (GRU without
+ * linear_before_reset: Rᵀ of z and r, and of the candidate, apart), the projection's and the
+ * recurrent product's biases (whole panels), the projection [seq·batch, gates·H], the state h
+ * (and c) [batch, H], the recurrent product [batch, gates·H], r ⊙ h [batch, H].
+ */
+export function rnnScratchFloats(gates: i32, seq: i32, batch: i32, I: i32, H: i32, lbr: i32): i32 {
+  const G = gates * H;
+  const padded = ((G + 7) / 8) * 8;
+  const rPacked = gates == 3 && !lbr ? packedSize(H, 2 * H) + packedSize(H, H) : packedSize(H, G);
+  return (
+    packedSize(I, G) + rPacked + 2 * padded + roundUp4(seq * batch * G) + 2 * roundUp4(batch * H) + roundUp4(batch * G) + roundUp4(batch * H)
+  );
+}
+
+/** Copies the state in (or zeros when h0 is 0): rows [batch, H] at row offset `offset`. */
+function loadState(h0: usize, h: usize, offset: i32, n: i32): void {
+  if (h0) memory.copy(h, at(h0, offset), <usize>n << 2);
+  else memory.fill(h, 0, <usize>n << 2);
+}
+
+/**
+ * Projection bias of direction d: Wb + Rb for every gate but, when `recurrentOnly` ≥ 0, that
+ * gate's Rb (GRU with linear_before_reset scales the candidate's Rh·h + Rb by r); zero past G up
+ * to the panel. Returns 0 (no bias) when there is none.
+ */
+function projectionBias(bd: usize, out: usize, G: i32, H: i32, recurrentOnly: i32): usize {
+  if (!bd) return 0;
+  const padded = ((G + 7) / 8) * 8;
+  for (let n = 0; n < padded; n++) {
+    let v: f32 = 0;
+    if (n < G) {
+      v = load<f32>(at(bd, n));
+      if (recurrentOnly < 0 || n / H != recurrentOnly) v += load<f32>(at(bd, G + n));
+    }
+    store<f32>(at(out, n), v);
+  }
+  return out;
 }
 
 /**
  * GRU(X, W, R, B?, -, initial_h?) → Y?, Y_h?. Pointers 0 for absent ones. Gates z, r, h; with
  * lbr (linear_before_reset) the candidate's recurrent product comes before the reset gate.
- * scratch: 5H floats.
+ * scratch: rnnScratchFloats(3, …) floats.
  */
 export function gru(
   x: usize,
@@ -69,49 +132,130 @@ export function gru(
   reverseOnly: i32,
   lbr: i32,
 ): void {
-  const h = scratch;
-  const g = at(h, H);
-  const rh = at(g, 3 * H);
+  const G = 3 * H;
+  const padded = ((G + 7) / 8) * 8;
+  const wp = scratch;
+  const rp = at(wp, packedSize(I, G));
+  const rzp = rp;
+  const rhp = at(rp, packedSize(H, 2 * H));
+  const pb = at(rp, lbr ? packedSize(H, G) : packedSize(H, 2 * H) + packedSize(H, H));
+  const rb = at(pb, padded);
+  const proj = at(rb, padded);
+  const h = at(proj, roundUp4(seq * batch * G));
+  const rec = at(h, 2 * roundUp4(batch * H));
+  const rh = at(rec, roundUp4(batch * G));
   for (let d = 0; d < dirs; d++) {
     const back = reverseOnly || d == 1;
-    const wd = at(w, d * 3 * H * I);
-    const rd = at(r, d * 3 * H * H);
-    const bd = bias ? at(bias, d * 6 * H) : 0;
-    for (let b = 0; b < batch; b++) {
-      loadState(h0, h, (d * batch + b) * H, H);
-      for (let k = 0; k < seq; k++) {
-        const t = back ? seq - 1 - k : k;
-        const xt = at(x, (t * batch + b) * I);
-        for (let row = 0; row < 3 * H; row++) {
-          let v = dot(at(wd, row * I), xt, I);
-          if (bd) v += load<f32>(at(bd, row));
-          if (row < 2 * H) {
-            v += dot(at(rd, row * H), h, H);
-            if (bd) v += load<f32>(at(bd, 3 * H + row));
-          }
-          store<f32>(at(g, row), row < 2 * H ? sigmoid(v) : v);
-        }
-        if (!lbr) for (let j = 0; j < H; j++) store<f32>(at(rh, j), load<f32>(at(g, H + j)) * load<f32>(at(h, j)));
-        for (let j = 0; j < H; j++) {
-          const rb: f32 = bd ? load<f32>(at(bd, 5 * H + j)) : 0;
-          const row = at(rd, (2 * H + j) * H);
-          const rec = lbr ? load<f32>(at(g, H + j)) * (dot(row, h, H) + rb) : dot(row, rh, H) + rb;
-          store<f32>(at(g, 2 * H + j), tanh32(load<f32>(at(g, 2 * H + j)) + rec));
-        }
-        for (let j = 0; j < H; j++) {
-          const z = load<f32>(at(g, j));
-          store<f32>(at(h, j), (1 - z) * load<f32>(at(g, 2 * H + j)) + z * load<f32>(at(h, j)));
-        }
-        if (y) for (let j = 0; j < H; j++) store<f32>(at(y, ((t * dirs + d) * batch + b) * H + j), load<f32>(at(h, j)));
+    const rd = at(r, d * G * H);
+    const bd = bias ? at(bias, d * 2 * G) : 0;
+    packB(at(w, d * G * I), wp, I, G, 1);
+    gemmPacked(x, I, wp, projectionBias(bd, pb, G, H, lbr ? 2 : -1), proj, G, seq * batch, G, I, ACT_NONE);
+    let recBias: usize = 0;
+    if (lbr) {
+      packB(rd, rp, H, G, 1);
+      if (bd) {
+        // The candidate's Rb goes with its recurrent product (inside r ⊙ (Rh·h + Rb)).
+        for (let n = 0; n < padded; n++) store<f32>(at(rb, n), n >= 2 * H && n < G ? load<f32>(at(bd, G + n)) : 0);
+        recBias = rb;
       }
-      if (yh) for (let j = 0; j < H; j++) store<f32>(at(yh, (d * batch + b) * H + j), load<f32>(at(h, j)));
+    } else {
+      packB(rd, rzp, H, 2 * H, 1);
+      packB(at(rd, 2 * H * H), rhp, H, H, 1);
+    }
+    loadState(h0, h, d * batch * H, batch * H);
+    for (let k = 0; k < seq; k++) {
+      const t = back ? seq - 1 - k : k;
+      const p = at(proj, t * batch * G);
+      if (lbr) {
+        gemmPacked(h, H, rp, recBias, rec, G, batch, G, H, ACT_NONE);
+        gruGatesAfter(p, rec, h, batch, H);
+      } else {
+        // z and r (into rec's first 2H columns), r ⊙ h, then the candidate's product over the r columns.
+        gemmPacked(h, H, rzp, 0, rec, G, batch, 2 * H, H, ACT_NONE);
+        gruResetGate(p, rec, h, rh, batch, H);
+        gemmPacked(rh, H, rhp, 0, at(rec, H), G, batch, H, H, ACT_NONE);
+        gruUpdate(p, rec, h, batch, H);
+      }
+      if (y) memory.copy(at(y, (t * dirs + d) * batch * H), h, <usize>(batch * H) << 2);
+    }
+    if (yh) memory.copy(at(yh, d * batch * H), h, <usize>(batch * H) << 2);
+  }
+}
+
+// linear_before_reset: z = σ(p_z + rec_z), r = σ(p_r + rec_r), n = tanh(p_n + r·rec_n), h = (1 − z)·n + z·h.
+function gruGatesAfter(p: usize, rec: usize, h: usize, batch: i32, H: i32): void {
+  const G = 3 * H;
+  for (let b = 0; b < batch; b++) {
+    const pb = at(p, b * G);
+    const rb = at(rec, b * G);
+    const hb = at(h, b * H);
+    let j = 0;
+    if (ASC_FEATURE_SIMD) {
+      for (; j + 4 <= H; j += 4) {
+        const z = sigmoidVec(f32x4.add(v128.load(at(pb, j)), v128.load(at(rb, j))));
+        const r = sigmoidVec(f32x4.add(v128.load(at(pb, H + j)), v128.load(at(rb, H + j))));
+        const n = tanhVec(f32x4.add(v128.load(at(pb, 2 * H + j)), f32x4.mul(r, v128.load(at(rb, 2 * H + j)))));
+        const hv = v128.load(at(hb, j));
+        v128.store(at(hb, j), f32x4.add(f32x4.mul(f32x4.sub(f32x4.splat(1), z), n), f32x4.mul(z, hv)));
+      }
+    }
+    for (; j < H; j++) {
+      const z = sigmoid(load<f32>(at(pb, j)) + load<f32>(at(rb, j)));
+      const r = sigmoid(load<f32>(at(pb, H + j)) + load<f32>(at(rb, H + j)));
+      const n = tanh32(load<f32>(at(pb, 2 * H + j)) + r * load<f32>(at(rb, 2 * H + j)));
+      store<f32>(at(hb, j), (1 - z) * n + z * load<f32>(at(hb, j)));
+    }
+  }
+}
+
+// Without linear_before_reset, step one: z (kept in rec's z columns) and r ⊙ h (into rh).
+function gruResetGate(p: usize, rec: usize, h: usize, rh: usize, batch: i32, H: i32): void {
+  const G = 3 * H;
+  for (let b = 0; b < batch; b++) {
+    const pb = at(p, b * G);
+    const rb = at(rec, b * G);
+    let j = 0;
+    if (ASC_FEATURE_SIMD) {
+      for (; j + 4 <= H; j += 4) {
+        v128.store(at(rb, j), sigmoidVec(f32x4.add(v128.load(at(pb, j)), v128.load(at(rb, j)))));
+        const r = sigmoidVec(f32x4.add(v128.load(at(pb, H + j)), v128.load(at(rb, H + j))));
+        v128.store(at(rh, b * H + j), f32x4.mul(r, v128.load(at(h, b * H + j))));
+      }
+    }
+    for (; j < H; j++) {
+      store<f32>(at(rb, j), sigmoid(load<f32>(at(pb, j)) + load<f32>(at(rb, j))));
+      const r = sigmoid(load<f32>(at(pb, H + j)) + load<f32>(at(rb, H + j)));
+      store<f32>(at(rh, b * H + j), r * load<f32>(at(h, b * H + j)));
+    }
+  }
+}
+
+// Without linear_before_reset, step two: n = tanh(p_n + Rh·(r ⊙ h), in rec's r columns), h = (1 − z)·n + z·h.
+function gruUpdate(p: usize, rec: usize, h: usize, batch: i32, H: i32): void {
+  const G = 3 * H;
+  for (let b = 0; b < batch; b++) {
+    const pb = at(p, b * G);
+    const rb = at(rec, b * G);
+    const hb = at(h, b * H);
+    let j = 0;
+    if (ASC_FEATURE_SIMD) {
+      for (; j + 4 <= H; j += 4) {
+        const z = v128.load(at(rb, j));
+        const n = tanhVec(f32x4.add(v128.load(at(pb, 2 * H + j)), v128.load(at(rb, H + j))));
+        v128.store(at(hb, j), f32x4.add(f32x4.mul(f32x4.sub(f32x4.splat(1), z), n), f32x4.mul(z, v128.load(at(hb, j)))));
+      }
+    }
+    for (; j < H; j++) {
+      const z = load<f32>(at(rb, j));
+      const n = tanh32(load<f32>(at(pb, 2 * H + j)) + load<f32>(at(rb, H + j)));
+      store<f32>(at(hb, j), (1 - z) * n + z * load<f32>(at(hb, j)));
     }
   }
 }
 
 /**
  * LSTM(X, W, R, B?, -, initial_h?, initial_c?, P?) → Y?, Y_h?, Y_c?. Pointers 0 for absent
- * ones. Gates i, o, f, c (ONNX order); peepholes P = [Pi, Po, Pf]. scratch: 6H floats.
+ * ones. Gates i, o, f, c (ONNX order); peepholes P = [Pi, Po, Pf]. scratch: rnnScratchFloats(4, …) floats.
  */
 export function lstm(
   x: usize,
@@ -132,39 +276,70 @@ export function lstm(
   dirs: i32,
   reverseOnly: i32,
 ): void {
-  const h = scratch;
-  const c = at(h, H);
-  const g = at(c, H);
+  const G = 4 * H;
+  const padded = ((G + 7) / 8) * 8;
+  const wp = scratch;
+  const rp = at(wp, packedSize(I, G));
+  const pb = at(rp, packedSize(H, G));
+  const proj = at(pb, 2 * padded);
+  const h = at(proj, roundUp4(seq * batch * G));
+  const c = at(h, roundUp4(batch * H));
+  const rec = at(c, roundUp4(batch * H));
   for (let d = 0; d < dirs; d++) {
     const back = reverseOnly || d == 1;
-    const wd = at(w, d * 4 * H * I);
-    const rd = at(r, d * 4 * H * H);
-    const bd = bias ? at(bias, d * 8 * H) : 0;
+    const bd = bias ? at(bias, d * 2 * G) : 0;
+    packB(at(w, d * G * I), wp, I, G, 1);
+    packB(at(r, d * G * H), rp, H, G, 1);
+    gemmPacked(x, I, wp, projectionBias(bd, pb, G, H, -1), proj, G, seq * batch, G, I, ACT_NONE);
+    loadState(h0, h, d * batch * H, batch * H);
+    loadState(c0, c, d * batch * H, batch * H);
     const pd = p ? at(p, d * 3 * H) : 0;
-    for (let b = 0; b < batch; b++) {
-      loadState(h0, h, (d * batch + b) * H, H);
-      loadState(c0, c, (d * batch + b) * H, H);
-      for (let k = 0; k < seq; k++) {
-        const t = back ? seq - 1 - k : k;
-        const xt = at(x, (t * batch + b) * I);
-        for (let row = 0; row < 4 * H; row++) {
-          let v = dot(at(wd, row * I), xt, I) + dot(at(rd, row * H), h, H);
-          if (bd) v += load<f32>(at(bd, row)) + load<f32>(at(bd, 4 * H + row));
-          store<f32>(at(g, row), v);
+    for (let k = 0; k < seq; k++) {
+      const t = back ? seq - 1 - k : k;
+      gemmPacked(h, H, rp, 0, rec, G, batch, G, H, ACT_NONE);
+      lstmGates(at(proj, t * batch * G), rec, pd, h, c, batch, H);
+      if (y) memory.copy(at(y, (t * dirs + d) * batch * H), h, <usize>(batch * H) << 2);
+    }
+    if (yh) memory.copy(at(yh, d * batch * H), h, <usize>(batch * H) << 2);
+    if (yc) memory.copy(at(yc, d * batch * H), c, <usize>(batch * H) << 2);
+  }
+}
+
+// i = σ(p_i + rec_i + Pi·c), f = σ(p_f + rec_f + Pf·c), c' = f·c + i·tanh(p_c + rec_c),
+// o = σ(p_o + rec_o + Po·c'), h = o·tanh(c'). pd: the peepholes [Pi, Po, Pf], or 0.
+function lstmGates(p: usize, rec: usize, pd: usize, h: usize, c: usize, batch: i32, H: i32): void {
+  const G = 4 * H;
+  for (let b = 0; b < batch; b++) {
+    const pb = at(p, b * G);
+    const rb = at(rec, b * G);
+    const hb = at(h, b * H);
+    const cb = at(c, b * H);
+    let j = 0;
+    if (ASC_FEATURE_SIMD) {
+      for (; j + 4 <= H; j += 4) {
+        const cPrev = v128.load(at(cb, j));
+        let gi = f32x4.add(v128.load(at(pb, j)), v128.load(at(rb, j)));
+        let gf = f32x4.add(v128.load(at(pb, 2 * H + j)), v128.load(at(rb, 2 * H + j)));
+        let go = f32x4.add(v128.load(at(pb, H + j)), v128.load(at(rb, H + j)));
+        if (pd) {
+          gi = f32x4.add(gi, f32x4.mul(v128.load(at(pd, j)), cPrev));
+          gf = f32x4.add(gf, f32x4.mul(v128.load(at(pd, 2 * H + j)), cPrev));
         }
-        for (let j = 0; j < H; j++) {
-          const cPrev = load<f32>(at(c, j));
-          const i = sigmoid(load<f32>(at(g, j)) + (pd ? load<f32>(at(pd, j)) * cPrev : 0));
-          const f = sigmoid(load<f32>(at(g, 2 * H + j)) + (pd ? load<f32>(at(pd, 2 * H + j)) * cPrev : 0));
-          const cNew = f * cPrev + i * tanh32(load<f32>(at(g, 3 * H + j)));
-          const o = sigmoid(load<f32>(at(g, H + j)) + (pd ? load<f32>(at(pd, H + j)) * cNew : 0));
-          store<f32>(at(c, j), cNew);
-          store<f32>(at(h, j), o * tanh32(cNew));
-        }
-        if (y) for (let j = 0; j < H; j++) store<f32>(at(y, ((t * dirs + d) * batch + b) * H + j), load<f32>(at(h, j)));
+        const cand = tanhVec(f32x4.add(v128.load(at(pb, 3 * H + j)), v128.load(at(rb, 3 * H + j))));
+        const cNew = f32x4.add(f32x4.mul(sigmoidVec(gf), cPrev), f32x4.mul(sigmoidVec(gi), cand));
+        if (pd) go = f32x4.add(go, f32x4.mul(v128.load(at(pd, H + j)), cNew));
+        v128.store(at(cb, j), cNew);
+        v128.store(at(hb, j), f32x4.mul(sigmoidVec(go), tanhVec(cNew)));
       }
-      if (yh) for (let j = 0; j < H; j++) store<f32>(at(yh, (d * batch + b) * H + j), load<f32>(at(h, j)));
-      if (yc) for (let j = 0; j < H; j++) store<f32>(at(yc, (d * batch + b) * H + j), load<f32>(at(c, j)));
+    }
+    for (; j < H; j++) {
+      const cPrev = load<f32>(at(cb, j));
+      const i = sigmoid(load<f32>(at(pb, j)) + load<f32>(at(rb, j)) + (pd ? load<f32>(at(pd, j)) * cPrev : 0));
+      const f = sigmoid(load<f32>(at(pb, 2 * H + j)) + load<f32>(at(rb, 2 * H + j)) + (pd ? load<f32>(at(pd, 2 * H + j)) * cPrev : 0));
+      const cNew = f * cPrev + i * tanh32(load<f32>(at(pb, 3 * H + j)) + load<f32>(at(rb, 3 * H + j)));
+      const o = sigmoid(load<f32>(at(pb, H + j)) + load<f32>(at(rb, H + j)) + (pd ? load<f32>(at(pd, H + j)) * cNew : 0));
+      store<f32>(at(cb, j), cNew);
+      store<f32>(at(hb, j), o * tanh32(cNew));
     }
   }
 }
