@@ -4,7 +4,48 @@ import { readElement, sizeOf, writeElement } from '../tensor.js';
 import type { Kernel, OpContext, OpDef, Slot } from './types.js';
 import { around, input, inputRank, normAxis, optionalConstValues, stridesOf } from './util.js';
 
-type Reducer = { init: number; step: (acc: number, x: number) => number; finish: (acc: number, n: number) => number };
+type Reducer = {
+  init: number;
+  step: (acc: number, x: number) => number;
+  finish: (acc: number, n: number) => number;
+  /** What the step does, for the float32 loops that inline it: add x, add x², take the max or the min. */
+  kind?: 'sum' | 'sumSquares' | 'max' | 'min';
+};
+
+/** [outer, reduced, inner] when the reduced axes are one run of consecutive axes (sorted), else undefined. */
+function contiguousRun(dims: readonly number[], axes: ReadonlySet<number>): [number, number, number] | undefined {
+  const sorted = [...axes].sort((a, b) => a - b);
+  if (sorted.length === 0) return undefined;
+  for (let i = 1; i < sorted.length; i++) if (sorted[i] !== sorted[i - 1]! + 1) return undefined;
+  const first = sorted[0]!;
+  const last = sorted[sorted.length - 1]!;
+  const prod = (from: number, to: number) => dims.slice(from, to).reduce((a, b) => a * b, 1);
+  return [prod(0, first), prod(first, last + 1), prod(last + 1, dims.length)];
+}
+
+/**
+ * Float32 reduction over one run of axes: for each outer index, the reduced rows are added into
+ * `inner` float64 accumulators in input order (the generic path's order, so the same results),
+ * with the step inlined per kind; no allocation per call.
+ */
+function float32Run(r: Reducer, kind: NonNullable<Reducer['kind']>, outer: number, D: number, inner: number): Kernel {
+  const acc = new Float64Array(inner);
+  return (ins, outs) => {
+    const x = ins[0]!.data as Float32Array;
+    const y = outs[0]!.data as Float32Array;
+    for (let o = 0; o < outer; o++) {
+      acc.fill(r.init);
+      for (let d = 0; d < D; d++) {
+        const base = (o * D + d) * inner;
+        if (kind === 'sum') for (let i = 0; i < inner; i++) acc[i]! += x[base + i]!;
+        else if (kind === 'sumSquares') for (let i = 0; i < inner; i++) acc[i]! += x[base + i]! * x[base + i]!;
+        else if (kind === 'max') for (let i = 0; i < inner; i++) acc[i] = Math.max(acc[i]!, x[base + i]!);
+        else for (let i = 0; i < inner; i++) acc[i] = Math.min(acc[i]!, x[base + i]!);
+      }
+      for (let i = 0; i < inner; i++) y[o * inner + i] = r.finish(acc[i]!, D);
+    }
+  };
+}
 
 function reduceOp(r: Reducer): OpDef {
   const axesOf = (ctx: OpContext, rank: number): number[] => {
@@ -32,6 +73,8 @@ function reduceOp(r: Reducer): OpDef {
       const x = input(ctx, 0);
       const axes = new Set(axesOf(ctx, x.dims.length));
       const n = sizeOf(x.dims);
+      const run = contiguousRun(x.dims, axes);
+      if (x.dtype === 'float32' && r.kind !== undefined && run !== undefined && n > 0) return float32Run(r, r.kind, ...run);
       const keptDims = x.dims.map((d, i) => (axes.has(i) ? 1 : d));
       const keptStrides = stridesOf(keptDims);
       const map = new Int32Array(n);
@@ -60,13 +103,13 @@ function reduceOp(r: Reducer): OpDef {
 }
 
 export const reduceOps: Record<string, OpDef> = {
-  ReduceMean: reduceOp({ init: 0, step: (a, x) => a + x, finish: (a, n) => a / n }),
-  ReduceSum: reduceOp({ init: 0, step: (a, x) => a + x, finish: (a) => a }),
-  ReduceMax: reduceOp({ init: -Infinity, step: (a, x) => Math.max(a, x), finish: (a) => a }),
-  ReduceMin: reduceOp({ init: Infinity, step: (a, x) => Math.min(a, x), finish: (a) => a }),
+  ReduceMean: reduceOp({ init: 0, step: (a, x) => a + x, finish: (a, n) => a / n, kind: 'sum' }),
+  ReduceSum: reduceOp({ init: 0, step: (a, x) => a + x, finish: (a) => a, kind: 'sum' }),
+  ReduceMax: reduceOp({ init: -Infinity, step: (a, x) => Math.max(a, x), finish: (a) => a, kind: 'max' }),
+  ReduceMin: reduceOp({ init: Infinity, step: (a, x) => Math.min(a, x), finish: (a) => a, kind: 'min' }),
   ReduceProd: reduceOp({ init: 1, step: (a, x) => a * x, finish: (a) => a }),
-  ReduceL2: reduceOp({ init: 0, step: (a, x) => a + x * x, finish: (a) => Math.sqrt(a) }),
-  ReduceSumSquare: reduceOp({ init: 0, step: (a, x) => a + x * x, finish: (a) => a }),
+  ReduceL2: reduceOp({ init: 0, step: (a, x) => a + x * x, finish: (a) => Math.sqrt(a), kind: 'sumSquares' }),
+  ReduceSumSquare: reduceOp({ init: 0, step: (a, x) => a + x * x, finish: (a) => a, kind: 'sumSquares' }),
 };
 
 /** ArgMax/ArgMin along one axis (int64 output). */
