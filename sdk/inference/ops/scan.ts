@@ -26,6 +26,25 @@ function padsOf(ctx: Parameters<OpDef['infer']>[0]): { begin: number[]; end: num
   return { begin, end };
 }
 
+/**
+ * A gather map (source index per output element, -1 for the constant) as runs: triplets of
+ * output start, source start (-1: the constant) and length, where consecutive outputs read
+ * consecutive sources (or all the constant).
+ */
+function mapRuns(map: Int32Array): Int32Array {
+  const out: number[] = [];
+  let i = 0;
+  while (i < map.length) {
+    const from = map[i]!;
+    let end = i + 1;
+    if (from < 0) while (end < map.length && map[end]! < 0) end++;
+    else while (end < map.length && map[end] === from + (end - i)) end++;
+    out.push(i, from, end - i);
+    i = end;
+  }
+  return Int32Array.from(out);
+}
+
 /** Pad(data, pads, constant_value?, axes?). Negative pads crop. */
 export const Pad: OpDef = {
   constInputs: [1, 3],
@@ -73,6 +92,23 @@ export const Pad: OpDef = {
       }
     }
     const hasValue = ctx.inputs[2] !== undefined;
+    if (x.dtype !== 'int64' && x.dtype !== 'bool') {
+      // One array element per value and no conversion (writeElement's plain case): the map as
+      // runs — [output start, source start or -1 for the constant, length] — copied or filled.
+      const runs = mapRuns(map);
+      return (ins, outs) => {
+        const value = hasValue ? readElement(ins[2]!, 0) : 0;
+        const src = ins[0]!.data;
+        const dst = outs[0]!.data;
+        for (let r = 0; r < runs.length; r += 3) {
+          const start = runs[r]!;
+          const from = runs[r + 1]!;
+          const end = start + runs[r + 2]!;
+          if (from < 0) for (let i = start; i < end; i++) dst[i] = value;
+          else for (let i = start, j = from; i < end; i++, j++) dst[i] = src[j]!;
+        }
+      };
+    }
     return (ins, outs) => {
       const value = hasValue ? readElement(ins[2]!, 0) : 0;
       for (let i = 0; i < n; i++) writeElement(outs[0]!, i, map[i]! < 0 ? value : readElement(ins[0]!, map[i]!));
