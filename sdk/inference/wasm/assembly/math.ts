@@ -11,7 +11,8 @@
  * each other in the last bits. Used where several accumulators are in flight (the GEMM tiles,
  * GEMV, attention's 16/32-wide heads, two-chain batched matmul): a fused multiply-add waits 4
  * cycles for its accumulator on x86, a plain add 2-3, so a loop with a single accumulator chain
- * (LayerNorm's variance, RNN dot products, attention of other head sizes) keeps multiply-then-add.
+ * (LayerNorm's variance, attention of other head sizes) keeps multiply-then-add; the RNN gates'
+ * rational tanh (rnn.ts) uses it for its Horner steps.
  * Also the steps of the exp and erf polynomials (Horner), where the multiply is on the chain too:
  * one FMA there waits 4 cycles where multiply then add waits 6-7.
  */
