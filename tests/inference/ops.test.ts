@@ -45,6 +45,22 @@ const CASES: Case[] = [
   unary('HardSigmoid', { alpha: 0.3, beta: 0.4 }),
   { ...unary('HardSwish'), opset: 14 },
   {
+    name: 'Conv 2-D on zero-bordered planes: asymmetric pads, dilation 2, stride 2, two groups, odd sizes',
+    inputs: [f('x', [2, 4, 9, 13])],
+    outputs: [out('y', 4)],
+    initializers: [
+      f32(
+        'w',
+        Array.from({ length: 6 * 2 * 3 * 3 }, (_, i) => Math.sin(i * 0.53)),
+        [6, 2, 3, 3],
+      ),
+      f32('b', [0.1, -0.2, 0.3, 0.05, -0.15, 0.25]),
+    ],
+    nodes: [
+      { op: 'Conv', inputs: ['x', 'w', 'b'], outputs: ['y'], attrs: { pads: [2, 0, 1, 3], strides: [2, 2], dilations: [2, 2], group: 2 } },
+    ],
+  },
+  {
     name: 'Conv 2-D: stride 2 over 40-wide rows (vector and border paths of the panel im2col), pads, bias',
     inputs: [f('x', [2, 2, 6, 40])],
     outputs: [out('y', 4)],

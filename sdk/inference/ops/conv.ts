@@ -96,7 +96,7 @@ export const Conv: OpDef = {
     const groups = attrInt(ctx.node, 'group', 1);
     const win = windowOf(ctx, w.dims.slice(2));
     if (!fitsKernel(win)) return undefined;
-    const { n: N, c: C, h: H, w: W, kh: KH, kw: KW, sh, sw, dh, dw, padT, padL, oh: OH, ow: OW } = win;
+    const { n: N, c: C, h: H, w: W, kh: KH, kw: KW, sh, sw, dh, dw, padT, padL, padB, padR, oh: OH, ow: OW } = win;
     const M = w.dims[0]!;
     const Cg = C / groups;
     const Mg = M / groups;
@@ -117,6 +117,12 @@ export const Conv: OpDef = {
     }
     if (ctx.int8Linear(K, INT8_CONV_MIN_K)) return conv2dInt8(ctx, N, C, M, groups, win);
     const panels = ctx.scratch(k.packedSize(Kp, rows) * 4);
+    // A padded image is copied into zero-bordered planes first, so im2col has no border cases
+    // (one extra column: the stride-2 row copy reads one float past its last tap).
+    const padded = padT > 0 || padL > 0 || padB > 0 || padR > 0;
+    const Hp = H + padT + padB;
+    const Wp = W + padL + padR + 1;
+    const planes = padded ? ctx.scratch(Cg * Hp * Wp * 4) : 0;
     // The weights with the bias as a last column, M × Kp row-major: laid out on the first call.
     const weights = ctx.scratch(M * Kp * 4);
     const wSrc = ctx.constPtr(1);
@@ -132,7 +138,11 @@ export const Conv: OpDef = {
       const y = outs[0]!.ptr;
       for (let n = 0; n < N; n++) {
         for (let g = 0; g < groups; g++) {
-          k.im2colPanels(x + (n * C + g * Cg) * H * W * 4, panels, Cg, H, W, KH, KW, sh, sw, dh, dw, padT, padL, OH, OW, ones);
+          const xg = x + (n * C + g * Cg) * H * W * 4;
+          if (padded) {
+            k.padPlanes(xg, planes, Cg, H, W, padT, padL, Hp, Wp);
+            k.im2colPanels(planes, panels, Cg, Hp, Wp, KH, KW, sh, sw, dh, dw, 0, 0, OH, OW, ones);
+          } else k.im2colPanels(xg, panels, Cg, H, W, KH, KW, sh, sw, dh, dw, padT, padL, OH, OW, ones);
           k.gemmPacked(weights + g * Mg * Kp * 4, Kp, panels, 0, y + (n * M + g * Mg) * rows * 4, rows, Mg, rows, Kp, 0);
         }
       }

@@ -72,6 +72,7 @@ export interface KernelExports {
     rows: number,
     cols: number,
   ): void;
+  padPlanes(x: number, dst: number, C: number, H: number, W: number, padT: number, padL: number, Hp: number, Wp: number): void;
   im2colPanels(
     x: number,
     bp: number,

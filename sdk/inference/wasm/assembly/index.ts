@@ -12,7 +12,7 @@ export { layerNorm, softmax } from './norm';
 
 export { heapBase } from './scratch';
 export { copyBlocks, select } from './copy';
-export { depthwise2d, im2colPanels, pool2d } from './window';
+export { depthwise2d, im2colPanels, padPlanes, pool2d } from './window';
 export { gru, lstm, rnnScratchFloats } from './rnn';
 export { gemmInt8, gemmInt8Grouped, packedInt8GemmSize, packInt8Gemm } from './gemm-int8';
 export { addRowBias, fillF32, quantizePanels } from './conv-int8';

@@ -40,6 +40,42 @@ export function im2colPanels(
   }
 }
 
+/**
+ * Copies C planes of H × W into planes of Hp × Wp with zero borders: padT rows above, padL
+ * columns on the left, zeros for the rest of each row and the rows below. The convolution's
+ * im2col then reads a padded image with no border cases (every tap row a vector copy).
+ */
+export function padPlanes(x: usize, dst: usize, C: i32, H: i32, W: i32, padT: i32, padL: i32, Hp: i32, Wp: i32): void {
+  let src = x;
+  let plane = dst;
+  for (let c = 0; c < C; c++) {
+    zeroFloats(plane, padT * Wp);
+    let row = plane + (<usize>(padT * Wp) << 2);
+    for (let y = 0; y < H; y++) {
+      zeroFloats(row, padL);
+      copyFloats(row + (<usize>padL << 2), src, W);
+      zeroFloats(row + (<usize>(padL + W) << 2), Wp - padL - W);
+      src += <usize>W << 2;
+      row += <usize>Wp << 2;
+    }
+    zeroFloats(row, (Hp - padT - H) * Wp);
+    plane += <usize>(Hp * Wp) << 2;
+  }
+}
+
+// Short runs inline: memory.fill/copy go through a call into the engine each time.
+function zeroFloats(at: usize, n: i32): void {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) for (; i + 4 <= n; i += 4) v128.store(at + (<usize>i << 2), f32x4.splat(0));
+  for (; i < n; i++) store<f32>(at + (<usize>i << 2), 0);
+}
+
+function copyFloats(to: usize, from: usize, n: i32): void {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) for (; i + 4 <= n; i += 4) v128.store(to + (<usize>i << 2), v128.load(from + (<usize>i << 2)));
+  for (; i < n; i++) store<f32>(to + (<usize>i << 2), load<f32>(from + (<usize>i << 2)));
+}
+
 /** One panel column: pixel `pix`'s taps down the panel (stride 32 bytes), zeros past the last pixel. */
 function pixelColumn(
   x: usize,
