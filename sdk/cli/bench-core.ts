@@ -208,7 +208,13 @@ async function outputDifference(native: NativeSession, ort: OrtSession, feeds: F
     const b = theirs[name]?.data;
     if (!(b instanceof Float32Array) || b.length !== a.length) continue;
     let d = 0;
-    for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i]! - b[i]!));
+    for (let i = 0; i < a.length; i++) {
+      // The same NaN or infinity on both sides agrees; a NaN or infinity on one side only is an
+      // infinite difference (null in the JSON, "Infinity" in the table).
+      if (a[i] === b[i]! || (Number.isNaN(a[i]!) && Number.isNaN(b[i]!))) continue;
+      const e = Math.abs(a[i]! - b[i]!);
+      d = Math.max(d, Number.isNaN(e) ? Number.POSITIVE_INFINITY : e);
+    }
     diff = Math.max(diff ?? 0, d);
   }
   return diff;

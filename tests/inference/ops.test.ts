@@ -266,7 +266,7 @@ const CASES: Case[] = [
   {
     name: 'GRU and LSTM on the WebAssembly sequence kernels: bidirectional, 6–9 batch rows, hidden sizes off the 8-column panels, with and without biases and states',
     inputs: [f('x', [4, 7, 5]), f('h0', [2, 7, 9]), f('c0', [2, 7, 7])],
-    outputs: [out('y', 4), out('yh', 3), out('y2', 4), out('ly', 4), out('lh', 3), out('lc', 3)],
+    outputs: [out('y', 4), out('yh', 3), out('y2', 4), out('y3', 4), out('ly', 4), out('lh', 3), out('lc', 3)],
     initializers: [
       f32(
         'w',
@@ -314,6 +314,13 @@ const CASES: Case[] = [
       },
       // Reset gate first (two recurrent products per step), biases, zero state.
       { op: 'GRU', inputs: ['x', 'w', 'r', 'b'], outputs: ['y2'], attrs: { hidden_size: 9, direction: 'bidirectional' } },
+      // linear_before_reset with biases: the candidate's Rb inside r ⊙ (Rh·h + Rb).
+      {
+        op: 'GRU',
+        inputs: ['x', 'w', 'r', 'b', '', 'h0'],
+        outputs: ['y3'],
+        attrs: { hidden_size: 9, direction: 'bidirectional', linear_before_reset: 1 },
+      },
       {
         op: 'LSTM',
         inputs: ['x', 'lw', 'lr', 'lb', '', '', 'c0', 'lp'],

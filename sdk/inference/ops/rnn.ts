@@ -203,9 +203,16 @@ function outputPtr(ctx: WasmContext, i: number): (outs: readonly Slot[]) => numb
   return name === undefined || name === '' ? () => 0 : (outs) => outs[i]!.ptr;
 }
 
-/** Whether the WebAssembly sequence kernels apply: full-length sequences, no clip. */
-function wasmApplies(ctx: OpContext): boolean {
-  return ctx.inputs[4] === undefined && ctx.node.attrs.clip === undefined;
+/**
+ * Most floats the WebAssembly kernels' input projection (seq × batch × gates × hidden) may take:
+ * 64 MiB of scratch. Bigger shapes run on the portable kernels, and the kernel's 32-bit size and
+ * offset arithmetic (rnnScratchFloats) stays far from wrapping.
+ */
+const WASM_PROJECTION_FLOATS = 16 * 1024 * 1024;
+
+/** Whether the WebAssembly sequence kernels apply: full-length sequences, no clip, a bounded projection. */
+function wasmApplies(ctx: OpContext, s: Shape, gates: number): boolean {
+  return ctx.inputs[4] === undefined && ctx.node.attrs.clip === undefined && s.seq * s.batch * gates * s.hidden <= WASM_PROJECTION_FLOATS;
 }
 
 /** GRU(X, W, R, B?, sequence_lens?, initial_h?) → Y, Y_h. */
@@ -250,10 +257,10 @@ export const GRU: OpDef = {
       run(ins, outs as never);
     };
   },
-  /** Whole sequences in WebAssembly (one call per run) when no sequence lengths or clip are given. */
+  /** Whole sequences in WebAssembly (one call per run) when no sequence lengths or clip are given (and the projection fits WASM_PROJECTION_FLOATS). */
   wasm: (ctx) => {
-    if (!wasmApplies(ctx)) return undefined;
     const s = shapeOf(ctx, 3);
+    if (!wasmApplies(ctx, s, 3)) return undefined;
     rnnExtents(ctx, s, 3);
     const k = ctx.kernels;
     const lbr = attrInt(ctx.node, 'linear_before_reset', 0) !== 0 ? 1 : 0;
@@ -315,10 +322,10 @@ export const LSTM: OpDef = {
       run(ins, outs as never);
     };
   },
-  /** Whole sequences in WebAssembly (one call per run) when no sequence lengths or clip are given. */
+  /** Whole sequences in WebAssembly (one call per run) when no sequence lengths or clip are given (and the projection fits WASM_PROJECTION_FLOATS). */
   wasm: (ctx) => {
-    if (!wasmApplies(ctx)) return undefined;
     const s = shapeOf(ctx, 4);
+    if (!wasmApplies(ctx, s, 4)) return undefined;
     rnnExtents(ctx, s, 4);
     const k = ctx.kernels;
     const scratch = ctx.scratch(k.rnnScratchFloats(4, s.seq, s.batch, s.inputSize, s.hidden, 0) * 4);
