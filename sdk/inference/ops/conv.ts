@@ -96,7 +96,7 @@ export const Conv: OpDef = {
     const groups = attrInt(ctx.node, 'group', 1);
     const win = windowOf(ctx, w.dims.slice(2));
     if (!fitsKernel(win)) return undefined;
-    const { n: N, c: C, h: H, w: W, kh: KH, kw: KW, sh, sw, dh, dw, padT, padL, padB, padR, oh: OH, ow: OW } = win;
+    const { n: N, c: C, h: H, w: W, kh: KH, kw: KW, sh, sw, dh, dw, padT, padL, oh: OH, ow: OW } = win;
     const M = w.dims[0]!;
     const Cg = C / groups;
     const Mg = M / groups;
@@ -117,12 +117,7 @@ export const Conv: OpDef = {
     }
     if (ctx.int8Linear(K, INT8_CONV_MIN_K)) return conv2dInt8(ctx, N, C, M, groups, win);
     const panels = ctx.scratch(k.packedSize(Kp, rows) * 4);
-    // A padded image is copied into zero-bordered planes first, so im2col has no border cases
-    // (one extra column: the stride-2 row copy reads one float past its last tap).
-    const padded = padT > 0 || padL > 0 || padB > 0 || padR > 0;
-    const Hp = H + padT + padB;
-    const Wp = W + padL + padR + 1;
-    const planes = padded ? ctx.scratch(Cg * Hp * Wp * 4) : 0;
+    const im2col = im2colInto(ctx, win, Cg, panels, ones);
     // The weights with the bias as a last column, M × Kp row-major: laid out on the first call.
     const weights = ctx.scratch(M * Kp * 4);
     const wSrc = ctx.constPtr(1);
@@ -138,17 +133,34 @@ export const Conv: OpDef = {
       const y = outs[0]!.ptr;
       for (let n = 0; n < N; n++) {
         for (let g = 0; g < groups; g++) {
-          const xg = x + (n * C + g * Cg) * H * W * 4;
-          if (padded) {
-            k.padPlanes(xg, planes, Cg, H, W, padT, padL, Hp, Wp);
-            k.im2colPanels(planes, panels, Cg, Hp, Wp, KH, KW, sh, sw, dh, dw, 0, 0, OH, OW, ones);
-          } else k.im2colPanels(xg, panels, Cg, H, W, KH, KW, sh, sw, dh, dw, padT, padL, OH, OW, ones);
+          im2col(x + (n * C + g * Cg) * H * W * 4);
           k.gemmPacked(weights + g * Mg * Kp * 4, Kp, panels, 0, y + (n * M + g * Mg) * rows * 4, rows, Mg, rows, Kp, 0);
         }
       }
     };
   },
 };
+
+/**
+ * im2col of one image's group (Cg channels at xg) into `panels`, with a last row of 1s for the
+ * bias when `ones`. A padded image is first copied into zero-bordered planes (padPlanes), so
+ * every tap row is a vector copy with no border cases; one extra column lets the stride-2 row copy
+ * read one float past its last tap.
+ */
+function im2colInto(ctx: WasmContext, win: Window, Cg: number, panels: number, ones: number): (xg: number) => void {
+  const k = ctx.kernels;
+  const { h: H, w: W, kh: KH, kw: KW, sh, sw, dh, dw, padT, padL, padB, padR, oh: OH, ow: OW } = win;
+  if (padT === 0 && padL === 0 && padB === 0 && padR === 0) {
+    return (xg) => k.im2colPanels(xg, panels, Cg, H, W, KH, KW, sh, sw, dh, dw, 0, 0, OH, OW, ones);
+  }
+  const Hp = H + padT + padB;
+  const Wp = W + padL + padR + 1;
+  const planes = ctx.scratch(Cg * Hp * Wp * 4);
+  return (xg) => {
+    k.padPlanes(xg, planes, Cg, H, W, padT, padL, Hp, Wp);
+    k.im2colPanels(planes, panels, Cg, Hp, Wp, KH, KW, sh, sw, dh, dw, 0, 0, OH, OW, ones);
+  };
+}
 
 /**
  * Conv on int8 weights (`quantize: 'int8'`, long reductions), per image and group: the float
@@ -166,6 +178,7 @@ function conv2dInt8(ctx: WasmContext, N: number, C: number, M: number, groups: n
   const rows = OH * OW;
   const pairs = Math.ceil(K / 2);
   const panels = ctx.scratch(k.packedSize(K, rows) * 4);
+  const im2col = im2colInto(ctx, win, Cg, panels, 0);
   const qPanels = ctx.scratch(Math.ceil(rows / 8) * pairs * 32);
   const pixelScales = ctx.scratch(Math.ceil(rows / 8) * 8 * 4);
   // Each group's filters quantized in groups of 4 rows (quantizeRowGroups), the last one padded.
@@ -190,7 +203,7 @@ function conv2dInt8(ctx: WasmContext, N: number, C: number, M: number, groups: n
         const amax = k.absMax(xg, Cg * H * W);
         const scale = amax > 0 ? amax / 127 : 1;
         k.fillF32(pixelScales, scale, Math.ceil(rows / 8) * 8);
-        k.im2colPanels(xg, panels, Cg, H, W, KH, KW, sh, sw, dh, dw, padT, padL, OH, OW, 0);
+        im2col(xg);
         k.quantizePanels(panels, qPanels, K, rows, 1 / scale);
         const yg = y + (n * M + g * Mg) * rows * 4;
         k.gemmInt8Grouped(
