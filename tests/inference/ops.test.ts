@@ -599,6 +599,17 @@ const CASES: Case[] = [
     ],
   },
   {
+    name: 'Pad with all-zero pads (a block copy) and with pads on the last axis only (runs)',
+    opset: 18,
+    inputs: [f('x', [2, 3, 5])],
+    outputs: [out('same', 3), out('last', 3)],
+    initializers: [i64('zero', [0, 0, 0, 0, 0, 0]), i64('pl', [0, 0, 2, 0, 0, 1])],
+    nodes: [
+      { op: 'Pad', inputs: ['x', 'zero'], outputs: ['same'] },
+      { op: 'Pad', inputs: ['x', 'pl'], outputs: ['last'] },
+    ],
+  },
+  {
     name: 'ReduceL2, ReduceSumSquare and ReduceProd over runs of axes (the float32 loops) and apart (the generic path)',
     opset: 13,
     inputs: [f('x', [2, 3, 4, 2])],
