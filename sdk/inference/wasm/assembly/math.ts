@@ -1,4 +1,4 @@
-// Vector math shared by the kernels: exp and erf as SIMD polynomials, with scalar
+// Vector math shared by the kernels: exp, erf and tanh (sigmoid) as SIMD polynomials, with scalar
 // twins that evaluate the same polynomials so both builds agree to rounding.
 
 /**
@@ -11,10 +11,9 @@
  * each other in the last bits. Used where several accumulators are in flight (the GEMM tiles,
  * GEMV, attention's 16/32-wide heads, two-chain batched matmul): a fused multiply-add waits 4
  * cycles for its accumulator on x86, a plain add 2-3, so a loop with a single accumulator chain
- * (LayerNorm's variance, attention of other head sizes) keeps multiply-then-add; the RNN gates'
- * rational tanh (rnn.ts) uses it for its Horner steps.
- * Also the steps of the exp and erf polynomials (Horner), where the multiply is on the chain too:
- * one FMA there waits 4 cycles where multiply then add waits 6-7.
+ * (LayerNorm's variance, attention of other head sizes) keeps multiply-then-add. Also the steps
+ * of the exp, erf and tanh polynomials (Horner), where the multiply is on the chain too: one FMA
+ * there waits 4 cycles where multiply then add waits 6-7.
  */
 // @ts-expect-error: decorator
 @inline
@@ -112,6 +111,25 @@ const B4: f32 = -1.68282697438203e-3;
 const B6: f32 = -2.13374055278905e-4;
 const B8: f32 = -1.45660718464996e-5;
 
+// tanh(x) ≈ x·P(x²)/Q(x²) on x clamped to ±7.9053111 (beyond, tanh rounds to within 3e-7 of ±1):
+// a 13/6-degree rational interpolant, accurate to a few ulp there, with the coefficients Eigen
+// publishes for its float tanh — one division and two short polynomials, no exp. Past ~8.1 the
+// interpolant overshoots 1 (by up to 2e-7 at 8.5), hence this clamp rather than 9, so |tanh| ≤ 1
+// and σ stays in [0, 1]. σ(x) = 1/2 + tanh(x/2)/2: absolute error ≤ ~3e-7 (relative accuracy is
+// lost only where σ itself is below ~1e-6).
+const TANH_CLAMP: f32 = 7.90531110763549805;
+const T1: f32 = 4.89352455891786e-3;
+const T3: f32 = 6.37261928875436e-4;
+const T5: f32 = 1.48572235717979e-5;
+const T7: f32 = 5.12229709037114e-8;
+const T9: f32 = -8.60467152213735e-11;
+const T11: f32 = 2.00018790482477e-13;
+const T13: f32 = -2.76076847742355e-16;
+const U0: f32 = 4.89352518554385e-3;
+const U2: f32 = 2.26843463243900e-3;
+const U4: f32 = 1.18534705686654e-4;
+const U6: f32 = 1.19825839466702e-6;
+
 // Every vector constant as a 16-byte row of one table, read with v128.load at a fixed address:
 // V8 builds an f32x4.splat of a constant with three instructions (movabs, vmovq, vpunpcklqdq)
 // at each use inside a loop, a load is one. Same values, so the same results bit for bit.
@@ -145,6 +163,19 @@ const VC = memory.data<f32>(
   B0, B0, B0, B0,
   0.7071067811865476, 0.7071067811865476, 0.7071067811865476, 0.7071067811865476,
   0.5, 0.5, 0.5, 0.5,
+  TANH_CLAMP, TANH_CLAMP, TANH_CLAMP, TANH_CLAMP,
+  -TANH_CLAMP, -TANH_CLAMP, -TANH_CLAMP, -TANH_CLAMP,
+  T13, T13, T13, T13,
+  T11, T11, T11, T11,
+  T9, T9, T9, T9,
+  T7, T7, T7, T7,
+  T5, T5, T5, T5,
+  T3, T3, T3, T3,
+  T1, T1, T1, T1,
+  U6, U6, U6, U6,
+  U4, U4, U4, U4,
+  U2, U2, U2, U2,
+  U0, U0, U0, U0,
   ],
   16,
 );
@@ -176,6 +207,26 @@ const V_B2: usize = 384;
 const V_B0: usize = 400;
 const V_SQRT1_2: usize = 416;
 const V_HALF: usize = 432;
+const V_TANH_HI: usize = 448;
+const V_TANH_LO: usize = 464;
+const V_T13: usize = 480;
+const V_T11: usize = 496;
+const V_T9: usize = 512;
+const V_T7: usize = 528;
+const V_T5: usize = 544;
+const V_T3: usize = 560;
+const V_T1: usize = 576;
+const V_U6: usize = 592;
+const V_U4: usize = 608;
+const V_U2: usize = 624;
+const V_U0: usize = 640;
+
+/** A vector of 1s from the constant table (a splat costs V8 three instructions per use in a loop). */
+// @ts-expect-error: decorator
+@inline
+export function ONE_VEC(): v128 {
+  return v128.load(VC, V_ONE);
+}
 
 // @ts-expect-error: decorator
 @inline
@@ -230,6 +281,59 @@ export function geluScalar(x: f32): f32 {
 export function geluVec(x: v128): v128 {
   const e = erfVec(f32x4.mul(x, v128.load(VC, V_SQRT1_2)));
   return f32x4.mul(f32x4.mul(v128.load(VC, V_HALF), x), f32x4.add(v128.load(VC, V_ONE), e));
+}
+
+// @ts-expect-error: decorator
+@inline
+export function tanhScalar(x0: f32): f32 {
+  // NaN passes through min and max.
+  const x = max<f32>(min<f32>(x0, TANH_CLAMP), -TANH_CLAMP);
+  const x2 = x * x;
+  let p = T13;
+  p = p * x2 + T11;
+  p = p * x2 + T9;
+  p = p * x2 + T7;
+  p = p * x2 + T5;
+  p = p * x2 + T3;
+  p = p * x2 + T1;
+  let q = U6;
+  q = q * x2 + U4;
+  q = q * x2 + U2;
+  q = q * x2 + U0;
+  return (p * x) / q;
+}
+
+// @ts-expect-error: decorator
+@inline
+export function tanhVec(x0: v128): v128 {
+  // pmin/pmax keep a NaN lane NaN (one minps/maxps each; f32x4.min/max expand to NaN-safe sequences).
+  const x = f32x4.pmax(f32x4.pmin(x0, v128.load(VC, V_TANH_HI)), v128.load(VC, V_TANH_LO));
+  const x2 = f32x4.mul(x, x);
+  let p = v128.load(VC, V_T13);
+  p = madd(v128.load(VC, V_T11), p, x2);
+  p = madd(v128.load(VC, V_T9), p, x2);
+  p = madd(v128.load(VC, V_T7), p, x2);
+  p = madd(v128.load(VC, V_T5), p, x2);
+  p = madd(v128.load(VC, V_T3), p, x2);
+  p = madd(v128.load(VC, V_T1), p, x2);
+  let q = v128.load(VC, V_U6);
+  q = madd(v128.load(VC, V_U4), q, x2);
+  q = madd(v128.load(VC, V_U2), q, x2);
+  q = madd(v128.load(VC, V_U0), q, x2);
+  return f32x4.div(f32x4.mul(p, x), q);
+}
+
+// @ts-expect-error: decorator
+@inline
+export function sigmoidScalar(x: f32): f32 {
+  return 0.5 + 0.5 * tanhScalar(0.5 * x);
+}
+
+// @ts-expect-error: decorator
+@inline
+export function sigmoidVec(x: v128): v128 {
+  const half = v128.load(VC, V_HALF);
+  return madd(half, half, tanhVec(f32x4.mul(x, half)));
 }
 
 /** Activation codes shared with the host (see kernels/wasm-kernels.ts). */

@@ -4,128 +4,18 @@
 //      the biases that add straight to it — one GEMM (gemmPacked) over seq·batch rows;
 //   2. per step, the recurrent product of all batch rows at once: h [batch, H] times Rᵀ — a GEMM
 //      of batch rows (GRU without linear_before_reset: z and r first, then the candidate's on r ⊙ h);
-//   3. the gate math, four hidden units at a time (vector sigmoid and tanh, rational: below).
+//   3. the gate math, four hidden units at a time (vector sigmoid and tanh: math.ts, rational).
 // W and R are packed on every call (they may be run-time inputs; gates·H·(I + H) floats, small
 // against the sequence's work). Scratch layout: rnnScratchFloats.
 
 import { gemmPacked } from './gemm';
 import { packB, packedSize } from './gemm-pack';
-import { ACT_NONE, madd } from './math';
+import { ACT_NONE, ONE_VEC, sigmoidScalar as sigmoid, sigmoidVec, tanhScalar as tanh32, tanhVec } from './math';
 
 // @ts-expect-error: decorator
 @inline
 function at(p: usize, i: i32): usize {
   return p + (<usize>i << 2);
-}
-
-// tanh(x) ≈ x·P(x²)/Q(x²) on x clamped to ±7.9053111 (beyond, tanh rounds to within 3e-7 of ±1):
-// a 13/6-degree rational interpolant, accurate to a few ulp there, with the coefficients Eigen
-// publishes for its float tanh — one division and two short polynomials, no exp. Past ~8.1 the
-// interpolant overshoots 1 (by up to 2e-7 at 8.5), hence this clamp rather than 9, so |tanh| ≤ 1
-// and σ stays in [0, 1]. σ(x) = 1/2 + tanh(x/2)/2: absolute error ≤ ~3e-7 (relative accuracy is
-// lost only where σ itself is below ~1e-6).
-const TANH_CLAMP: f32 = 7.90531110763549805;
-const A1: f32 = 4.89352455891786e-3;
-const A3: f32 = 6.37261928875436e-4;
-const A5: f32 = 1.48572235717979e-5;
-const A7: f32 = 5.12229709037114e-8;
-const A9: f32 = -8.60467152213735e-11;
-const A11: f32 = 2.00018790482477e-13;
-const A13: f32 = -2.76076847742355e-16;
-const B0: f32 = 4.89352518554385e-3;
-const B2: f32 = 2.26843463243900e-3;
-const B4: f32 = 1.18534705686654e-4;
-const B6: f32 = 1.19825839466702e-6;
-
-// The vector constants as 16-byte rows, loaded at fixed addresses (a splat of a constant costs V8
-// three instructions at each use in a loop; see math.ts).
-const TC = memory.data<f32>(
-  [
-  TANH_CLAMP, TANH_CLAMP, TANH_CLAMP, TANH_CLAMP,
-  -TANH_CLAMP, -TANH_CLAMP, -TANH_CLAMP, -TANH_CLAMP,
-  A13, A13, A13, A13,
-  A11, A11, A11, A11,
-  A9, A9, A9, A9,
-  A7, A7, A7, A7,
-  A5, A5, A5, A5,
-  A3, A3, A3, A3,
-  A1, A1, A1, A1,
-  B6, B6, B6, B6,
-  B4, B4, B4, B4,
-  B2, B2, B2, B2,
-  B0, B0, B0, B0,
-  0.5, 0.5, 0.5, 0.5,
-  1, 1, 1, 1,
-  ],
-  16,
-);
-const T_HI = 0;
-const T_LO = 16;
-const T_A13 = 32;
-const T_A11 = 48;
-const T_A9 = 64;
-const T_A7 = 80;
-const T_A5 = 96;
-const T_A3 = 112;
-const T_A1 = 128;
-const T_B6 = 144;
-const T_B4 = 160;
-const T_B2 = 176;
-const T_B0 = 192;
-const T_HALF = 208;
-const T_ONE = 224;
-
-// @ts-expect-error: decorator
-@inline
-function tanh32(x0: f32): f32 {
-  // NaN passes through min and max.
-  const x = max<f32>(min<f32>(x0, TANH_CLAMP), -TANH_CLAMP);
-  const x2 = x * x;
-  let p = A13;
-  p = p * x2 + A11;
-  p = p * x2 + A9;
-  p = p * x2 + A7;
-  p = p * x2 + A5;
-  p = p * x2 + A3;
-  p = p * x2 + A1;
-  let q = B6;
-  q = q * x2 + B4;
-  q = q * x2 + B2;
-  q = q * x2 + B0;
-  return (p * x) / q;
-}
-
-// @ts-expect-error: decorator
-@inline
-function sigmoid(x: f32): f32 {
-  return 0.5 + 0.5 * tanh32(0.5 * x);
-}
-
-// @ts-expect-error: decorator
-@inline
-function tanhVec(x0: v128): v128 {
-  // pmin/pmax keep a NaN lane NaN (one minps/maxps each; f32x4.min/max expand to NaN-safe sequences).
-  const x = f32x4.pmax(f32x4.pmin(x0, v128.load(TC, T_HI)), v128.load(TC, T_LO));
-  const x2 = f32x4.mul(x, x);
-  let p = v128.load(TC, T_A13);
-  p = madd(v128.load(TC, T_A11), p, x2);
-  p = madd(v128.load(TC, T_A9), p, x2);
-  p = madd(v128.load(TC, T_A7), p, x2);
-  p = madd(v128.load(TC, T_A5), p, x2);
-  p = madd(v128.load(TC, T_A3), p, x2);
-  p = madd(v128.load(TC, T_A1), p, x2);
-  let q = v128.load(TC, T_B6);
-  q = madd(v128.load(TC, T_B4), q, x2);
-  q = madd(v128.load(TC, T_B2), q, x2);
-  q = madd(v128.load(TC, T_B0), q, x2);
-  return f32x4.div(f32x4.mul(p, x), q);
-}
-
-// @ts-expect-error: decorator
-@inline
-function sigmoidVec(x: v128): v128 {
-  const half = v128.load(TC, T_HALF);
-  return madd(half, half, tanhVec(f32x4.mul(x, half)));
 }
 
 // @ts-expect-error: decorator
@@ -260,7 +150,7 @@ function gruGatesAfter(p: usize, rec: usize, h: usize, batch: i32, H: i32): void
         const r = sigmoidVec(f32x4.add(v128.load(at(pb, H + j)), v128.load(at(rb, H + j))));
         const n = tanhVec(f32x4.add(v128.load(at(pb, 2 * H + j)), f32x4.mul(r, v128.load(at(rb, 2 * H + j)))));
         const hv = v128.load(at(hb, j));
-        v128.store(at(hb, j), f32x4.add(f32x4.mul(f32x4.sub(v128.load(TC, T_ONE), z), n), f32x4.mul(z, hv)));
+        v128.store(at(hb, j), f32x4.add(f32x4.mul(f32x4.sub(ONE_VEC(), z), n), f32x4.mul(z, hv)));
       }
     }
     for (; j < H; j++) {
@@ -306,7 +196,7 @@ function gruUpdate(p: usize, rec: usize, h: usize, batch: i32, H: i32): void {
       for (; j + 4 <= H; j += 4) {
         const z = v128.load(at(rb, j));
         const n = tanhVec(f32x4.add(v128.load(at(pb, 2 * H + j)), v128.load(at(rb, H + j))));
-        v128.store(at(hb, j), f32x4.add(f32x4.mul(f32x4.sub(v128.load(TC, T_ONE), z), n), f32x4.mul(z, v128.load(at(hb, j)))));
+        v128.store(at(hb, j), f32x4.add(f32x4.mul(f32x4.sub(ONE_VEC(), z), n), f32x4.mul(z, v128.load(at(hb, j)))));
       }
     }
     for (; j < H; j++) {
