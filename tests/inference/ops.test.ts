@@ -613,8 +613,12 @@ const CASES: Case[] = [
     name: 'ReduceL2, ReduceSumSquare and ReduceProd over runs of axes (the float32 loops) and apart (the generic path)',
     opset: 13,
     inputs: [f('x', [2, 3, 4, 2])],
-    outputs: [out('l2', 4), out('ss', 2), out('pr', 3), out('mx', 2)],
+    outputs: [out('l2', 4), out('ss', 2), out('pr', 3), out('mx', 2), out('m1', 4), out('s2', 3)],
+    initializers: [i64('ax2', [2])],
     nodes: [
+      // sumRuns: four inner positions at a time (inner 8), and scalar ones (inner 2).
+      { op: 'ReduceMean', inputs: ['x'], outputs: ['m1'], attrs: { axes: [1] } },
+      { op: 'ReduceSum', inputs: ['x', 'ax2'], outputs: ['s2'], attrs: { keepdims: 0 } },
       { op: 'ReduceL2', inputs: ['x'], outputs: ['l2'], attrs: { axes: [1, 2] } },
       { op: 'ReduceSumSquare', inputs: ['x'], outputs: ['ss'], attrs: { axes: [0, 1], keepdims: 0 } },
       { op: 'ReduceProd', inputs: ['x'], outputs: ['pr'], attrs: { axes: [2], keepdims: 0 } },

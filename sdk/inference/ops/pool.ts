@@ -94,6 +94,17 @@ export const GlobalAveragePool: OpDef = {
       }
     };
   },
+  /** The per-channel sums in WebAssembly (sumRuns over contiguous planes). */
+  wasm: (ctx) => {
+    const x = input(ctx, 0);
+    const nc = x.dims[0]! * x.dims[1]!;
+    const area = sizeOf(x.dims.slice(2));
+    if (nc * area === 0) return undefined;
+    const k = ctx.kernels;
+    ctx.reads(0, nc * area * 4);
+    ctx.writes(0, nc * 4);
+    return (ins, outs) => k.sumRuns(ins[0]!.ptr, outs[0]!.ptr, nc, area, 1, area);
+  },
 };
 
 /** BatchNormalization in inference mode: y = (x − mean) / sqrt(var + ε) · scale + B, per channel (axis 1). */

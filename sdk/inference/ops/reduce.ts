@@ -69,6 +69,18 @@ function reduceOp(r: Reducer): OpDef {
       });
       return [{ dtype: x.dtype, dims }];
     },
+    /** ReduceSum and ReduceMean of float32 over one run of axes: sumRuns in WebAssembly. */
+    wasm: (ctx) => {
+      const x = input(ctx, 0);
+      const run = contiguousRun(x.dims, new Set(axesOf(ctx, x.dims.length)));
+      if (x.dtype !== 'float32' || r.kind !== 'sum' || run === undefined || sizeOf(x.dims) === 0) return undefined;
+      const [outer, D, inner] = run;
+      const divisor = ctx.node.op === 'ReduceMean' ? D : 1;
+      const k = ctx.kernels;
+      ctx.reads(0, outer * D * inner * 4);
+      ctx.writes(0, outer * inner * 4);
+      return (ins, outs) => k.sumRuns(ins[0]!.ptr, outs[0]!.ptr, outer, D, inner, divisor);
+    },
     js: (ctx, outputs) => {
       const x = input(ctx, 0);
       const axes = new Set(axesOf(ctx, x.dims.length));

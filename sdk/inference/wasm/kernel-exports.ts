@@ -29,6 +29,7 @@ export interface KernelExports {
   ): void;
   layerNorm(x: number, gamma: number, beta: number, y: number, rows: number, cols: number, eps: number): void;
   softmax(x: number, y: number, rows: number, cols: number): void;
+  sumRuns(x: number, y: number, outer: number, D: number, inner: number, divisor: number): void;
   activate(x: number, y: number, n: number, act: number): void;
   unary(x: number, y: number, n: number, op: number): void;
   binary(a: number, sa: number, ja: number, b: number, sb: number, jb: number, y: number, rows: number, cols: number, op: number): void;

@@ -8,7 +8,7 @@ export { gemmPacked } from './gemm';
 export { packB, packedSize } from './gemm-pack';
 export { matmulBatched } from './matmul-batched';
 export { gemvInt8, gemvPacked, packDot, packedDotSize, packedInt8Size, packInt8 } from './gemv';
-export { layerNorm, softmax } from './norm';
+export { layerNorm, softmax, sumRuns } from './norm';
 
 export { heapBase } from './scratch';
 export { copyBlocks, select } from './copy';

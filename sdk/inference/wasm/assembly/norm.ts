@@ -1,4 +1,5 @@
-// Row-wise normalizations: LayerNorm and Softmax over the last axis.
+// Row-wise normalizations: LayerNorm and Softmax over the last axis; sums over a run of axes
+// (ReduceSum/ReduceMean, GlobalAveragePool).
 
 import { expOrZeroScalar, expOrZeroVec } from './math';
 
@@ -116,5 +117,53 @@ export function softmaxRow(xr: usize, yr: usize, cols: i32): void {
   for (; j < cols; j++) {
     const off = <usize>j << 2;
     store<f32>(yr + off, load<f32>(yr + off) * inv);
+  }
+}
+
+/**
+ * Sums over a run of axes, divided by `divisor` (ReduceSum 1, ReduceMean and GlobalAveragePool
+ * the count): y[o, i] = Σ_d x[(o·D + d)·inner + i] / divisor, for o < outer, i < inner. With
+ * inner 1 each sum is over D contiguous floats (four lanes, then across them); otherwise four
+ * inner positions at a time, down the D rows.
+ */
+export function sumRuns(x: usize, y: usize, outer: i32, D: i32, inner: i32, divisor: f32): void {
+  const rowBytes = <usize>inner << 2;
+  for (let o = 0; o < outer; o++) {
+    const xo = x + <usize>o * (<usize>D * rowBytes);
+    const yo = y + <usize>o * rowBytes;
+    if (inner == 1) {
+      let d = 0;
+      let s: f32 = 0;
+      if (ASC_FEATURE_SIMD) {
+        let acc = f32x4.splat(0);
+        for (; d + 4 <= D; d += 4) acc = f32x4.add(acc, v128.load(xo + (<usize>d << 2)));
+        s = hsum(acc);
+      }
+      for (; d < D; d++) s += load<f32>(xo + (<usize>d << 2));
+      store<f32>(yo, s / divisor);
+      continue;
+    }
+    let i = 0;
+    if (ASC_FEATURE_SIMD) {
+      const div = f32x4.splat(divisor);
+      for (; i + 4 <= inner; i += 4) {
+        let acc = f32x4.splat(0);
+        let p = xo + (<usize>i << 2);
+        for (let d = 0; d < D; d++) {
+          acc = f32x4.add(acc, v128.load(p));
+          p += rowBytes;
+        }
+        v128.store(yo + (<usize>i << 2), f32x4.div(acc, div));
+      }
+    }
+    for (; i < inner; i++) {
+      let s: f32 = 0;
+      let p = xo + (<usize>i << 2);
+      for (let d = 0; d < D; d++) {
+        s += load<f32>(p);
+        p += rowBytes;
+      }
+      store<f32>(yo + (<usize>i << 2), s / divisor);
+    }
   }
 }
