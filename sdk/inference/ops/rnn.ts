@@ -210,6 +210,21 @@ function outputPtr(ctx: WasmContext, i: number): (outs: readonly Slot[]) => numb
  */
 const WASM_PROJECTION_FLOATS = 16 * 1024 * 1024;
 
+/**
+ * The kernels' `packed` argument, call by call: 0 (pack W and R into the scratch) on the first
+ * call, and on every call when W or R is a run-time input; 1 afterwards when both are constants
+ * (the scratch, private to this node, keeps what the first call packed).
+ */
+function weightPacking(ctx: WasmContext): () => number {
+  const constant = ctx.inputs[1]?.value !== undefined && ctx.inputs[2]?.value !== undefined;
+  let packed = 0;
+  return () => {
+    const now = packed;
+    if (constant) packed = 1;
+    return now;
+  };
+}
+
 /** Whether the WebAssembly sequence kernels apply: full-length sequences, no clip, a bounded projection. */
 function wasmApplies(ctx: OpContext, s: Shape, gates: number): boolean {
   return ctx.inputs[4] === undefined && ctx.node.attrs.clip === undefined && s.seq * s.batch * gates * s.hidden <= WASM_PROJECTION_FLOATS;
@@ -264,7 +279,8 @@ export const GRU: OpDef = {
     rnnExtents(ctx, s, 3);
     const k = ctx.kernels;
     const lbr = attrInt(ctx.node, 'linear_before_reset', 0) !== 0 ? 1 : 0;
-    const scratch = ctx.scratch(k.rnnScratchFloats(3, s.seq, s.batch, s.inputSize, s.hidden, lbr) * 4);
+    const scratch = ctx.scratch(k.rnnScratchFloats(3, s.seq, s.batch, s.inputSize, s.hidden, lbr, s.dirs) * 4);
+    const pack = weightPacking(ctx);
     const x = inputPtr(ctx, 0);
     const w = inputPtr(ctx, 1);
     const r = inputPtr(ctx, 2);
@@ -289,6 +305,7 @@ export const GRU: OpDef = {
         s.dirs,
         s.reverseOnly ? 1 : 0,
         lbr,
+        pack(),
       );
   },
 };
@@ -328,7 +345,8 @@ export const LSTM: OpDef = {
     if (!wasmApplies(ctx, s, 4)) return undefined;
     rnnExtents(ctx, s, 4);
     const k = ctx.kernels;
-    const scratch = ctx.scratch(k.rnnScratchFloats(4, s.seq, s.batch, s.inputSize, s.hidden, 0) * 4);
+    const scratch = ctx.scratch(k.rnnScratchFloats(4, s.seq, s.batch, s.inputSize, s.hidden, 0, s.dirs) * 4);
+    const pack = weightPacking(ctx);
     const x = inputPtr(ctx, 0);
     const w = inputPtr(ctx, 1);
     const r = inputPtr(ctx, 2);
@@ -358,6 +376,7 @@ export const LSTM: OpDef = {
         s.hidden,
         s.dirs,
         s.reverseOnly ? 1 : 0,
+        pack(),
       );
   },
 };

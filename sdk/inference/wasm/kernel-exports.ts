@@ -113,7 +113,7 @@ export interface KernelExports {
     avg: number,
     includePad: number,
   ): void;
-  rnnScratchFloats(gates: number, seq: number, batch: number, I: number, H: number, lbr: number): number;
+  rnnScratchFloats(gates: number, seq: number, batch: number, I: number, H: number, lbr: number, dirs: number): number;
   gru(
     x: number,
     w: number,
@@ -130,6 +130,7 @@ export interface KernelExports {
     dirs: number,
     reverseOnly: number,
     lbr: number,
+    packed: number,
   ): void;
   lstm(
     x: number,
@@ -149,6 +150,7 @@ export interface KernelExports {
     H: number,
     dirs: number,
     reverseOnly: number,
+    packed: number,
   ): void;
   packedInt8Size(K: number, N: number): number;
   packInt8(b: number, wq: number, scales: number, K: number, N: number, transB: number): void;

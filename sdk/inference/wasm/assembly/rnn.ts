@@ -5,8 +5,9 @@
 //   2. per step, the recurrent product of all batch rows at once: h [batch, H] times Rᵀ — a GEMM
 //      of batch rows (GRU without linear_before_reset: z and r first, then the candidate's on r ⊙ h);
 //   3. the gate math, four hidden units at a time (vector sigmoid and tanh: math.ts, rational).
-// W and R are packed on every call (they may be run-time inputs; gates·H·(I + H) floats, small
-// against the sequence's work). Scratch layout: rnnScratchFloats.
+// W and R are packed into the scratch per direction; with `packed` a call reuses what an earlier
+// call packed (the op says so when W and R are constants), else it packs them (run-time inputs).
+// Scratch layout: rnnScratchFloats.
 
 import { gemmPacked } from './gemm';
 import { packB, packedSize } from './gemm-pack';
@@ -24,18 +25,28 @@ function roundUp4(n: i32): i32 {
   return (n + 3) & ~3;
 }
 
+/** Floats of one direction's packed Wᵀ then Rᵀ (GRU without linear_before_reset: Rᵀ of z and r, then the candidate's). */
+function packedWeightsFloats(gates: i32, I: i32, H: i32, lbr: i32): i32 {
+  const G = gates * H;
+  return packedSize(I, G) + (gates == 3 && !lbr ? packedSize(H, 2 * H) + packedSize(H, H) : packedSize(H, G));
+}
+
 /**
- * Floats of scratch gru (gates 3) or lstm (gates 4) needs: packed Wᵀ and Rᵀ (GRU without
- * linear_before_reset: Rᵀ of z and r, and of the candidate, apart), the projection's and the
- * recurrent product's biases (whole panels), the projection [seq·batch, gates·H], the state h
- * (and c) [batch, H], the recurrent product [batch, gates·H], r ⊙ h [batch, H].
+ * Floats of scratch gru (gates 3) or lstm (gates 4) needs: every direction's packed weights
+ * (packedWeightsFloats), the projection's and the recurrent product's biases (whole panels), the
+ * projection [seq·batch, gates·H], the state h (and c) [batch, H], the recurrent product
+ * [batch, gates·H], r ⊙ h [batch, H].
  */
-export function rnnScratchFloats(gates: i32, seq: i32, batch: i32, I: i32, H: i32, lbr: i32): i32 {
+export function rnnScratchFloats(gates: i32, seq: i32, batch: i32, I: i32, H: i32, lbr: i32, dirs: i32): i32 {
   const G = gates * H;
   const padded = ((G + 7) / 8) * 8;
-  const rPacked = gates == 3 && !lbr ? packedSize(H, 2 * H) + packedSize(H, H) : packedSize(H, G);
   return (
-    packedSize(I, G) + rPacked + 2 * padded + roundUp4(seq * batch * G) + 2 * roundUp4(batch * H) + roundUp4(batch * G) + roundUp4(batch * H)
+    dirs * packedWeightsFloats(gates, I, H, lbr) +
+    2 * padded +
+    roundUp4(seq * batch * G) +
+    2 * roundUp4(batch * H) +
+    roundUp4(batch * G) +
+    roundUp4(batch * H)
   );
 }
 
@@ -67,7 +78,7 @@ function projectionBias(bd: usize, out: usize, G: i32, H: i32, recurrentOnly: i3
 /**
  * GRU(X, W, R, B?, -, initial_h?) → Y?, Y_h?. Pointers 0 for absent ones. Gates z, r, h; with
  * lbr (linear_before_reset) the candidate's recurrent product comes before the reset gate.
- * scratch: rnnScratchFloats(3, …) floats.
+ * scratch: rnnScratchFloats(3, …) floats; packed: W and R are already packed there.
  */
 export function gru(
   x: usize,
@@ -85,14 +96,12 @@ export function gru(
   dirs: i32,
   reverseOnly: i32,
   lbr: i32,
+  packed: i32,
 ): void {
   const G = 3 * H;
   const padded = ((G + 7) / 8) * 8;
-  const wp = scratch;
-  const rp = at(wp, packedSize(I, G));
-  const rzp = rp;
-  const rhp = at(rp, packedSize(H, 2 * H));
-  const pb = at(rp, lbr ? packedSize(H, G) : packedSize(H, 2 * H) + packedSize(H, H));
+  const dirFloats = packedWeightsFloats(3, I, H, lbr);
+  const pb = at(scratch, dirs * dirFloats);
   const rb = at(pb, padded);
   const proj = at(rb, padded);
   const h = at(proj, roundUp4(seq * batch * G));
@@ -102,19 +111,26 @@ export function gru(
     const back = reverseOnly || d == 1;
     const rd = at(r, d * G * H);
     const bd = bias ? at(bias, d * 2 * G) : 0;
-    packB(at(w, d * G * I), wp, I, G, 1);
+    const wp = at(scratch, d * dirFloats);
+    const rp = at(wp, packedSize(I, G));
+    const rzp = rp;
+    const rhp = at(rp, packedSize(H, 2 * H));
+    if (!packed) {
+      packB(at(w, d * G * I), wp, I, G, 1);
+      if (lbr) packB(rd, rp, H, G, 1);
+      else {
+        packB(rd, rzp, H, 2 * H, 1);
+        packB(at(rd, 2 * H * H), rhp, H, H, 1);
+      }
+    }
     gemmPacked(x, I, wp, projectionBias(bd, pb, G, H, lbr ? 2 : -1), proj, G, seq * batch, G, I, ACT_NONE);
     let recBias: usize = 0;
     if (lbr) {
-      packB(rd, rp, H, G, 1);
       if (bd) {
         // The candidate's Rb goes with its recurrent product (inside r ⊙ (Rh·h + Rb)).
         for (let n = 0; n < padded; n++) store<f32>(at(rb, n), n >= 2 * H && n < G ? load<f32>(at(bd, G + n)) : 0);
         recBias = rb;
       }
-    } else {
-      packB(rd, rzp, H, 2 * H, 1);
-      packB(at(rd, 2 * H * H), rhp, H, H, 1);
     }
     loadState(h0, h, d * batch * H, batch * H);
     for (let k = 0; k < seq; k++) {
@@ -209,7 +225,8 @@ function gruUpdate(p: usize, rec: usize, h: usize, batch: i32, H: i32): void {
 
 /**
  * LSTM(X, W, R, B?, -, initial_h?, initial_c?, P?) → Y?, Y_h?, Y_c?. Pointers 0 for absent
- * ones. Gates i, o, f, c (ONNX order); peepholes P = [Pi, Po, Pf]. scratch: rnnScratchFloats(4, …) floats.
+ * ones. Gates i, o, f, c (ONNX order); peepholes P = [Pi, Po, Pf]. scratch: rnnScratchFloats(4, …)
+ * floats; packed: W and R are already packed there.
  */
 export function lstm(
   x: usize,
@@ -229,12 +246,12 @@ export function lstm(
   H: i32,
   dirs: i32,
   reverseOnly: i32,
+  packed: i32,
 ): void {
   const G = 4 * H;
   const padded = ((G + 7) / 8) * 8;
-  const wp = scratch;
-  const rp = at(wp, packedSize(I, G));
-  const pb = at(rp, packedSize(H, G));
+  const dirFloats = packedWeightsFloats(4, I, H, 0);
+  const pb = at(scratch, dirs * dirFloats);
   const proj = at(pb, 2 * padded);
   const h = at(proj, roundUp4(seq * batch * G));
   const c = at(h, roundUp4(batch * H));
@@ -242,8 +259,12 @@ export function lstm(
   for (let d = 0; d < dirs; d++) {
     const back = reverseOnly || d == 1;
     const bd = bias ? at(bias, d * 2 * G) : 0;
-    packB(at(w, d * G * I), wp, I, G, 1);
-    packB(at(r, d * G * H), rp, H, G, 1);
+    const wp = at(scratch, d * dirFloats);
+    const rp = at(wp, packedSize(I, G));
+    if (!packed) {
+      packB(at(w, d * G * I), wp, I, G, 1);
+      packB(at(r, d * G * H), rp, H, G, 1);
+    }
     gemmPacked(x, I, wp, projectionBias(bd, pb, G, H, -1), proj, G, seq * batch, G, I, ACT_NONE);
     loadState(h0, h, d * batch * H, batch * H);
     loadState(c0, c, d * batch * H, batch * H);
