@@ -49,8 +49,3 @@ export function addRowBias(c: usize, bias: usize, M: i32, N: i32): void {
     for (; j < N; j++) store<f32>(row + (<usize>j << 2), load<f32>(row + (<usize>j << 2)) + b);
   }
 }
-
-/** dst[i] = value for i < n. */
-export function fillF32(dst: usize, value: f32, n: i32): void {
-  for (let i = 0; i < n; i++) store<f32>(dst + (<usize>i << 2), value);
-}

@@ -1,5 +1,5 @@
 // Data movement: strided block copies (Transpose, Slice, Split, Concat, Expand, Tile
-// all reduce to copying runs of bytes) and Where's select.
+// all reduce to copying runs of bytes), fills, and Where's select.
 
 /**
  * For r < count: copy runBytes from src + (map ? map[r] : r * srcStride) to dst + r * dstStride.
@@ -15,6 +15,16 @@ export function copyBlocks(src: usize, srcStride: i32, map: usize, dst: usize, d
     else memory.copy(d, s, runBytes);
     d += dstStride;
   }
+}
+
+/** dst[i] = value for i < n (four at a time: short runs inline, memory.fill would be a call into the engine). */
+export function fillF32(dst: usize, value: f32, n: i32): void {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const v = f32x4.splat(value);
+    for (; i + 4 <= n; i += 4) v128.store(dst + (<usize>i << 2), v);
+  }
+  for (; i < n; i++) store<f32>(dst + (<usize>i << 2), value);
 }
 
 /** out[r, j] = cond[...] ? x[...] : y[...] over rows x cols blocks; operands strided like `binary`. */

@@ -11,9 +11,9 @@ export { gemvInt8, gemvPacked, packDot, packedDotSize, packedInt8Size, packInt8 
 export { layerNorm, softmax, sumRuns } from './norm';
 
 export { heapBase } from './scratch';
-export { copyBlocks, select } from './copy';
+export { copyBlocks, fillF32, select } from './copy';
 export { depthwise2d, im2colPanels, padPlanes, pool2d } from './window';
 export { gru, lstm, rnnScratchFloats } from './rnn';
 export { gemmInt8, gemmInt8Grouped, packedInt8GemmSize, packInt8Gemm } from './gemm-int8';
-export { addRowBias, fillF32, quantizePanels } from './conv-int8';
+export { addRowBias, quantizePanels } from './conv-int8';
 export { absMax, quantizeRowGroups } from './quant';

@@ -1,5 +1,7 @@
 // Sliding windows over NCHW images: im2col for the convolution's GEMM, and pooling.
 
+import { fillF32 } from './copy';
+
 /**
  * im2col written straight into gemmPacked's panel layout, transposed: B is (taps [+ 1]) × pixels,
  * panel p holding pixels [8p, 8p + 8) as rows of 8 floats, so C[M × pixels] = W · B comes out
@@ -49,27 +51,21 @@ export function padPlanes(x: usize, dst: usize, C: i32, H: i32, W: i32, padT: i3
   let src = x;
   let plane = dst;
   for (let c = 0; c < C; c++) {
-    zeroFloats(plane, padT * Wp);
+    fillF32(plane, 0, padT * Wp);
     let row = plane + (<usize>(padT * Wp) << 2);
     for (let y = 0; y < H; y++) {
-      zeroFloats(row, padL);
+      fillF32(row, 0, padL);
       copyFloats(row + (<usize>padL << 2), src, W);
-      zeroFloats(row + (<usize>(padL + W) << 2), Wp - padL - W);
+      fillF32(row + (<usize>(padL + W) << 2), 0, Wp - padL - W);
       src += <usize>W << 2;
       row += <usize>Wp << 2;
     }
-    zeroFloats(row, (Hp - padT - H) * Wp);
+    fillF32(row, 0, (Hp - padT - H) * Wp);
     plane += <usize>(Hp * Wp) << 2;
   }
 }
 
-// Short runs inline: memory.fill/copy go through a call into the engine each time.
-function zeroFloats(at: usize, n: i32): void {
-  let i = 0;
-  if (ASC_FEATURE_SIMD) for (; i + 4 <= n; i += 4) v128.store(at + (<usize>i << 2), f32x4.splat(0));
-  for (; i < n; i++) store<f32>(at + (<usize>i << 2), 0);
-}
-
+// A short row inline (memory.copy is a call into the engine each time); the rows never overlap.
 function copyFloats(to: usize, from: usize, n: i32): void {
   let i = 0;
   if (ASC_FEATURE_SIMD) for (; i + 4 <= n; i += 4) v128.store(to + (<usize>i << 2), v128.load(from + (<usize>i << 2)));
