@@ -62,7 +62,7 @@ export class DenseGemm {
       v.set(options.bias.subarray(0, N), biasp >> 2);
       v.fill(0, (biasp >> 2) + N, (biasp >> 2) + Math.ceil(N / PANEL) * PANEL);
     }
-    k.gemmPacked(ap, K, pp, biasp, cp, N, M, N, K, 0);
+    k.gemmPacked(ap, K, pp, biasp, cp, N, M, N, K, 0, 0);
     const co = cp >> 2;
     if (options.accumulate === true) for (let i = 0; i < M * N; i++) c[i] = c[i]! + v[co + i]!;
     else c.set(v.subarray(co, co + M * N));

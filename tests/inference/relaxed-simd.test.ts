@@ -95,7 +95,7 @@ describe.skipIf(!available)('relaxed-SIMD kernels', () => {
       new Float32Array(rt.buffer, b, 1)[0] = x;
       new Float32Array(rt.buffer, bs, 1)[0] = bias;
       rt.kernels.packB(b, bp, 1, 1, 0);
-      rt.kernels.gemmPacked(a, 1, bp, bs, c, 1, 1, 1, 1, 0);
+      rt.kernels.gemmPacked(a, 1, bp, bs, c, 1, 1, 1, 1, 0, 0);
       return new Float32Array(rt.buffer, c, 1)[0]!;
     };
     expect(result('simd')).toBe(0);

@@ -120,7 +120,7 @@ export function wasmContext(
   p: Pending,
   memory: PlanMemory,
   constants: ConstantStore,
-  options: { int8?: boolean },
+  options: { int8?: boolean; fetchAhead?: boolean },
   extents: Extents,
 ): WasmContext {
   const runtime = memory.runtime;
@@ -155,9 +155,10 @@ export function wasmContext(
         return (a, bias, c, act) => k.gemmInt8(a, K, q.ptr, q.scales, bias, c, N, rows, N, K, act, rowsQ, rowScales);
       }
       const { ptr, small } = constants.linear(w, transB, rows);
+      const ahead = options.fetchAhead === true ? 1 : 0;
       return small
         ? (a, bias, c, act) => k.gemvPacked(a, K, ptr, bias, c, N, rows, N, K, act)
-        : (a, bias, c, act) => k.gemmPacked(a, K, ptr, bias, c, N, rows, N, K, act);
+        : (a, bias, c, act) => k.gemmPacked(a, K, ptr, bias, c, N, rows, N, K, act, ahead);
     },
     int8Linear: (K, minK = INT8_MIN_K) => options.int8 === true && K >= minK,
     constPtr: (i) => (p.inputs[i] === undefined ? -1 : constants.place(p.inputs[i]!.value!)),

@@ -134,7 +134,7 @@ export const Conv: OpDef = {
       for (let n = 0; n < N; n++) {
         for (let g = 0; g < groups; g++) {
           im2col(x + (n * C + g * Cg) * H * W * 4);
-          k.gemmPacked(weights + g * Mg * Kp * 4, Kp, panels, 0, y + (n * M + g * Mg) * rows * 4, rows, Mg, rows, Kp, 0);
+          k.gemmPacked(weights + g * Mg * Kp * 4, Kp, panels, 0, y + (n * M + g * Mg) * rows * 4, rows, Mg, rows, Kp, 0, 0);
         }
       }
     };

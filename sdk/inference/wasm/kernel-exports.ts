@@ -8,7 +8,22 @@
 export interface KernelExports {
   packB(b: number, bp: number, K: number, N: number, transB: number): void;
   packedSize(K: number, N: number): number;
-  gemmPacked(a: number, lda: number, bp: number, bias: number, c: number, ldc: number, M: number, N: number, K: number, act: number): void;
+  /** ahead = 1: fetch each panel of B while the one before it is computed (weights out of cache at the call). */
+  gemmPacked(
+    a: number,
+    lda: number,
+    bp: number,
+    bias: number,
+    c: number,
+    ldc: number,
+    M: number,
+    N: number,
+    K: number,
+    act: number,
+    ahead: number,
+  ): void;
+  /** What gemmPacked's fetch-ahead loads read, folded together (only there to keep them). */
+  gemmFetchSink(): number;
   packDot(b: number, wp: number, K: number, N: number, transB: number): void;
   packedDotSize(K: number, N: number): number;
   gemvPacked(a: number, lda: number, wp: number, bias: number, c: number, ldc: number, M: number, N: number, K: number, act: number): void;

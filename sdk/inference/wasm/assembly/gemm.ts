@@ -17,7 +17,7 @@ import { heapScratch } from './scratch';
  */
 export function gemmPacked(
   a: usize, lda: i32, bp: usize, bias: usize, c: usize, ldc: i32,
-  M: i32, N: i32, K: i32, act: i32,
+  M: i32, N: i32, K: i32, act: i32, ahead: i32,
 ): void {
   const panels = (N + PANEL - 1) / PANEL;
   if (!ASC_FEATURE_SIMD) {
@@ -45,17 +45,30 @@ export function gemmPacked(
       leftoverRows(a, lda, bp, bias, c, ldc, blockStart, M, N, K, act);
       return;
     }
+    let groups = 0;
+    for (let i = blockStart; i < blockEnd; i += groupSize(i, fives)) groups++;
     let k0 = 0;
     do {
       const kc = min(K_CHUNK, K - k0);
       const mode = (k0 == 0 ? FIRST : 0) | (k0 + kc == K ? LAST : 0);
       packRowGroups(a, lda, blockStart, blockEnd, fives, k0, kc);
+      // Cache lines of a panel's chunk (kc rows of 32 bytes) fetched per row group, rounded up.
+      const fetchStep = <usize>((kc / 2 + groups - 1) / groups) << 6;
+      const fetching = ahead != 0 && blockStart == 0 && groups >= AHEAD_MIN_GROUPS;
       for (let p = 0; p < panels; p++) {
         const panel = bp + (<usize>(p * K * PANEL + k0 * PANEL) << 2);
         const col = p * PANEL;
         const width = min(PANEL, N - col);
         let ap = heapScratch();
+        // The first block's pass over a panel is the one that reads it from memory: fetch the
+        // next panel's chunk meanwhile, spread over the block's row groups (see fetchAhead).
+        let next: usize = fetching && p + 1 < panels ? panel + (<usize>(K * PANEL) << 2) : 0;
+        const nextEnd: usize = next ? next + (<usize>(kc * PANEL) << 2) : 0;
         for (let i = blockStart; i < blockEnd; ) {
+          if (next < nextEnd) {
+            fetchAhead(next, nextEnd, fetchStep);
+            next += fetchStep;
+          }
           const ci = c + (<usize>(i * ldc + col) << 2);
           // Two call sites (full and tail panel) keep the optimizer from inlining the
           // micro-kernels into this loop, where their accumulators could be spilled.
@@ -76,6 +89,35 @@ export function gemmPacked(
     } while (k0 < K);
     row = blockEnd;
   }
+}
+
+/**
+ * Fewest row groups in the first block for fetching ahead: a panel's arithmetic over fewer rows
+ * is too short to cover the fetch, whose loads then stall (d = 128 transformer at batch 1: +20 %).
+ */
+const AHEAD_MIN_GROUPS: i32 = 8;
+
+/** Where fetchAhead's loads end up, so that no optimizer drops them. */
+let fetchSink: i32 = 0;
+
+/**
+ * Loads one int from each cache line in [p, min(p + bytes, end)), all independent. WebAssembly
+ * has no prefetch: these are plain loads, a few per row group, so a handful of misses are in
+ * flight at once while the current panel's tiles run (in bigger bursts they stall; see
+ * docs/benchmarks.md).
+ */
+// @ts-expect-error: decorator
+@inline
+function fetchAhead(p: usize, end: usize, bytes: usize): void {
+  let x: i32 = 0;
+  const stop = min(end, p + bytes);
+  for (let q = p; q < stop; q += 64) x |= load<i32>(q);
+  fetchSink ^= x;
+}
+
+/** fetchAhead's sink, exported so that the loads stay observable. */
+export function gemmFetchSink(): i32 {
+  return fetchSink;
 }
 
 // Rows [start, M) that no group of 5 or 4 covers (M of 1, 2, 3, 6, 7 or 11), one at a time.

@@ -4,7 +4,7 @@
 
 export { attention, attentionScratchBytes } from './attention';
 export { activate, binary, unary } from './eltwise';
-export { gemmPacked } from './gemm';
+export { gemmFetchSink, gemmPacked } from './gemm';
 export { packB, packedSize } from './gemm-pack';
 export { matmulBatched } from './matmul-batched';
 export { gemvInt8, gemvPacked, packDot, packedDotSize, packedInt8Size, packInt8 } from './gemv';

@@ -123,7 +123,7 @@ export function gru(
         packB(at(rd, 2 * H * H), rhp, H, H, 1);
       }
     }
-    gemmPacked(x, I, wp, projectionBias(bd, pb, G, H, lbr ? 2 : -1), proj, G, seq * batch, G, I, ACT_NONE);
+    gemmPacked(x, I, wp, projectionBias(bd, pb, G, H, lbr ? 2 : -1), proj, G, seq * batch, G, I, ACT_NONE, 0);
     let recBias: usize = 0;
     if (lbr) {
       if (bd) {
@@ -137,13 +137,13 @@ export function gru(
       const t = back ? seq - 1 - k : k;
       const p = at(proj, t * batch * G);
       if (lbr) {
-        gemmPacked(h, H, rp, recBias, rec, G, batch, G, H, ACT_NONE);
+        gemmPacked(h, H, rp, recBias, rec, G, batch, G, H, ACT_NONE, 0);
         gruGatesAfter(p, rec, h, batch, H);
       } else {
         // z and r (into rec's first 2H columns), r ⊙ h, then the candidate's product over the r columns.
-        gemmPacked(h, H, rzp, 0, rec, G, batch, 2 * H, H, ACT_NONE);
+        gemmPacked(h, H, rzp, 0, rec, G, batch, 2 * H, H, ACT_NONE, 0);
         gruResetGate(p, rec, h, rh, batch, H);
-        gemmPacked(rh, H, rhp, 0, at(rec, H), G, batch, H, H, ACT_NONE);
+        gemmPacked(rh, H, rhp, 0, at(rec, H), G, batch, H, H, ACT_NONE, 0);
         gruUpdate(p, rec, h, batch, H);
       }
       if (y) memory.copy(at(y, (t * dirs + d) * batch * H), h, <usize>(batch * H) << 2);
@@ -265,13 +265,13 @@ export function lstm(
       packB(at(w, d * G * I), wp, I, G, 1);
       packB(at(r, d * G * H), rp, H, G, 1);
     }
-    gemmPacked(x, I, wp, projectionBias(bd, pb, G, H, -1), proj, G, seq * batch, G, I, ACT_NONE);
+    gemmPacked(x, I, wp, projectionBias(bd, pb, G, H, -1), proj, G, seq * batch, G, I, ACT_NONE, 0);
     loadState(h0, h, d * batch * H, batch * H);
     loadState(c0, c, d * batch * H, batch * H);
     const pd = p ? at(p, d * 3 * H) : 0;
     for (let k = 0; k < seq; k++) {
       const t = back ? seq - 1 - k : k;
-      gemmPacked(h, H, rp, 0, rec, G, batch, G, H, ACT_NONE);
+      gemmPacked(h, H, rp, 0, rec, G, batch, G, H, ACT_NONE, 0);
       lstmGates(at(proj, t * batch * G), rec, pd, h, c, batch, H);
       if (y) memory.copy(at(y, (t * dirs + d) * batch * H), h, <usize>(batch * H) << 2);
     }
