@@ -18,6 +18,7 @@ import type { ConstantStore } from './constants.js';
 import { Budget, evaluateNode, inferNode, nodeFlops, withNode } from './infer.js';
 import { Extents, type Pending, PlanMemory, wasmContext } from './kernel-context.js';
 import { type BufferRequest, planMemory } from './memory.js';
+import { splitSlicedLinears } from './split-linear.js';
 
 /** One output as returned by a run: a view of preallocated memory, valid until the next run. */
 export interface OutputTensor {
@@ -202,9 +203,10 @@ export function buildPlan(
       }
     }
   }
+  const steps = splitSlicedLinears(pending, states, new Set(graph.outputs.map((o) => o.name)));
   const memory = new PlanMemory(runtime, limits.maxPlanBytes);
   try {
-    return layout(graph, pending, states, memory, constants, options);
+    return layout(graph, steps, states, memory, constants, options);
   } catch (err) {
     memory.scope.release();
     throw err;
