@@ -103,7 +103,7 @@ describe('linear layers cut into column ranges', () => {
       for (const name of ['q', 'k', 'v']) {
         expect(got[name]!.dims, `${name} at batch ${n}`).toEqual(ref[name]!.dims);
         expect(Array.from(got[name]!.data as Float32Array), `${name} at batch ${n}`).toEqual(Array.from(ref[name]!.data as Float32Array));
-        if (options.quantize === undefined) {
+        if (!('quantize' in options)) {
           const { failures, maxAbsDiff } = compare(got[name]!.data as Float32Array, want[name]!.data as Float32Array);
           expect(failures, `${name} at batch ${n}: max |diff| ${maxAbsDiff}`).toBe(0);
         }

@@ -15,6 +15,7 @@ import type { DType, Tensor, TensorArray } from '../tensor.js';
 import { byteSize, publicView, sizeOf, storageView } from '../tensor.js';
 import type { AllocationScope, WasmRuntime } from '../wasm/runtime.js';
 import type { ConstantStore } from './constants.js';
+import { fuseResidualNorms } from './fuse-residual.js';
 import { Budget, evaluateNode, inferNode, nodeFlops, withNode } from './infer.js';
 import { Extents, type Pending, PlanMemory, wasmContext } from './kernel-context.js';
 import { type BufferRequest, planMemory } from './memory.js';
@@ -203,7 +204,8 @@ export function buildPlan(
       }
     }
   }
-  const steps = splitSlicedLinears(pending, states, new Set(graph.outputs.map((o) => o.name)));
+  const graphOutputs = new Set(graph.outputs.map((o) => o.name));
+  const steps = fuseResidualNorms(splitSlicedLinears(pending, states, graphOutputs), graphOutputs);
   const memory = new PlanMemory(runtime, limits.maxPlanBytes);
   try {
     return layout(graph, steps, states, memory, constants, options);

@@ -112,7 +112,7 @@ export const LayerNormalization: OpDef = {
     if (hasScale) ctx.reads(1, cols * 4);
     if (hasBias) ctx.reads(2, cols * 4);
     ctx.writes(0, rows * cols * 4);
-    return (ins, outs) => k.layerNorm(ins[0]!.ptr, hasScale ? ins[1]!.ptr : 0, hasBias ? ins[2]!.ptr : 0, outs[0]!.ptr, rows, cols, eps);
+    return (ins, outs) => k.layerNorm(ins[0]!.ptr, 0, hasScale ? ins[1]!.ptr : 0, hasBias ? ins[2]!.ptr : 0, outs[0]!.ptr, rows, cols, eps);
   },
 };
 
@@ -155,7 +155,7 @@ function paramMap(dims: readonly number[], block: readonly number[]): Int32Array
 }
 
 /** LayerNormalization over dims[axis:]: rows × cols, epsilon, and which optional inputs are present. */
-function layerNormParams(ctx: OpContext): { rows: number; cols: number; eps: number; hasScale: boolean; hasBias: boolean } {
+export function layerNormParams(ctx: OpContext): { rows: number; cols: number; eps: number; hasScale: boolean; hasBias: boolean } {
   const dims = input(ctx, 0).dims;
   const axis = normAxis(ctx, attrInt(ctx.node, 'axis', -1), dims.length);
   return {

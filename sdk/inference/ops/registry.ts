@@ -11,6 +11,7 @@ import { AveragePool, BatchNormalization, GlobalAveragePool, MaxPool } from './p
 import { DequantizeLinear } from './quantize.js';
 import { ArgMax, ArgMin, reduceOps } from './reduce.js';
 import { Flatten, Reshape, Shape, Size, Squeeze, Unsqueeze } from './reshape.js';
+import { AddLayerNormalization } from './residual-norm.js';
 import { Resize } from './resize.js';
 import { GRU, LSTM } from './rnn.js';
 import { CumSum, Pad, TopK } from './scan.js';
@@ -72,6 +73,7 @@ export const TICKMIND_OPS: Readonly<Record<string, OpDef>> = {
   Gelu: Gelu!,
   FusedMatMul,
   Attention,
+  AddLayerNormalization,
 };
 
 /** The op implementation for a domain and op type, if the native backend has one. */

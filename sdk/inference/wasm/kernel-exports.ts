@@ -42,7 +42,8 @@ export interface KernelExports {
     N: number,
     K: number,
   ): void;
-  layerNorm(x: number, gamma: number, beta: number, y: number, rows: number, cols: number, eps: number): void;
+  /** res: a residual added to x first (0 for none). */
+  layerNorm(x: number, res: number, gamma: number, beta: number, y: number, rows: number, cols: number, eps: number): void;
   softmax(x: number, y: number, rows: number, cols: number): void;
   sumRuns(x: number, y: number, outer: number, D: number, inner: number, divisor: number): void;
   activate(x: number, y: number, n: number, act: number): void;

@@ -15,20 +15,46 @@ function hmax(v: v128): f32 {
   return max<f32>(max<f32>(f32x4.extract_lane(v, 0), f32x4.extract_lane(v, 1)), max<f32>(f32x4.extract_lane(v, 2), f32x4.extract_lane(v, 3)));
 }
 
-/** y[r, :] = (x[r, :] - mean) / sqrt(var + eps) * gamma + beta. gamma/beta may be 0 (ones/zeros). */
-export function layerNorm(x: usize, gamma: usize, beta: usize, y: usize, rows: i32, cols: i32, eps: f32): void {
+/**
+ * y[r, :] = (z[r, :] - mean) / sqrt(var + eps) * gamma + beta, where z = x, or z = x + res when
+ * res is not 0 (a residual connection: the sum is written to y first, then normalized there, so
+ * the values are those of an Add followed by the normalization). gamma/beta may be 0
+ * (ones/zeros). y may be x.
+ */
+export function layerNorm(x: usize, res: usize, gamma: usize, beta: usize, y: usize, rows: i32, cols: i32, eps: f32): void {
   const inv = <f32>1.0 / <f32>cols;
   for (let r = 0; r < rows; r++) {
-    const xr = x + (<usize>(r * cols) << 2);
     const yr = y + (<usize>(r * cols) << 2);
+    let xr = x + (<usize>(r * cols) << 2);
     let j = 0;
     let sum: f32 = 0;
-    if (ASC_FEATURE_SIMD) {
-      let acc = f32x4.splat(0);
-      for (; j + 4 <= cols; j += 4) acc = f32x4.add(acc, v128.load(xr + (<usize>j << 2)));
-      sum = hsum(acc);
+    if (res) {
+      const rr = res + (<usize>(r * cols) << 2);
+      if (ASC_FEATURE_SIMD) {
+        let acc = f32x4.splat(0);
+        for (; j + 4 <= cols; j += 4) {
+          const off = <usize>j << 2;
+          const v = f32x4.add(v128.load(xr + off), v128.load(rr + off));
+          v128.store(yr + off, v);
+          acc = f32x4.add(acc, v);
+        }
+        sum = hsum(acc);
+      }
+      for (; j < cols; j++) {
+        const off = <usize>j << 2;
+        const v = load<f32>(xr + off) + load<f32>(rr + off);
+        store<f32>(yr + off, v);
+        sum += v;
+      }
+      xr = yr;
+    } else {
+      if (ASC_FEATURE_SIMD) {
+        let acc = f32x4.splat(0);
+        for (; j + 4 <= cols; j += 4) acc = f32x4.add(acc, v128.load(xr + (<usize>j << 2)));
+        sum = hsum(acc);
+      }
+      for (; j < cols; j++) sum += load<f32>(xr + (<usize>j << 2));
     }
-    for (; j < cols; j++) sum += load<f32>(xr + (<usize>j << 2));
     const mean = sum * inv;
     j = 0;
     let sq: f32 = 0;

@@ -1,0 +1,98 @@
+/**
+ * Add(a, b) read only by a LayerNormalization (a post-norm transformer's residual connection)
+ * is planned as one fused step with the values of the two it replaces.
+ */
+import { describe, expect, it } from 'vitest';
+import { Rng } from '../../sdk/core/index.js';
+import { ConstantStore } from '../../sdk/inference/exec/constants.js';
+import { buildPlan } from '../../sdk/inference/exec/plan.js';
+import { decodeModel, NativeSession, OrtSession, optimizeGraph } from '../../sdk/inference/index.js';
+import { AllocationScope, sharedRuntime } from '../../sdk/inference/wasm/runtime.js';
+import { compare } from '../helpers/fixtures.js';
+import { buildModel } from '../helpers/onnx-builder.js';
+
+const [T, D] = [6, 18];
+const values = (n: number, k: number) => Array.from({ length: n }, (_, i) => 1 + Math.sin(i * k) * 0.5);
+
+/** y = LayerNorm(x + r) over the last axis. `sumIsOutput`: the sum is a graph output too; `broadcastR`: r is [D]. */
+function model(opts: { sumIsOutput?: boolean; broadcastR?: boolean; withBias?: boolean }): Uint8Array {
+  return buildModel({
+    inputs: [
+      { name: 'x', type: 'float32', dims: ['n', T, D] },
+      { name: 'r', type: 'float32', dims: opts.broadcastR ? [D] : ['n', T, D] },
+    ],
+    outputs: [
+      { name: 'y', type: 'float32', dims: ['a', 'b', 'c'] },
+      ...(opts.sumIsOutput ? [{ name: 's', type: 'float32' as const, dims: ['d', 'e', 'f'] }] : []),
+    ],
+    initializers: [
+      { name: 'g', type: 'float32', dims: [D], values: values(D, 0.7) },
+      ...(opts.withBias === false ? [] : [{ name: 'b', type: 'float32' as const, dims: [D], values: values(D, 1.9) }]),
+    ],
+    nodes: [
+      { op: 'Add', inputs: ['x', 'r'], outputs: ['s'] },
+      {
+        op: 'LayerNormalization',
+        inputs: ['s', 'g', ...(opts.withBias === false ? [] : ['b'])],
+        outputs: ['y'],
+        attrs: { axis: -1, epsilon: 1e-5 },
+      },
+    ],
+    opset: 17,
+  });
+}
+
+function stepCount(bytes: Uint8Array, dims: number[][]): number {
+  const { graph } = decodeModel(bytes);
+  optimizeGraph(graph);
+  const runtime = sharedRuntime();
+  const constants = new ConstantStore(new AllocationScope(runtime));
+  const plan = buildPlan(graph, dims, runtime, constants, { wasm: true });
+  const count = plan.stepCount;
+  plan.dispose();
+  constants.dispose();
+  return count;
+}
+
+const feedsFor = (n: number, broadcastR = false) => {
+  const rng = new Rng(11 + n);
+  const rDims = broadcastR ? [D] : [n, T, D];
+  return {
+    x: { data: rng.fillUniform(new Float32Array(n * T * D)), dims: [n, T, D] },
+    r: { data: rng.fillUniform(new Float32Array(broadcastR ? D : n * T * D)), dims: rDims },
+  };
+};
+
+describe('residual Add fused into LayerNormalization', () => {
+  it('fuses only when nothing else reads the sum and the operands have one shape', () => {
+    const full = [
+      [4, T, D],
+      [4, T, D],
+    ];
+    expect(stepCount(model({}), full)).toBe(1);
+    expect(stepCount(model({ withBias: false }), full)).toBe(1);
+    expect(stepCount(model({ sumIsOutput: true }), full)).toBe(2);
+    expect(stepCount(model({ broadcastR: true }), [[4, T, D], [D]])).toBe(2);
+  });
+
+  it.each([{}, { forceScalar: true }, { jsKernels: true }])(
+    '%j: the same bits as Add then LayerNormalization, and onnxruntime-web’s values',
+    async (options) => {
+      for (const withBias of [true, false]) {
+        const fused = NativeSession.create(model({ withBias }), options);
+        const separate = NativeSession.create(model({ withBias, sumIsOutput: true }), options);
+        const ort = await OrtSession.create(model({ withBias }));
+        for (const n of [1, 5]) {
+          const feeds = feedsFor(n);
+          const got = fused.runSync(feeds).y!.data as Float32Array;
+          const ref = separate.runSync(feeds).y!.data as Float32Array;
+          expect(Array.from(got), `batch ${n}`).toEqual(Array.from(ref));
+          const want = (await ort.run(feeds)).y!.data as Float32Array;
+          const { failures, maxAbsDiff } = compare(got, want);
+          expect(failures, `batch ${n}: max |diff| ${maxAbsDiff}`).toBe(0);
+        }
+        await ort.dispose();
+      }
+    },
+  );
+});
