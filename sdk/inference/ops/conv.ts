@@ -171,7 +171,7 @@ function im2colInto(ctx: WasmContext, win: Window, Cg: number, panels: number, o
  */
 function conv2dInt8(ctx: WasmContext, N: number, C: number, M: number, groups: number, win: Window): Kernel {
   const k = ctx.kernels;
-  const { h: H, w: W, kh: KH, kw: KW, sh, sw, dh, dw, padT, padL, oh: OH, ow: OW } = win;
+  const { h: H, w: W, kh: KH, kw: KW, oh: OH, ow: OW } = win;
   const Cg = C / groups;
   const Mg = M / groups;
   const K = Cg * KH * KW;
