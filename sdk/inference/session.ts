@@ -67,7 +67,11 @@ export interface SessionOptions {
   backend?: BackendChoice;
   /** Named in errors (e.g. the model's file path). */
   file?: string;
-  /** Native: run fusion passes (default true). */
+  /**
+   * Native: run fusion passes (default true): at load, and the plan-time rewrites (repeated steps
+   * merged, packed projections split per Slice, residual Adds fused into LayerNorm). false runs
+   * the graph's operators one by one, as a reference.
+   */
   fuse?: boolean;
   /** Native: use the scalar kernels even where SIMD128 is available. */
   forceScalar?: boolean;

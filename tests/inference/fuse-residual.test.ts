@@ -96,3 +96,59 @@ describe('residual Add fused into LayerNormalization', () => {
     },
   );
 });
+
+describe('residual Add fused into LayerNormalization: edge cases', () => {
+  /** LayerNorm(x + c) with c a constant, over the last two axes; `mean`: its Mean output too; `twice`: the sum also feeds a Mul. */
+  function variant(opts: { mean?: boolean; twice?: boolean }): Uint8Array {
+    return buildModel({
+      inputs: [{ name: 'x', type: 'float32', dims: ['n', T, D] }],
+      outputs: [
+        { name: 'y', type: 'float32', dims: ['a', 'b', 'c'] },
+        ...(opts.mean ? [{ name: 'mu', type: 'float32' as const, dims: ['d', 'e', 'f'] }] : []),
+        ...(opts.twice ? [{ name: 'z', type: 'float32' as const, dims: ['g', 'h', 'i'] }] : []),
+      ],
+      initializers: [
+        { name: 'c', type: 'float32', dims: [1, T, D], values: values(T * D, 0.3) },
+        { name: 'g', type: 'float32', dims: [T, D], values: values(T * D, 0.7) },
+      ],
+      nodes: [
+        { op: 'Add', inputs: ['x', 'c'], outputs: ['s'] },
+        { op: 'LayerNormalization', inputs: ['s', 'g'], outputs: ['y', ...(opts.mean ? ['mu'] : [])], attrs: { axis: -2 } },
+        ...(opts.twice ? [{ op: 'Mul', inputs: ['s', 's'], outputs: ['z'] }] : []),
+      ],
+      opset: 17,
+    });
+  }
+
+  it('a constant operand broadcast from batch 1 is not fused (shapes differ); a second reader or a Mean output keeps the pair', () => {
+    const dims = [[4, T, D]];
+    expect(stepCount(variant({}), dims)).toBe(2);
+    expect(stepCount(variant({ twice: true }), dims)).toBe(3);
+    expect(stepCount(variant({ mean: true }), dims)).toBe(2);
+  });
+
+  it('over the last two axes with a constant of the full shape: fused, the same bits, onnxruntime-web’s values', async () => {
+    const bytes = buildModel({
+      inputs: [{ name: 'x', type: 'float32', dims: [2, T, D] }],
+      outputs: [{ name: 'y', type: 'float32', dims: [2, T, D] }],
+      initializers: [
+        { name: 'c', type: 'float32', dims: [2, T, D], values: values(2 * T * D, 0.3) },
+        { name: 'g', type: 'float32', dims: [T, D], values: values(T * D, 0.7) },
+      ],
+      nodes: [
+        { op: 'Add', inputs: ['c', 'x'], outputs: ['s'] },
+        { op: 'LayerNormalization', inputs: ['s', 'g'], outputs: ['y'], attrs: { axis: -2 } },
+      ],
+      opset: 17,
+    });
+    expect(stepCount(bytes, [[2, T, D]])).toBe(1);
+    const feeds = { x: { data: new Rng(4).fillUniform(new Float32Array(2 * T * D)), dims: [2, T, D] } };
+    const fused = NativeSession.create(bytes).runSync(feeds).y!.data as Float32Array;
+    const separate = NativeSession.create(bytes, { fuse: false }).runSync(feeds).y!.data as Float32Array;
+    expect(Array.from(fused)).toEqual(Array.from(separate));
+    const ort = await OrtSession.create(bytes);
+    const { failures, maxAbsDiff } = compare(fused, (await ort.run(feeds)).y!.data as Float32Array);
+    expect(failures, `max |diff| ${maxAbsDiff}`).toBe(0);
+    await ort.dispose();
+  });
+});

@@ -112,3 +112,75 @@ describe('linear layers cut into column ranges', () => {
     await ort.dispose();
   });
 });
+
+describe('linear layers cut into column ranges: edge cases', () => {
+  /**
+   * One square weight [S, S] used twice: x · W + b (MatMul, Add) and x · Wᵀ + b (Gemm transB), each cut into
+   * the same two ranges; the first range is read by two nodes. Rows = batch (1–3 rows take the
+   * dot-product kernel).
+   */
+  const S = 16;
+  const shared = (whole = false) =>
+    buildModel({
+      inputs: [{ name: 'x', type: 'float32', dims: ['n', S] }],
+      outputs: ['p0', 'p1', 't0', 't1', 'twice', ...(whole ? ['p', 't'] : [])].map((name, i) => ({
+        name,
+        type: 'float32' as const,
+        dims: [`a${i}`, `b${i}`],
+      })),
+      initializers: [
+        { name: 'w', type: 'float32', dims: [S, S], values: values(S * S, 0.61) },
+        { name: 'bias', type: 'float32', dims: [S], values: values(S, 2.3) },
+        { name: 'axes', type: 'int64', dims: [1], values: [1] },
+        { name: 's0', type: 'int64', dims: [1], values: [0] },
+        { name: 's8', type: 'int64', dims: [1], values: [8] },
+        { name: 's16', type: 'int64', dims: [1], values: [16] },
+      ],
+      nodes: [
+        { op: 'MatMul', inputs: ['x', 'w'], outputs: ['xw'] },
+        { op: 'Add', inputs: ['xw', 'bias'], outputs: ['p'] },
+        { op: 'Gemm', inputs: ['x', 'w', 'bias'], outputs: ['t'], attrs: { transB: 1 } },
+        { op: 'Slice', inputs: ['p', 's0', 's8', 'axes'], outputs: ['p0'] },
+        { op: 'Slice', inputs: ['p', 's8', 's16', 'axes'], outputs: ['p1'] },
+        { op: 'Slice', inputs: ['t', 's0', 's8', 'axes'], outputs: ['t0'] },
+        { op: 'Slice', inputs: ['t', 's8', 's16', 'axes'], outputs: ['t1'] },
+        { op: 'Add', inputs: ['p0', 'p0'], outputs: ['twice'] },
+      ],
+    });
+
+  it.each([{}, { jsKernels: true }, { quantize: 'int8' as const }])(
+    '%j: a weight shared by a plain and a transposed product, 1–5 rows',
+    async (options) => {
+      const bytes = shared();
+      const split = NativeSession.create(bytes, options);
+      // The products as outputs too: nothing to split, the same load-time fusion.
+      const whole = NativeSession.create(shared(true), options);
+      const ort = await OrtSession.create(bytes);
+      for (const n of [1, 2, 3, 5]) {
+        const feeds = { x: { data: new Rng(n).fillUniform(new Float32Array(n * S)), dims: [n, S] } };
+        const got = split.runSync(feeds);
+        const ref = whole.runSync(feeds);
+        const want = await ort.run(feeds);
+        for (const name of ['p0', 'p1', 't0', 't1', 'twice']) {
+          if (!('quantize' in options)) {
+            const { failures, maxAbsDiff } = compare(got[name]!.data as Float32Array, want[name]!.data as Float32Array);
+            expect(failures, `${name}, ${n} rows: max |diff| ${maxAbsDiff}`).toBe(0);
+          }
+          expect(Array.from(got[name]!.data as Float32Array), `${name}, ${n} rows`).toEqual(Array.from(ref[name]!.data as Float32Array));
+        }
+      }
+      await ort.dispose();
+    },
+  );
+
+  it('fuse: false plans the Slices as written', () => {
+    const { graph } = decodeModel(model({}));
+    optimizeGraph(graph);
+    const runtime = sharedRuntime();
+    const constants = new ConstantStore(new AllocationScope(runtime));
+    const plan = buildPlan(graph, [[4, T, K]], runtime, constants, { wasm: true, rewrite: false });
+    expect(plan.stepCount).toBe(4);
+    plan.dispose();
+    constants.dispose();
+  });
+});

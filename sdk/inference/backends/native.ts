@@ -58,6 +58,7 @@ export class NativeSession implements Session {
   private readonly plans = new Map<string, Plan>();
   private readonly useWasm: boolean;
   private readonly int8: boolean;
+  private readonly fuse: boolean;
   private readonly file: string | undefined;
   private readonly limits: ModelLimits;
   private readonly checker: FeedChecker;
@@ -106,6 +107,7 @@ export class NativeSession implements Session {
     this.constants = new ConstantStore(new AllocationScope(this.runtime));
     this.useWasm = options.jsKernels !== true;
     this.int8 = options.quantize === 'int8' && this.useWasm;
+    this.fuse = options.fuse !== false;
     this.inputs = model.graph.inputs.map(describe);
     this.outputs = model.graph.outputs.map(describe);
     this.opset = model.opset;
@@ -195,6 +197,7 @@ export class NativeSession implements Session {
           wasm: this.useWasm,
           int8: this.int8,
           limits: this.limits,
+          rewrite: this.fuse,
         });
       } catch (err) {
         this.constants.rollback(mark);

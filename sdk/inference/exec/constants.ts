@@ -40,6 +40,8 @@ export class ConstantStore {
   private readonly int8Transposed = new Map<Tensor, Int8Weight>();
   private readonly int8GemmPlain = new Map<Tensor, Int8Weight>();
   private readonly int8GemmTransposed = new Map<Tensor, Int8Weight>();
+  /** Column ranges cut from weights by the plans (exec/split-linear.ts), so every plan shares one copy and one packing. */
+  private readonly sliced = new Map<Tensor, Map<string, Tensor>>();
 
   /** Allocates through `scope`, which then holds every constant of the session. */
   constructor(private readonly scope: AllocationScope) {
@@ -63,6 +65,39 @@ export class ConstantStore {
   /** Frees every constant; the store must not be used afterwards. */
   dispose(): void {
     this.rollback({ entries: 0, regions: 0 });
+    this.sliced.clear();
+  }
+
+  /**
+   * Columns [start, end) of a float32 weight [K, N] (rows, contiguous, of [N, K] when transB), or
+   * of a bias [N]: one tensor per weight and range for the session (a JavaScript copy; it reaches
+   * kernel memory, and is packed, like any weight, on first use).
+   */
+  columns(t: Tensor, transB: boolean, start: number, end: number): Tensor {
+    const key = `${transB ? 'T' : 'N'}${start}:${end}`;
+    let cache = this.sliced.get(t);
+    if (cache === undefined) {
+      cache = new Map();
+      this.sliced.set(t, cache);
+    }
+    const hit = cache.get(key);
+    if (hit !== undefined) return hit;
+    const src = t.data as Float32Array;
+    const width = end - start;
+    let result: Tensor;
+    if (t.dims.length === 1) {
+      result = { dtype: 'float32', dims: [width], data: src.slice(start, end) };
+    } else if (transB) {
+      const K = t.dims[1]!;
+      result = { dtype: 'float32', dims: [width, K], data: src.slice(start * K, end * K) };
+    } else {
+      const [K, N] = t.dims as [number, number];
+      const data = new Float32Array(K * width);
+      for (let k = 0; k < K; k++) data.set(src.subarray(k * N + start, k * N + end), k * width);
+      result = { dtype: 'float32', dims: [K, width], data };
+    }
+    cache.set(key, result);
+    return result;
   }
 
   private remember<V>(cache: Map<Tensor, V>, key: Tensor, value: V): V {

@@ -15,6 +15,7 @@ import type { DType, Tensor, TensorArray } from '../tensor.js';
 import { byteSize, publicView, sizeOf, storageView } from '../tensor.js';
 import type { AllocationScope, WasmRuntime } from '../wasm/runtime.js';
 import type { ConstantStore } from './constants.js';
+import { dedupeSteps } from './dedupe-steps.js';
 import { fuseResidualNorms } from './fuse-residual.js';
 import { Budget, evaluateNode, inferNode, nodeFlops, withNode } from './infer.js';
 import { Extents, type Pending, PlanMemory, wasmContext } from './kernel-context.js';
@@ -53,6 +54,8 @@ export interface PlanOptions {
   int8?: boolean;
   /** Limits on shapes, memory and work (default DEFAULT_LIMITS). */
   limits?: ModelLimits;
+  /** Rewrite the planned steps (dedupeSteps, splitSlicedLinears, fuseResidualNorms); default true. */
+  rewrite?: boolean;
 }
 
 /**
@@ -204,8 +207,7 @@ export function buildPlan(
       }
     }
   }
-  const graphOutputs = new Set(graph.outputs.map((o) => o.name));
-  const steps = fuseResidualNorms(splitSlicedLinears(pending, states, graphOutputs), graphOutputs);
+  const steps = options.rewrite === false ? pending : rewriteSteps(pending, states, constants, new Set(graph.outputs.map((o) => o.name)));
   const memory = new PlanMemory(runtime, limits.maxPlanBytes);
   try {
     return layout(graph, steps, states, memory, constants, options);
@@ -310,6 +312,18 @@ function bufferRequests(
     requests[b]!.end = END;
   }
   return { bufferOf, requests };
+}
+
+/** The plan-time rewrites, in order: each sees the steps the one before left. */
+function rewriteSteps(
+  pending: readonly Pending[],
+  states: Map<string, ValueState>,
+  constants: ConstantStore,
+  graphOutputs: ReadonlySet<string>,
+): Pending[] {
+  const unique = dedupeSteps(pending, graphOutputs);
+  const split = splitSlicedLinears(unique, states, graphOutputs, (t, transB, start, end) => constants.columns(t, transB, start, end));
+  return fuseResidualNorms(split, graphOutputs);
 }
 
 /** Bytes of the float32 constants the steps read (weights, biases, tables), each counted once. */

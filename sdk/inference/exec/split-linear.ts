@@ -16,8 +16,8 @@ import type { ValueState } from '../ops/types.js';
 import { type Tensor, toNumbers } from '../tensor.js';
 import type { Pending } from './kernel-context.js';
 
-/** Column ranges cut from one weight, per weight: shared by a session's plans, so the ConstantStore packs each once. */
-const columnCache = new WeakMap<Tensor, Map<string, Tensor>>();
+/** Columns [start, end) of a weight [K, N] ([N, K] rows when transB), or of a bias [N] (transB false). */
+export type ColumnSlicer = (t: Tensor, transB: boolean, start: number, end: number) => Tensor;
 
 /**
  * Returns `pending` with every FusedMatMul that only feeds last-axis Slices (step 1, together
@@ -28,6 +28,7 @@ export function splitSlicedLinears(
   pending: readonly Pending[],
   states: Map<string, ValueState>,
   graphOutputs: ReadonlySet<string>,
+  columns: ColumnSlicer,
 ): Pending[] {
   const consumers = new Map<string, Pending[]>();
   for (const p of pending) {
@@ -45,7 +46,7 @@ export function splitSlicedLinears(
     if (ranges === undefined) continue;
     replaced.set(
       p,
-      ranges.map((r) => columnLinear(p, r, states)),
+      ranges.map((r) => columnLinear(p, r, states, columns)),
     );
     for (const r of ranges) dropped.add(r.slice);
   }
@@ -116,20 +117,21 @@ function lastAxisRange(s: Pending, y: string, rank: number, N: number): ColumnRa
 }
 
 /** The FusedMatMul computing columns [start, end) of p straight into the Slice's output. */
-function columnLinear(p: Pending, r: ColumnRange, states: Map<string, ValueState>): Pending {
+function columnLinear(p: Pending, r: ColumnRange, states: Map<string, ValueState>, columns: ColumnSlicer): Pending {
   const node = p.node;
   const transB = attrInt(node, 'transB', 0) === 1;
   const w = p.inputs[1]!;
-  const wState = constantState(`${node.inputs[1]}/columns_${r.start}_${r.end}`, columns(w.value!, transB, r.start, r.end), states);
+  // Named by layout too: one square weight may feed a plain and a transposed product.
+  const range = `${r.start}_${r.end}`;
+  const wName = `${node.inputs[1]}/${transB ? 'rows' : 'columns'}_${range}`;
+  const wState = constantState(wName, columns(w.value!, transB, r.start, r.end), states);
   const b = p.inputs[2];
   const bState =
-    b === undefined
-      ? undefined
-      : constantState(`${node.inputs[2]}/columns_${r.start}_${r.end}`, columns(b.value!, false, r.start, r.end), states);
+    b === undefined ? undefined : constantState(`${node.inputs[2]}/columns_${range}`, columns(b.value!, false, r.start, r.end), states);
   const sliceOut = r.slice.node.outputs[0]!;
   return {
     node: {
-      name: `${node.name}/columns_${r.start}_${r.end}`,
+      name: `${node.name}/columns_${range}/${r.slice.node.name}`,
       op: node.op,
       domain: node.domain,
       inputs: [node.inputs[0]!, wState.name, bState?.name ?? ''],
@@ -142,39 +144,11 @@ function columnLinear(p: Pending, r: ColumnRange, states: Map<string, ValueState
   };
 }
 
-function constantState(name: string, value: Tensor, states: Map<string, ValueState>): { name: string; state: ValueState } {
+function constantState(base: string, value: Tensor, states: Map<string, ValueState>): { name: string; state: ValueState } {
+  // A graph value could carry the same name: never shadow one that holds something else.
+  let name = base;
+  for (let n = 2; states.has(name) && states.get(name)!.value !== value; n++) name = `${base}#${n}`;
   const state: ValueState = { dtype: value.dtype, dims: value.dims, value };
   states.set(name, state);
   return { name, state };
-}
-
-/**
- * Columns [start, end) of a float32 weight [K, N] (rows of [N, K] when transposed, a
- * contiguous view), or of a bias [N]. Cached per weight and range.
- */
-function columns(t: Tensor, transB: boolean, start: number, end: number): Tensor {
-  const key = `${transB ? 'T' : 'N'}${start}:${end}`;
-  let cache = columnCache.get(t);
-  if (cache === undefined) {
-    cache = new Map();
-    columnCache.set(t, cache);
-  }
-  const hit = cache.get(key);
-  if (hit !== undefined) return hit;
-  const src = t.data as Float32Array;
-  const width = end - start;
-  let result: Tensor;
-  if (t.dims.length === 1) {
-    result = { dtype: 'float32', dims: [width], data: src.slice(start, end) };
-  } else if (transB) {
-    const K = t.dims[1]!;
-    result = { dtype: 'float32', dims: [width, K], data: src.slice(start * K, end * K) };
-  } else {
-    const [K, N] = t.dims as [number, number];
-    const data = new Float32Array(K * width);
-    for (let k = 0; k < K; k++) data.set(src.subarray(k * N + start, k * N + end), k * width);
-    result = { dtype: 'float32', dims: [K, width], data };
-  }
-  cache.set(key, result);
-  return result;
 }

@@ -1,0 +1,84 @@
+/**
+ * Plan-time common-subexpression elimination: a step that applies the same operator, with the
+ * same attributes, to the same inputs as an earlier step is dropped, and its readers read the
+ * earlier step's outputs. PyTorch exports recompute per layer what only depends on a graph
+ * input — the attention mask's Reshape → Expand → Cast → Where → Mul chain runs once per layer
+ * of a transformer — from shape arithmetic that only becomes equal constants once the plan's
+ * shapes are known, so this runs on the planned steps. Every supported operator is a function
+ * of its inputs and attributes: the outputs are the ones the dropped steps would have computed.
+ */
+import type { Node } from '../ir/graph.js';
+import type { ValueState } from '../ops/types.js';
+import type { Tensor } from '../tensor.js';
+import type { Pending } from './kernel-context.js';
+
+/** Constants up to this many bytes are compared by value; larger ones only match themselves. */
+const VALUE_KEY_MAX_BYTES = 4096;
+
+/**
+ * Returns `pending` without its repeated steps, readers renamed to the first step's outputs.
+ * A step one of whose outputs is a graph output is always kept.
+ */
+export function dedupeSteps(pending: readonly Pending[], graphOutputs: ReadonlySet<string>): Pending[] {
+  const rename = new Map<string, string>();
+  const firstByKey = new Map<string, Pending>();
+  const constantKeys = new Map<Tensor, string>();
+  const out: Pending[] = [];
+  for (const p0 of pending) {
+    const p = renamed(p0, rename);
+    const key = stepKey(p, constantKeys);
+    const first = key === undefined ? undefined : firstByKey.get(key);
+    const outputs = p.node.outputs;
+    if (first !== undefined && outputs.every((o) => !graphOutputs.has(o)) && outputs.length === first.node.outputs.length) {
+      outputs.forEach((o, i) => {
+        if (o !== '') rename.set(o, first.node.outputs[i]!);
+      });
+      continue;
+    }
+    // An unused optional output of the first step would leave a reader of the repeat without a value.
+    if (key !== undefined && !firstByKey.has(key) && outputs.every((o) => o !== '')) firstByKey.set(key, p);
+    out.push(p);
+  }
+  return out;
+}
+
+/** The step with its inputs renamed (a new node: the graph's nodes are shared by every plan). */
+function renamed(p: Pending, rename: ReadonlyMap<string, string>): Pending {
+  if (!p.node.inputs.some((name) => rename.has(name))) return p;
+  const node: Node = { ...p.node, inputs: p.node.inputs.map((name) => rename.get(name) ?? name) };
+  return { ...p, node };
+}
+
+/** What identifies the step's result, or undefined for a step never merged (graph attributes). */
+function stepKey(p: Pending, constantKeys: Map<Tensor, string>): string | undefined {
+  const attrs: string[] = [];
+  for (const name of Object.keys(p.node.attrs).sort()) {
+    const v = p.node.attrs[name]!;
+    if (typeof v === 'object' && !Array.isArray(v)) return undefined; // a tensor or a subgraph
+    attrs.push(`${name}=${JSON.stringify(v)}`);
+  }
+  const inputs = p.node.inputs.map((name, i) => inputKey(name, p.inputs[i], constantKeys));
+  return `${p.node.domain}|${p.node.op}|${attrs.join(',')}|${inputs.join(',')}`;
+}
+
+/** A runtime value by name; a small constant by its type, shape and bytes. */
+function inputKey(name: string, state: ValueState | undefined, constantKeys: Map<Tensor, string>): string {
+  const value = state?.value;
+  if (value === undefined) return `v:${JSON.stringify(name)}`;
+  let key = constantKeys.get(value);
+  if (key === undefined) {
+    const data = value.data;
+    key =
+      data.byteLength <= VALUE_KEY_MAX_BYTES
+        ? `c:${value.dtype}[${value.dims.join('x')}]${bytesHex(new Uint8Array(data.buffer, data.byteOffset, data.byteLength))}`
+        : `v:${JSON.stringify(name)}`;
+    constantKeys.set(value, key);
+  }
+  return key;
+}
+
+function bytesHex(bytes: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < bytes.length; i++) s += bytes[i]!.toString(16).padStart(2, '0');
+  return s;
+}

@@ -1,0 +1,104 @@
+/**
+ * Steps that repeat an earlier step (same operator, attributes and inputs, constants compared
+ * by value once the plan's shapes fold them) run once: a transformer's per-layer mask chain.
+ */
+import { describe, expect, it } from 'vitest';
+import { Rng } from '../../sdk/core/index.js';
+import { ConstantStore } from '../../sdk/inference/exec/constants.js';
+import { buildPlan } from '../../sdk/inference/exec/plan.js';
+import { decodeModel, NativeSession, OrtSession, optimizeGraph } from '../../sdk/inference/index.js';
+import { AllocationScope, sharedRuntime } from '../../sdk/inference/wasm/runtime.js';
+import { compare } from '../helpers/fixtures.js';
+import { buildModel, type NodeSpec } from '../helpers/onnx-builder.js';
+
+const D = 6;
+
+/**
+ * Two "layers", each rebuilding a [n, 1, D] float mask from the bool input `keep` through its own
+ * shape arithmetic (Shape → Gather → Concat → Reshape → Cast → Mul), then y_l = x_l * mask_l.
+ * `maskOut` also outputs layer 2's mask (a graph output: that repeat must stay).
+ */
+function model(maskOut = false): Uint8Array {
+  const layer = (l: number, x: string): NodeSpec[] => [
+    { op: 'Shape', inputs: [x], outputs: [`s${l}`] },
+    { op: 'Gather', inputs: [`s${l}`, 'zero'], outputs: [`n${l}`], attrs: { axis: 0 } },
+    { op: 'Concat', inputs: [`n${l}`, 'oneD'], outputs: [`shape${l}`], attrs: { axis: 0 } },
+    { op: 'Reshape', inputs: ['keep', `shape${l}`], outputs: [`r${l}`] },
+    { op: 'Cast', inputs: [`r${l}`], outputs: [`c${l}`], attrs: { to: 1 } },
+    { op: 'Mul', inputs: [`c${l}`, `scale${l}`], outputs: [`mask${l}`] },
+    { op: 'Mul', inputs: [x, `mask${l}`], outputs: [`y${l}`] },
+  ];
+  return buildModel({
+    inputs: [
+      { name: 'x', type: 'float32', dims: ['n', 1, D] },
+      { name: 'keep', type: 'bool', dims: ['n', D] },
+    ],
+    outputs: [
+      { name: 'y2', type: 'float32', dims: ['a', 1, D] },
+      ...(maskOut ? [{ name: 'mask2', type: 'float32' as const, dims: ['b', 1, D] }] : []),
+    ],
+    initializers: [
+      { name: 'zero', type: 'int64', dims: [1], values: [0] },
+      { name: 'oneD', type: 'int64', dims: [2], values: [1, D] },
+      // Equal values under two names, as exporters write one constant per layer.
+      { name: 'scale1', type: 'float32', dims: [], values: [0.75] },
+      { name: 'scale2', type: 'float32', dims: [], values: [0.75] },
+    ],
+    nodes: [...layer(1, 'x'), ...layer(2, 'y1')],
+  });
+}
+
+function stepCount(bytes: Uint8Array, n: number, rewrite = true): number {
+  const { graph } = decodeModel(bytes);
+  optimizeGraph(graph);
+  const runtime = sharedRuntime();
+  const constants = new ConstantStore(new AllocationScope(runtime));
+  const plan = buildPlan(
+    graph,
+    [
+      [n, 1, D],
+      [n, D],
+    ],
+    runtime,
+    constants,
+    { wasm: true, rewrite },
+  );
+  const count = plan.stepCount;
+  plan.dispose();
+  constants.dispose();
+  return count;
+}
+
+const feedsFor = (n: number) => {
+  const rng = new Rng(n);
+  return {
+    x: { data: rng.fillUniform(new Float32Array(n * D)), dims: [n, 1, D] },
+    keep: { data: Uint8Array.from({ length: n * D }, (_, i) => ((i * 7 + n) % 3 === 0 ? 0 : 1)), dims: [n, D] },
+  };
+};
+
+describe('repeated steps', () => {
+  it('run once: the second layer reuses the first layer’s mask, unless it is a graph output', () => {
+    // Per layer after folding: Reshape (an alias), Cast, Mul (mask), Mul (y).
+    expect(stepCount(model(), 3, false)).toBe(8);
+    expect(stepCount(model(), 3)).toBe(5);
+    expect(stepCount(model(true), 3)).toBe(6);
+  });
+
+  it.each([{}, { forceScalar: true }, { jsKernels: true }])(
+    '%j: the same values as running every step, and as onnxruntime-web',
+    async (options) => {
+      const deduped = NativeSession.create(model(), options);
+      const every = NativeSession.create(model(), { ...options, fuse: false });
+      const ort = await OrtSession.create(model());
+      for (const n of [1, 4]) {
+        const feeds = feedsFor(n);
+        const got = deduped.runSync(feeds).y2!.data as Float32Array;
+        expect(Array.from(got), `batch ${n}`).toEqual(Array.from(every.runSync(feeds).y2!.data as Float32Array));
+        const { failures, maxAbsDiff } = compare(got, (await ort.run(feeds)).y2!.data as Float32Array);
+        expect(failures, `batch ${n}: max |diff| ${maxAbsDiff}`).toBe(0);
+      }
+      await ort.dispose();
+    },
+  );
+});
