@@ -3,6 +3,8 @@
  * `runSync`; a kernel that traps is reported with its node; every WebAssembly kernel's reads and
  * writes are bounded when it is planned.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { randomFeeds } from '../../sdk/cli/feeds.js';
 import { TickmindError } from '../../sdk/core/index.js';
@@ -10,13 +12,15 @@ import { toTickmindError } from '../../sdk/inference/errors.js';
 import { ConstantStore } from '../../sdk/inference/exec/constants.js';
 import { Extents } from '../../sdk/inference/exec/kernel-context.js';
 import { buildPlan, Plan } from '../../sdk/inference/exec/plan.js';
-import { createSession, NativeSession, OrtSession } from '../../sdk/inference/index.js';
+import { createSession, decodeModel, encodeModel, NativeSession, OrtSession } from '../../sdk/inference/index.js';
 import type { Graph } from '../../sdk/inference/ir/graph.js';
 import { unaryOps } from '../../sdk/inference/ops/elementwise.js';
 import { fromNumbers } from '../../sdk/inference/tensor.js';
 import { AllocationScope, sharedRuntime } from '../../sdk/inference/wasm/runtime.js';
-import { fixtureBytes, fixtures } from '../helpers/fixtures.js';
+import { compare, fixtureBytes, fixtures } from '../helpers/fixtures.js';
 import { buildModel } from '../helpers/onnx-builder.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
 
 const relu = buildModel({
   inputs: [{ name: 'x', type: 'float32', dims: ['n', 2] }],
@@ -107,6 +111,83 @@ describe('the error boundary', () => {
         const s = NativeSession.create(fixtureBytes(f), options);
         for (const batch of [1, 5]) expect(() => s.runSync(randomFeeds(s.inputs, { batch }, batch))).not.toThrow();
       }
+    }
+  });
+
+  it('a fused attention whose mask is wider than its keys is refused, as the unfused graph is (fuzz seed 24, #104)', async () => {
+    // The shipped joint policy with 1 token but an 11-wide mask: the scores [B, h, 1, 1] plus
+    // the mask broadcast to [B, h, 1, 11], and the weighted sum's MatMul cannot take them.
+    const model = decodeModel(new Uint8Array(readFileSync(join(ROOT, 'models', 'joint-5v5.onnx'))));
+    model.graph.inputs[0]!.dims = ['batch', 1, 95];
+    const bytes = encodeModel(model);
+    const feeds = {
+      tokens: { data: new Float32Array(2 * 95), dims: [2, 1, 95] },
+      mask: { data: new Uint8Array(2 * 11).fill(1), dims: [2, 11] },
+    };
+    const native = NativeSession.create(bytes);
+    expect(() => native.runSync(feeds)).toThrow(/mask \[2, 1, 1, 11\] does not broadcast to/);
+    await expect(OrtSession.create(bytes)).rejects.toThrow(TickmindError);
+  });
+
+  it('a fused attention whose mask is wider in the batch reads q, k and v again for each row, as onnxruntime does (fuzz seed 24, #1461)', async () => {
+    const model = decodeModel(new Uint8Array(readFileSync(join(ROOT, 'models', 'joint-5v5.onnx'))));
+    model.graph.inputs[0]!.dims = [1, 11, 95];
+    const bytes = encodeModel(model);
+    const feeds = {
+      tokens: { data: Float32Array.from({ length: 11 * 95 }, (_, i) => Math.sin(i)), dims: [1, 11, 95] },
+      mask: { data: Uint8Array.from({ length: 22 }, (_, i) => (i % 4 === 0 ? 0 : 1)), dims: [2, 11] },
+    };
+    const got = NativeSession.create(bytes).runSync(feeds).logits!;
+    const ort = await OrtSession.create(bytes);
+    const want = (await ort.run(feeds)).logits!;
+    expect(got.dims).toEqual([2, 11, 97]);
+    expect(want.dims).toEqual([2, 11, 97]);
+    const { failures, maxAbsDiff } = compare(got.data as Float32Array, want.data as Float32Array);
+    expect(failures, `max |diff| ${maxAbsDiff}`).toBe(0);
+    await ort.dispose();
+  });
+
+  it('a fused attention whose mask has more query rows than q repeats the query for each (a one-row q)', () => {
+    const [heads, S, D, T] = [2, 4, 3, 3];
+    const values = (n: number, k: number) => Array.from({ length: n }, (_, i) => Math.sin(i * k));
+    const k = fromNumbers('float32', [heads, S, D], values(heads * S * D, 2));
+    const v = fromNumbers('float32', [heads, S, D], values(heads * S * D, 3));
+    const mask = fromNumbers('float32', [1, T, S], values(T * S, 5));
+    const graph: Graph = {
+      inputs: [{ name: 'q', dtype: 'float32', dims: [heads, 1, D] }],
+      outputs: [{ name: 'o', dtype: 'float32', dims: [heads, T, D] }],
+      initializers: new Map([
+        ['k', k],
+        ['v', v],
+        ['m', mask],
+      ]),
+      nodes: [{ name: 'attn', op: 'Attention', domain: 'tickmind', inputs: ['q', 'k', 'v', 'm'], outputs: ['o'], attrs: {} }],
+    };
+    const q = Float32Array.from(values(heads * D, 1));
+    for (const wasm of [true, false]) {
+      const runtime = sharedRuntime();
+      const constants = new ConstantStore(new AllocationScope(runtime));
+      const plan = buildPlan(graph, [[heads, 1, D]], runtime, constants, { wasm });
+      plan.prepare();
+      plan.inputs[0]!.data.set(q);
+      plan.execute();
+      expect(plan.outputs[0]!.dims).toEqual([heads, T, D]);
+      const got = plan.outputs[0]!.data as Float32Array;
+      for (let h = 0; h < heads; h++)
+        for (let i = 0; i < T; i++) {
+          const w = Array.from({ length: S }, (_, j) => {
+            let dot = 0;
+            for (let d = 0; d < D; d++) dot += q[h * D + d]! * (k.data[(h * S + j) * D + d] as number);
+            return Math.exp(dot + (mask.data[i * S + j] as number));
+          });
+          const sum = w.reduce((a, b) => a + b, 0);
+          for (let d = 0; d < D; d++) {
+            const want = w.reduce((acc, wj, j) => acc + (wj / sum) * (v.data[(h * S + j) * D + d] as number), 0);
+            expect(got[(h * T + i) * D + d], `wasm ${wasm}, head ${h} row ${i}`).toBeCloseTo(want, 5);
+          }
+        }
+      plan.dispose();
+      constants.dispose();
     }
   });
 

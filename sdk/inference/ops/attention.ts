@@ -93,35 +93,49 @@ function geometry(ctx: OpContext): Geometry {
   if (q.heads !== k.heads || q.heads !== v.heads || q.dim !== k.dim || k.len !== v.len) {
     throw opError(ctx, 'q, k and v do not agree on heads, length or head size');
   }
+  // The mask may widen the batch, the heads or the query rows (the unfused graph's Add and
+  // second MatMul broadcast them: q, k and v are then read again for each), never the keys.
+  const m = ctx.inputs[3];
+  let [B, H, T] = [batch, q.heads, q.len];
+  let maskStrides: number[] | undefined;
+  if (m !== undefined) {
+    if (m.dtype !== 'float32') throw opError(ctx, 'the mask must be float32', 'input[3]');
+    const scores = batched ? [batch, q.heads, q.len, k.len] : [q.heads, q.len, k.len];
+    const joint = broadcastShapes(ctx, [m.dims, scores]);
+    if (joint.length !== scores.length || joint[joint.length - 1] !== k.len) {
+      throw opError(
+        ctx,
+        `the mask [${m.dims.join(', ')}] does not broadcast to [${batched ? 'batch, ' : ''}heads, T, S] = [${scores.join(', ')}]`,
+        'input[3]',
+      );
+    }
+    [B, H, T] = batched ? [joint[0]!, joint[1]!, joint[2]!] : [1, joint[0]!, joint[1]!];
+    maskStrides = broadcastStrides(m.dims, joint);
+  }
+  const wideHeads = H !== q.heads;
   const outLayout = batched ? Layout.seqFirst : lay('out_layout');
-  const o = split(outDimsOf(q.heads, q.len, v.dim, outLayout), outLayout);
+  const o = split(outDimsOf(H, T, v.dim, outLayout), outLayout);
   const g: Geometry = {
-    batch,
-    heads: q.heads,
-    T: q.len,
+    batch: B,
+    heads: H,
+    T,
     S: k.len,
     D: q.dim,
     Dv: v.dim,
-    q: q.strides,
-    k: k.strides,
-    v: v.strides,
+    q: [wideHeads ? 0 : q.strides[0], T !== q.len ? 0 : q.strides[1]],
+    k: [wideHeads ? 0 : k.strides[0], k.strides[1]],
+    v: [wideHeads ? 0 : v.strides[0], v.strides[1]],
     o: o.strides,
-    qb,
-    kb,
-    vb,
-    ob: batched ? q.len * q.heads * v.dim : 0,
+    qb: B !== batch ? 0 : qb,
+    kb: B !== batch ? 0 : kb,
+    vb: B !== batch ? 0 : vb,
+    ob: batched ? T * H * v.dim : 0,
     mb: 0,
   };
-  const m = ctx.inputs[3];
-  if (m !== undefined) {
-    if (m.dtype !== 'float32') throw opError(ctx, 'the mask must be float32', 'input[3]');
-    const target = batched ? [batch, q.heads, q.len, k.len] : [q.heads, q.len, k.len];
-    const s = broadcastStrides(m.dims, broadcastShapes(ctx, [m.dims, target]));
-    if (s.length !== target.length)
-      throw opError(ctx, `the mask [${m.dims.join(', ')}] does not broadcast to [${batched ? 'batch, ' : ''}heads, T, S]`, 'input[3]');
-    const t = batched ? s.slice(1) : s;
+  if (maskStrides !== undefined) {
+    const t = batched ? maskStrides.slice(1) : maskStrides;
     g.mask = [t[0]!, t[1]!, t[2]!];
-    g.mb = batched ? s[0]! : 0;
+    g.mb = batched ? maskStrides[0]! : 0;
   }
   return g;
 }
@@ -146,12 +160,8 @@ export const Attention: OpDef = {
   infer: (ctx) => {
     const g = geometry(ctx);
     if (attrInt(ctx.node, 'batched', 0) === 1) return [{ dtype: 'float32', dims: [g.batch, g.T, g.heads, g.Dv] }];
-    const dims = outDimsOf(g.heads, g.T, g.Dv, attrInt(ctx.node, 'out_layout', Layout.headsFirst));
-    const m = ctx.inputs[3];
-    if (m !== undefined && broadcastShapes(ctx, [m.dims, [g.heads, g.T, g.S]]).length !== 3) {
-      throw opError(ctx, `the mask [${m.dims.join(', ')}] does not broadcast to [heads, T, S]`, 'input[3]');
-    }
-    return [{ dtype: 'float32', dims }];
+    // geometry() has checked that the mask broadcasts to [heads, T, S].
+    return [{ dtype: 'float32', dims: outDimsOf(g.heads, g.T, g.Dv, attrInt(ctx.node, 'out_layout', Layout.headsFirst)) }];
   },
   js: (ctx): Kernel => {
     const g = geometry(ctx);
