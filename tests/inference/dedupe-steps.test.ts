@@ -4,12 +4,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../sdk/core/index.js';
-import { ConstantStore } from '../../sdk/inference/exec/constants.js';
-import { buildPlan } from '../../sdk/inference/exec/plan.js';
-import { decodeModel, NativeSession, OrtSession, optimizeGraph } from '../../sdk/inference/index.js';
-import { AllocationScope, sharedRuntime } from '../../sdk/inference/wasm/runtime.js';
+import { NativeSession, OrtSession } from '../../sdk/inference/index.js';
 import { compare } from '../helpers/fixtures.js';
 import { buildModel, type NodeSpec } from '../helpers/onnx-builder.js';
+import { planStepCount } from '../helpers/plans.js';
 
 const D = 6;
 
@@ -48,26 +46,10 @@ function model(maskOut = false): Uint8Array {
   });
 }
 
-function stepCount(bytes: Uint8Array, n: number, rewrite = true): number {
-  const { graph } = decodeModel(bytes);
-  optimizeGraph(graph);
-  const runtime = sharedRuntime();
-  const constants = new ConstantStore(new AllocationScope(runtime));
-  const plan = buildPlan(
-    graph,
-    [
-      [n, 1, D],
-      [n, D],
-    ],
-    runtime,
-    constants,
-    { wasm: true, rewrite },
-  );
-  const count = plan.stepCount;
-  plan.dispose();
-  constants.dispose();
-  return count;
-}
+const dimsFor = (n: number) => [
+  [n, 1, D],
+  [n, D],
+];
 
 const feedsFor = (n: number) => {
   const rng = new Rng(n);
@@ -80,9 +62,9 @@ const feedsFor = (n: number) => {
 describe('repeated steps', () => {
   it('run once: the second layer reuses the first layer’s mask, unless it is a graph output', () => {
     // Per layer after folding: Reshape (an alias), Cast, Mul (mask), Mul (y).
-    expect(stepCount(model(), 3, false)).toBe(8);
-    expect(stepCount(model(), 3)).toBe(5);
-    expect(stepCount(model(true), 3)).toBe(6);
+    expect(planStepCount(model(), dimsFor(3), { rewrite: false })).toBe(8);
+    expect(planStepCount(model(), dimsFor(3))).toBe(5);
+    expect(planStepCount(model(true), dimsFor(3))).toBe(6);
   });
 
   it.each([{}, { forceScalar: true }, { jsKernels: true }])(

@@ -4,12 +4,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../sdk/core/index.js';
-import { ConstantStore } from '../../sdk/inference/exec/constants.js';
-import { buildPlan } from '../../sdk/inference/exec/plan.js';
-import { decodeModel, NativeSession, OrtSession, optimizeGraph } from '../../sdk/inference/index.js';
-import { AllocationScope, sharedRuntime } from '../../sdk/inference/wasm/runtime.js';
+import { NativeSession, OrtSession } from '../../sdk/inference/index.js';
 import { compare } from '../helpers/fixtures.js';
 import { buildModel } from '../helpers/onnx-builder.js';
+import { planStepCount } from '../helpers/plans.js';
 
 const [T, D] = [6, 18];
 const values = (n: number, k: number) => Array.from({ length: n }, (_, i) => 1 + Math.sin(i * k) * 0.5);
@@ -42,18 +40,6 @@ function model(opts: { sumIsOutput?: boolean; broadcastR?: boolean; withBias?: b
   });
 }
 
-function stepCount(bytes: Uint8Array, dims: number[][]): number {
-  const { graph } = decodeModel(bytes);
-  optimizeGraph(graph);
-  const runtime = sharedRuntime();
-  const constants = new ConstantStore(new AllocationScope(runtime));
-  const plan = buildPlan(graph, dims, runtime, constants, { wasm: true });
-  const count = plan.stepCount;
-  plan.dispose();
-  constants.dispose();
-  return count;
-}
-
 const feedsFor = (n: number, broadcastR = false) => {
   const rng = new Rng(11 + n);
   const rDims = broadcastR ? [D] : [n, T, D];
@@ -69,10 +55,10 @@ describe('residual Add fused into LayerNormalization', () => {
       [4, T, D],
       [4, T, D],
     ];
-    expect(stepCount(model({}), full)).toBe(1);
-    expect(stepCount(model({ withBias: false }), full)).toBe(1);
-    expect(stepCount(model({ sumIsOutput: true }), full)).toBe(2);
-    expect(stepCount(model({ broadcastR: true }), [[4, T, D], [D]])).toBe(2);
+    expect(planStepCount(model({}), full)).toBe(1);
+    expect(planStepCount(model({ withBias: false }), full)).toBe(1);
+    expect(planStepCount(model({ sumIsOutput: true }), full)).toBe(2);
+    expect(planStepCount(model({ broadcastR: true }), [[4, T, D], [D]])).toBe(2);
   });
 
   it.each([{}, { forceScalar: true }, { jsKernels: true }])(
@@ -122,9 +108,9 @@ describe('residual Add fused into LayerNormalization: edge cases', () => {
 
   it('a constant operand broadcast from batch 1 is not fused (shapes differ); a second reader or a Mean output keeps the pair', () => {
     const dims = [[4, T, D]];
-    expect(stepCount(variant({}), dims)).toBe(2);
-    expect(stepCount(variant({ twice: true }), dims)).toBe(3);
-    expect(stepCount(variant({ mean: true }), dims)).toBe(2);
+    expect(planStepCount(variant({}), dims)).toBe(2);
+    expect(planStepCount(variant({ twice: true }), dims)).toBe(3);
+    expect(planStepCount(variant({ mean: true }), dims)).toBe(2);
   });
 
   it('over the last two axes with a constant of the full shape: fused, the same bits, onnxruntime-web’s values', async () => {
@@ -141,7 +127,7 @@ describe('residual Add fused into LayerNormalization: edge cases', () => {
       ],
       opset: 17,
     });
-    expect(stepCount(bytes, [[2, T, D]])).toBe(1);
+    expect(planStepCount(bytes, [[2, T, D]])).toBe(1);
     const feeds = { x: { data: new Rng(4).fillUniform(new Float32Array(2 * T * D)), dims: [2, T, D] } };
     const fused = NativeSession.create(bytes).runSync(feeds).y!.data as Float32Array;
     const separate = NativeSession.create(bytes, { fuse: false }).runSync(feeds).y!.data as Float32Array;

@@ -4,12 +4,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../sdk/core/index.js';
-import { ConstantStore } from '../../sdk/inference/exec/constants.js';
-import { buildPlan } from '../../sdk/inference/exec/plan.js';
-import { decodeModel, NativeSession, OrtSession, optimizeGraph } from '../../sdk/inference/index.js';
-import { AllocationScope, sharedRuntime } from '../../sdk/inference/wasm/runtime.js';
+import { NativeSession, OrtSession } from '../../sdk/inference/index.js';
 import { compare } from '../helpers/fixtures.js';
 import { buildModel, type NodeSpec } from '../helpers/onnx-builder.js';
+import { planStepCount } from '../helpers/plans.js';
 
 const [T, K, N] = [6, 64, 40];
 const values = (n: number, k: number) => Array.from({ length: n }, (_, i) => Math.sin(i * k) * 0.5);
@@ -62,28 +60,15 @@ function model(opts: { alsoOutput?: boolean; transB?: boolean; steps?: number })
   });
 }
 
-/** Kernel calls of the plan for batch n (after the load-time passes). */
-function stepCount(bytes: Uint8Array, n: number): number {
-  const { graph } = decodeModel(bytes);
-  optimizeGraph(graph);
-  const runtime = sharedRuntime();
-  const constants = new ConstantStore(new AllocationScope(runtime));
-  const plan = buildPlan(graph, [[n, T, K]], runtime, constants, { wasm: true });
-  const count = plan.stepCount;
-  plan.dispose();
-  constants.dispose();
-  return count;
-}
-
 const feedsFor = (n: number) => ({ x: { data: new Rng(5 + n).fillUniform(new Float32Array(n * T * K)), dims: [n, T, K] } });
 
 describe('linear layers cut into column ranges', () => {
   it.each([false, true])('transB %s: one GEMM per Slice, no copies; a product that is also an output stays whole', (transB) => {
     const extra = transB ? 1 : 0; // the Reshape in front of Gemm
-    expect(stepCount(model({ transB }), 4)).toBe(3 + extra);
-    expect(stepCount(model({ transB, alsoOutput: true }), 4)).toBe(4 + extra);
+    expect(planStepCount(model({ transB }), [[4, T, K]])).toBe(3 + extra);
+    expect(planStepCount(model({ transB, alsoOutput: true }), [[4, T, K]])).toBe(4 + extra);
     // A Slice with step 2 is a copy the split cannot express: nothing changes.
-    expect(stepCount(model({ transB, steps: 2 }), 4)).toBe(4 + extra);
+    expect(planStepCount(model({ transB, steps: 2 }), [[4, T, K]])).toBe(4 + extra);
   });
 
   it.each([
@@ -174,13 +159,6 @@ describe('linear layers cut into column ranges: edge cases', () => {
   );
 
   it('fuse: false plans the Slices as written', () => {
-    const { graph } = decodeModel(model({}));
-    optimizeGraph(graph);
-    const runtime = sharedRuntime();
-    const constants = new ConstantStore(new AllocationScope(runtime));
-    const plan = buildPlan(graph, [[4, T, K]], runtime, constants, { wasm: true, rewrite: false });
-    expect(plan.stepCount).toBe(4);
-    plan.dispose();
-    constants.dispose();
+    expect(planStepCount(model({}), [[4, T, K]], { rewrite: false })).toBe(4);
   });
 });

@@ -8,15 +8,13 @@
 import { TICKMIND_DOMAIN } from '../ir/graph.js';
 import { findOp } from '../ops/registry.js';
 import type { Pending } from './kernel-context.js';
+import { readersOf } from './readers.js';
 
 /** Returns `pending` with each such Add and LayerNormalization pair replaced by the fused step. */
 export function fuseResidualNorms(pending: readonly Pending[], graphOutputs: ReadonlySet<string>): Pending[] {
-  const readers = new Map<string, number>();
+  const readers = readersOf(pending);
   const producer = new Map<string, Pending>();
-  for (const p of pending) {
-    for (const name of new Set(p.node.inputs)) if (name !== '') readers.set(name, (readers.get(name) ?? 0) + 1);
-    for (const name of p.node.outputs) if (name !== '') producer.set(name, p);
-  }
+  for (const p of pending) for (const name of p.node.outputs) if (name !== '') producer.set(name, p);
   const fused = new Map<Pending, Pending>();
   const dropped = new Set<Pending>();
   for (const norm of pending) {
@@ -46,13 +44,13 @@ export function fuseResidualNorms(pending: readonly Pending[], graphOutputs: Rea
 function residualAdd(
   norm: Pending,
   producer: ReadonlyMap<string, Pending>,
-  readers: ReadonlyMap<string, number>,
+  readers: ReadonlyMap<string, readonly Pending[]>,
   graphOutputs: ReadonlySet<string>,
 ): Pending | undefined {
   const n = norm.node;
   if (n.domain !== '' || n.op !== 'LayerNormalization' || n.outputs.slice(1).some((o) => o !== '')) return undefined;
   const sum = n.inputs[0]!;
-  if (graphOutputs.has(sum) || readers.get(sum) !== 1 || n.inputs.slice(1).includes(sum)) return undefined;
+  if (graphOutputs.has(sum) || readers.get(sum)?.length !== 1 || n.inputs.slice(1).includes(sum)) return undefined;
   const add = producer.get(sum);
   if (add === undefined || add.node.domain !== '' || add.node.op !== 'Add' || add.node.inputs.length !== 2) return undefined;
   const [a, b] = add.inputs;

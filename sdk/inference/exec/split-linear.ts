@@ -15,6 +15,7 @@ import { findOp } from '../ops/registry.js';
 import type { ValueState } from '../ops/types.js';
 import { type Tensor, toNumbers } from '../tensor.js';
 import type { Pending } from './kernel-context.js';
+import { readersOf } from './readers.js';
 
 /** Columns [start, end) of a weight [K, N] ([N, K] rows when transB), or of a bias [N] (transB false). */
 export type ColumnSlicer = (t: Tensor, transB: boolean, start: number, end: number) => Tensor;
@@ -30,15 +31,7 @@ export function splitSlicedLinears(
   graphOutputs: ReadonlySet<string>,
   columns: ColumnSlicer,
 ): Pending[] {
-  const consumers = new Map<string, Pending[]>();
-  for (const p of pending) {
-    for (const name of new Set(p.node.inputs)) {
-      if (name === '') continue;
-      const list = consumers.get(name);
-      if (list === undefined) consumers.set(name, [p]);
-      else list.push(p);
-    }
-  }
+  const consumers = readersOf(pending);
   const replaced = new Map<Pending, Pending[]>();
   const dropped = new Set<Pending>();
   for (const p of pending) {
