@@ -60,12 +60,25 @@ function model(opts: { alsoOutput?: boolean; transB?: boolean; steps?: number })
   });
 }
 
+/** The largest |a − b| relative to the largest |b|. */
+function int8Error(a: Float32Array, b: Float32Array): number {
+  let diff = 0;
+  let scale = 0;
+  for (let i = 0; i < b.length; i++) {
+    diff = Math.max(diff, Math.abs(a[i]! - b[i]!));
+    scale = Math.max(scale, Math.abs(b[i]!));
+  }
+  return diff / scale;
+}
+
 const feedsFor = (n: number) => ({ x: { data: new Rng(5 + n).fillUniform(new Float32Array(n * T * K)), dims: [n, T, K] } });
 
 describe('linear layers cut into column ranges', () => {
   it.each([false, true])('transB %s: one GEMM per Slice, no copies; a product that is also an output stays whole', (transB) => {
     const extra = transB ? 1 : 0; // the Reshape in front of Gemm
     expect(planStepCount(model({ transB }), [[4, T, K]])).toBe(3 + extra);
+    // With int8 weights too: the three products share one quantization of their rows.
+    expect(planStepCount(model({ transB }), [[4, T, K]], { int8: true })).toBe(3 + extra);
     expect(planStepCount(model({ transB, alsoOutput: true }), [[4, T, K]])).toBe(4 + extra);
     // A Slice with step 2 is a copy the split cannot express: nothing changes.
     expect(planStepCount(model({ transB, steps: 2 }), [[4, T, K]])).toBe(4 + extra);
@@ -75,6 +88,7 @@ describe('linear layers cut into column ranges', () => {
     [false, {}],
     [true, {}],
     [false, { quantize: 'int8' as const }],
+    [true, { quantize: 'int8' as const }],
     [false, { forceScalar: true }],
   ])('transB %s, %j: the same bits as the unsplit plan, and onnxruntime-web’s values', async (transB, options) => {
     const split = NativeSession.create(model({ transB }), options);
@@ -91,6 +105,9 @@ describe('linear layers cut into column ranges', () => {
         if (!('quantize' in options)) {
           const { failures, maxAbsDiff } = compare(got[name]!.data as Float32Array, want[name]!.data as Float32Array);
           expect(failures, `${name} at batch ${n}: max |diff| ${maxAbsDiff}`).toBe(0);
+        } else {
+          // int8: the split products reuse one quantization of x; their values stay int8-close.
+          expect(int8Error(got[name]!.data as Float32Array, want[name]!.data as Float32Array), `${name} at batch ${n}`).toBeLessThan(0.02);
         }
       }
     }

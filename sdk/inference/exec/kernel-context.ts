@@ -57,6 +57,34 @@ export class PlanMemory {
     }
     return this.scope.alloc(bytes);
   }
+
+  /**
+   * The buffers for rows × K values of `value` quantized for the int8 GEMM (quantizeRowGroups):
+   * `first` for the first linear layer over them, which quantizes; the later ones (same value,
+   * rows and K) reuse what it wrote; `value` undefined: buffers of the caller's own. Safe
+   * because a plan runs every step, in order, and a value is written once, before any of its
+   * readers.
+   */
+  int8Rows(value: string | undefined, rows: number, K: number, node: Node): Int8Rows & { first: boolean } {
+    const key = `${value}\u0000${rows}\u0000${K}`;
+    const hit = value === undefined ? undefined : this.quantizedRows.get(key);
+    if (hit !== undefined) return { ...hit, first: false };
+    // Rows quantized in groups of 4 (the last one padded): see quantizeRowGroups.
+    const paddedRows = Math.ceil(rows / 4) * 4;
+    const rowsQ = this.alloc(paddedRows * Math.ceil(K / 2) * 4, node);
+    const rowScales = this.alloc(paddedRows * 4, node);
+    const made = { rowsQ, rowScales };
+    if (value !== undefined) this.quantizedRows.set(key, made);
+    return { ...made, first: true };
+  }
+
+  private readonly quantizedRows = new Map<string, Int8Rows>();
+}
+
+/** Rows of A quantized for the int8 GEMM: the i16 pairs and one scale per row. */
+interface Int8Rows {
+  rowsQ: number;
+  rowScales: number;
 }
 
 /**
@@ -130,7 +158,7 @@ export function wasmContext(
     outputs: p.outputs,
     kernels: runtime.kernels,
     runtime,
-    linear: (w, transB, rows, K, N) => {
+    linear: (w, transB, rows, K, N, rowsOf) => {
       const k = runtime.kernels;
       const [r, c] = transB ? [N, K] : [K, N];
       if (w.dtype !== 'float32' || w.dims.length !== 2 || w.dims[0] !== r || w.dims[1] !== c) {
@@ -148,11 +176,10 @@ export function wasmContext(
       }
       if (int8) {
         const q = constants.int8Gemm(w, transB);
-        // Rows quantized in groups of 4 (the last one padded): see quantizeRowGroups.
-        const paddedRows = Math.ceil(rows / 4) * 4;
-        const rowsQ = memory.alloc(paddedRows * Math.ceil(K / 2) * 4, p.node);
-        const rowScales = memory.alloc(paddedRows * 4, p.node);
-        return (a, bias, c, act) => k.gemmInt8(a, K, q.ptr, q.scales, bias, c, N, rows, N, K, act, rowsQ, rowScales);
+        const { rowsQ, rowScales, first } = memory.int8Rows(rowsOf, rows, K, p.node);
+        return first
+          ? (a, bias, c, act) => k.gemmInt8(a, K, q.ptr, q.scales, bias, c, N, rows, N, K, act, rowsQ, rowScales)
+          : (_a, bias, c, act) => k.gemmInt8Grouped(rowsQ, rowScales, q.ptr, q.scales, bias, c, N, rows, N, K, act);
       }
       const { ptr, small } = constants.linear(w, transB, rows);
       const ahead = options.fetchAhead === true ? 1 : 0;

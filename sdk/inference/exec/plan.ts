@@ -207,10 +207,7 @@ export function buildPlan(
       }
     }
   }
-  const steps =
-    options.rewrite === false
-      ? pending
-      : rewriteSteps(pending, states, constants, new Set(graph.outputs.map((o) => o.name)), options.int8 === true);
+  const steps = options.rewrite === false ? pending : rewriteSteps(pending, states, constants, new Set(graph.outputs.map((o) => o.name)));
   const memory = new PlanMemory(runtime, limits.maxPlanBytes);
   try {
     return layout(graph, steps, states, memory, constants, options);
@@ -323,15 +320,10 @@ function rewriteSteps(
   states: Map<string, ValueState>,
   constants: ConstantStore,
   graphOutputs: ReadonlySet<string>,
-  int8: boolean,
 ): Pending[] {
   const unique = dedupeSteps(pending, graphOutputs);
-  // Not with int8 weights: each int8 GEMM quantizes its rows of A, so three products of one A
-  // quantize it three times, which costs more than the Slice copies saved (d = 128, batch 8:
-  // 1807–1847 µs unsplit, 1911–1919 split, interleaved with onnxruntime-web).
-  const split = int8
-    ? unique
-    : splitSlicedLinears(unique, states, graphOutputs, (t, transB, start, end) => constants.columns(t, transB, start, end));
+  // With int8 weights the split products share one quantization of their A (PlanMemory.int8Rows).
+  const split = splitSlicedLinears(unique, states, graphOutputs, (t, transB, start, end) => constants.columns(t, transB, start, end));
   return fuseResidualNorms(split, graphOutputs);
 }
 

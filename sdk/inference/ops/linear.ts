@@ -102,7 +102,7 @@ export const MatMul: OpDef = {
     if (B.value !== undefined && B.dims.length === 2 && bBatch.length === 0) {
       // Weights: flatten A's batch into rows and run the packed GEMM once.
       ctx.reads(0, count * M * K * 4);
-      const linear = ctx.linear(B.value, false, count * M, K, N);
+      const linear = ctx.linear(B.value, false, count * M, K, N, ctx.node.inputs[0]);
       return (ins, outs) => linear(ins[0]!.ptr, 0, outs[0]!.ptr, Act.none);
     }
     const aOff = batchOffsets(batch, aBatch, M * K);
@@ -181,7 +181,7 @@ export const Gemm: OpDef = {
     ctx.reads(0, M * K * 4);
     if (C !== undefined) ctx.reads(2, N * 4);
     ctx.writes(0, M * N * 4);
-    const linear = ctx.linear(B.value, attrInt(ctx.node, 'transB', 0) !== 0, M, K, N);
+    const linear = ctx.linear(B.value, attrInt(ctx.node, 'transB', 0) !== 0, M, K, N, ctx.node.inputs[0]);
     const bias = C === undefined ? 0 : ctx.constPtr(2);
     return (ins, outs) => linear(ins[0]!.ptr, bias, outs[0]!.ptr, Act.none);
   },
@@ -235,7 +235,7 @@ export const FusedMatMul: OpDef = {
     ctx.reads(0, rows * K * 4);
     if (ctx.inputs[2] !== undefined) ctx.reads(2, N * 4);
     ctx.writes(0, rows * N * 4);
-    const linear = ctx.linear(w.value, attrInt(ctx.node, 'transB', 0) === 1, rows, K, N);
+    const linear = ctx.linear(w.value, attrInt(ctx.node, 'transB', 0) === 1, rows, K, N, ctx.node.inputs[0]);
     const bias = ctx.inputs[2] === undefined ? 0 : ctx.constPtr(2);
     const act = attrInt(ctx.node, 'activation', Act.none);
     return (ins, outs) => linear(ins[0]!.ptr, bias, outs[0]!.ptr, act);

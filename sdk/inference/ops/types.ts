@@ -48,8 +48,11 @@ export interface WasmContext extends OpContext {
   /**
    * A linear layer: returns a kernel call `(a, bias, c, act)` computing act(A·W + bias) for
    * `rows` rows of A, with W packed (once per session) for the kernel that suits `rows`.
+   * `rowsOf`: the value the call's A is, read as it is (rows × K, row-major). Linear layers of
+   * one plan over the same value then share the work on its rows: with int8 weights the first
+   * of them quantizes the rows and the others reuse them (q, k and v of one attention layer).
    */
-  linear(weight: Tensor, transB: boolean, rows: number, K: number, N: number): LinearCall;
+  linear(weight: Tensor, transB: boolean, rows: number, K: number, N: number, rowsOf?: string): LinearCall;
   /**
    * Whether a reduction of length K runs on int8 weights in this session: `quantize: 'int8'` and
    * K ≥ minK (default the linear layers' 64; {@link WasmContext.linear} applies it itself).
