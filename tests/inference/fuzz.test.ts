@@ -3,7 +3,9 @@
  * each run through tickmind and through onnxruntime-web directly. Fails on an error that is not a
  * TickmindError, a step slower than 1 s, tickmind and onnxruntime disagreeing on whether a file
  * runs or on its values, a file that changes the results of a model loaded alongside it, and a
- * file that costs more than 512 MB (100 MB and 1 s when it is refused).
+ * file that costs more than 512 MB (100 MB and 1 s when it is refused). A second sequence (seed + 1)
+ * runs natively with int8 weights: coded refusals, no step over 1 s, the same run-or-refuse verdict
+ * as float32, and an int8 policy loaded alongside keeps its outputs bit for bit.
  *
  * TICKMIND_FUZZ=3000 scales the run (default 300); TICKMIND_FUZZ_SEED picks another sequence;
  * TICKMIND_FUZZ_REPORT=1 prints the table. To replay cases of a failing run, TICKMIND_FUZZ_ONLY=17,203
@@ -15,7 +17,7 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-web/wasm';
 import { describe, expect, it } from 'vitest';
 import { randomFeeds } from '../../sdk/cli/feeds.js';
-import { Rng } from '../../sdk/core/index.js';
+import { Rng, TickmindError } from '../../sdk/core/index.js';
 import { NativeSession } from '../../sdk/inference/index.js';
 import { type CaseResult, runCase, type Verdict } from './fuzz-harness.js';
 import { mutate } from './fuzz-mutations.js';
@@ -122,7 +124,60 @@ describe('fuzz: mutated model files', () => {
     },
     600_000 + LAST * 2_000,
   );
+
+  it(
+    `${COUNT} seeded mutations under int8 weights: coded refusals, no hangs, the float32 verdict, no model changes another`,
+    () => {
+      // quantize: 'int8' plans other kernels (int8 GEMMs sharing quantized rows, int8 Conv): the
+      // same files must be refused with codes, or run, exactly as without it.
+      const policy = NativeSession.create(new Uint8Array(readFileSync(join(ROOT, 'models', 'joint-5v5.onnx'))), { quantize: 'int8' });
+      const policyFeeds = randomFeeds(policy.inputs, { batch: 2 }, 1);
+      const bits = () => Array.from(new Uint32Array(Float32Array.from(policy.runSync(policyFeeds).logits!.data as Float32Array).buffer));
+      const reference = bits();
+      const rng = new Rng(SEED + 1);
+      const total = BASES.reduce((s, b) => s + weightOf(b.bytes), 0);
+      const failures: string[] = [];
+      let ran = 0;
+      for (let i = 0; i < COUNT; i++) {
+        const base = pickBase(rng.next() * total);
+        const mutant = mutate(base.bytes, rng);
+        const where = `#${i} ${base.name} [${mutant.kind}] ${mutant.detail}`;
+        const int8 = runNative(mutant.bytes, i, { quantize: 'int8' });
+        const float32 = runNative(mutant.bytes, i, {});
+        if (int8.outcome.startsWith('UNCODED')) failures.push(`${where}: ${int8.outcome}`);
+        if (int8.ms > 1000) failures.push(`${where}: int8 took ${int8.ms.toFixed(0)} ms`);
+        if ((int8.outcome === 'ran') !== (float32.outcome === 'ran'))
+          failures.push(`${where}: int8 ${int8.outcome}, float32 ${float32.outcome}`);
+        if (int8.outcome === 'ran') ran++;
+        if (bits().some((v, k) => v !== reference[k])) failures.push(`${where}: the int8 policy's outputs changed`);
+      }
+      policy.dispose();
+      if (REPORT) console.log(`fuzz under int8: ${COUNT} mutations (seed ${SEED + 1}), ${ran} ran, failures: ${failures.length}`);
+      expect(failures).toEqual([]);
+      expect(ran, 'some mutants run, so the int8 kernels are exercised').toBeGreaterThan(COUNT / 10);
+    },
+    120_000 + COUNT * 200,
+  );
 });
+
+/** Loads and runs a file natively at batch 2: 'ran', 'coded CODE' or 'UNCODED …', and the time taken. */
+function runNative(bytes: Uint8Array, seed: number, options: { quantize?: 'int8' }): { outcome: string; ms: number } {
+  const t0 = performance.now();
+  let outcome = 'ran';
+  try {
+    const session = NativeSession.create(bytes, options);
+    const dims: Record<string, number> = {};
+    for (const input of session.inputs) for (const d of input.dims) if (typeof d === 'string') dims[d] = 2;
+    try {
+      session.runSync(randomFeeds(session.inputs, dims, seed));
+    } finally {
+      session.dispose();
+    }
+  } catch (err) {
+    outcome = err instanceof TickmindError ? `coded ${err.code}` : `UNCODED ${(err as Error).name}: ${(err as Error).message}`;
+  }
+  return { outcome, ms: performance.now() - t0 };
+}
 
 function describeRow(r: Row | undefined): string {
   return r === undefined ? 'none' : `#${r.index} ${r.base} [${r.kind}] ${r.detail}: ${r.result.tickmind}, onnxruntime ${r.result.ort}`;
