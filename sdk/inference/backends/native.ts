@@ -59,6 +59,7 @@ export class NativeSession implements Session {
   private readonly useWasm: boolean;
   private readonly int8: boolean;
   private readonly fuse: boolean;
+  private readonly sparseRows: boolean | undefined;
   private readonly file: string | undefined;
   private readonly limits: ModelLimits;
   private readonly checker: FeedChecker;
@@ -108,6 +109,7 @@ export class NativeSession implements Session {
     this.useWasm = options.jsKernels !== true;
     this.int8 = options.quantize === 'int8' && this.useWasm;
     this.fuse = options.fuse !== false;
+    this.sparseRows = options.sparseRows;
     this.inputs = model.graph.inputs.map(describe);
     this.outputs = model.graph.outputs.map(describe);
     this.opset = model.opset;
@@ -198,6 +200,7 @@ export class NativeSession implements Session {
           int8: this.int8,
           limits: this.limits,
           rewrite: this.fuse,
+          ...(this.sparseRows !== undefined ? { sparseRows: this.sparseRows } : {}),
         });
       } catch (err) {
         this.constants.rollback(mark);

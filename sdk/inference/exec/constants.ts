@@ -34,6 +34,9 @@ export class ConstantStore {
   private readonly raw = new Map<Tensor, number>();
   private readonly packedPlain = new Map<Tensor, number>();
   private readonly packedTransposed = new Map<Tensor, number>();
+  private readonly stripsPlain = new Map<Tensor, number>();
+  private readonly stripsTransposed = new Map<Tensor, number>();
+  private readonly finite = new Map<Tensor, boolean>();
   private readonly dotPlain = new Map<Tensor, number>();
   private readonly dotTransposed = new Map<Tensor, number>();
   private readonly int8Plain = new Map<Tensor, Int8Weight>();
@@ -66,6 +69,7 @@ export class ConstantStore {
   dispose(): void {
     this.rollback({ entries: 0, regions: 0 });
     this.sliced.clear();
+    this.finite.clear();
   }
 
   /**
@@ -122,6 +126,32 @@ export class ConstantStore {
    */
   linear(t: Tensor, transB: boolean, rows: number): { ptr: number; small: boolean } {
     return rows < SMALL_ROWS ? { ptr: this.packedDot(t, transB), small: true } : { ptr: this.packed(t, transB), small: false };
+  }
+
+  /** Byte offset of the weight packed in strips of 32 columns (gemmSparseRows). */
+  strips(t: Tensor, transB: boolean): number {
+    const cache = transB ? this.stripsTransposed : this.stripsPlain;
+    const hit = cache.get(t);
+    if (hit !== undefined) return hit;
+    const [r, c] = t.dims as [number, number];
+    const [K, N] = transB ? [c, r] : [r, c];
+    const src = this.place(t);
+    const k = this.runtime.kernels;
+    const ptr = this.scope.alloc(k.stripsSize(K, N) * 4);
+    k.packStrips(src, ptr, K, N, transB ? 1 : 0);
+    return this.remember(cache, t, ptr);
+  }
+
+  /** Whether every value of a float32 tensor is finite (kernels that skip zero products need it: 0 · ∞ is NaN). */
+  isFinite(t: Tensor): boolean {
+    let ok = this.finite.get(t);
+    if (ok === undefined) {
+      ok = true;
+      const d = t.data as Float32Array;
+      for (let i = 0; i < d.length && ok; i++) ok = Number.isFinite(d[i]!);
+      this.finite.set(t, ok);
+    }
+    return ok;
   }
 
   /** Byte offset of the weight in the dot-product packing (for 1–3 rows). */

@@ -8,10 +8,11 @@ import { TickmindError } from '../../core/errors.js';
 import type { Node } from '../ir/graph.js';
 import { nodeLabel } from '../ir/graph.js';
 import type { OpDef, OutputInfo, ValueState, WasmContext } from '../ops/types.js';
-import type { DType } from '../tensor.js';
+import type { DType, Tensor } from '../tensor.js';
 import { byteSize, sizeOf } from '../tensor.js';
 import { AllocationScope, type WasmRuntime } from '../wasm/runtime.js';
 import { type ConstantStore, SMALL_ROWS } from './constants.js';
+import { runtimeV8Version, SPARSE_MAX_K, sparseRowsByDefault } from './sparse-rows.js';
 
 /**
  * Shortest reduction (K) a linear layer runs on int8 weights for. Measured at batch 1 once the
@@ -148,10 +149,14 @@ export function wasmContext(
   p: Pending,
   memory: PlanMemory,
   constants: ConstantStore,
-  options: { int8?: boolean; fetchAhead?: boolean },
+  options: { int8?: boolean; fetchAhead?: boolean; sparseRows?: boolean; reluOutputs?: ReadonlySet<string> },
   extents: Extents,
 ): WasmContext {
   const runtime = memory.runtime;
+  // gemmSparseRows over a ReLU's output: asked for, or by default on SIMD kernels (the scalar
+  // build has no sparse tile) where the engine suits it; K listable, B finite (0 · ∞ is NaN).
+  const sparseRows = (K: number, w: Tensor): boolean =>
+    (options.sparseRows ?? (runtime.simd && sparseRowsByDefault(runtimeV8Version()))) && K <= SPARSE_MAX_K && constants.isFinite(w);
   return {
     node: p.node,
     inputs: p.inputs,
@@ -182,10 +187,14 @@ export function wasmContext(
           : (_a, bias, c, act) => k.gemmInt8Grouped(rowsQ, rowScales, q.ptr, q.scales, bias, c, N, rows, N, K, act);
       }
       const { ptr, small } = constants.linear(w, transB, rows);
+      if (small) return (a, bias, c, act) => k.gemvPacked(a, K, ptr, bias, c, N, rows, N, K, act);
       const ahead = options.fetchAhead === true ? 1 : 0;
-      return small
-        ? (a, bias, c, act) => k.gemvPacked(a, K, ptr, bias, c, N, rows, N, K, act)
-        : (a, bias, c, act) => k.gemmPacked(a, K, ptr, bias, c, N, rows, N, K, act, ahead);
+      if (rowsOf === undefined || options.reluOutputs?.has(rowsOf) !== true || !sparseRows(K, w)) {
+        return (a, bias, c, act) => k.gemmPacked(a, K, ptr, bias, c, N, rows, N, K, act, ahead);
+      }
+      const strips = constants.strips(w, transB);
+      const lists = memory.alloc(k.sparseListBytes(K), p.node);
+      return (a, bias, c, act) => k.gemmSparseRows(a, K, ptr, strips, bias, c, N, rows, N, K, act, lists);
     },
     int8Linear: (K, minK = INT8_MIN_K) => options.int8 === true && K >= minK,
     constPtr: (i) => (p.inputs[i] === undefined ? -1 : constants.place(p.inputs[i]!.value!)),

@@ -20,6 +20,7 @@ import { fuseResidualNorms } from './fuse-residual.js';
 import { Budget, evaluateNode, inferNode, nodeFlops, withNode } from './infer.js';
 import { Extents, type Pending, PlanMemory, wasmContext } from './kernel-context.js';
 import { type BufferRequest, planMemory } from './memory.js';
+import { reluOutputs } from './sparse-rows.js';
 import { splitSlicedLinears } from './split-linear.js';
 
 /** One output as returned by a run: a view of preallocated memory, valid until the next run. */
@@ -56,6 +57,11 @@ export interface PlanOptions {
   limits?: ModelLimits;
   /** Rewrite the planned steps (dedupeSteps, splitSlicedLinears, fuseResidualNorms); default true. */
   rewrite?: boolean;
+  /**
+   * Linear layers over a ReLU's output sum only each row's nonzeros (gemmSparseRows, the same
+   * bits): true always, false never, default by engine (sparseRowsByDefault in exec/sparse-rows.ts).
+   */
+  sparseRows?: boolean;
 }
 
 /**
@@ -246,7 +252,7 @@ function layout(
     return slot;
   };
 
-  const stepOptions = { ...options, fetchAhead: constantFloatBytes(live) >= FETCH_AHEAD_MIN_BYTES };
+  const stepOptions = { ...options, fetchAhead: constantFloatBytes(live) >= FETCH_AHEAD_MIN_BYTES, reluOutputs: reluOutputs(live) };
   const steps: Step[] = live.map((p) => buildStep(p, memory, constants, stepOptions, runtimeSlot));
   const inputSlots = graph.inputs.map((vi) => runtimeSlot(vi.name));
   const outputSlots = graph.outputs.map((o) => ({ name: o.name, slot: runtimeSlot(o.name) }));
@@ -346,13 +352,10 @@ function isAlias(p: Pending): boolean {
   return typeof a === 'function' ? a({ node: p.node, inputs: p.inputs }) : a === true;
 }
 
-function buildStep(
-  p: Pending,
-  memory: PlanMemory,
-  constants: ConstantStore,
-  options: PlanOptions & { fetchAhead: boolean },
-  slotFor: (name: string) => Slot,
-): Step {
+/** What a step's kernel factory is told besides the plan options. */
+type StepOptions = PlanOptions & { fetchAhead: boolean; reluOutputs: ReadonlySet<string> };
+
+function buildStep(p: Pending, memory: PlanMemory, constants: ConstantStore, options: StepOptions, slotFor: (name: string) => Slot): Step {
   const ins = p.node.inputs.map((name) => (name === '' ? EMPTY : slotFor(name)));
   const outs = p.node.outputs.map((name) => (name === '' ? EMPTY : slotFor(name)));
   let kernel: Kernel | undefined;

@@ -24,6 +24,25 @@ export interface KernelExports {
   ): void;
   /** What gemmPacked's fetch-ahead loads read, folded together (only there to keep them). */
   gemmFetchSink(): number;
+  /** B packed in strips of 32 columns for gemmSparseRows (transB as packB). */
+  packStrips(b: number, bs: number, K: number, N: number, transB: number): void;
+  stripsSize(K: number, N: number): number;
+  sparseListBytes(K: number): number;
+  /** gemmPacked's result (same bits, finite B) summing only each row's nonzero k; bs from packStrips, bp from packB, K ≤ 65535. */
+  gemmSparseRows(
+    a: number,
+    lda: number,
+    bp: number,
+    bs: number,
+    bias: number,
+    c: number,
+    ldc: number,
+    M: number,
+    N: number,
+    K: number,
+    act: number,
+    lists: number,
+  ): void;
   packDot(b: number, wp: number, K: number, N: number, transB: number): void;
   packedDotSize(K: number, N: number): number;
   gemvPacked(a: number, lda: number, wp: number, bias: number, c: number, ldc: number, M: number, N: number, K: number, act: number): void;

@@ -30,11 +30,8 @@ export function gemmPacked(
     }
     return;
   }
-  let fours = 0;
-  while (fours < 5 && (M - 4 * fours) % 5 != 0) fours++;
-  if (M - 4 * fours < 0) fours = 0;
-  const fives = (M - 4 * fours) / 5;
-  const grouped = 5 * fives + 4 * fours;
+  const fives = groupsOfFive(M);
+  const grouped = groupedRows(M);
   let row = 0;
   while (row < M) {
     // One block: up to ROW_BLOCK rows of whole groups, or the leftover single rows.
@@ -134,6 +131,25 @@ function fetchAhead(p: usize, end: usize, bytes: usize): void {
 /** fetchAhead's sink, exported so that the loads stay observable. */
 export function gemmFetchSink(): i32 {
   return fetchSink;
+}
+
+/** How many groups of 5 rows gemmPacked makes of M rows (the rest of its groups have 4). */
+function groupsOfFive(M: i32): i32 {
+  let fours = 0;
+  while (fours < 5 && (M - 4 * fours) % 5 != 0) fours++;
+  if (M - 4 * fours < 0) fours = 0;
+  return (M - 4 * fours) / 5;
+}
+
+/**
+ * The rows gemmPacked computes in groups of 5 and 4, [0, groupedRows(M)); the rest (M of 1, 2,
+ * 3, 6, 7 or 11 leaves 1–3) go one at a time through a tile that sums k in four interleaved
+ * chains, so their last bits differ from a grouped row's.
+ */
+export function groupedRows(M: i32): i32 {
+  const fives = groupsOfFive(M);
+  const fours = (M - 5 * fives) / 4;
+  return 5 * fives + 4 * fours;
 }
 
 // Rows [start, M) that no group of 5 or 4 covers (M of 1, 2, 3, 6, 7 or 11), one at a time.

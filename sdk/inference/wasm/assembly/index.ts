@@ -5,6 +5,7 @@
 export { attention, attentionScratchBytes } from './attention';
 export { activate, binary, unary } from './eltwise';
 export { gemmFetchSink, gemmPacked } from './gemm';
+export { gemmSparseRows, packStrips, sparseListBytes, stripsSize } from './gemm-sparse';
 export { packB, packedSize } from './gemm-pack';
 export { matmulBatched } from './matmul-batched';
 export { gemvInt8, gemvPacked, packDot, packedDotSize, packedInt8Size, packInt8 } from './gemv';
