@@ -29,6 +29,25 @@ function readmeSnippet(): string {
 }
 
 /** What the snippet's bots did: their distance to the goal at the end. */
+/** Page code: a Relu → MatMul layer at 16 rows, by default (sparse in chromium) and with sparseRows: false. */
+const SPARSE_CHECK = `
+import { GraphBuilder, f32 } from 'tickmind/policy';
+import { encodeModel, NativeSession as Sessions } from 'tickmind/inference';
+{
+  const g = new GraphBuilder(1);
+  g.inputs.push({ name: 'x', dtype: 'float32', dims: ['n', 64] });
+  const w = g.constant(f32([64, 40], Float32Array.from({ length: 2560 }, (_, i) => Math.sin(i * 0.37))), 'w');
+  const [r] = g.op('Relu', ['x']);
+  g.nodes.push({ name: 'mm', op: 'MatMul', domain: '', inputs: [r, w], outputs: ['y'], attrs: {} });
+  g.outputs.push({ name: 'y', dtype: 'float32', dims: ['n', 40] });
+  const model = encodeModel(g.build(17, {}), 'relu');
+  const x = Float32Array.from({ length: 16 * 64 }, (_, i) => Math.sin(i * 1.3));
+  const bits = (s) => Array.from(new Uint32Array(Float32Array.from(s.runSync({ x: { data: x, dims: [16, 64] } }).y.data).buffer)).join();
+  const a = bits(Sessions.create(model));
+  globalThis.__sparse = a === bits(Sessions.create(model, { sparseRows: false })) && a === bits(Sessions.create(model, { sparseRows: true })) ? 'same bits' : 'differ';
+}
+`;
+
 const REPORT = `
 const T = world.c.Transform;
 console.log(JSON.stringify({ distances: Array.from(world.agents.subarray(0, world.agentCount), (e) => Math.hypot(T.x[e] - 25, T.z[e] - 15)) }));
@@ -157,7 +176,7 @@ console.log(JSON.stringify({ dims: out.dims, auto: auto.backend, ort }));
     writeFileSync(join(src, 'index.html'), '<!doctype html><link rel="icon" href="data:,"><script type="module" src="./main.js"></script>');
     writeFileSync(
       join(src, 'main.js'),
-      `${readmeSnippet().replace('64 * 30', '64 * 20')}\n${REPORT.replace('console.log(', 'globalThis.__result = (')}`,
+      `${readmeSnippet().replace('64 * 30', '64 * 20')}\n${SPARSE_CHECK}\n${REPORT.replace('console.log(', 'globalThis.__result = (')}`,
     );
     const { build } = await import('vite');
     await build({ root: src, logLevel: 'silent', build: { outDir: join(project, 'web-dist'), target: 'es2022', modulePreload: false } });
@@ -179,6 +198,8 @@ console.log(JSON.stringify({ dims: out.dims, auto: auto.backend, ort }));
         distances: number[];
       };
       expect(errors).toEqual([]);
+      // chromium takes the sparse kernel for a layer after a ReLU by default: the dense product's bits.
+      expect(await page.evaluate(() => (globalThis as { __sparse?: string }).__sparse)).toBe('same bits');
       expect(result.distances).toHaveLength(5);
       expect(Math.min(...result.distances)).toBeLessThan(22); // they moved toward the goal
     } finally {

@@ -40,6 +40,7 @@ export type Verdict =
   | 'refused by both'
   | 'ran on both, values differ: non-finite weights'
   | 'ran on both, values differ within the model’s rounding spread'
+  | 'onnxruntime aborted; tickmind ran'
   | 'DISAGREE: accepting'
   | 'DISAGREE: values'
   | 'UNCODED error';
@@ -50,7 +51,7 @@ export interface CaseResult {
   tickmind: string;
   /** `NativeSession`: `ran`, or the error code. */
   native: string;
-  /** onnxruntime-web directly: `ran`, `load`, `run` (where it refused), `skipped`. */
+  /** onnxruntime-web directly: `ran`, `load`, `run` (where it refused), `aborted` (its WebAssembly crashed in a kernel), `skipped`. */
   ort: string;
   /** Some output held NaN or ±Infinity on the native backend. */
   nonFinite: boolean;
@@ -371,8 +372,11 @@ async function runOrt(
         values[name] = valuesOf(t.data as TensorArray, t.dims);
       }
       result.ort = 'ran';
-    } catch {
+    } catch (err) {
       values = undefined;
+      // Emscripten's abort(): a crash inside one of onnxruntime's kernels (a GRU over a batch of 0
+      // rows, seed 43), not a refusal of the file.
+      if (String((err as Error)?.message ?? err).includes('Aborted(')) result.ort = 'aborted';
     }
   }
   await session.release();
@@ -392,6 +396,11 @@ async function classify(
     result.note = note;
   };
   const ortRan = runs.ort !== undefined;
+  if (result.ort === 'aborted' && runs.auto !== undefined && runs.native !== undefined) {
+    result.verdict = 'onnxruntime aborted; tickmind ran';
+    result.note = 'onnxruntime crashed in a kernel: no values to compare';
+    return;
+  }
   if ((runs.auto !== undefined) !== ortRan) return disagree(`tickmind ${result.tickmind}, onnxruntime ${result.ort}`);
   // The native backend may decline what it cannot run (OP_UNSUPPORTED: auto then runs onnxruntime), nothing else.
   if (runs.native === undefined && ortRan && result.native !== 'OP_UNSUPPORTED' && result.native !== 'OPSET_UNSUPPORTED') {

@@ -61,6 +61,22 @@ describe('limits', () => {
     await s.dispose();
   });
 
+  it('a dimension past 2^53 is over the limit (MODEL_LIMIT), even in an empty tensor; a negative one is a bad shape', () => {
+    // Pad's end of the last axis by 2^53 (fuzz seed 43): onnxruntime runs it when the batch is 0.
+    const padded = (end: number) =>
+      buildModel({
+        inputs: [{ name: 'x', type: 'float32', dims: ['n', 4] }],
+        outputs: [{ name: 'y', type: 'float32', dims: ['a', 'b'] }],
+        initializers: [{ name: 'pads', type: 'int64', dims: [4], values: [0, 0, 0, end] }],
+        nodes: [{ op: 'Pad', inputs: ['x', 'pads'], outputs: ['y'] }],
+      });
+    const run = (end: number, n: number) => () =>
+      NativeSession.create(padded(end)).runSync({ x: { data: new Float32Array(n * 4), dims: [n, 4] } });
+    expect(run(2 ** 53, 0)).toThrow(expect.objectContaining({ code: 'MODEL_LIMIT' }));
+    expect(run(2 ** 53, 0)).toThrow(/dimension 9007199254740996, over the limit/);
+    expect(run(-5, 1)).toThrow(expect.objectContaining({ code: 'SHAPE_MISMATCH' }));
+  });
+
   it('a run over maxFlops is refused before it runs', () => {
     const bytes = buildModel({
       inputs: [{ name: 'a', type: 'float32', dims: ['n', 256] }],

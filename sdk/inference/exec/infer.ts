@@ -52,12 +52,13 @@ export function checkDims(node: Node, dims: readonly number[], limits: ModelLimi
   let count = 1;
   for (let i = 0; i < dims.length; i++) {
     const d = dims[i]!;
+    // Past maxDim (also past 2^53, where a float stops counting whole numbers) is a limit, not a malformed shape.
+    if (d > limits.maxDim) throw limitError(node, `${what} has dimension ${d}, over the limit of ${limits.maxDim}`);
     if (!Number.isSafeInteger(d) || d < 0) {
       throw new TickmindError('SHAPE_MISMATCH', `${nodeLabel(node)}: ${what} would have dimension ${d} at axis ${i} [${dims.join(', ')}]`, {
         node: node.name,
       });
     }
-    if (d > limits.maxDim) throw limitError(node, `${what} has dimension ${d}, over the limit of ${limits.maxDim}`);
     count *= d;
   }
   if (count > limits.maxElements) {
