@@ -12,6 +12,8 @@ import {
   type KernelSet,
   kernelSetSupported,
   relaxedSimdSupported,
+  runtimeV8Version,
+  sparseRowsByDefault,
 } from '../inference/index.js';
 import { checkKnown, intOption, option, type ParsedArgs, parseDims, UsageError } from './args.js';
 import { benchModel, formatRows } from './bench-core.js';
@@ -63,6 +65,12 @@ export async function modelBenchCommand(args: ParsedArgs): Promise<number> {
   process.stderr.write(`kernels: ${sets}\n`);
   if (!relaxedSimdSupported())
     process.stderr.write(`  (relaxed SIMD is not available in this engine; on Node 20, --kernels relaxed turns on ${RELAXED_SIMD_FLAG})\n`);
+  const sparseRows = sparseRowsByDefault(runtimeV8Version());
+  process.stderr.write(
+    sparseRows
+      ? "sparse rows: on (linear layers over a ReLU's output sum each row over its nonzeros; same bits)\n"
+      : "sparse rows: off (this engine's V8 is older than 13, where the dense product is faster; same bits either way)\n",
+  );
   const rows = await benchModel(readModel(file), file, {
     batches,
     dims: parseDims(args.options.get('dim')),
@@ -80,8 +88,8 @@ export async function modelBenchCommand(args: ParsedArgs): Promise<number> {
   const weights = quantize === 'int8' ? "weights: int8 on native (quantize: 'int8'), float32 on onnxruntime-web\n" : '';
   process.stdout.write(
     json
-      ? `${JSON.stringify({ file, kernels, ...(quantize !== undefined ? { quantize } : {}), results: rows })}\n`
-      : `${file}\nkernels: ${sets}\n${weights}${formatRows(rows)}\n`,
+      ? `${JSON.stringify({ file, kernels, ...(quantize !== undefined ? { quantize } : {}), sparseRows, results: rows })}\n`
+      : `${file}\nkernels: ${sets}\n${weights}sparse rows: ${sparseRows ? 'on' : 'off'}\n${formatRows(rows)}\n`,
   );
   return 0;
 }

@@ -19,6 +19,7 @@ export type { GemmOptions } from './dense.js';
 export { DenseGemm } from './dense.js';
 export { Budget } from './exec/infer.js';
 export type { OutputTensor } from './exec/plan.js';
+export { runtimeV8Version, sparseRowsByDefault } from './exec/sparse-rows.js';
 export type { AttrValue, Dim, Graph, Model, Node, Subgraph, ValueInfo } from './ir/graph.js';
 export type { DecodeOptions } from './onnx/decode.js';
 export { decodeModel } from './onnx/decode.js';

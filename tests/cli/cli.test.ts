@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { outputFileName } from '../../sdk/cli/model-run.js';
 import { readNpy, writeNpy } from '../../sdk/dataset/index.js';
+import { sparseRowsByDefault } from '../../sdk/inference/index.js';
 import { compare, FIXTURE_DIR, fixtures, loadNpy } from '../helpers/fixtures.js';
 import { buildModel } from '../helpers/onnx-builder.js';
 
@@ -134,6 +135,8 @@ describe('tickmind model bench', () => {
     const report = JSON.parse(r.stdout);
     expect(report.file).toContain('mlp_200_256_256_32.onnx');
     expect(report.results.map((x: { batch: number }) => x.batch)).toEqual([1, 4]);
+    // Whether ReLU layers took the sparse kernel: the engine's default (off under Node 20).
+    expect(report.sparseRows).toBe(sparseRowsByDefault(process.versions.v8));
     for (const row of report.results) {
       expect(row.native.medianUs).toBeGreaterThan(0);
       expect(row.native.p99Us).toBeGreaterThanOrEqual(row.native.medianUs);
