@@ -14,6 +14,7 @@ import type { Kernel, Slot, ValueState } from '../ops/types.js';
 import type { DType, Tensor, TensorArray } from '../tensor.js';
 import { byteSize, publicView, sizeOf, storageView } from '../tensor.js';
 import type { AllocationScope, WasmRuntime } from '../wasm/runtime.js';
+import { absorbAttentionTransposes } from './absorb-transposes.js';
 import type { ConstantStore } from './constants.js';
 import { dedupeSteps } from './dedupe-steps.js';
 import { fuseResidualNorms } from './fuse-residual.js';
@@ -213,7 +214,11 @@ export function buildPlan(
       }
     }
   }
-  const steps = options.rewrite === false ? pending : rewriteSteps(pending, states, constants, new Set(graph.outputs.map((o) => o.name)));
+  // Dead steps pruned first: a reader nobody uses would keep a rewrite from matching.
+  const steps =
+    options.rewrite === false
+      ? pending
+      : rewriteSteps(liveSteps(graph, pending), states, constants, new Set(graph.outputs.map((o) => o.name)));
   const memory = new PlanMemory(runtime, limits.maxPlanBytes);
   try {
     return layout(graph, steps, states, memory, constants, options);
@@ -330,7 +335,7 @@ function rewriteSteps(
   const unique = dedupeSteps(pending, graphOutputs);
   // With int8 weights the split products share one quantization of their A (PlanMemory.int8Rows).
   const split = splitSlicedLinears(unique, states, graphOutputs, (t, transB, start, end) => constants.columns(t, transB, start, end));
-  return fuseResidualNorms(split, graphOutputs);
+  return absorbAttentionTransposes(fuseResidualNorms(split, graphOutputs), graphOutputs);
 }
 
 /** Bytes of the float32 constants the steps read (weights, biases, tables), each counted once. */
