@@ -28,7 +28,6 @@ function readmeSnippet(): string {
   return readme.slice(start, readme.indexOf('\n```', start));
 }
 
-/** What the snippet's bots did: their distance to the goal at the end. */
 /** Page code: a Relu → MatMul layer at 16 rows, by default (sparse in chromium) and with sparseRows: false. */
 const SPARSE_CHECK = `
 import { GraphBuilder, f32 } from 'tickmind/policy';
@@ -48,6 +47,7 @@ import { encodeModel, NativeSession as Sessions } from 'tickmind/inference';
 }
 `;
 
+/** What the snippet's bots did: their distance to the goal at the end. */
 const REPORT = `
 const T = world.c.Transform;
 console.log(JSON.stringify({ distances: Array.from(world.agents.subarray(0, world.agentCount), (e) => Math.hypot(T.x[e] - 25, T.z[e] - 15)) }));

@@ -65,11 +65,12 @@ export async function modelBenchCommand(args: ParsedArgs): Promise<number> {
   process.stderr.write(`kernels: ${sets}\n`);
   if (!relaxedSimdSupported())
     process.stderr.write(`  (relaxed SIMD is not available in this engine; on Node 20, --kernels relaxed turns on ${RELAXED_SIMD_FLAG})\n`);
-  const sparseRows = sparseRowsByDefault(runtimeV8Version());
+  // The sparse kernel needs SIMD kernels and float32 weights (int8 takes the layers of K ≥ 64).
+  const sparseRows = sparseRowsByDefault(runtimeV8Version()) && quantize === undefined && kernels.some((k) => k !== 'scalar');
   process.stderr.write(
     sparseRows
       ? "sparse rows: on (linear layers over a ReLU's output sum each row over its nonzeros; same bits)\n"
-      : "sparse rows: off (this engine's V8 is older than 13, where the dense product is faster; same bits either way)\n",
+      : 'sparse rows: off (V8 older than 13, scalar kernels or int8 weights; same bits either way)\n',
   );
   const rows = await benchModel(readModel(file), file, {
     batches,

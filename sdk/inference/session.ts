@@ -90,7 +90,8 @@ export interface SessionOptions {
    * entries (about half of them), with the same bits as the dense product. Default: on with the
    * SIMD kernels, except under Node with V8 older than 13 (Node 20 and 22), where the kernel's
    * tile spills a register and the dense product is faster; chromium runs such layers ~1.5× faster
-   * with it. `true` always, `false` never.
+   * with it. `true` turns it on wherever it can run (float32 weights not taken by `quantize`,
+   * 4+ rows, finite weights, K ≤ 65535, SIMD kernels), `false` never.
    */
   sparseRows?: boolean;
   /** ort: threads for onnxruntime-web (default 1). */

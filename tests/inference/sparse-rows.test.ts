@@ -31,10 +31,25 @@ function rowsWithZeros(rng: Rng, M: number, K: number, density: number): Float32
 describe.each(builds)('$name kernels: gemmSparseRows', ({ runtime }) => {
   const k = runtime.kernels;
 
-  function product(M: number, K: number, N: number, density: number, act: number, withBias: boolean, transB: boolean, seed: number) {
+  /**
+   * gemmPacked's and gemmSparseRows' outputs (as bits) for A (given, or with `density` nonzeros) and
+   * a random B (or `w`). `blindDense`: the sparse call gets a zeroed dense packing, so its rows match
+   * only where the sparse path itself computed them.
+   */
+  function product(
+    M: number,
+    K: number,
+    N: number,
+    density: number,
+    act: number,
+    withBias: boolean,
+    transB: boolean,
+    seed: number,
+    given: { a?: Float32Array; w?: Float32Array; blindDense?: boolean } = {},
+  ) {
     const rng = new Rng(seed);
-    const a = rowsWithZeros(rng, M, K, density);
-    const w = Float32Array.from({ length: K * N }, () => rng.uniform(-1, 1));
+    const a = given.a ?? rowsWithZeros(rng, M, K, density);
+    const w = given.w ?? Float32Array.from({ length: K * N }, () => rng.uniform(-1, 1));
     const bias = Float32Array.from({ length: Math.ceil(N / 8) * 8 }, (_, j) => (j < N ? rng.uniform(-1, 1) : 0));
     const pa = runtime.alloc(a.byteLength);
     const pw = runtime.alloc(w.byteLength);
@@ -51,10 +66,11 @@ describe.each(builds)('$name kernels: gemmSparseRows', ({ runtime }) => {
     k.packStrips(pw, bs, K, N, transB ? 1 : 0);
     const b = withBias ? pb : 0;
     k.gemmPacked(pa, K, bp, b, dense, N, M, N, K, act, 0);
-    k.gemmSparseRows(pa, K, bp, bs, b, sparse, N, M, N, K, act, lists);
+    const blind = runtime.alloc(k.packedSize(K, N) * 4);
+    k.gemmSparseRows(pa, K, given.blindDense ? blind : bp, bs, b, sparse, N, M, N, K, act, lists, 0);
     const got = Array.from(new Uint32Array(runtime.buffer, sparse, M * N));
     const want = Array.from(new Uint32Array(runtime.buffer, dense, M * N));
-    for (const p of [pa, pw, pb, bp, bs, lists, dense, sparse]) runtime.free(p);
+    for (const p of [pa, pw, pb, bp, bs, lists, dense, sparse, blind]) runtime.free(p);
     return { got, want };
   }
 
@@ -65,6 +81,9 @@ describe.each(builds)('$name kernels: gemmSparseRows', ({ runtime }) => {
     [7, 64, 8],
     [11, 72, 40],
     [70, 96, 64],
+    [8, 13, 40],
+    [10, 203, 97],
+    [5, 5, 8],
     [8, 64, 32],
     [13, 200, 97],
     [37, 256, 128],
@@ -84,9 +103,38 @@ describe.each(builds)('$name kernels: gemmSparseRows', ({ runtime }) => {
     }
   });
 
-  it('a NaN in A is a nonzero: it reaches the outputs of its row as in gemmPacked', () => {
-    const { got, want } = product(8, 64, 16, 0.5, Act.none, true, false, 3);
+  it('a NaN or an infinity in A is a nonzero: it reaches the outputs of its row as in gemmPacked', () => {
+    const [M, K] = [8, 70];
+    const a = rowsWithZeros(new Rng(3), M, K, 0.5);
+    a[1 * K + 3] = Number.NaN;
+    a[2 * K + 66] = Number.POSITIVE_INFINITY; // past the 8-wide blocks
+    a[4 * K + 9] = Number.NEGATIVE_INFINITY;
+    const { got, want } = product(M, K, 16, 0.5, Act.none, true, false, 3, { a });
     expect(got).toEqual(want);
+    expect(Number.isNaN(new Float32Array(Uint32Array.from(got).buffer)[1 * 16])).toBe(true);
+  });
+
+  it('a sum that a fused multiply-add leaves at -0 comes out +0, as from gemmPacked', () => {
+    // Row 0: 1e-23 · -1e-23 underflows to -0; the other rows are ordinary.
+    const [M, K, N] = [4, 16, 8];
+    const a = new Float32Array(M * K);
+    a[0] = 1e-23;
+    for (let i = 1; i < M; i++) a[i * K + 2] = i;
+    const w = new Float32Array(K * N);
+    w.fill(-1e-23, 0, N);
+    w.fill(1, N, 3 * N);
+    for (const withBias of [false, true]) {
+      const { got, want } = product(M, K, N, 0, Act.none, withBias, false, 1, { a, w });
+      expect(got, `bias ${withBias}`).toEqual(want);
+      expect(got[0], `bias ${withBias}`).not.toBe(0x80000000);
+    }
+  });
+
+  it('rows of half zeros are summed by the sparse path itself (its dense packing zeroed, the same bits)', () => {
+    // 32 rows, all grouped, about half zeros: a path that fell back to gemmPacked would read zeros.
+    const { got, want } = product(32, 96, 40, 0.5, Act.relu, true, false, 9, { blindDense: true });
+    if (runtime.simd) expect(got).toEqual(want);
+    else expect(got).not.toEqual(want); // the scalar build has no sparse tile: it is gemmPacked
   });
 });
 

@@ -153,10 +153,10 @@ export function wasmContext(
   extents: Extents,
 ): WasmContext {
   const runtime = memory.runtime;
-  // gemmSparseRows over a ReLU's output: asked for, or by default on SIMD kernels (the scalar
-  // build has no sparse tile) where the engine suits it; K listable, B finite (0 · ∞ is NaN).
+  // gemmSparseRows over a ReLU's output: asked for, or by default where the engine suits it; SIMD
+  // kernels only (the scalar build has no sparse tile), K listable, B finite (0 · ∞ is NaN).
   const sparseRows = (K: number, w: Tensor): boolean =>
-    (options.sparseRows ?? (runtime.simd && sparseRowsByDefault(runtimeV8Version()))) && K <= SPARSE_MAX_K && constants.isFinite(w);
+    (options.sparseRows ?? sparseRowsByDefault(runtimeV8Version())) && runtime.simd && K <= SPARSE_MAX_K && constants.isFinite(w);
   return {
     node: p.node,
     inputs: p.inputs,
@@ -194,7 +194,7 @@ export function wasmContext(
       }
       const strips = constants.strips(w, transB);
       const lists = memory.alloc(k.sparseListBytes(K), p.node);
-      return (a, bias, c, act) => k.gemmSparseRows(a, K, ptr, strips, bias, c, N, rows, N, K, act, lists);
+      return (a, bias, c, act) => k.gemmSparseRows(a, K, ptr, strips, bias, c, N, rows, N, K, act, lists, ahead);
     },
     int8Linear: (K, minK = INT8_MIN_K) => options.int8 === true && K >= minK,
     constPtr: (i) => (p.inputs[i] === undefined ? -1 : constants.place(p.inputs[i]!.value!)),

@@ -60,7 +60,8 @@ export interface PlanOptions {
   rewrite?: boolean;
   /**
    * Linear layers over a ReLU's output sum only each row's nonzeros (gemmSparseRows, the same
-   * bits): true always, false never, default by engine (sparseRowsByDefault in exec/sparse-rows.ts).
+   * bits): true wherever it can (float32, 4+ rows, finite weights, SIMD kernels), false never,
+   * default by engine (sparseRowsByDefault in exec/sparse-rows.ts).
    */
   sparseRows?: boolean;
 }
@@ -333,7 +334,8 @@ function rewriteSteps(
   graphOutputs: ReadonlySet<string>,
 ): Pending[] {
   const unique = dedupeSteps(pending, graphOutputs);
-  // With int8 weights the split products share one quantization of their A (PlanMemory.int8Rows).
+  // With int8 weights the split products share one quantization of their A (PlanMemory.int8Rows;
+  // 1–3 rows take gemvInt8, which quantizes per call, three times then).
   const split = splitSlicedLinears(unique, states, graphOutputs, (t, transB, start, end) => constants.columns(t, transB, start, end));
   return absorbAttentionTransposes(fuseResidualNorms(split, graphOutputs), graphOutputs);
 }

@@ -42,6 +42,7 @@ export interface KernelExports {
     K: number,
     act: number,
     lists: number,
+    ahead: number,
   ): void;
   packDot(b: number, wp: number, K: number, N: number, transB: number): void;
   packedDotSize(K: number, N: number): number;

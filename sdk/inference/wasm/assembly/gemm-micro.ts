@@ -104,9 +104,11 @@ export function micro5x8(ap: usize, panel: usize, bias: usize, c: usize, ldc: i3
   if (width == PANEL) {
     // Bias, activation and the stores straight from the accumulators (tail panels go through
     // the tile). GELU's constants come from memory (math.ts), so inlining it here spills nothing.
-    if (last && bias) {
-      const b0 = v128.load(bias + (<usize>col << 2));
-      const b1 = v128.load(bias + (<usize>col << 2), 16);
+    // The bias, or +0 without one: as the tail tiles (finishTile) do, so a sum of -0 (a fused
+    // multiply-add of a product too small to represent) leaves as +0 on every path.
+    if (last) {
+      const b0 = biasVec(bias, col, 0);
+      const b1 = biasVec(bias, col, 1);
       c00 = f32x4.add(c00, b0);
       c01 = f32x4.add(c01, b1);
       c10 = f32x4.add(c10, b0);
@@ -233,9 +235,11 @@ export function micro4x8(ap: usize, panel: usize, bias: usize, c: usize, ldc: i3
   if (width == PANEL) {
     // Bias, activation and the stores straight from the accumulators (tail panels go through
     // the tile). GELU's constants come from memory (math.ts), so inlining it here spills nothing.
-    if (last && bias) {
-      const b0 = v128.load(bias + (<usize>col << 2));
-      const b1 = v128.load(bias + (<usize>col << 2), 16);
+    // The bias, or +0 without one: as the tail tiles (finishTile) do, so a sum of -0 (a fused
+    // multiply-add of a product too small to represent) leaves as +0 on every path.
+    if (last) {
+      const b0 = biasVec(bias, col, 0);
+      const b1 = biasVec(bias, col, 1);
       c00 = f32x4.add(c00, b0);
       c01 = f32x4.add(c01, b1);
       c10 = f32x4.add(c10, b0);

@@ -1,6 +1,6 @@
 // Linear layers over rows with many exact zeros (a ReLU's output): each row's nonzero k are
-// listed once, then every strip of 32 output columns sums only over them. Half the rows of a
-// ReLU layer's input are zero, so half the multiply-adds go. The sums run over k in the same
+// listed once, then every strip of 32 output columns sums only over them. About half of each
+// row of a ReLU's output is zero, so about half the multiply-adds go. The sums run over k in the same
 // order as the packed GEMM's and skip only products with an exact zero, so every output has
 // the same bits as gemmPacked's as long as B is finite (0 · ∞ would be NaN there): the host
 // only passes finite weights.
@@ -64,13 +64,14 @@ export function packStrips(b: usize, bs: usize, K: i32, N: i32, transB: i32): vo
 /**
  * C[M, N] = act(A[M, K] · B + bias), as gemmPacked and with its bits: bp is B packed by packB,
  * bs the same B packed by packStrips, bias (N floats padded to whole panels of 8) may be 0, lists
- * is sparseListBytes(K) of scratch, K ≤ 65535. The first 32 rows decide: over 3/4 nonzeros, the
+ * is sparseListBytes(K) of scratch, K ≤ 65535, ahead as gemmPacked's (for a call it runs whole).
+ * The first 32 rows decide: over 3/4 nonzeros, the
  * 1-row tile would be slower and gemmPacked does it all. Otherwise rows go 32 at a time through
  * the strips, except those gemmPacked itself runs one by one (groupedRows), which it still does.
  */
 export function gemmSparseRows(
   a: usize, lda: i32, bp: usize, bs: usize, bias: usize, c: usize, ldc: i32,
-  M: i32, N: i32, K: i32, act: i32, lists: usize,
+  M: i32, N: i32, K: i32, act: i32, lists: usize, ahead: i32,
 ): void {
   // Without SIMD (the scalar build) the 1-row tile has no edge.
   if (ASC_FEATURE_SIMD) {
@@ -80,7 +81,7 @@ export function gemmSparseRows(
       return;
     }
   }
-  gemmPacked(a, lda, bp, bias, c, ldc, M, N, K, act, 0);
+  gemmPacked(a, lda, bp, bias, c, ldc, M, N, K, act, ahead);
 }
 
 /** gemmSparseRows once the first rows are listed and sparse enough; rows from `grouped` on go to gemmPacked. */
@@ -183,15 +184,14 @@ function stripRow(arow: usize, list: usize, n: i32, strip: usize, bias: usize, c
   if (col + 24 < N) finish(out + 96, c6, c7, bias, col + 24, N, act);
 }
 
-/** Bias (when there is one, as gemmPacked adds it), activation and the stores of 8 columns from col. */
+/**
+ * Bias (or +0 without one, as gemmPacked adds: it turns a -0 sum into +0 on both paths),
+ * activation and the stores of 8 columns from col.
+ */
 // @ts-expect-error: decorator
 @inline
 function finish(c: usize, lo: v128, hi: v128, bias: usize, col: i32, N: i32, act: i32): void {
-  if (bias) {
-    lo = f32x4.add(lo, biasVec(bias, col, 0));
-    hi = f32x4.add(hi, biasVec(bias, col, 1));
-  }
-  storeRow(c, lo, hi, min(PANEL, N - col), act);
+  storeRow(c, f32x4.add(lo, biasVec(bias, col, 0)), f32x4.add(hi, biasVec(bias, col, 1)), min(PANEL, N - col), act);
 }
 
 /** For each 8-bit mask of nonzero lanes: the lanes' indices, in order, as 8 u16 (16 bytes). */
