@@ -162,23 +162,40 @@ describe('fuzz: mutated model files', () => {
   );
 });
 
-/** Loads and runs a file natively at batch 2: 'ran', 'coded CODE' or 'UNCODED …', and the time taken. */
+/**
+ * Loads and runs a file natively at batch 2: 'ran', 'coded CODE', 'UNCODED …', or 'feeds too
+ * large' (inputs over 2^24 elements: making random feeds that big would be the test's own cost),
+ * and the time tickmind took (load and run; the feeds are made outside it).
+ */
 function runNative(bytes: Uint8Array, seed: number, options: { quantize?: 'int8' }): { outcome: string; ms: number } {
-  const t0 = performance.now();
+  let ms = 0;
+  const timed = <T>(f: () => T): T => {
+    const t0 = performance.now();
+    try {
+      return f();
+    } finally {
+      ms += performance.now() - t0;
+    }
+  };
   let outcome = 'ran';
   try {
-    const session = NativeSession.create(bytes, options);
+    const session = timed(() => NativeSession.create(bytes, options));
     const dims: Record<string, number> = {};
     for (const input of session.inputs) for (const d of input.dims) if (typeof d === 'string') dims[d] = 2;
     try {
-      session.runSync(randomFeeds(session.inputs, dims, seed));
+      const elements = session.inputs.reduce((sum, i) => sum + i.dims.reduce<number>((n, d) => n * (typeof d === 'number' ? d : 2), 1), 0);
+      if (elements > 2 ** 24) outcome = 'feeds too large';
+      else {
+        const feeds = randomFeeds(session.inputs, dims, seed);
+        timed(() => session.runSync(feeds));
+      }
     } finally {
       session.dispose();
     }
   } catch (err) {
     outcome = err instanceof TickmindError ? `coded ${err.code}` : `UNCODED ${(err as Error).name}: ${(err as Error).message}`;
   }
-  return { outcome, ms: performance.now() - t0 };
+  return { outcome, ms };
 }
 
 function describeRow(r: Row | undefined): string {
