@@ -50,3 +50,14 @@ export function compare(a: ArrayLike<number>, b: ArrayLike<number>, atol = 1e-4,
 }
 
 export type { TensorInput };
+
+/** The largest |a − b| relative to the largest |a|: how far apart two results are, for int8 tolerances. */
+export function relativeDiff(a: Float32Array, b: Float32Array): number {
+  let d = 0;
+  let m = 0;
+  for (let i = 0; i < a.length; i++) {
+    d = Math.max(d, Math.abs(a[i]! - b[i]!));
+    m = Math.max(m, Math.abs(a[i]!));
+  }
+  return d / m;
+}

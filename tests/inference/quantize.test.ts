@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../../sdk/core/index.js';
 import { decodeModel, encodeModel, NativeSession, OrtSession, quantizeWeights } from '../../sdk/inference/index.js';
 import { GraphBuilder, f32 as tensorOf } from '../../sdk/policy/index.js';
-import { fixtureBytes, fixtures, loadNpy } from '../helpers/fixtures.js';
+import { fixtureBytes, fixtures, loadNpy, relativeDiff } from '../helpers/fixtures.js';
 
 const mlp = fixtures().find((f) => f.name === 'mlp_200_256_256_32')!;
 const obs = loadNpy(mlp.inputs[0]!.file);
@@ -171,16 +171,6 @@ function image(n: number, C: number, H: number) {
   return {
     x: { data: Float32Array.from({ length: n * C * H * H }, (_, i) => Math.sin(i * 0.37) + 0.3 * Math.cos(i * 1.3)), dims: [n, C, H, H] },
   };
-}
-
-function relativeDiff(a: Float32Array, b: Float32Array): number {
-  let d = 0;
-  let m = 0;
-  for (let i = 0; i < a.length; i++) {
-    d = Math.max(d, Math.abs(a[i]! - b[i]!));
-    m = Math.max(m, Math.abs(a[i]!));
-  }
-  return d / m;
 }
 
 describe('int8 Conv (quantize: int8)', () => {

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../sdk/core/index.js';
 import { NativeSession, OrtSession } from '../../sdk/inference/index.js';
-import { compare } from '../helpers/fixtures.js';
+import { compare, relativeDiff } from '../helpers/fixtures.js';
 import { buildModel, type NodeSpec } from '../helpers/onnx-builder.js';
 import { planStepCount } from '../helpers/plans.js';
 
@@ -60,17 +60,6 @@ function model(opts: { alsoOutput?: boolean; transB?: boolean; steps?: number })
   });
 }
 
-/** The largest |a − b| relative to the largest |b|. */
-function int8Error(a: Float32Array, b: Float32Array): number {
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < b.length; i++) {
-    diff = Math.max(diff, Math.abs(a[i]! - b[i]!));
-    scale = Math.max(scale, Math.abs(b[i]!));
-  }
-  return diff / scale;
-}
-
 const feedsFor = (n: number) => ({ x: { data: new Rng(5 + n).fillUniform(new Float32Array(n * T * K)), dims: [n, T, K] } });
 
 describe('linear layers cut into column ranges', () => {
@@ -107,7 +96,9 @@ describe('linear layers cut into column ranges', () => {
           expect(failures, `${name} at batch ${n}: max |diff| ${maxAbsDiff}`).toBe(0);
         } else {
           // int8: the split products reuse one quantization of x; their values stay int8-close.
-          expect(int8Error(got[name]!.data as Float32Array, want[name]!.data as Float32Array), `${name} at batch ${n}`).toBeLessThan(0.02);
+          expect(relativeDiff(want[name]!.data as Float32Array, got[name]!.data as Float32Array), `${name} at batch ${n}`).toBeLessThan(
+            0.02,
+          );
         }
       }
     }

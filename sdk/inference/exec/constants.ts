@@ -6,6 +6,7 @@
  */
 import type { Tensor } from '../tensor.js';
 import { byteSize, sizeOf } from '../tensor.js';
+import type { KernelExports } from '../wasm/kernel-exports.js';
 import type { AllocationScope, WasmRuntime } from '../wasm/runtime.js';
 
 /** Below this many rows a linear layer runs the dot-product kernel. */
@@ -130,16 +131,14 @@ export class ConstantStore {
 
   /** Byte offset of the weight packed in strips of 32 columns (gemmSparseRows). */
   strips(t: Tensor, transB: boolean): number {
-    const cache = transB ? this.stripsTransposed : this.stripsPlain;
-    const hit = cache.get(t);
-    if (hit !== undefined) return hit;
-    const [r, c] = t.dims as [number, number];
-    const [K, N] = transB ? [c, r] : [r, c];
-    const src = this.place(t);
-    const k = this.runtime.kernels;
-    const ptr = this.scope.alloc(k.stripsSize(K, N) * 4);
-    k.packStrips(src, ptr, K, N, transB ? 1 : 0);
-    return this.remember(cache, t, ptr);
+    return this.packOnce(
+      t,
+      transB,
+      this.stripsPlain,
+      this.stripsTransposed,
+      (k, K, N) => k.stripsSize(K, N),
+      (k, src, dst, K, N, tb) => k.packStrips(src, dst, K, N, tb),
+    );
   }
 
   /** Whether every value of a float32 tensor is finite (kernels that skip zero products need it: 0 · ∞ is NaN). */
@@ -156,16 +155,14 @@ export class ConstantStore {
 
   /** Byte offset of the weight in the dot-product packing (for 1–3 rows). */
   packedDot(t: Tensor, transB: boolean): number {
-    const cache = transB ? this.dotTransposed : this.dotPlain;
-    const hit = cache.get(t);
-    if (hit !== undefined) return hit;
-    const [r, c] = t.dims as [number, number];
-    const [K, N] = transB ? [c, r] : [r, c];
-    const src = this.place(t);
-    const k = this.runtime.kernels;
-    const ptr = this.scope.alloc(k.packedDotSize(K, N) * 4);
-    k.packDot(src, ptr, K, N, transB ? 1 : 0);
-    return this.remember(cache, t, ptr);
+    return this.packOnce(
+      t,
+      transB,
+      this.dotPlain,
+      this.dotTransposed,
+      (k, K, N) => k.packedDotSize(K, N),
+      (k, src, dst, K, N, tb) => k.packDot(src, dst, K, N, tb),
+    );
   }
 
   /**
@@ -200,15 +197,37 @@ export class ConstantStore {
 
   /** Byte offset of the weight packed into GEMM panels (2-D float32; transB: stored [N, K]). */
   packed(t: Tensor, transB: boolean): number {
-    const cache = transB ? this.packedTransposed : this.packedPlain;
+    return this.packOnce(
+      t,
+      transB,
+      this.packedPlain,
+      this.packedTransposed,
+      (k, K, N) => k.packedSize(K, N),
+      (k, src, dst, K, N, tb) => k.packB(src, dst, K, N, tb),
+    );
+  }
+
+  /**
+   * A 2-D float32 weight ([K, N], or [N, K] when transB) packed once per session by `pack` into
+   * `size(K, N)` floats of kernel memory, cached per layout.
+   */
+  private packOnce(
+    t: Tensor,
+    transB: boolean,
+    plain: Map<Tensor, number>,
+    transposed: Map<Tensor, number>,
+    size: (k: KernelExports, K: number, N: number) => number,
+    pack: (k: KernelExports, src: number, dst: number, K: number, N: number, transB: number) => void,
+  ): number {
+    const cache = transB ? transposed : plain;
     const hit = cache.get(t);
     if (hit !== undefined) return hit;
     const [r, c] = t.dims as [number, number];
     const [K, N] = transB ? [c, r] : [r, c];
     const src = this.place(t);
     const k = this.runtime.kernels;
-    const ptr = this.scope.alloc(k.packedSize(K, N) * 4);
-    k.packB(src, ptr, K, N, transB ? 1 : 0);
+    const ptr = this.scope.alloc(size(k, K, N) * 4);
+    pack(k, src, ptr, K, N, transB ? 1 : 0);
     return this.remember(cache, t, ptr);
   }
 }
