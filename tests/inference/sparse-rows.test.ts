@@ -172,6 +172,15 @@ describe('sessions: linear layers over a ReLU output', () => {
     }
   });
 
+  it('a sparseRows that is not a boolean is INVALID_ARGUMENT, naming the field', () => {
+    expect(() => NativeSession.create(mlp, { sparseRows: 'yes' as never })).toThrow(
+      expect.objectContaining({
+        code: 'INVALID_ARGUMENT',
+        message: expect.stringMatching(/sparseRows must be true or false \(got "yes"\)/),
+      }),
+    );
+  });
+
   it('sparseRows: true packs the strips and runs them; false never does', () => {
     const runtime = sharedRuntime();
     const feeds = { obs: { data: new Rng(1).fillUniform(new Float32Array(16 * 200)), dims: [16, 200] } };

@@ -96,6 +96,10 @@ export class NativeSession implements Session {
         throw new TickmindError('INVALID_ARGUMENT', `quantize must be 'int8' (got ${JSON.stringify(options.quantize)})`, {
           field: 'quantize',
         });
+      if (options.sparseRows !== undefined && typeof options.sparseRows !== 'boolean')
+        throw new TickmindError('INVALID_ARGUMENT', `sparseRows must be true or false (got ${JSON.stringify(options.sparseRows)})`, {
+          field: 'sparseRows',
+        });
       this.passes = {
         ...optimizeGraph(model.graph, { fuse: options.fuse !== false, budget: support.budget }),
         controlFlow: support.lowered.ifs + support.lowered.loops,
