@@ -13,13 +13,12 @@ import { attrInt, attrInts, TICKMIND_DOMAIN } from '../ir/graph.js';
 import { Layout } from '../ops/attention.js';
 import type { ValueState } from '../ops/types.js';
 import type { Pending } from './kernel-context.js';
-import { readersOf } from './readers.js';
+import { producersOf, readersOf } from './readers.js';
 
 /** Returns `pending` with each matched attention's Transposes dropped and its steps rewired. */
 export function absorbAttentionTransposes(pending: readonly Pending[], graphOutputs: ReadonlySet<string>): Pending[] {
   const readers = readersOf(pending);
-  const producer = new Map<string, Pending>();
-  for (const p of pending) for (const name of p.node.outputs) if (name !== '') producer.set(name, p);
+  const producer = producersOf(pending);
   const replaced = new Map<Pending, Pending>();
   const dropped = new Set<Pending>();
   for (const att of pending) {

@@ -8,13 +8,12 @@
 import { TICKMIND_DOMAIN } from '../ir/graph.js';
 import { findOp } from '../ops/registry.js';
 import type { Pending } from './kernel-context.js';
-import { readersOf } from './readers.js';
+import { producersOf, readersOf } from './readers.js';
 
 /** Returns `pending` with each such Add and LayerNormalization pair replaced by the fused step. */
 export function fuseResidualNorms(pending: readonly Pending[], graphOutputs: ReadonlySet<string>): Pending[] {
   const readers = readersOf(pending);
-  const producer = new Map<string, Pending>();
-  for (const p of pending) for (const name of p.node.outputs) if (name !== '') producer.set(name, p);
+  const producer = producersOf(pending);
   const fused = new Map<Pending, Pending>();
   const dropped = new Set<Pending>();
   for (const norm of pending) {

@@ -13,3 +13,10 @@ export function readersOf(pending: readonly Pending[]): Map<string, Pending[]> {
   }
   return readers;
 }
+
+/** For each value name, the planned step that writes it. */
+export function producersOf(pending: readonly Pending[]): Map<string, Pending> {
+  const producer = new Map<string, Pending>();
+  for (const p of pending) for (const name of p.node.outputs) if (name !== '') producer.set(name, p);
+  return producer;
+}
