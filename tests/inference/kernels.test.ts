@@ -99,10 +99,13 @@ describe.each(builds)('$name kernels', ({ runtime }) => {
     [8, 11],
     [16, 11],
     [32, 11],
+    [32, 10],
+    [16, 9],
     [16, 5001],
   ])('fused attention (head size %i, %i keys) matches a reference over blocks of query rows, masks and NaN', (D, S) => {
     // T = 37 query rows: blocks of 16 for 11 keys (padded to 12 lanes), of 3 for 5001 keys (a
-    // block's scores stay within 64 KiB). Row 5 masks every key (NaN, like the reference);
+    // block's scores stay within 64 KiB). 11, 10 and 9 keys end in 3, 2 and 1 keys past the
+    // last group of 4. Row 5 masks every key (NaN, like the reference);
     // query row 9 of head 1 holds a NaN.
     const rng = new Rng(D + S);
     const [heads, T] = [2, 37];

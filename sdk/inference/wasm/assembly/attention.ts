@@ -78,7 +78,6 @@ function softmaxRows(p: usize, rows: i32, S: i32, stats: usize): void {
   const end = p + <usize>rows * rowBytes;
   let st = stats;
   for (let row = p; row < end; row += rowBytes) {
-    for (let j = S; j < width; j++) store<f32>(row + (<usize>j << 2), -Infinity);
     let mx = v128.load(row);
     for (let off: usize = 16; off < rowBytes; off += 16) mx = f32x4.pmax(mx, v128.load(row + off));
     mx = f32x4.pmax(mx, v128.shuffle<f32>(mx, mx, 2, 3, 0, 1));
@@ -156,11 +155,21 @@ function scores16(qrow: usize, kbase: usize, kj: i32, mrow: usize, S: i32, scale
     const s = hadd4(dot16(q0, q1, q2, q3, r), dot16(q0, q1, q2, q3, r + stride), dot16(q0, q1, q2, q3, r + 2 * stride), dot16(q0, q1, q2, q3, r + 3 * stride));
     storeScores(out, s, mrow, j, scale);
   }
-  for (; j < S; j++) {
-    let s = lanes(dot16(q0, q1, q2, q3, kbase + <usize>j * stride)) * scale;
-    if (mrow) s += load<f32>(mrow + (<usize>j << 2));
-    store<f32>(out + (<usize>j << 2), s);
+  if (j < S) {
+    let t = f32x4.splat(-Infinity);
+    t = f32x4.replace_lane(t, 0, tail16(q0, q1, q2, q3, kbase + <usize>j * stride, mrow, j, scale));
+    if (j + 1 < S) t = f32x4.replace_lane(t, 1, tail16(q0, q1, q2, q3, kbase + <usize>(j + 1) * stride, mrow, j + 1, scale));
+    if (j + 2 < S) t = f32x4.replace_lane(t, 2, tail16(q0, q1, q2, q3, kbase + <usize>(j + 2) * stride, mrow, j + 2, scale));
+    v128.store(out + (<usize>j << 2), t);
   }
+}
+
+// @ts-ignore: decorator
+@inline
+function tail16(q0: v128, q1: v128, q2: v128, q3: v128, r: usize, mrow: usize, j: i32, scale: f32): f32 {
+  let s = lanes(dot16(q0, q1, q2, q3, r)) * scale;
+  if (mrow) s += load<f32>(mrow + (<usize>j << 2));
+  return s;
 }
 
 function weighted16(p: usize, vbase: usize, vj: i32, S: i32, orow: usize): void {
@@ -203,12 +212,22 @@ function scores32(qrow: usize, kbase: usize, kj: i32, mrow: usize, S: i32, scale
     const a3 = f32x4.add(dot16(q0, q1, q2, q3, r + 3 * stride), dot16(q4, q5, q6, q7, r + 3 * stride + 64));
     storeScores(out, hadd4(a0, a1, a2, a3), mrow, j, scale);
   }
-  for (; j < S; j++) {
+  if (j < S) {
+    let t = f32x4.splat(-Infinity);
     const r = kbase + <usize>j * stride;
-    let s = lanes(f32x4.add(dot16(q0, q1, q2, q3, r), dot16(q4, q5, q6, q7, r + 64))) * scale;
-    if (mrow) s += load<f32>(mrow + (<usize>j << 2));
-    store<f32>(out + (<usize>j << 2), s);
+    t = f32x4.replace_lane(t, 0, tail32(q0, q1, q2, q3, q4, q5, q6, q7, r, mrow, j, scale));
+    if (j + 1 < S) t = f32x4.replace_lane(t, 1, tail32(q0, q1, q2, q3, q4, q5, q6, q7, r + stride, mrow, j + 1, scale));
+    if (j + 2 < S) t = f32x4.replace_lane(t, 2, tail32(q0, q1, q2, q3, q4, q5, q6, q7, r + 2 * stride, mrow, j + 2, scale));
+    v128.store(out + (<usize>j << 2), t);
   }
+}
+
+// @ts-ignore: decorator
+@inline
+function tail32(q0: v128, q1: v128, q2: v128, q3: v128, q4: v128, q5: v128, q6: v128, q7: v128, r: usize, mrow: usize, j: i32, scale: f32): f32 {
+  let s = lanes(f32x4.add(dot16(q0, q1, q2, q3, r), dot16(q4, q5, q6, q7, r + 64))) * scale;
+  if (mrow) s += load<f32>(mrow + (<usize>j << 2));
+  return s;
 }
 
 function weighted32(p: usize, vbase: usize, vj: i32, S: i32, orow: usize): void {
@@ -262,6 +281,7 @@ function scoresAny(qrow: usize, kbase: usize, kj: i32, mrow: usize, S: i32, D: i
     if (mrow) s += load<f32>(mrow + (<usize>j << 2));
     store<f32>(out + (<usize>j << 2), s);
   }
+  for (let j = S; j < ((S + 3) & ~3); j++) store<f32>(out + (<usize>j << 2), -Infinity);
 }
 
 function weightedAny(p: usize, vbase: usize, vj: i32, S: i32, D: i32, orow: usize): void {
