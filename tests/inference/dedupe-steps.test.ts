@@ -59,7 +59,41 @@ const feedsFor = (n: number) => {
   };
 };
 
+/**
+ * Two Muls of x by weights of W floats that only the full bytes tell apart (`second` differs
+ * from the first in float 1, which the key's byte sample skips) or that are equal under two
+ * names; y = x*w1 + x*w2.
+ */
+function largeConstants(second: 'equal' | 'differs'): Uint8Array {
+  const W = 2048; // 8 KiB: past the bytes that keys hold in full
+  const w1 = Array.from({ length: W }, (_, i) => 1 + (i % 5) * 0.25);
+  const w2 = w1.slice();
+  if (second === 'differs') w2[1] = 9;
+  return buildModel({
+    inputs: [{ name: 'x', type: 'float32', dims: [1, W] }],
+    outputs: [{ name: 'y', type: 'float32', dims: [1, W] }],
+    initializers: [
+      { name: 'w1', type: 'float32', dims: [W], values: w1 },
+      { name: 'w2', type: 'float32', dims: [W], values: w2 },
+    ],
+    nodes: [
+      { op: 'Mul', inputs: ['x', 'w1'], outputs: ['t1'] },
+      { op: 'Mul', inputs: ['x', 'w2'], outputs: ['t2'] },
+      { op: 'Add', inputs: ['t1', 't2'], outputs: ['y'] },
+    ],
+  });
+}
+
 describe('repeated steps', () => {
+  it('merge over a large constant only when its bytes are equal, not only its sampled key', () => {
+    expect(planStepCount(largeConstants('equal'), [[1, 2048]])).toBe(2);
+    expect(planStepCount(largeConstants('differs'), [[1, 2048]])).toBe(3);
+    const x = { data: Float32Array.from({ length: 2048 }, (_, i) => i - 1000), dims: [1, 2048] };
+    const y = NativeSession.create(largeConstants('differs')).runSync({ x }).y!.data as Float32Array;
+    expect(y[1]).toBe(-999 * (1.25 + 9));
+    expect(y[2]).toBe(-998 * 1.5 * 2);
+  });
+
   it('run once: the second layer reuses the first layer’s mask, unless it is a graph output', () => {
     // Per layer after folding: Reshape (an alias), Cast, Mul (mask), Mul (y).
     expect(planStepCount(model(), dimsFor(3), { rewrite: false })).toBe(8);

@@ -12,8 +12,15 @@ import type { ValueState } from '../ops/types.js';
 import type { Tensor } from '../tensor.js';
 import type { Pending } from './kernel-context.js';
 
-/** Constants up to this many bytes are compared by value; larger ones only match themselves. */
+/**
+ * Constants up to this many bytes are keyed by their bytes. Larger ones (a batch-sized mask of
+ * zeros at batch 128 is 5 KiB) are keyed by a sample of their bytes, and a step whose key
+ * matches merges only once their bytes compare equal: weights are never read in full.
+ */
 const VALUE_KEY_MAX_BYTES = 4096;
+
+/** Bytes a large constant's key samples, evenly spaced. */
+const SAMPLED_BYTES = 1024;
 
 /**
  * Returns `pending` without its repeated steps, readers renamed to the first step's outputs.
@@ -29,7 +36,12 @@ export function dedupeSteps(pending: readonly Pending[], graphOutputs: ReadonlyS
     const key = stepKey(p, constantKeys);
     const first = key === undefined ? undefined : firstByKey.get(key);
     const outputs = p.node.outputs;
-    if (first !== undefined && outputs.every((o) => !graphOutputs.has(o)) && outputs.length === first.node.outputs.length) {
+    if (
+      first !== undefined &&
+      outputs.every((o) => !graphOutputs.has(o)) &&
+      outputs.length === first.node.outputs.length &&
+      sameLargeConstants(p, first)
+    ) {
       outputs.forEach((o, i) => {
         if (o !== '') rename.set(o, first.node.outputs[i]!);
       });
@@ -70,11 +82,40 @@ function inputKey(name: string, state: ValueState | undefined, constantKeys: Map
     const data = value.data;
     key =
       data.byteLength <= VALUE_KEY_MAX_BYTES
-        ? `c:${value.dtype}[${value.dims.join('x')}]${bytesHex(new Uint8Array(data.buffer, data.byteOffset, data.byteLength))}`
-        : `v:${JSON.stringify(name)}`;
+        ? `c:${value.dtype}[${value.dims.join('x')}]${bytesHex(bytesOf(value))}`
+        : `c:${value.dtype}[${value.dims.join('x')}]#${sampleHash(bytesOf(value))}`;
     constantKeys.set(value, key);
   }
   return key;
+}
+
+/** Whether every constant input past VALUE_KEY_MAX_BYTES holds the same bytes in both steps (their keys matched). */
+function sameLargeConstants(p: Pending, first: Pending): boolean {
+  for (let i = 0; i < p.inputs.length; i++) {
+    const a = p.inputs[i]?.value;
+    const b = first.inputs[i]?.value;
+    if (a === undefined || a === b || a.data.byteLength <= VALUE_KEY_MAX_BYTES) continue;
+    if (b === undefined || !equalBytes(bytesOf(a), bytesOf(b))) return false;
+  }
+  return true;
+}
+
+function bytesOf(t: Tensor): Uint8Array {
+  return new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** FNV-1a over SAMPLED_BYTES bytes spread evenly over the array, and its length. */
+function sampleHash(bytes: Uint8Array): string {
+  const step = Math.max(1, Math.floor(bytes.length / SAMPLED_BYTES));
+  let h = 0x811c9dc5;
+  for (let i = 0; i < bytes.length; i += step) h = Math.imul(h ^ bytes[i]!, 0x01000193);
+  return `${bytes.length}:${(h >>> 0).toString(16)}`;
 }
 
 function bytesHex(bytes: Uint8Array): string {
