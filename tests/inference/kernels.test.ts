@@ -143,6 +143,49 @@ describe.each(builds)('$name kernels', ({ runtime }) => {
       }
   });
 
+  it.each([
+    [128, true],
+    [128, false],
+    [12, true],
+    [10, true],
+  ])('layerNorm over %i columns (residual %s) matches a reference, each row the same bits wherever it sits', (cols, withRes) => {
+    // 5 rows: two pairs and a last row alone (the SIMD builds normalize rows in pairs). Row 4
+    // repeats row 0 and row 3 repeats row 2 (residual too), so their outputs must be the same bits.
+    const rows = 5;
+    const rng = new Rng(cols);
+    const X = Float32Array.from({ length: rows * cols }, () => rng.uniform(-3, 3));
+    const R = Float32Array.from({ length: rows * cols }, () => rng.uniform(-1, 1));
+    for (const [to, from] of [
+      [4, 0],
+      [3, 2],
+    ] as const) {
+      X.copyWithin(to * cols, from * cols, (from + 1) * cols);
+      R.copyWithin(to * cols, from * cols, (from + 1) * cols);
+    }
+    const G = Float32Array.from({ length: cols }, (_, j) => 1 + 0.01 * j);
+    const B = Float32Array.from({ length: cols }, (_, j) => 0.1 * Math.sin(j));
+    const [xp, rp, gp, bp, yp] = [X, R, G, B, new Float32Array(rows * cols)].map((arr) => {
+      const ptr = runtime.alloc(arr.length * 4);
+      new Float32Array(runtime.buffer, ptr, arr.length).set(arr);
+      return ptr;
+    }) as [number, number, number, number, number];
+    k.layerNorm(xp, withRes ? rp : 0, gp, bp, yp, rows, cols, 1e-5);
+    const got = new Float32Array(runtime.buffer, yp, rows * cols).slice();
+    for (let r = 0; r < rows; r++) {
+      const z = Array.from({ length: cols }, (_, j) => X[r * cols + j]! + (withRes ? R[r * cols + j]! : 0));
+      const mean = z.reduce((a, b) => a + b, 0) / cols;
+      const rstd = 1 / Math.sqrt(z.reduce((a, v) => a + (v - mean) ** 2, 0) / cols + 1e-5);
+      for (let j = 0; j < cols; j++) {
+        expect(Math.abs(got[r * cols + j]! - ((z[j]! - mean) * rstd * G[j]! + B[j]!)), `row ${r} col ${j}`).toBeLessThan(2e-6);
+      }
+    }
+    expect(Array.from(got.subarray(4 * cols, 5 * cols))).toEqual(Array.from(got.subarray(0, cols)));
+    expect(Array.from(got.subarray(3 * cols, 4 * cols))).toEqual(Array.from(got.subarray(2 * cols, 3 * cols)));
+    // In place (y = x): the same values.
+    k.layerNorm(xp, withRes ? rp : 0, gp, bp, xp, rows, cols, 1e-5);
+    expect(Array.from(new Float32Array(runtime.buffer, xp, rows * cols))).toEqual(Array.from(got));
+  });
+
   it('packed GEMM over several chunks of K and blocks of rows sums each output in one k order', () => {
     // K = 1300 is three chunks of packed A (512, 512, 276) and M = 137 three blocks of row groups
     // (5 x 25 + 4 x 3 rows): a chunk carries on from the sums the previous one left in C.
