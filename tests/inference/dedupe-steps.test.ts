@@ -60,26 +60,27 @@ const feedsFor = (n: number) => {
 };
 
 /**
- * Two Muls of x by weights of W floats that only the full bytes tell apart (`second` differs
- * from the first in float 1, which the key's byte sample skips) or that are equal under two
- * names; y = x*w1 + x*w2.
+ * Muls of x by weights of W floats that only the full bytes tell apart (`second` differs from
+ * the first in float 1, whose bytes the key's sample skips) or that are equal under two names;
+ * y = x*w1 + x*w2. `twice`: each weight again under a third and fourth name, y adding all four.
  */
-function largeConstants(second: 'equal' | 'differs'): Uint8Array {
+function largeConstants(second: 'equal' | 'differs', twice = false): Uint8Array {
   const W = 2048; // 8 KiB: past the bytes that keys hold in full
   const w1 = Array.from({ length: W }, (_, i) => 1 + (i % 5) * 0.25);
   const w2 = w1.slice();
   if (second === 'differs') w2[1] = 9;
+  const names = twice ? ['w1', 'w2', 'w1b', 'w2b'] : ['w1', 'w2'];
   return buildModel({
     inputs: [{ name: 'x', type: 'float32', dims: [1, W] }],
     outputs: [{ name: 'y', type: 'float32', dims: [1, W] }],
-    initializers: [
-      { name: 'w1', type: 'float32', dims: [W], values: w1 },
-      { name: 'w2', type: 'float32', dims: [W], values: w2 },
-    ],
+    initializers: names.map((name, i) => ({ name, type: 'float32' as const, dims: [W], values: i % 2 === 0 ? w1 : w2 })),
     nodes: [
-      { op: 'Mul', inputs: ['x', 'w1'], outputs: ['t1'] },
-      { op: 'Mul', inputs: ['x', 'w2'], outputs: ['t2'] },
-      { op: 'Add', inputs: ['t1', 't2'], outputs: ['y'] },
+      ...names.map((w, i) => ({ op: 'Mul', inputs: ['x', w], outputs: [`t${i}`] })),
+      ...names.slice(1).map((_, i) => ({
+        op: 'Add',
+        inputs: [i === 0 ? 't0' : `s${i - 1}`, `t${i + 1}`],
+        outputs: [i === names.length - 2 ? 'y' : `s${i}`],
+      })),
     ],
   });
 }
@@ -92,6 +93,10 @@ describe('repeated steps', () => {
     const y = NativeSession.create(largeConstants('differs')).runSync({ x }).y!.data as Float32Array;
     expect(y[1]).toBe(-999 * (1.25 + 9));
     expect(y[2]).toBe(-998 * 1.5 * 2);
+    // Two weights under one sampled key, each used twice: each repeat merges with its own twin.
+    expect(planStepCount(largeConstants('differs', true), [[1, 2048]])).toBe(2 + 3);
+    const y4 = NativeSession.create(largeConstants('differs', true)).runSync({ x }).y!.data as Float32Array;
+    expect(y4[1]).toBe(-999 * (1.25 + 9) * 2);
   });
 
   it('run once: the second layer reuses the first layer’s mask, unless it is a graph output', () => {

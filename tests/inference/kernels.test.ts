@@ -18,6 +18,35 @@ function grid(n: number, lo: number, hi: number): Float32Array {
   return Float32Array.from({ length: n }, (_, i) => lo + ((hi - lo) * i) / (n - 1));
 }
 
+describe('exp across builds', () => {
+  it('the SIMD128 build gives the scalar build’s bits, at rounding ties, the clamp and special values too', () => {
+    // The vector exp rounds n = x·log2(e) by adding 1.5·2^23, the scalar one with nearest():
+    // inputs where x·log2(e) lies at or next to k + 0.5 are where they could part.
+    const xs: number[] = [0, -0, Infinity, -Infinity, 1e-45, -1e-45, 88.3762626647949, -87.3365447505531, 89, -88, -103, 1e30, -1e30];
+    const f = new Float32Array(1);
+    const u = new Uint32Array(f.buffer);
+    for (let k = -130; k <= 130; k++) {
+      f[0] = (k + 0.5) / Math.LOG2E;
+      for (let d = -3; d <= 3; d++) {
+        const g = new Float32Array(1);
+        new Uint32Array(g.buffer)[0] = u[0]! + d;
+        xs.push(g[0]!);
+      }
+    }
+    for (let i = 0; i <= 20000; i++) xs.push(-100 + i / 100);
+    const n = xs.length;
+    const outs = [builds.find((b) => b.name === 'simd')!, builds.find((b) => b.name === 'scalar')!].map(({ runtime }) => {
+      const x = runtime.alloc(n * 4);
+      const y = runtime.alloc(n * 4);
+      new Float32Array(runtime.buffer, x, n).set(xs);
+      runtime.kernels.unary(x, y, n, UnaryOp.exp);
+      return new Float32Array(runtime.buffer, y, n).slice();
+    });
+    for (let i = 0; i < n; i++) expect(outs[0]![i], `exp(${xs[i]})`).toBe(outs[1]![i]);
+    expect(outs[0]!.some((v) => Number.isNaN(v))).toBe(false);
+  });
+});
+
 describe.each(builds)('$name kernels', ({ runtime }) => {
   const k = runtime.kernels;
   const n = 4001;
@@ -100,13 +129,18 @@ describe.each(builds)('$name kernels', ({ runtime }) => {
     [16, 11],
     [32, 11],
     [32, 10],
+    [16, 10],
     [16, 9],
+    [32, 9],
+    [16, 1],
+    [32, 3],
+    [16, 12],
     [16, 5001],
   ])('fused attention (head size %i, %i keys) matches a reference over blocks of query rows, masks and NaN', (D, S) => {
     // T = 37 query rows: blocks of 16 for 11 keys (padded to 12 lanes), of 3 for 5001 keys (a
     // block's scores stay within 64 KiB). 11, 10 and 9 keys end in 3, 2 and 1 keys past the
-    // last group of 4. Row 5 masks every key (NaN, like the reference);
-    // query row 9 of head 1 holds a NaN.
+    // last group of 4; 1 and 3 keys are that tail alone; 12 have none. Row 5 masks every key
+    // (NaN, like the reference); query row 9 of head 1 holds a NaN.
     const rng = new Rng(D + S);
     const [heads, T] = [2, 37];
     const Q = Float32Array.from({ length: heads * T * D }, () => rng.uniform(-1, 1));

@@ -15,11 +15,12 @@ import type { Pending } from './kernel-context.js';
 /**
  * Constants up to this many bytes are keyed by their bytes. Larger ones (a batch-sized mask of
  * zeros at batch 128 is 5 KiB) are keyed by a sample of their bytes, and a step whose key
- * matches merges only once their bytes compare equal: weights are never read in full.
+ * matches merges only once their bytes compare equal: a constant is read in full only when its
+ * sample matches another's.
  */
 const VALUE_KEY_MAX_BYTES = 4096;
 
-/** Bytes a large constant's key samples, evenly spaced. */
+/** About how many bytes a large constant's key samples (1024–2047), spread over it. */
 const SAMPLED_BYTES = 1024;
 
 /**
@@ -28,27 +29,27 @@ const SAMPLED_BYTES = 1024;
  */
 export function dedupeSteps(pending: readonly Pending[], graphOutputs: ReadonlySet<string>): Pending[] {
   const rename = new Map<string, string>();
-  const firstByKey = new Map<string, Pending>();
+  // Per key, the distinct steps kept: large constants that share a sample but differ each keep theirs.
+  const firstByKey = new Map<string, Pending[]>();
   const constantKeys = new Map<Tensor, string>();
   const out: Pending[] = [];
   for (const p0 of pending) {
     const p = renamed(p0, rename);
     const key = stepKey(p, constantKeys);
-    const first = key === undefined ? undefined : firstByKey.get(key);
+    const kept = key === undefined ? undefined : firstByKey.get(key);
     const outputs = p.node.outputs;
-    if (
-      first !== undefined &&
-      outputs.every((o) => !graphOutputs.has(o)) &&
-      outputs.length === first.node.outputs.length &&
-      sameLargeConstants(p, first)
-    ) {
+    const first = kept?.find((f) => outputs.length === f.node.outputs.length && sameLargeConstants(p, f));
+    if (first !== undefined && outputs.every((o) => !graphOutputs.has(o))) {
       outputs.forEach((o, i) => {
         if (o !== '') rename.set(o, first.node.outputs[i]!);
       });
       continue;
     }
     // An unused optional output of the first step would leave a reader of the repeat without a value.
-    if (key !== undefined && !firstByKey.has(key) && outputs.every((o) => o !== '')) firstByKey.set(key, p);
+    if (key !== undefined && first === undefined && outputs.every((o) => o !== '')) {
+      if (kept === undefined) firstByKey.set(key, [p]);
+      else kept.push(p);
+    }
     out.push(p);
   }
   return out;
@@ -110,9 +111,13 @@ function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
-/** FNV-1a over SAMPLED_BYTES bytes spread evenly over the array, and its length. */
+/**
+ * FNV-1a over about SAMPLED_BYTES bytes spread over the array, and its length. The stride is odd,
+ * so the sample visits every byte position of 2-, 4- and 8-byte elements: an even stride would
+ * read only, say, each float's lowest mantissa byte, which is 0 for 0, 1, -inf and most masks.
+ */
 function sampleHash(bytes: Uint8Array): string {
-  const step = Math.max(1, Math.floor(bytes.length / SAMPLED_BYTES));
+  const step = Math.max(1, Math.floor(bytes.length / SAMPLED_BYTES)) | 1;
   let h = 0x811c9dc5;
   for (let i = 0; i < bytes.length; i += step) h = Math.imul(h ^ bytes[i]!, 0x01000193);
   return `${bytes.length}:${(h >>> 0).toString(16)}`;

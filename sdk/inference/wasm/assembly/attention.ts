@@ -68,9 +68,10 @@ export function attentionScratchBytes(S: i32): i32 {
 
 /**
  * Softmax of `rows` score rows of S floats (rows padded to whole vectors) in place, in three
- * passes over the rows: maxima, exps and sums, scaling. Padding lanes are set to -inf, so they
- * weigh exactly 0 and no score goes through a scalar exp. A NaN score makes its row NaN, and
- * so does a fully masked row (all -inf), as in the reference. stats: one vector per row.
+ * passes over the rows: maxima, exps and sums, scaling. The padding lanes must hold -inf (the
+ * scorers write them), so they weigh exactly 0 and no score goes through a scalar exp. A NaN
+ * score makes its row NaN, and so does a fully masked row (all -inf), as in the reference.
+ * stats: one vector per row.
  */
 function softmaxRows(p: usize, rows: i32, S: i32, stats: usize): void {
   const width = (S + 3) & ~3;

@@ -19,7 +19,8 @@ function hmax(v: v128): f32 {
  * y[r, :] = (z[r, :] - mean) / sqrt(var + eps) * gamma + beta, where z = x, or z = x + res when
  * res is not 0 (a residual connection: the sum is written to y first, then normalized there, so
  * the values are those of an Add followed by the normalization). gamma/beta may be 0
- * (ones/zeros). y may be x.
+ * (ones/zeros). y may be x (the same rows exactly: rows are read in pairs before either is
+ * written, so a y that overlaps x only in part is not supported).
  */
 export function layerNorm(x: usize, res: usize, gamma: usize, beta: usize, y: usize, rows: i32, cols: i32, eps: f32): void {
   const inv = <f32>1.0 / <f32>cols;
