@@ -156,6 +156,8 @@ function scores16(qrow: usize, kbase: usize, kj: i32, mrow: usize, S: i32, scale
     const s = hadd4(dot16(q0, q1, q2, q3, r), dot16(q0, q1, q2, q3, r + stride), dot16(q0, q1, q2, q3, r + 2 * stride), dot16(q0, q1, q2, q3, r + 3 * stride));
     storeScores(out, s, mrow, j, scale);
   }
+  // The last 1-3 scores and the -inf padding as one vector store: the softmax's vector load
+  // then forwards from it (under lane-by-lane stores it stalls).
   if (j < S) {
     let t = f32x4.splat(-Infinity);
     t = f32x4.replace_lane(t, 0, tail16(q0, q1, q2, q3, kbase + <usize>j * stride, mrow, j, scale));
@@ -168,7 +170,14 @@ function scores16(qrow: usize, kbase: usize, kj: i32, mrow: usize, S: i32, scale
 // @ts-ignore: decorator
 @inline
 function tail16(q0: v128, q1: v128, q2: v128, q3: v128, r: usize, mrow: usize, j: i32, scale: f32): f32 {
-  let s = lanes(dot16(q0, q1, q2, q3, r)) * scale;
+  return maskedScore(lanes(dot16(q0, q1, q2, q3, r)), mrow, j, scale);
+}
+
+/** scale * dot + mask[j] (no mask when mrow is 0), in that order. */
+// @ts-ignore: decorator
+@inline
+function maskedScore(dot: f32, mrow: usize, j: i32, scale: f32): f32 {
+  let s = dot * scale;
   if (mrow) s += load<f32>(mrow + (<usize>j << 2));
   return s;
 }
@@ -213,6 +222,7 @@ function scores32(qrow: usize, kbase: usize, kj: i32, mrow: usize, S: i32, scale
     const a3 = f32x4.add(dot16(q0, q1, q2, q3, r + 3 * stride), dot16(q4, q5, q6, q7, r + 3 * stride + 64));
     storeScores(out, hadd4(a0, a1, a2, a3), mrow, j, scale);
   }
+  // As in scores16: one vector store for the tail and its padding.
   if (j < S) {
     let t = f32x4.splat(-Infinity);
     const r = kbase + <usize>j * stride;
@@ -226,9 +236,7 @@ function scores32(qrow: usize, kbase: usize, kj: i32, mrow: usize, S: i32, scale
 // @ts-ignore: decorator
 @inline
 function tail32(q0: v128, q1: v128, q2: v128, q3: v128, q4: v128, q5: v128, q6: v128, q7: v128, r: usize, mrow: usize, j: i32, scale: f32): f32 {
-  let s = lanes(f32x4.add(dot16(q0, q1, q2, q3, r), dot16(q4, q5, q6, q7, r + 64))) * scale;
-  if (mrow) s += load<f32>(mrow + (<usize>j << 2));
-  return s;
+  return maskedScore(lanes(f32x4.add(dot16(q0, q1, q2, q3, r), dot16(q4, q5, q6, q7, r + 64))), mrow, j, scale);
 }
 
 function weighted32(p: usize, vbase: usize, vj: i32, S: i32, orow: usize): void {
@@ -278,9 +286,7 @@ function scoresAny(qrow: usize, kbase: usize, kj: i32, mrow: usize, S: i32, D: i
       s = lanes(acc);
     }
     for (; d < D; d++) s += load<f32>(qrow + (<usize>d << 2)) * load<f32>(krow + (<usize>d << 2));
-    s *= scale;
-    if (mrow) s += load<f32>(mrow + (<usize>j << 2));
-    store<f32>(out + (<usize>j << 2), s);
+    store<f32>(out + (<usize>j << 2), maskedScore(s, mrow, j, scale));
   }
   for (let j = S; j < ((S + 3) & ~3); j++) store<f32>(out + (<usize>j << 2), -Infinity);
 }
